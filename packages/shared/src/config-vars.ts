@@ -1,0 +1,256 @@
+import os from 'node:os';
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+
+/**
+ * Every environment variable tidings reads, with its default and meaning. The README's
+ * configuration table lists exactly these (a test keeps the two in step).
+ */
+export interface VarSpec<T> {
+  default: string | undefined;
+  description: string;
+  secret?: boolean;
+  schema: z.ZodType<T, string>;
+}
+
+const spec = <T>(s: VarSpec<T>): VarSpec<T> => s;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'not a whole number' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
+
+const positive = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { message: 'not a positive number' })
+  .transform(Number)
+  .pipe(z.number().positive({ message: 'must be greater than 0' }));
+
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'not true or false' }))
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+
+const optionalText = z.string().transform((s) => (s.trim() === '' ? undefined : s.trim()));
+
+const redisUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a redis:// or rediss:// URL' },
+);
+
+const feedList = list.pipe(
+  z
+    .array(
+      z.string().refine((s) => !/^[a-z]+:\/\//i.test(s) || /^https?:\/\/[^/]+/i.test(s), {
+        message: 'only http(s) URLs or local file paths are feeds',
+      }),
+    )
+    .min(1, { message: 'needs at least one feed URL or file' }),
+);
+
+const cron = z.string().refine(
+  (s) => {
+    try {
+      CronExpressionParser.parse(s, { strict: false });
+      return s.trim().split(/\s+/).length >= 5;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid cron pattern' },
+);
+
+const timeZone = z.string().refine(
+  (s) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: s });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a known IANA time zone' },
+);
+
+const labels = list.pipe(
+  z
+    .array(z.string().max(64, { message: 'a label is longer than 64 characters' }))
+    .min(2, { message: 'needs at least two comma-separated labels' })
+    .refine((l) => new Set(l.map((x) => x.toLowerCase())).size === l.length, { message: 'labels repeat' }),
+);
+
+export const DEFAULT_FEED = 'https://www.cnbc.com/id/19746125/device/rss/rss.xml';
+export const DEFAULT_LABELS = 'Crypto,SEC,Dividend,Economics,Oil or Gas,IPO,Politics,Buffet,Stock,Other';
+
+export const CONFIG_VARS = {
+  REDIS_URL: spec({
+    default: undefined,
+    description:
+      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server.',
+    secret: true,
+    schema: optionalText.pipe(redisUrl.optional()),
+  }),
+  REDIS_PORT: spec({
+    default: '0',
+    description: 'Port of the private redis-server that `tidings start` runs when REDIS_URL is unset (0: a free port).',
+    schema: int(0, 65535),
+  }),
+  TIDINGS_PREFIX: spec({
+    default: 'tidings',
+    description: 'Prefix of every Redis key and queue, so several deployments can share one server.',
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { message: 'use 1-32 letters, digits, - or _' }),
+  }),
+  DATA_DIR: spec({
+    default: './data',
+    description: 'Snapshots (runs/<id>.json, latest.json), the embedded Redis append-only file, the model cache.',
+    schema: z.string().min(1, { message: 'must not be empty' }),
+  }),
+  FEED_URLS: spec({
+    default: DEFAULT_FEED,
+    description: 'Comma-separated feed URLs or local files read by each run.',
+    schema: feedList,
+  }),
+  DIGEST_CRON: spec({
+    default: '0 6 * * *',
+    description: 'When the daily digest runs (cron pattern).',
+    schema: cron,
+  }),
+  DIGEST_TZ: spec({ default: 'UTC', description: 'Time zone of DIGEST_CRON.', schema: timeZone }),
+  FETCH_TIMEOUT_MS: spec({ default: '15000', description: 'Timeout of one feed request.', schema: int(100, 300_000) }),
+  FETCH_MAX_BYTES: spec({
+    default: String(5 * 1024 * 1024),
+    description: 'Largest feed body read; a larger one fails that feed.',
+    schema: int(1024, 100 * 1024 * 1024),
+  }),
+  FETCH_RETRIES: spec({
+    default: '3',
+    description: 'Retries of a feed request on network errors and 5xx (exponential backoff).',
+    schema: int(0, 10),
+  }),
+  SUMMARY_MAX_CHARS: spec({
+    default: '1000',
+    description: 'Longest summary kept per article (cut at a word boundary, with an ellipsis).',
+    schema: int(50, 100_000),
+  }),
+  SEEN_TTL_DAYS: spec({
+    default: '30',
+    description: 'How long an article counts as already seen, so a daily run classifies only new ones.',
+    schema: int(1, 3650),
+  }),
+  LABELS: spec({ default: DEFAULT_LABELS, description: 'Comma-separated topic labels.', schema: labels }),
+  HYPOTHESIS_TEMPLATE: spec({
+    default: 'This example is {}.',
+    description: 'NLI hypothesis; {} is replaced by each label.',
+    schema: z.string().refine((s) => s.includes('{}'), { message: 'must contain {} where the label goes' }),
+  }),
+  MULTI_LABEL: spec({
+    default: 'false',
+    description: 'Score each label on its own (entailment vs contradiction) instead of a softmax across labels.',
+    schema: bool,
+  }),
+  MODEL_ID: spec({
+    default: 'Xenova/distilbart-mnli-12-1',
+    description: 'Model on the Hugging Face hub (ONNX export), used when MODEL_DIR is unset.',
+    schema: z.string().regex(/^[\w.-]+(\/[\w.-]+)?$/, { message: 'not a hub model id like owner/name' }),
+  }),
+  MODEL_DIR: spec({
+    default: undefined,
+    description:
+      'A local model folder (config.json, tokenizer.json, onnx/model.onnx or onnx/model_quantized.onnx); wins over MODEL_ID.',
+    schema: optionalText,
+  }),
+  MODEL_DTYPE: spec({
+    default: 'fp32',
+    description: 'fp32 (onnx/model.onnx, the reference) or q8 (onnx/model_quantized.onnx, int8, faster).',
+    schema: z.enum(['fp32', 'q8'], { message: 'must be fp32 or q8' }),
+  }),
+  MODEL_CACHE_DIR: spec({
+    default: undefined,
+    description: 'Where hub models are cached (default DATA_DIR/models).',
+    schema: optionalText,
+  }),
+  ALLOW_REMOTE_MODELS: spec({
+    default: 'true',
+    description: 'May the classifier download MODEL_ID from the hub when it is not cached.',
+    schema: bool,
+  }),
+  CLASSIFIER_CONCURRENCY: spec({
+    default: '1',
+    description: 'Jobs one classifier process works on at once (the work is CPU-bound: keep 1, add processes).',
+    schema: int(1, 64),
+  }),
+  CLASSIFIER_THREADS: spec({
+    default: String(os.availableParallelism()),
+    description: "ONNX Runtime intra-op threads per classifier process (default: this machine's cores).",
+    schema: int(1, 256),
+  }),
+  CLASSIFIER_PROCESSES: spec({
+    default: '1',
+    description: 'Classifier processes that `tidings start` runs.',
+    schema: int(1, 64),
+  }),
+  CLASSIFIER_LOCK_MS: spec({
+    default: '120000',
+    description: 'BullMQ lock of a classify job; renewed while it runs, so it only has to outlive a stall.',
+    schema: int(5_000, 3_600_000),
+  }),
+  WINDOW_HOURS: spec({
+    default: '24',
+    description: 'The digest shows articles published this many hours before the newest one.',
+    schema: positive,
+  }),
+  RETENTION_DAYS: spec({
+    default: '30',
+    description: 'Articles and runs older than this are pruned from the store.',
+    schema: int(1, 3650),
+  }),
+  RUN_TIMEOUT_MINUTES: spec({
+    default: '60',
+    description: 'A run still waiting for its articles after this long is finalised by the watchdog.',
+    schema: positive,
+  }),
+  DASHBOARD_HOST: spec({
+    default: '127.0.0.1',
+    description: 'Address the dashboard listens on; anything but loopback requires DASHBOARD_TOKEN.',
+    schema: z.string().min(1, { message: 'must not be empty' }),
+  }),
+  DASHBOARD_PORT: spec({ default: '3000', description: 'Dashboard port.', schema: int(0, 65535) }),
+  DASHBOARD_TOKEN: spec({
+    default: undefined,
+    description: 'Token for the dashboard (Bearer header or login form); required off loopback.',
+    secret: true,
+    schema: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+  }),
+  LOG_LEVEL: spec({
+    default: 'info',
+    description: 'pino log level.',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  }),
+};
+
+export type ConfigVarName = keyof typeof CONFIG_VARS;
+export type ConfigValues = { [K in ConfigVarName]: z.output<(typeof CONFIG_VARS)[K]['schema']> };

@@ -1,0 +1,12 @@
+export * from './config.js';
+export * from './config-error.js';
+export { CONFIG_VARS, type ConfigVarName, DEFAULT_FEED, DEFAULT_LABELS } from './config-vars.js';
+export * from './errors.js';
+export * from './keys.js';
+export * from './logger.js';
+export * from './queues.js';
+export * from './redis.js';
+export * from './redis-server.js';
+export * from './run-main.js';
+export * from './schemas.js';
+export * from './shutdown.js';

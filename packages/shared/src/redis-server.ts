@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+
+export interface RedisServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  dir: string;
+  appendOnly?: boolean;
+  bin?: string;
+  startTimeoutMs?: number;
+}
+
+export interface RedisServerHandle {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class RedisServerMissingError extends Error {
+  readonly code = 'TIDINGS_REDIS_SERVER_MISSING';
+  constructor(bin: string) {
+    super(
+      `${bin} is not installed: install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server`,
+    );
+    this.name = 'RedisServerMissingError';
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A private redis-server child on loopback: for `tidings start` and for the test suite. */
+export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
+  const { dir, appendOnly = false, bin = 'redis-server', startTimeoutMs = 10_000 } = options;
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  fs.mkdirSync(dir, { recursive: true });
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    appendOnly ? 'yes' : 'no',
+    '--protected-mode',
+    'yes',
+  ];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new RedisServerMissingError(bin) : err),
+    );
+    child.once('spawn', () => resolve());
+  });
+
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`redis-server exited with code ${child.exitCode}: ${output.join('').trim().slice(-500)}`);
+    }
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch {
+      probe.disconnect();
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  return {
+    url,
+    port,
+    process: child,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import {
+  ClassifyResultSchema,
+  type Logger,
+  type Run,
+  type RunFinishedMessage,
+  type RunManifest,
+  redisKeys,
+} from '@tidings/shared';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { articleIdFromChildKey, buildRun } from './build-run.js';
+import { writeSnapshot } from './snapshot.js';
+import type { TopicStore } from './topic-store.js';
+
+export interface FinaliseDeps {
+  store: TopicStore;
+  publisher: Redis;
+  prefix: string;
+  dataDir: string;
+  windowHours: number;
+  labelOrder: string[];
+  logger: Logger;
+}
+
+export interface FinaliseOutcome {
+  run: Run;
+  /** False when an earlier attempt (or another aggregator) had already written this run. */
+  written: boolean;
+}
+
+/**
+ * Turns a run's parent job into its record: children's results and failures read from
+ * BullMQ, the run written once to the store, then the snapshot files and the
+ * "run-finished" message. The last two are repeated on a retry; they are idempotent.
+ */
+export async function finaliseRun(
+  job: Job,
+  manifest: RunManifest,
+  deps: FinaliseDeps,
+  early?: { reason: string },
+): Promise<FinaliseOutcome> {
+  const existing = await deps.store.run(manifest.runId);
+  let run: Run;
+  let written = false;
+  if (existing) {
+    run = existing;
+  } else {
+    const values = await job.getChildrenValues();
+    const failed = await job.getIgnoredChildrenFailures();
+    const results = Object.values(values).flatMap((v) => {
+      const parsed = ClassifyResultSchema.safeParse(v);
+      return parsed.success ? [parsed.data] : [];
+    });
+    const failureReasons = new Map(
+      Object.entries(failed).map(([key, reason]) => [articleIdFromChildKey(key, manifest.runId), String(reason)]),
+    );
+    run = buildRun({
+      manifest,
+      results,
+      failureReasons,
+      finishedAt: new Date(),
+      finalisedBy: early ? 'watchdog' : 'aggregator',
+      reason: early?.reason,
+      labelOrder: deps.labelOrder,
+    });
+    written = await deps.store.writeRun(run);
+    if (!written) run = (await deps.store.run(manifest.runId)) ?? run;
+  }
+
+  const latest = (await deps.store.latestRunId()) === run.id;
+  const digest = await deps.store.digest({ hours: deps.windowHours, at: new Date(run.finishedAt) });
+  const files = await writeSnapshot(deps.dataDir, { run, digest }, { latest });
+  const message: RunFinishedMessage = { type: 'run-finished', runId: run.id, counts: run.counts };
+  await deps.publisher.publish(redisKeys(deps.prefix).topicsChannel, JSON.stringify(message));
+  deps.logger.info(
+    { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile },
+    written ? 'run finished' : 'run was already written; snapshot and notice repeated',
+  );
+  return { run, written };
+}

@@ -1,0 +1,70 @@
+import { type Logger, RunManifestSchema } from '@tidings/shared';
+import type { Queue } from 'bullmq';
+import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
+
+export interface WatchdogOptions {
+  timeoutMinutes: number;
+  intervalMs?: number;
+}
+
+/**
+ * Finalises runs whose parent still waits for children after RUN_TIMEOUT_MINUTES (a child
+ * stalled past its limit, or a BullMQ bug left the parent in waiting-children): the finished
+ * children are grouped, the rest counted as failed with the reason recorded.
+ */
+export class RunWatchdog {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly aggregateQueue: Queue,
+    private readonly deps: FinaliseDeps,
+    private readonly options: WatchdogOptions,
+  ) {}
+
+  start(): void {
+    const interval = this.options.intervalMs ?? Math.min(60_000, Math.max(1_000, this.options.timeoutMinutes * 15_000));
+    this.timer = setInterval(() => {
+      this.running ??= this.tick()
+        .catch((err) => this.deps.logger.error({ err: (err as Error).message }, 'watchdog failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, interval);
+    this.timer.unref();
+  }
+
+  /** One pass; returns the ids of the runs it finalised. */
+  async tick(now = Date.now()): Promise<string[]> {
+    const cutoff = now - this.options.timeoutMinutes * 60_000;
+    const waiting = await this.aggregateQueue.getWaitingChildren(0, 500);
+    const finalised: string[] = [];
+    for (const job of waiting) {
+      if (!job || job.timestamp > cutoff) continue;
+      const log: Logger = this.deps.logger.child({ runId: job.id, jobId: job.id });
+      const manifest = RunManifestSchema.safeParse(job.data);
+      if (!manifest.success) {
+        log.error('stuck run has unreadable data; leaving it');
+        continue;
+      }
+      const pending = await job.getDependenciesCount({ unprocessed: true });
+      const reason = `run did not finish within RUN_TIMEOUT_MINUTES (${this.options.timeoutMinutes}); ${pending.unprocessed ?? 0} article(s) never finished`;
+      await finaliseRun(job, manifest.data, { ...this.deps, logger: log }, { reason });
+      finalised.push(manifest.data.runId);
+      try {
+        await job.removeUnprocessedChildren();
+        await job.remove();
+      } catch (err) {
+        // A child still locked by a worker keeps the parent; when it completes, the
+        // aggregator finds the run already written and changes nothing.
+        log.warn({ err: (err as Error).message }, 'stuck run finalised; its parent job could not be removed yet');
+      }
+    }
+    return finalised;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,13 @@
+export { type Classifier, prepareModel, startClassifier, zeroShotOptions } from './classifier.js';
+export { classifyArticle } from './classify-article.js';
+export { MODEL_FIX_HINT, ModelLoadError } from './errors.js';
+export { Heartbeat, liveWorkers } from './heartbeat.js';
+export {
+  downloadModel,
+  type LibraryZeroShot,
+  loadLibraryZeroShot,
+  loadNliModel,
+  type NliModel,
+} from './model-runtime.js';
+export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
+export { classifyText, fitPremise, hypothesesFor, premiseOf, scoresFromLogits, softmax } from './zero-shot.js';

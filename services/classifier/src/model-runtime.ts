@@ -1,0 +1,148 @@
+/**
+ * The one module that knows which transformers.js package tidings runs on. Swapping
+ * @huggingface/transformers for another build means changing this file only.
+ */
+import path from 'node:path';
+import {
+  AutoModelForSequenceClassification,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  pipeline,
+  type Tensor,
+} from '@huggingface/transformers';
+import { ModelLoadError } from './errors.js';
+import { type ModelSource, missingModelFiles } from './model-source.js';
+
+export interface NliModel {
+  source: ModelSource;
+  tokenizer: PreTrainedTokenizer;
+  /** Largest number of tokens one premise/hypothesis pair may have. */
+  maxLength: number;
+  entailmentId: number;
+  contradictionId: number;
+  /** Token count of each pair, special tokens included. */
+  pairLengths(premises: string[], hypotheses: string[]): number[];
+  /** One forward pass over all pairs (padded into one batch); returns logits row by row. */
+  logits(premises: string[], hypotheses: string[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  threads: number;
+}
+
+function configureEnv(source: ModelSource): void {
+  env.allowRemoteModels = source.allowRemote;
+  env.allowLocalModels = true;
+  env.cacheDir = source.cacheDir;
+  env.localModelPath = source.dir ? path.dirname(source.dir) : source.cacheDir;
+}
+
+function explain(err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  if (/fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|network/i.test(message)) {
+    return 'the Hugging Face hub cannot be reached and the model is not in the cache';
+  }
+  if (/local_files_only|allowRemoteModels=false|not found locally/i.test(message)) {
+    return 'the model is not in the cache and downloading is off';
+  }
+  if (/protobuf|onnx|Load model|parse/i.test(message)) return `the ONNX file cannot be read (${message.slice(0, 160)})`;
+  return message.slice(0, 200);
+}
+
+function labelIndex(labels: Record<string, number>, names: string[], fallback: number): number {
+  const lower = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const n of names) if (lower[n] !== undefined) return lower[n];
+  return fallback;
+}
+
+export async function loadNliModel(source: ModelSource, options: RuntimeOptions): Promise<NliModel> {
+  if (source.dir) {
+    const missing = missingModelFiles(source.dir, source.dtype);
+    if (missing.length > 0) throw new ModelLoadError(source.describe, `the folder lacks ${missing.join(', ')}`);
+  }
+  configureEnv(source);
+  let tokenizer: PreTrainedTokenizer;
+  let model: PreTrainedModel;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(source.id);
+    model = await AutoModelForSequenceClassification.from_pretrained(source.id, {
+      dtype: source.dtype,
+      session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
+    });
+  } catch (err) {
+    throw new ModelLoadError(source.describe, explain(err), { cause: err });
+  }
+  const label2id = ((model.config as unknown as { label2id?: Record<string, number> }).label2id ?? {}) as Record<
+    string,
+    number
+  >;
+  const maxLength = Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 1024;
+
+  const encode = (premises: string[], hypotheses: string[]) =>
+    tokenizer(premises, { text_pair: hypotheses, padding: true, truncation: false });
+
+  return {
+    source,
+    tokenizer,
+    maxLength,
+    entailmentId: labelIndex(label2id, ['entailment'], 2),
+    contradictionId: labelIndex(label2id, ['contradiction', 'not_entailment'], 0),
+    pairLengths(premises, hypotheses) {
+      return premises.map((p, i) => tokenizer(p, { text_pair: hypotheses[i] ?? '' }).input_ids.dims.at(-1) ?? 0);
+    },
+    async logits(premises, hypotheses) {
+      const inputs = encode(premises, hypotheses);
+      const { logits } = (await model(inputs)) as { logits: Tensor };
+      const [rows = 0, cols = 0] = logits.dims;
+      const data = logits.data as Float32Array;
+      return Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
+    },
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
+}
+
+export interface LibraryZeroShot {
+  (
+    text: string,
+    labels: string[],
+    options: { hypothesis_template: string; multi_label: boolean },
+  ): Promise<{
+    labels: string[];
+    scores: number[];
+  }>;
+  dispose(): Promise<void>;
+}
+
+/** The library's own zero-shot pipeline (one pair per forward pass): the reference tidings must match. */
+export async function loadLibraryZeroShot(source: ModelSource, options: RuntimeOptions): Promise<LibraryZeroShot> {
+  configureEnv(source);
+  const classifier = await pipeline('zero-shot-classification', source.id, {
+    dtype: source.dtype,
+    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
+  });
+  const call = (async (text: string, labels: string[], opts: { hypothesis_template: string; multi_label: boolean }) =>
+    (await classifier(text, labels, opts)) as { labels: string[]; scores: number[] }) as LibraryZeroShot;
+  call.dispose = () => classifier.dispose();
+  return call;
+}
+
+/** Downloads a hub model into the cache folder; the folder it lands in is a valid MODEL_DIR. */
+export async function downloadModel(modelId: string, cacheDir: string, dtype: ModelSource['dtype']): Promise<string> {
+  env.allowRemoteModels = true;
+  env.cacheDir = cacheDir;
+  env.localModelPath = cacheDir;
+  const describe = `to download MODEL_ID=${modelId} (${dtype}) into ${cacheDir}`;
+  try {
+    await AutoTokenizer.from_pretrained(modelId);
+    const model = await AutoModelForSequenceClassification.from_pretrained(modelId, { dtype });
+    await model.dispose();
+  } catch (err) {
+    throw new ModelLoadError(describe, explain(err), { cause: err });
+  }
+  return path.join(cacheDir, modelId);
+}

@@ -1,0 +1,52 @@
+// Live refresh for the topic page: the page works without this script; with it, "Run now"
+// starts a run without leaving the page and every finished run swaps in the new content.
+(() => {
+  const notice = (text) => {
+    const el = document.getElementById('notice');
+    if (!el) return;
+    el.textContent = text;
+    el.hidden = false;
+  };
+
+  async function refresh() {
+    const response = await fetch(location.pathname + location.search, { headers: { accept: 'text/html' } });
+    if (!response.ok) return;
+    const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+    for (const id of ['content', 'workers']) {
+      const fresh = doc.getElementById(id);
+      const current = document.getElementById(id);
+      if (fresh && current) current.replaceWith(fresh);
+    }
+  }
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.id !== 'run-now') return;
+    event.preventDefault();
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch('/api/runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok) {
+        await refresh();
+        notice(`Run ${body.runId} started; the page updates when it finishes.`);
+      } else {
+        notice(body.message || `Could not start a run (HTTP ${response.status}).`);
+      }
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+
+  if ('EventSource' in window) {
+    const events = new EventSource('/events');
+    events.addEventListener('run-finished', () => {
+      refresh().catch(() => {});
+    });
+  }
+})();

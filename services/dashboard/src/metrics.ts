@@ -1,0 +1,82 @@
+import { QUEUE, QUEUE_NAMES } from '@tidings/shared';
+import type { QueueEvents } from 'bullmq';
+import { Gauge, Histogram, Registry } from 'prom-client';
+import type { DashboardData } from './dashboard-data.js';
+
+/**
+ * Prometheus metrics. Depths, workers, topic sizes and run outcomes are read from Redis at
+ * scrape time (so every dashboard replica reports the same); classify durations are
+ * observed from the queue's completion events while this process runs.
+ */
+export function createMetrics(data: DashboardData, classifyEvents: QueueEvents) {
+  const registry = new Registry();
+  new Gauge({
+    name: 'tidings_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      const counts = await data.queueCounts();
+      for (const queue of QUEUE_NAMES) {
+        for (const [state, n] of Object.entries(counts[queue])) this.set({ queue, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tidings_live_classifiers',
+    help: 'Classifier processes with a fresh heartbeat',
+    registers: [registry],
+    async collect() {
+      this.set((await data.liveWorkers()).length);
+    },
+  });
+  new Gauge({
+    name: 'tidings_topic_articles',
+    help: 'Articles stored per topic label',
+    labelNames: ['label'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [label, n] of Object.entries(await data.store.topicSizes())) this.set({ label }, n);
+    },
+  });
+  new Gauge({
+    name: 'tidings_runs',
+    help: 'Stored runs by outcome (ok, with failures, finalised by the watchdog)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    async collect() {
+      const { runs } = await data.store.runs({ limit: 1000 });
+      const outcome = (r: (typeof runs)[number]) =>
+        r.finalisedBy === 'watchdog'
+          ? 'watchdog'
+          : r.counts.failed > 0 || r.feeds.some((f) => f.status === 'failed')
+            ? 'with_failures'
+            : 'ok';
+      this.reset();
+      for (const o of ['ok', 'with_failures', 'watchdog'])
+        this.set({ outcome: o }, runs.filter((r) => outcome(r) === o).length);
+    },
+  });
+  const duration = new Histogram({
+    name: 'tidings_classify_duration_seconds',
+    help: 'Model time per classified article',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  classifyEvents.on('completed', ({ returnvalue }) => {
+    const value: unknown = typeof returnvalue === 'string' ? safeParse(returnvalue) : returnvalue;
+    const ms = (value as { ms?: unknown } | undefined)?.ms;
+    if (typeof ms === 'number') duration.observe(ms / 1000);
+  });
+  if (classifyEvents.name !== QUEUE.classify) throw new Error('createMetrics needs the classify queue events');
+  return registry;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

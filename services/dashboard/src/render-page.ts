@@ -1,0 +1,149 @@
+import type { Digest, RunSummary, TopicArticle, TopicGroup } from '@tidings/shared';
+import { html, raw, type SafeHtml, safeHref } from './html.js';
+
+export interface ActiveRun {
+  id: string;
+  state: string;
+  done: number;
+  total: number;
+}
+
+export interface PageModel {
+  digest: Digest;
+  runs: RunSummary[];
+  activeRuns: ActiveRun[];
+  liveWorkers: number;
+  topic?: string;
+  /** Shown when the reader must log in before starting a run. */
+  canStartRun: boolean;
+  notice?: string;
+}
+
+const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+
+function duration(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function article(a: TopicArticle): SafeHtml {
+  const href = safeHref(a.link);
+  return html`<li class="article">
+    <h3>${href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${a.title}</a>` : a.title}</h3>
+    <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''} · score ${a.score.toFixed(2)}</p>
+    ${a.summary ? html`<p class="summary">${a.summary}</p>` : ''}
+  </li>`;
+}
+
+function topicSection(group: TopicGroup): SafeHtml {
+  return html`<section class="topic" id="topic-${group.label.replace(/[^A-Za-z0-9]+/g, '-')}" data-topic="${group.label}">
+    <h2>${group.label} <span class="count">${group.count}</span></h2>
+    <ol class="articles">${group.articles.map(article)}</ol>
+  </section>`;
+}
+
+function topicFilter(model: PageModel): SafeHtml {
+  const labels = model.digest.topics.map((g) => g.label);
+  return html`<form class="filter" method="get" action="/">
+    <label for="topic">Topic</label>
+    <select id="topic" name="topic">
+      <option value="">All topics</option>
+      ${labels.map((l) => html`<option value="${l}"${l === model.topic ? raw(' selected') : ''}>${l}</option>`)}
+    </select>
+    <button type="submit">Show</button>
+  </form>`;
+}
+
+function runRow(run: RunSummary): SafeHtml {
+  const failing = run.feeds.filter((f) => f.status === 'failed');
+  return html`<tr data-run="${run.id}">
+    <td><a href="/api/runs/${encodeURIComponent(run.id)}">${run.id}</a></td>
+    <td>${run.trigger}</td>
+    <td>${time(run.startedAt)}</td>
+    <td>${duration(run.durationMs)}</td>
+    <td class="num">${run.counts.fetched}</td>
+    <td class="num">${run.counts.new}</td>
+    <td class="num">${run.counts.classified}</td>
+    <td class="num${run.counts.failed ? ' bad' : ''}">${run.counts.failed}</td>
+    <td>${failing.length ? failing.map((f) => html`<div class="bad" title="${f.error?.message ?? ''}">${f.url}</div>`) : '—'}${
+      run.reason ? html`<div class="bad">${run.reason}</div>` : ''
+    }</td>
+  </tr>`;
+}
+
+export function renderPage(model: PageModel): string {
+  const { digest } = model;
+  const groups = model.topic ? digest.topics.filter((g) => g.label === model.topic) : digest.topics;
+  const total = digest.topics.reduce((n, g) => n + g.count, 0);
+  const body = html`<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>tidings · finance news by topic</title>
+  <link rel="stylesheet" href="/assets/style.css">
+  <script src="/assets/app.js" defer></script>
+</head>
+<body>
+  <header class="bar">
+    <div class="brand"><strong>tidings</strong> <span>finance news by topic</span></div>
+    <nav>
+      <span class="workers" id="workers">${model.liveWorkers} live classifier${model.liveWorkers === 1 ? '' : 's'}</span>
+      <a href="/queues">Queues</a>
+      ${
+        model.canStartRun
+          ? html`<form method="post" action="/runs" id="run-now"><button type="submit">Run now</button></form>`
+          : html`<a class="button" href="/login?next=/">Log in to run</a>`
+      }
+    </nav>
+  </header>
+  <main id="content">
+    ${model.notice ? html`<p class="notice" id="notice">${model.notice}</p>` : html`<p class="notice" id="notice" hidden></p>`}
+    <section class="summary-line">
+      <p>${
+        digest.to
+          ? html`${total} articles in ${digest.topics.length} topics, published in the ${digest.windowHours} hours up to ${time(digest.to)}.`
+          : 'No articles yet: start a run.'
+      }</p>
+      ${digest.topics.length > 0 ? topicFilter(model) : ''}
+    </section>
+    <div class="topics">${groups.map(topicSection)}</div>
+    <section class="runs">
+      <h2>Runs</h2>
+      ${
+        model.activeRuns.length
+          ? html`<ul class="active">${model.activeRuns.map(
+              (r) => html`<li data-active-run="${r.id}">Run ${r.id}: ${r.state}, ${r.done}/${r.total} classified</li>`,
+            )}</ul>`
+          : ''
+      }
+      <table>
+        <thead><tr><th>Run</th><th>Trigger</th><th>Started</th><th>Took</th><th>Fetched</th><th>New</th><th>Classified</th><th>Failed</th><th>Problems</th></tr></thead>
+        <tbody id="run-rows">${model.runs.length ? model.runs.map(runRow) : html`<tr><td colspan="9">No runs yet.</td></tr>`}</tbody>
+      </table>
+    </section>
+  </main>
+</body>
+</html>
+`;
+  return body.value;
+}
+
+export function renderLogin(options: { next: string; failed: boolean }): string {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>tidings · log in</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body class="login">
+  <form method="post" action="/login" class="login-form">
+    <h1>tidings</h1>
+    ${options.failed ? html`<p class="bad">That token is not right.</p>` : ''}
+    <label for="token">Dashboard token</label>
+    <input id="token" name="token" type="password" autocomplete="current-password" required>
+    <input type="hidden" name="next" value="${options.next}">
+    <button type="submit">Log in</button>
+  </form>
+</body>
+</html>
+`.value;
+}

@@ -1,0 +1,56 @@
+import type { Article, FeedReport } from '@tidings/shared';
+import { decodeFeed } from './decode-feed.js';
+import { FeedError } from './errors.js';
+import { type FetchFeedOptions, fetchFeed, type Validators } from './fetch-feed.js';
+import { normaliseItems } from './normalise-article.js';
+import { parseFeed } from './parse-feed.js';
+
+export interface ReadFeedOptions extends FetchFeedOptions {
+  summaryMaxChars: number;
+  now?: Date;
+}
+
+export interface ReadFeedResult {
+  report: FeedReport;
+  articles: Article[];
+  /** Validators to store once the run is safely enqueued. */
+  validators: Validators;
+}
+
+/** One feed from URL or file to normalised articles; a failure becomes part of the report, not a throw. */
+export async function readFeed(feed: string, options: ReadFeedOptions): Promise<ReadFeedResult> {
+  const fetchedAt = options.now ?? new Date();
+  try {
+    const fetched = await fetchFeed(feed, options);
+    if (fetched.status === 'not-modified') {
+      return {
+        report: { url: feed, status: 'not-modified', fetched: 0, kept: 0, dropped: {} },
+        articles: [],
+        validators: fetched.validators,
+      };
+    }
+    const xml = decodeFeed(fetched.body, feed, fetched.contentType);
+    const parsed = await parseFeed(xml, feed);
+    const { articles, dropped } = normaliseItems(parsed.items, {
+      feed,
+      base: parsed.link && /^https?:/i.test(parsed.link) ? parsed.link : fetched.url,
+      fetchedAt,
+      summaryMaxChars: options.summaryMaxChars,
+    });
+    return {
+      report: { url: feed, status: 'ok', fetched: parsed.items.length, kept: articles.length, dropped },
+      articles,
+      validators: fetched.validators,
+    };
+  } catch (err) {
+    const error =
+      err instanceof FeedError
+        ? { code: err.code, message: err.message }
+        : { code: 'FEED_UNEXPECTED', message: `${feed}: ${(err as Error).message}` };
+    return {
+      report: { url: feed, status: 'failed', fetched: 0, kept: 0, dropped: {}, error },
+      articles: [],
+      validators: {},
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { DAILY_SCHEDULER_ID, DEFAULT_JOB_OPTIONS, JOB, type LoadJob } from '@tidings/shared';
+import type { Queue } from 'bullmq';
+
+/**
+ * Creates or updates the one "daily-digest" job scheduler. Upserting by id is what makes
+ * several loaders, or a restart with a new DIGEST_CRON, leave exactly one schedule.
+ */
+export async function ensureDailySchedule(feedsQueue: Queue, schedule: { cron: string; tz: string }): Promise<void> {
+  const data: LoadJob = { trigger: 'schedule', reclassify: false };
+  await feedsQueue.upsertJobScheduler(
+    DAILY_SCHEDULER_ID,
+    { pattern: schedule.cron, tz: schedule.tz },
+    { name: JOB.load, data, opts: DEFAULT_JOB_OPTIONS.feeds },
+  );
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
+    globalSetup: ['./test/redis-global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Classifier processes are CPU-bound; two files at once keeps a 2-core machine responsive.
+    maxWorkers: 2,
+    minWorkers: 1,
+    reporters: ['default'],
+  },
+});
