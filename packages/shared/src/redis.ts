@@ -12,3 +12,11 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     ...options,
   });
 }
+
+/**
+ * A connection for SUBSCRIBE only. ioredis's ready check sends INFO, which Redis refuses on a
+ * connection already in subscriber mode; without it, (re)subscribing right away is safe.
+ */
+export function createSubscriber(url: string): Redis {
+  return createRedis(url, { enableReadyCheck: false });
+}

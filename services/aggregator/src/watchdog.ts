@@ -52,8 +52,9 @@ export class RunWatchdog {
       await finaliseRun(job, manifest.data, { ...this.deps, logger: log }, { reason });
       finalised.push(manifest.data.runId);
       try {
-        await job.removeUnprocessedChildren();
-        await job.remove();
+        // One atomic removal of the parent with its children: removing the unprocessed
+        // children first would release the parent to the aggregator mid-way.
+        await job.remove({ removeChildren: true });
       } catch (err) {
         // A child still locked by a worker keeps the parent; when it completes, the
         // aggregator finds the run already written and changes nothing.

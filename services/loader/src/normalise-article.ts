@@ -53,7 +53,8 @@ export function cleanText(html: string | undefined): string {
 export function capText(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
-  const atWord = cut.replace(/\s+\S*$/, '');
+  const cutBetweenWords = /\s/.test(text[max - 1] ?? '');
+  const atWord = cutBetweenWords ? cut : cut.replace(/\s+\S*$/, '');
   return `${(atWord.length > max / 2 ? atWord : cut).trimEnd()}…`;
 }
 

@@ -1,10 +1,10 @@
-import { createRedis, redisKeys } from '@tidings/shared';
+import { createSubscriber, redisKeys } from '@tidings/shared';
 import type { FastifyInstance } from 'fastify';
 
 /** Server-sent events: each "run finished" notice on the topics channel, to every open page. */
 export async function eventRoutes(app: FastifyInstance, options: { redisUrl: string; prefix: string }): Promise<void> {
   const channel = redisKeys(options.prefix).topicsChannel;
-  const subscriber = createRedis(options.redisUrl);
+  const subscriber = createSubscriber(options.redisUrl);
   const clients = new Set<(event: string, data: string) => void>();
   subscriber.on('message', (_channel, message) => {
     for (const send of clients) send('run-finished', message);

@@ -1,0 +1,128 @@
+import type { Article, ClassifyResult, RunManifest, TopicArticle } from '@tidings/shared';
+import { describe, expect, it } from 'vitest';
+import { articleIdFromChildKey, buildRun } from '../src/build-run.js';
+import { groupByTopic } from '../src/group-topics.js';
+
+const article = (id: string, published: string, title = id): Article => ({
+  id,
+  feed: 'f',
+  title,
+  summary: '',
+  link: `https://x/${id}`,
+  published,
+  publishedEstimated: false,
+  fetchedAt: published,
+});
+const topicArticle = (id: string, label: string, published: string): TopicArticle => ({
+  ...article(id, published),
+  label,
+  score: 0.9,
+  runId: 'r',
+});
+const result = (articleId: string, label: string): ClassifyResult => ({
+  articleId,
+  label,
+  score: 0.8,
+  scores: { [label]: 0.8 },
+  model: 'm',
+  dtype: 'fp32',
+  ms: 1,
+});
+
+describe('groupByTopic', () => {
+  it('orders groups largest first with Other last, articles newest first', () => {
+    const groups = groupByTopic(
+      [
+        topicArticle('o1', 'Other', '2026-11-24T10:00:00Z'),
+        topicArticle('o2', 'Other', '2026-11-24T11:00:00Z'),
+        topicArticle('o3', 'Other', '2026-11-24T12:00:00Z'),
+        topicArticle('s1', 'Stock', '2026-11-24T09:00:00Z'),
+        topicArticle('s2', 'Stock', '2026-11-24T13:00:00Z'),
+        topicArticle('c1', 'Crypto', '2026-11-24T08:00:00Z'),
+        topicArticle('e1', 'Economics', '2026-11-24T08:00:00Z'),
+      ],
+      ['Crypto', 'Economics', 'Stock', 'Other'],
+    );
+    expect(groups.map((g) => [g.label, g.count])).toEqual([
+      ['Stock', 2],
+      ['Crypto', 1],
+      ['Economics', 1],
+      ['Other', 3],
+    ]);
+    expect(groups[0]?.articles.map((a) => a.id)).toEqual(['s2', 's1']);
+    expect(groups[3]?.articles.map((a) => a.id)).toEqual(['o3', 'o2', 'o1']);
+  });
+});
+
+describe('buildRun', () => {
+  const manifest: RunManifest = {
+    runId: 'run-1',
+    trigger: 'manual',
+    startedAt: '2026-11-25T06:00:00.000Z',
+    feeds: [
+      { url: 'a', status: 'ok', fetched: 5, kept: 3, dropped: { sponsored: 2 } },
+      {
+        url: 'b',
+        status: 'failed',
+        fetched: 0,
+        kept: 0,
+        dropped: {},
+        error: { code: 'FEED_TIMEOUT', message: 'b: slow' },
+      },
+    ],
+    articles: [
+      article('x', '2026-11-24T01:00:00.000Z'),
+      article('y', '2026-11-24T02:00:00.000Z'),
+      article('z', '2026-11-24T03:00:00.000Z', 'Zed'),
+    ],
+  };
+
+  it('accounts for every article of the manifest: classified or failed with its reason', () => {
+    const run = buildRun({
+      manifest,
+      results: [result('x', 'Crypto'), result('y', 'Crypto')],
+      failureReasons: new Map([['z', 'boom']]),
+      finishedAt: new Date('2026-11-25T06:00:05.000Z'),
+      finalisedBy: 'aggregator',
+    });
+    expect(run.counts).toEqual({ fetched: 3, new: 3, classified: 2, failed: 1 });
+    expect(run.failures).toEqual([{ articleId: 'z', title: 'Zed', reason: 'boom' }]);
+    expect(run.durationMs).toBe(5000);
+    expect(run.topics).toHaveLength(1);
+    expect(run.topics[0]?.articles.map((a) => [a.id, a.runId])).toEqual([
+      ['y', 'run-1'],
+      ['x', 'run-1'],
+    ]);
+  });
+
+  it('gives unfinished articles the run-level reason when finalised early', () => {
+    const run = buildRun({
+      manifest,
+      results: [],
+      failureReasons: new Map(),
+      finishedAt: new Date(),
+      finalisedBy: 'watchdog',
+      reason: 'timed out',
+    });
+    expect(run.failures.map((f) => f.reason)).toEqual(['timed out', 'timed out', 'timed out']);
+    expect(run).toMatchObject({ finalisedBy: 'watchdog', reason: 'timed out' });
+  });
+
+  it('ignores results for articles outside the manifest', () => {
+    const run = buildRun({
+      manifest,
+      results: [result('stranger', 'Crypto')],
+      failureReasons: new Map(),
+      finishedAt: new Date(),
+      finalisedBy: 'aggregator',
+    });
+    expect(run.counts.classified).toBe(0);
+  });
+});
+
+describe('articleIdFromChildKey', () => {
+  it('reads the article id out of a child job key', () => {
+    expect(articleIdFromChildKey('tidings:classify:run-1.abc123', 'run-1')).toBe('abc123');
+    expect(articleIdFromChildKey('p:classify:daily-2026-11-25T060000Z.f00', 'daily-2026-11-25T060000Z')).toBe('f00');
+  });
+});

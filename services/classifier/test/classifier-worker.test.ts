@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readFeed } from '@tidings/loader';
+import { ClassifyResultSchema, createLogger, JOB, QUEUE } from '@tidings/shared';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedTopic } from '../../../test/expected-topics.js';
+import {
+  CNBC_FIXTURE,
+  TINY_MODEL_DIR,
+  testConfig,
+  testRedis,
+  waitFor,
+  waitForJobState,
+} from '../../../test/harness.js';
+import { spawnService } from '../../../test/service-process.js';
+import { type Classifier, startClassifier } from '../src/classifier.js';
+import { liveWorkers } from '../src/heartbeat.js';
+
+const logger = createLogger('test', { level: 'silent' });
+const redis = testRedis();
+afterAll(() => redis.quit());
+
+describe('classifier worker on a real queue', () => {
+  const config = testConfig();
+  const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
+  let classifier: Classifier;
+  beforeAll(async () => {
+    classifier = await startClassifier({ config, logger });
+  });
+  afterAll(async () => {
+    await classifier.close();
+    await queue.close();
+  });
+
+  it('classifies every fixture article into its expected topic, with a valid result', async () => {
+    const { articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000 });
+    await queue.addBulk(
+      articles.map((article) => ({
+        name: JOB.classify,
+        data: { runId: 'r1', article },
+        opts: { jobId: `r1.${article.id}` },
+      })),
+    );
+    for (const article of articles) {
+      const job = await waitForJobState(queue, `r1.${article.id}`, 'completed');
+      const result = ClassifyResultSchema.parse(job.returnvalue);
+      expect(result).toMatchObject({
+        articleId: article.id,
+        label: expectedTopic(article.title),
+        model: 'tiny-nli',
+        dtype: 'fp32',
+      });
+      expect(Object.keys(result.scores)).toEqual(config.classifier.labels);
+      expect(result.worker).toBe(classifier.heartbeat.id);
+    }
+  });
+
+  it('fails a bad payload at once, without retries, saying why', async () => {
+    await queue.add(JOB.classify, { runId: 'r1', article: { id: 'x' } }, { jobId: 'bad', attempts: 3 });
+    const job = await waitForJobState(queue, 'bad', 'failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(/^bad classify job data: article\.feed: Invalid input/);
+  });
+
+  it('fails an article with neither title nor summary without retries', async () => {
+    const article = {
+      id: 'empty1',
+      feed: 'f',
+      title: ' ',
+      summary: '',
+      link: '',
+      published: '2026-11-24T00:00:00.000Z',
+      fetchedAt: '2026-11-24T00:00:00.000Z',
+    };
+    await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'empty', attempts: 3 });
+    const job = await waitForJobState(queue, 'empty', 'failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toBe('article empty1 has neither title nor summary: nothing to classify');
+  });
+
+  it('truncates an over-long article instead of failing it', async () => {
+    const article = {
+      id: 'long1',
+      feed: 'f',
+      title: 'OPEC cuts oil output',
+      summary: 'word '.repeat(5000),
+      link: '',
+      published: '2026-11-24T00:00:00.000Z',
+      fetchedAt: '2026-11-24T00:00:00.000Z',
+    };
+    await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'long' });
+    const job = await waitForJobState(queue, 'long', 'completed');
+    expect(job.returnvalue.label).toBe('Oil or Gas');
+  });
+
+  it('reports itself as a live worker', async () => {
+    const workers = await liveWorkers(redis, config.prefix);
+    expect(workers.map((w) => w.id)).toEqual([classifier.heartbeat.id]);
+    expect(workers[0]).toMatchObject({ pid: process.pid, model: 'tiny-nli', dtype: 'fp32' });
+  });
+});
+
+describe('classifier processes', () => {
+  const article = (i: number) => ({
+    id: `a${i}`,
+    feed: 'f',
+    title: `Bitcoin story ${i}`,
+    summary: 'crypto',
+    link: '',
+    published: '2026-11-24T00:00:00.000Z',
+    fetchedAt: '2026-11-24T00:00:00.000Z',
+  });
+
+  it.each([
+    [
+      'a missing folder',
+      () => '/nonexistent/tiny-nli',
+      'the folder lacks config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx',
+    ],
+    [
+      'a corrupt ONNX file',
+      () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-corrupt-'));
+        fs.cpSync(TINY_MODEL_DIR, dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'onnx/model.onnx'), 'this is not a protobuf');
+        return dir;
+      },
+      'the ONNX file cannot be read',
+    ],
+  ])('with %s exit 1 with one clear line and leave the jobs waiting', async (_name, makeDir, cause) => {
+    const config = testConfig();
+    const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
+    await queue.add(JOB.classify, { runId: 'r', article: article(1) }, { jobId: 'waits' });
+    const modelDir = makeDir();
+    const proc = spawnService('classifier', {
+      REDIS_URL: config.redis.url,
+      TIDINGS_PREFIX: config.prefix,
+      MODEL_DIR: modelDir,
+    });
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    const lines = proc
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('tidings classifier:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`cannot load the NLI model: tried MODEL_DIR=${modelDir}`);
+    expect(lines[0]).toContain(cause);
+    expect(lines[0]).toContain('pnpm tidings models fetch');
+    expect(proc.output()).not.toMatch(/\n\s+at /);
+    expect(await queue.getJobState('waits')).toBe('waiting');
+    await queue.close();
+  });
+
+  it('two processes on one queue both take jobs, and no job is done twice', async () => {
+    const config = testConfig();
+    const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
+    const env = {
+      REDIS_URL: config.redis.url,
+      TIDINGS_PREFIX: config.prefix,
+      MODEL_DIR: TINY_MODEL_DIR,
+      CLASSIFIER_THREADS: '1',
+    };
+    const procs = [spawnService('classifier', env), spawnService('classifier', env)];
+    await waitFor(async () => (await liveWorkers(redis, config.prefix)).length === 2, {
+      what: 'two live classifiers',
+      timeoutMs: 30_000,
+    });
+    const n = 60;
+    await queue.addBulk(
+      Array.from({ length: n }, (_, i) => ({
+        name: JOB.classify,
+        data: { runId: 'r', article: article(i) },
+        opts: { jobId: `r.a${i}` },
+      })),
+    );
+    await waitFor(async () => (await queue.getJobCounts('completed')).completed === n, {
+      what: `${n} completed jobs`,
+      timeoutMs: 60_000,
+    });
+    const jobs = await queue.getJobs(['completed'], 0, n);
+    // Started once and finished once: no job was picked up by both processes.
+    expect(jobs.every((j) => j.attemptsStarted === 1 && j.attemptsMade === 1 && j.returnvalue.label === 'Crypto')).toBe(
+      true,
+    );
+    const workers = new Set(jobs.map((j) => j.returnvalue.worker));
+    expect(workers.size).toBe(2);
+    await Promise.all(procs.map((p) => p.stop()));
+    expect(await queue.getJobCounts('failed', 'active', 'waiting')).toEqual({ failed: 0, active: 0, waiting: 0 });
+    expect(await liveWorkers(redis, config.prefix)).toEqual([]);
+    await queue.close();
+  });
+});

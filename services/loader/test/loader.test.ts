@@ -1,0 +1,143 @@
+import { createLogger, DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema } from '@tidings/shared';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startFeedServer } from '../../../test/feed-server.js';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
+import { enqueueRun } from '../src/enqueue-run.js';
+import { type Loader, startLoader } from '../src/loader.js';
+import { runIdForJob } from '../src/run-id.js';
+
+const logger = createLogger('test', { level: 'silent' });
+const redis = testRedis();
+const opened: { close(): Promise<unknown> }[] = [];
+afterAll(async () => {
+  for (const o of opened.reverse()) await o.close();
+  await redis.quit();
+});
+
+async function setup(env: Record<string, string> = {}, schedule = false) {
+  const config = testConfig({ FEED_URLS: CNBC_FIXTURE, FETCH_RETRIES: '0', ...env });
+  const loader = await startLoader({ config, logger, schedule });
+  const queues = {
+    feeds: new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix }),
+    aggregate: new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix }),
+    classify: new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix }),
+  };
+  opened.push(loader, ...Object.values(queues));
+  return { config, loader, ...queues };
+}
+
+async function runAndWait(q: Awaited<ReturnType<typeof setup>>, request = {}) {
+  const runId = await enqueueRun(q.feeds, request);
+  await waitForJobState(q.feeds, runId, 'completed');
+  const parent = (await q.aggregate.getJob(runId))!;
+  return { runId, parent, manifest: RunManifestSchema.parse(parent.data) };
+}
+
+describe('run ids', () => {
+  it('derive from the loader job, so a retried job names the same run', () => {
+    expect(runIdForJob('repeat:daily-digest:1795586400000')).toBe('daily-2026-11-25T060000Z');
+    expect(runIdForJob('manual-2026-11-25T060000Z-abc123')).toBe('manual-2026-11-25T060000Z-abc123');
+  });
+});
+
+describe('loader fan-out', () => {
+  it('adds one flow per run: one classify child per new article, then none for the same feed', async () => {
+    const q = await setup();
+    const first = await runAndWait(q);
+    expect(first.manifest).toMatchObject({ runId: first.runId, trigger: 'manual' });
+    expect(first.manifest.articles).toHaveLength(12);
+    expect(await first.parent.getDependenciesCount({ unprocessed: true })).toMatchObject({ unprocessed: 12 });
+    const children = await q.classify.getJobs(['waiting']);
+    expect(children).toHaveLength(12);
+    expect(new Set(children.map((c) => c.id))).toEqual(
+      new Set(first.manifest.articles.map((a) => `${first.runId}.${a.id}`)),
+    );
+    expect(children.every((c) => c.opts.parent?.id === first.runId)).toBe(true);
+
+    const second = await runAndWait(q);
+    expect(second.manifest.articles).toHaveLength(0);
+    expect(second.manifest.feeds[0]).toMatchObject({ status: 'ok', kept: 12 });
+    expect(await second.parent.getState()).toBe('waiting');
+    expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: 12 });
+
+    const again = await runAndWait(q, { reclassify: true });
+    expect(again.manifest.articles).toHaveLength(12);
+    expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: 24 });
+  });
+
+  it('a retried loader job does not start a second run', async () => {
+    const q = await setup();
+    const { runId } = await runAndWait(q);
+    const job = (await q.feeds.getJob(runId))!;
+    await job.retry('completed');
+    await waitForJobState(q.feeds, runId, 'completed');
+    expect((await q.feeds.getJob(runId))?.returnvalue).toMatchObject({ runId, articles: 0 });
+    expect(await q.aggregate.getJobCounts('waiting-children', 'waiting')).toEqual({
+      'waiting-children': 1,
+      waiting: 0,
+    });
+    expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: 12 });
+  });
+
+  it('records a failing feed in the run and still reads the others', async () => {
+    const server = await startFeedServer({ '/dead': (_req, res) => void res.writeHead(500).end() });
+    opened.push(server);
+    const q = await setup({ FEED_URLS: `${server.url('/dead')},${CNBC_FIXTURE}` });
+    const { manifest } = await runAndWait(q);
+    expect(manifest.feeds.map((f) => f.status)).toEqual(['failed', 'ok']);
+    expect(manifest.feeds[0]?.error).toEqual({
+      code: 'FEED_HTTP_STATUS',
+      message: `${server.url('/dead')}: HTTP 500 Internal Server Error`,
+    });
+    expect(manifest.articles).toHaveLength(12);
+  });
+
+  it('runs a feed given with the request instead of FEED_URLS', async () => {
+    const q = await setup({ FEED_URLS: 'fixtures/feeds/atom.xml' });
+    const { manifest } = await runAndWait(q, { feeds: [CNBC_FIXTURE] });
+    expect(manifest.feeds.map((f) => f.url)).toEqual([CNBC_FIXTURE]);
+  });
+
+  it('fails bad job data at once with the reason', async () => {
+    const q = await setup();
+    await q.feeds.add(JOB.load, { trigger: 'sometimes' }, { jobId: 'bad-data', attempts: 3 });
+    const job = await waitForJobState(q.feeds, 'bad-data', 'failed');
+    expect(job.failedReason).toBe('bad load job data: trigger: Invalid option: expected one of "schedule"|"manual"');
+    expect(job.attemptsMade).toBe(1);
+  });
+});
+
+describe('daily schedule', () => {
+  it('three loaders starting at once leave one scheduler; a new DIGEST_CRON replaces it on restart', async () => {
+    const config = testConfig({ FEED_URLS: CNBC_FIXTURE });
+    const env = { TIDINGS_PREFIX: config.prefix, FEED_URLS: CNBC_FIXTURE };
+    const loaders: Loader[] = await Promise.all([1, 2, 3].map(() => startLoader({ config: testConfig(env), logger })));
+    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    opened.push(feeds);
+    const schedulers = await feeds.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ key: DAILY_SCHEDULER_ID, pattern: '0 6 * * *', tz: 'UTC' });
+    for (const l of loaders) await l.close();
+
+    const restarted = await startLoader({
+      config: testConfig({ ...env, DIGEST_CRON: '30 7 * * 1-5', DIGEST_TZ: 'America/New_York' }),
+      logger,
+    });
+    opened.push(restarted);
+    const after = await feeds.getJobSchedulers();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ pattern: '30 7 * * 1-5', tz: 'America/New_York' });
+  });
+
+  it('a scheduled trigger creates exactly one run flow named after its time', async () => {
+    const q = await setup({ DIGEST_CRON: '*/2 * * * * *' }, true);
+    const parent = await waitFor(
+      async () => (await q.aggregate.getJobs(['waiting-children'])).find((j) => j?.id?.startsWith('daily-')),
+      { what: 'a scheduled run', timeoutMs: 15_000 },
+    );
+    expect(parent.id).toMatch(/^daily-\d{4}-\d{2}-\d{2}T\d{6}Z$/);
+    expect(RunManifestSchema.parse(parent.data)).toMatchObject({ trigger: 'schedule' });
+    expect(await parent.getDependenciesCount({ unprocessed: true })).toMatchObject({ unprocessed: 12 });
+  });
+});

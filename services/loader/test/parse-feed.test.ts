@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CNBC_FIXTURE, FIXTURES } from '../../../test/harness.js';
+import { readFeed } from '../src/read-feed.js';
+
+const now = new Date('2026-11-25T06:00:00Z');
+const read = (name: string) => readFeed(path.join(FIXTURES, 'feeds', name), { summaryMaxChars: 1000, now });
+
+describe('the shared CNBC-shaped fixture', () => {
+  it('parses to exactly the expected articles', async () => {
+    const { report, articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000, now });
+    expect(report).toMatchObject({
+      status: 'ok',
+      fetched: 14,
+      kept: 12,
+      dropped: { sponsored: 1, duplicate: 1, empty: 0 },
+    });
+    expect(articles.map((a) => a.title)).toEqual([
+      'Bitcoin slides below $80,000 as crypto ETF outflows mount',
+      'SEC charges trading firm over hidden fees charged to retail customers',
+      'These utility stocks just raised their dividends for the 20th year in a row',
+      'Fed’s preferred inflation gauge cooled in October, giving officials room to cut rates',
+      'Oil jumps 3% after OPEC+ delays planned output increase; natural gas futures climb',
+      'Fintech lender prices IPO above range, valuing company at $9 billion ahead of Nasdaq debut',
+      'Senate Republicans and Democrats clash over bank capital rules ahead of key vote',
+      "Warren Buffett's Berkshire Hathaway sits on record cash pile as it trims Apple stake again",
+      'Stocks making the biggest moves midday: Nvidia, Walmart, Palo Alto Networks and more',
+      'Airports brace for a record Thanksgiving travel week',
+      'Cramer says chip stocks still have room to run',
+      'Treasury yields edge higher as traders weigh the economic outlook',
+    ]);
+    const byTitle = (start: string) => articles.find((a) => a.title.startsWith(start))!;
+    expect(byTitle('SEC charges').link).toBe(
+      'https://www.cnbc.com/2026/11/24/sec-charges-trading-firm-over-hidden-fees.html',
+    );
+    expect(byTitle('SEC charges').summary).toContain('the firm & two executives');
+    expect(byTitle('These utility').summary).toBe(
+      'Income investors looking for reliable payouts may want to consider these names, which yield more than 4%.',
+    );
+    expect(byTitle('Treasury').summary).toContain('jobs data <and> Fed commentary');
+    expect(byTitle('Cramer')).toMatchObject({ summary: '', published: '2026-11-24T23:40:00.000Z' });
+    expect(articles.every((a) => !a.publishedEstimated && a.fetchedAt === now.toISOString())).toBe(true);
+    expect(new Set(articles.map((a) => a.id)).size).toBe(12);
+  });
+});
+
+describe('feed formats and quirks', () => {
+  it('reads Atom, with content or summary, and a broken date as the fetch time', async () => {
+    const { report, articles } = await read('atom.xml');
+    expect(report.status).toBe('ok');
+    expect(articles.map((a) => [a.title, a.summary, a.published, a.publishedEstimated])).toEqual([
+      ['Coinbase shares jump as bitcoin rallies', 'Crypto exchange stock rose 8%.', '2026-11-24T15:00:00.000Z', false],
+      ['OPEC meeting ends without a deal', 'Crude oil fell.', '2026-11-24T15:30:00.000Z', false],
+      ['A story with a broken date', "The feed's date cannot be read.", now.toISOString(), true],
+    ]);
+  });
+
+  it('reads RSS 1.0 / RDF with dc:date', async () => {
+    const { articles } = await read('rss1-rdf.xml');
+    expect(articles.map((a) => [a.title, a.published])).toEqual([
+      ['Chipmaker files for IPO', '2026-11-24T10:00:00.000Z'],
+      ['Senate passes tariff bill', '2026-11-24T11:00:00.000Z'],
+    ]);
+  });
+
+  it('decodes a declared ISO-8859-1 body', async () => {
+    const { articles } = await read('latin1.xml');
+    expect(articles[0]?.title).toBe('Ölpreis steigt: Brent über 80 Dollar');
+    expect(articles[0]?.summary).toContain('Förderländer');
+    expect(articles[0]?.published).toBe('2026-11-24T07:00:00.000Z');
+  });
+
+  it('turns HTML in CDATA into clean text', async () => {
+    const { articles } = await read('cdata-html.xml');
+    expect(articles[0]?.title).toBe('Dividend aristocrats & their "payouts"');
+    expect(articles[0]?.summary).toBe('Three companies raised payouts. Read more — today.');
+  });
+
+  it('flags missing and invalid dates', async () => {
+    const { articles } = await read('missing-dates.xml');
+    expect(articles.map((a) => a.publishedEstimated)).toEqual([true, true, false]);
+    expect(articles[2]?.published).toBe('2026-11-24T07:30:00.000Z');
+  });
+
+  it('identifies guid-less items by their link without tracking parameters', async () => {
+    const { report, articles } = await read('missing-guids.xml');
+    expect(report.dropped).toEqual({ sponsored: 0, empty: 1, duplicate: 1 });
+    expect(articles.map((a) => a.link)).toEqual([
+      'https://guids.example.com/story?id=7',
+      'https://guids.example.com/story?id=8',
+    ]);
+  });
+
+  it('resolves relative links against the channel link', async () => {
+    const { articles } = await read('relative-links.xml');
+    expect(articles.map((a) => a.link)).toEqual([
+      'https://rel.example.com/news/2026/story.html',
+      'https://rel.example.com/markets/story.html',
+      '',
+    ]);
+  });
+});
+
+describe('documents that are refused with a clear error', () => {
+  it.each([
+    ['html-page.html', 'FEED_NOT_A_FEED', 'got an HTML page, not an RSS or Atom feed'],
+    ['not-a-feed.xml', 'FEED_NOT_A_FEED', 'not RSS 0.9-2.0, RSS 1.0/RDF or Atom'],
+    ['truncated.xml', 'FEED_MALFORMED', 'the XML is malformed'],
+    ['entity-bomb.xml', 'FEED_UNSAFE_XML', 'declares XML entities'],
+    ['external-entity.xml', 'FEED_UNSAFE_XML', 'declares XML entities'],
+    ['no-such-file.xml', 'FEED_FILE_NOT_FOUND', 'cannot open the file (ENOENT)'],
+  ])('%s → %s', async (name, code, message) => {
+    const before = process.memoryUsage().rss;
+    const { report, articles } = await read(name);
+    expect(articles).toEqual([]);
+    expect(report.status).toBe('failed');
+    expect(report.error?.code).toBe(code);
+    expect(report.error?.message).toContain(name);
+    expect(report.error?.message).toContain(message);
+    expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('never reads the file an external entity points at', async () => {
+    const { report } = await read('external-entity.xml');
+    expect(JSON.stringify(report)).not.toMatch(/root:|daemon:/);
+  });
+
+  it('keeps fixtures for every case it claims', () => {
+    const files = fs.readdirSync(path.join(FIXTURES, 'feeds'));
+    expect(files.length).toBeGreaterThanOrEqual(12);
+  });
+});
