@@ -98,8 +98,10 @@ export function renderPage(model: PageModel): string {
       }
     </nav>
   </header>
-  <main id="content">
+  <div class="notices">
     ${model.notice ? html`<p class="notice" id="notice">${model.notice}</p>` : html`<p class="notice" id="notice" hidden></p>`}
+  </div>
+  <main id="content">
     <section class="summary-line">
       <p>${
         digest.to

@@ -90,7 +90,7 @@ export async function buildDashboard(options: DashboardOptions) {
       windowHours: config.aggregator.windowHours,
       runsPerMinute: options.runsPerMinute ?? 6,
     });
-    await pages.register(eventRoutes, { redisUrl: config.redis.url, prefix: config.prefix });
+    await pages.register(eventRoutes, { redisUrl: config.redis.url, keyPrefix: config.prefix });
     await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents) });
   });
 

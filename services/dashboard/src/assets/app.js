@@ -1,6 +1,7 @@
 // Live refresh for the topic page: the page works without this script; with it, "Run now"
 // starts a run without leaving the page and every finished run swaps in the new content.
 (() => {
+  let started;
   const notice = (text) => {
     const el = document.getElementById('notice');
     if (!el) return;
@@ -33,6 +34,7 @@
       });
       const body = await response.json().catch(() => ({}));
       if (response.ok) {
+        started = body.runId;
         await refresh();
         notice(`Run ${body.runId} started; the page updates when it finishes.`);
       } else {
@@ -45,8 +47,17 @@
 
   if ('EventSource' in window) {
     const events = new EventSource('/events');
-    events.addEventListener('run-finished', () => {
-      refresh().catch(() => {});
+    events.addEventListener('run-finished', (event) => {
+      const { runId, counts } = JSON.parse(event.data);
+      refresh()
+        .then(() => {
+          if (runId && runId === started) {
+            notice(
+              `Run ${runId} finished: ${counts.new} new, ${counts.classified} classified, ${counts.failed} failed.`,
+            );
+          }
+        })
+        .catch(() => {});
     });
   }
 })();

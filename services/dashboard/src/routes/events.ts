@@ -2,8 +2,11 @@ import { createSubscriber, redisKeys } from '@tidings/shared';
 import type { FastifyInstance } from 'fastify';
 
 /** Server-sent events: each "run finished" notice on the topics channel, to every open page. */
-export async function eventRoutes(app: FastifyInstance, options: { redisUrl: string; prefix: string }): Promise<void> {
-  const channel = redisKeys(options.prefix).topicsChannel;
+export async function eventRoutes(
+  app: FastifyInstance,
+  options: { redisUrl: string; keyPrefix: string },
+): Promise<void> {
+  const channel = redisKeys(options.keyPrefix).topicsChannel;
   const subscriber = createSubscriber(options.redisUrl);
   const clients = new Set<(event: string, data: string) => void>();
   subscriber.on('message', (_channel, message) => {

@@ -1,0 +1,287 @@
+import { TopicStore } from '@tidings/aggregator';
+import { createLogger, createRedis, type Run, redisKeys } from '@tidings/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig, testRedis } from '../../../test/harness.js';
+import { DashboardTokenRequiredError } from '../src/auth.js';
+import { buildDashboard } from '../src/server.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const redis = testRedis();
+const logLines: string[] = [];
+const logger = createLogger('dashboard-test', {
+  level: 'info',
+  destination: { write: (line: string) => void logLines.push(line) },
+});
+
+const evil = '<script>alert("x")</script><img src=x onerror="alert(1)">';
+function seedRun(id: string, startedAt: string): Run {
+  const article = {
+    id: `${id}-a1`,
+    feed: 'f',
+    title: `${evil} Bitcoin slides`,
+    summary: 'Crypto <b>ETF</b> outflows',
+    link: 'javascript:alert(1)',
+    published: '2026-11-24T20:00:00.000Z',
+    publishedEstimated: false,
+    fetchedAt: startedAt,
+    label: 'Crypto',
+    score: 0.91,
+    runId: id,
+  };
+  const other = {
+    ...article,
+    id: `${id}-a2`,
+    title: 'Airports brace',
+    link: 'https://news.example/airports',
+    label: 'Other',
+    score: 0.3,
+  };
+  return {
+    id,
+    trigger: 'manual',
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 1234,
+    feeds: [
+      {
+        url: 'https://dead.example/rss',
+        status: 'failed',
+        fetched: 0,
+        kept: 0,
+        dropped: {},
+        error: { code: 'FEED_TIMEOUT', message: 'slow' },
+      },
+    ],
+    counts: { fetched: 2, new: 2, classified: 2, failed: 0 },
+    failures: [],
+    finalisedBy: 'aggregator',
+    topics: [
+      { label: 'Crypto', count: 1, articles: [article] },
+      { label: 'Other', count: 1, articles: [other] },
+    ],
+  };
+}
+
+async function serve(env: Record<string, string>, options: { runsPerMinute?: number } = {}) {
+  const config = testConfig(env);
+  const { app } = await buildDashboard({ config, logger, runsPerMinute: options.runsPerMinute });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const store = new TopicStore(redis, config.prefix, config.classifier.labels);
+  return { app, config, store, url: (p: string) => `${address}${p}` };
+}
+
+describe('dashboard on loopback without a token', () => {
+  let s: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    s = await serve({}, { runsPerMinute: 5 });
+    await s.store.writeRun(seedRun('run-1', '2026-11-25T06:00:00.000Z'));
+  });
+  afterAll(() => s.app.close());
+
+  it('renders the topic page with feed text as text, never markup', async () => {
+    const res = await fetch(s.url('/'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const page = await res.text();
+    expect(page).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt; Bitcoin slides',
+    );
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('onerror="');
+    expect(page).not.toContain('href="javascript:');
+    expect(page).toContain('Crypto <span class="count">1</span>');
+    expect(page).toContain('https://dead.example/rss');
+    expect(page).toMatch(/Run now/);
+  });
+
+  it('filters the page by topic', async () => {
+    const page = await (await fetch(s.url('/?topic=Other'))).text();
+    expect(page).toContain('Airports brace');
+    expect(page).not.toContain('Bitcoin slides');
+  });
+
+  it('serves the digest, a run digest and topic pages as JSON', async () => {
+    const digest = await (await fetch(s.url('/api/topics'))).json();
+    expect(digest.topics.map((g: { label: string }) => g.label)).toEqual(['Crypto', 'Other']);
+    expect(digest.windowHours).toBe(24);
+    const byRun = await (await fetch(s.url('/api/topics?run=run-1&hours=2'))).json();
+    expect(byRun).toMatchObject({ runId: 'run-1', windowHours: 2 });
+    expect((await fetch(s.url('/api/topics?run=nope'))).status).toBe(404);
+    const bad = await fetch(s.url('/api/topics?hours=-1'));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toBe('querystring/hours must be > 0');
+    const articles = await (await fetch(s.url('/api/topics/Crypto/articles?limit=1'))).json();
+    expect(articles).toMatchObject({ label: 'Crypto', total: 1, limit: 1, articles: [{ id: 'run-1-a1' }] });
+    const unknown = await fetch(s.url('/api/topics/Sports/articles'));
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).message).toContain("no topic 'Sports'");
+  });
+
+  it('lists runs and answers 404 for an unknown run', async () => {
+    const runs = await (await fetch(s.url('/api/runs'))).json();
+    expect(runs).toMatchObject({ total: 1, runs: [{ id: 'run-1', counts: { classified: 2 } }], active: [] });
+    expect((await (await fetch(s.url('/api/runs/run-1'))).json()).topics).toHaveLength(2);
+    const missing = await fetch(s.url('/api/runs/no-such-run'));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'Not Found', message: "no run 'no-such-run'" });
+  });
+
+  it('starts a run, rejects a bad body clearly, and rate-limits', async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(s.url('/api/runs'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const ok = await post('{"reclassify": true}');
+    expect(ok.status).toBe(202);
+    expect((await ok.json()).runId).toMatch(/^manual-/);
+    const bad = await post('{"feeds": ["ftp://x"]}');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toBe('body/feeds/0 must match pattern "^https?://[^\\s]+$"');
+    const extra = await post('{"reclassify": "yes"}');
+    expect((await extra.json()).message).toBe('body/reclassify must be boolean');
+    const huge = await post(JSON.stringify({ feeds: ['https://x.example/'.padEnd(100_000, 'a')] }));
+    expect(huge.status).toBe(413);
+    const cross = await post('{}', { origin: 'https://evil.example' });
+    expect(cross.status).toBe(403);
+    let limited = 0;
+    for (let i = 0; i < 4; i++) if ((await post('{}')).status === 429) limited++;
+    expect(limited).toBeGreaterThan(0);
+  });
+
+  it('reports health and Prometheus metrics without secrets', async () => {
+    const health = await (await fetch(s.url('/healthz'))).json();
+    expect(health).toMatchObject({ status: 'ok', redis: { reachable: true }, workers: { live: 0 } });
+    expect(Object.keys(health.queues)).toEqual(['feeds', 'classify', 'aggregate']);
+    const metrics = await (await fetch(s.url('/metrics'))).text();
+    expect(metrics).toContain('tidings_queue_jobs{queue="classify",state="waiting"}');
+    expect(metrics).toContain('tidings_topic_articles{label="Crypto"} 1');
+    expect(metrics).toContain('tidings_runs{outcome="with_failures"} 1');
+    expect(metrics).toContain('tidings_live_classifiers 0');
+    expect(metrics).toContain('tidings_classify_duration_seconds_bucket');
+    expect(JSON.stringify(health) + metrics).not.toContain(s.config.redis.url);
+  });
+
+  it('streams "run finished" notices as server-sent events', async () => {
+    const controller = new AbortController();
+    const res = await fetch(s.url('/events'), { signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    await reader.read();
+    const publisher = createRedis(s.config.redis.url);
+    await publisher.publish(
+      redisKeys(s.config.prefix).topicsChannel,
+      JSON.stringify({ type: 'run-finished', runId: 'r9' }),
+    );
+    let text = '';
+    while (!text.includes('r9')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('event: run-finished');
+    controller.abort();
+    publisher.disconnect();
+  });
+
+  it('shows Bull Board with the three queues', async () => {
+    expect((await fetch(s.url('/queues'))).status).toBe(200);
+    const queues = await (await fetch(s.url('/queues/api/queues'))).json();
+    expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual(['aggregate', 'classify', 'feeds']);
+  });
+});
+
+describe('dashboard with a token', () => {
+  it('refuses to start off loopback without DASHBOARD_TOKEN', async () => {
+    await expect(buildDashboard({ config: testConfig({ DASHBOARD_HOST: '0.0.0.0' }), logger })).rejects.toThrow(
+      DashboardTokenRequiredError,
+    );
+    await expect(buildDashboard({ config: testConfig({ DASHBOARD_HOST: '0.0.0.0' }), logger })).rejects.toThrow(
+      "DASHBOARD_TOKEN: required when DASHBOARD_HOST is not loopback (it is '0.0.0.0')",
+    );
+  });
+
+  it('off loopback, every route but /healthz needs the token; the login form sets an HttpOnly cookie', async () => {
+    const s = await serve({ DASHBOARD_HOST: '0.0.0.0', DASHBOARD_TOKEN: TOKEN });
+    try {
+      for (const path of [
+        '/api/topics',
+        '/api/runs',
+        '/api/runs/x',
+        '/api/topics/Crypto/articles',
+        '/metrics',
+        '/events',
+        '/queues/api/queues',
+      ]) {
+        const res = await fetch(s.url(path));
+        expect(res.status, path).toBe(401);
+      }
+      const page = await fetch(s.url('/'), { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect(page.status).toBe(302);
+      expect(page.headers.get('location')).toBe('/login?next=%2F');
+      expect((await fetch(s.url('/healthz'))).status).toBe(200);
+      expect((await fetch(s.url('/api/runs'), { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+      expect(
+        (await fetch(s.url('/api/runs'), { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status,
+      ).toBe(401);
+
+      const wrong = await fetch(s.url('/login'), {
+        method: 'POST',
+        body: new URLSearchParams({ token: 'nope', next: '/' }),
+        redirect: 'manual',
+      });
+      expect(wrong.status).toBe(401);
+      const login = await fetch(s.url('/login'), {
+        method: 'POST',
+        body: new URLSearchParams({ token: TOKEN, next: '/queues' }),
+        redirect: 'manual',
+      });
+      expect(login.status).toBe(303);
+      expect(login.headers.get('location')).toBe('/queues');
+      const cookie = login.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+      expect(cookie).not.toContain(TOKEN);
+      const session = cookie.split(';')[0] ?? '';
+      expect((await fetch(s.url('/queues/api/queues'), { headers: { cookie: session } })).status).toBe(200);
+      expect((await fetch(s.url('/'), { headers: { cookie: session } })).status).toBe(200);
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  it('on loopback with a token, reads are open but writes and Bull Board actions need it', async () => {
+    const s = await serve({ DASHBOARD_TOKEN: TOKEN });
+    try {
+      expect((await fetch(s.url('/api/runs'))).status).toBe(200);
+      expect(
+        (
+          await fetch(s.url('/api/runs'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(401);
+      for (const [method, path] of [
+        ['PUT', '/queues/api/queues/classify/retry/failed'],
+        ['PUT', '/queues/api/queues/classify/clean/completed'],
+        ['PUT', '/queues/api/queues/classify/some-job/clean'],
+        ['PUT', '/queues/api/queues/classify/some-job/retry'],
+      ] as const) {
+        expect((await fetch(s.url(path), { method })).status, path).toBe(401);
+      }
+      const authorised = await fetch(s.url('/queues/api/queues/classify/clean/completed'), {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(authorised.status).toBe(200);
+      const page = await (await fetch(s.url('/'))).text();
+      expect(page).toContain('Log in to run');
+    } finally {
+      await s.app.close();
+    }
+  });
+
+  it('never writes the token or the Redis password into logs', () => {
+    const logs = logLines.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(TOKEN);
+  });
+});
+
+afterAll(() => redis.quit());
