@@ -7,7 +7,7 @@ import { createLogger, createSubscriber, QUEUE, RunFinishedMessageSchema, redisK
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '../../../test/harness.js';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
 import { startAggregator } from '../src/index.js';
 
 describe('loader → classifier → aggregator on the CNBC-shaped fixture', () => {
@@ -96,7 +96,8 @@ describe('loader → classifier → aggregator on the CNBC-shaped fixture', () =
     const runId = runs.at(-1)!.id;
     const keysBefore = (await redis.keys(`${config.prefix}:store:*`)).sort();
     const dumpBefore = await Promise.all(keysBefore.map((k) => redis.dump(k)));
-    const job = (await aggregateQueue.getJob(runId))!;
+    // The store is written before BullMQ marks the parent completed.
+    const job = await waitForJobState(aggregateQueue, runId, 'completed');
     await job.retry('completed');
     await waitFor(async () => (await aggregateQueue.getJobState(runId)) === 'completed' || undefined);
     const keysAfter = (await redis.keys(`${config.prefix}:store:*`)).sort();

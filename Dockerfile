@@ -1,0 +1,37 @@
+# One image per service: docker build --build-arg SERVICE=classifier -t tidings-classifier .
+# SERVICE is one of loader, classifier, aggregator, dashboard.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+RUN npm install -g pnpm@10
+WORKDIR /src
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/shared/package.json packages/shared/
+COPY packages/cli/package.json packages/cli/
+COPY services/loader/package.json services/loader/
+COPY services/classifier/package.json services/classifier/
+COPY services/aggregator/package.json services/aggregator/
+COPY services/dashboard/package.json services/dashboard/
+# The lockfile alone decides the dependency layer, so code changes rebuild only what follows.
+RUN pnpm fetch --frozen-lockfile
+COPY packages/ packages/
+COPY services/ services/
+ARG SERVICE
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=loader|classifier|aggregator|dashboard" && exit 1)
+RUN pnpm install --frozen-lockfile --offline \
+ && pnpm --filter "@tidings/${SERVICE}" deploy --legacy --prod /out \
+ && rm -rf /out/test
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    MODEL_CACHE_DIR=/models
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tidings \
+ && mkdir -p /app /data /models \
+ && chown tidings /data /models
+WORKDIR /app
+COPY --from=build --chown=root:root /out ./
+USER 10001
+# Snapshots and the model cache live in volumes; the image itself stays read-only to the service.
+VOLUME ["/data", "/models"]
+CMD ["node", "--import", "tsx", "src/main.ts"]
