@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './harness.js';
+import { ROOT } from './paths.js';
 
 export interface ServiceProcess {
   child: ChildProcess;

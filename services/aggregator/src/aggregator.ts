@@ -52,7 +52,15 @@ export async function startAggregator(options: AggregatorOptions) {
       }
       return { runId: run.id, counts: run.counts, written };
     },
-    { connection: createRedis(config.redis.url), prefix: config.prefix, concurrency: 1 },
+    // Aggregating a run takes well under a second; a short lock lets another aggregator
+    // take over a crashed one's run within 15 s.
+    {
+      connection: createRedis(config.redis.url),
+      prefix: config.prefix,
+      concurrency: 1,
+      lockDuration: 15_000,
+      stalledInterval: 15_000,
+    },
   );
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'aggregate failed'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'aggregator worker error'));

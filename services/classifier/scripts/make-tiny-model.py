@@ -8,7 +8,11 @@ its topic's axis, the premise is everything before the first separator token, th
 hypothesis everything after, and the entailment logit is the dot product of the two sums.
 An article with no keyword entails only "Other", through a bias carried by <s>.
 
-Run with Debian's python3-onnx:  /usr/bin/python3 services/classifier/scripts/make-tiny-model.py
+Run with Debian's python3-onnx:  /usr/bin/python3 services/classifier/scripts/make-tiny-model.py [OUT] [--slow]
+
+--slow writes the same model plus a block of matrix products whose result is multiplied by
+zero: identical answers, but each forward pass takes long enough (hundreds of ms) for the
+fault suite to kill a worker in the middle of a job.
 """
 import json
 import os
@@ -18,7 +22,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "models", "tiny-nli")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+SLOW = "--slow" in sys.argv
+OUT = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), "..", "models", "tiny-nli-slow" if SLOW else "tiny-nli")
+SLOW_LAYERS, SLOW_ROWS, SLOW_WIDTH = 24, 256, 512
 MAX_LENGTH = 128
 SCALE = 2.0
 
@@ -98,7 +105,7 @@ tokenizer_config = {
     "unk_token": "<unk>", "pad_token": "<pad>",
 }
 config = {
-    "_tidings_note": "tidings tiny keyword NLI model: for tests and the offline demo only, never a production default",
+    "_tidings_note": "tidings tiny keyword NLI model" + (" (slow variant, for the fault suite)" if SLOW else "") + ": for tests and the offline demo only, never a production default",
     "tidings_test_model": True,
     "model_type": "bart",
     "architectures": ["BartForSequenceClassification"],
@@ -140,13 +147,36 @@ def graph(embedding_nodes, initializers):
         n("ReduceSum", ["hypothesis_emb", "axes_1"], ["hypothesis_vec"], keepdims=0),
         n("Mul", ["premise_vec", "hypothesis_vec"], ["agreement"]),
         n("ReduceSum", ["agreement", "axes_1"], ["dot"], keepdims=1),
-        n("Mul", ["dot", "scale"], ["entailment"]),
+        n("Mul", ["dot", "scale"], ["entailment_fast"]),
+    ]
+    tail = [
         n("Mul", ["entailment", "zero"], ["neutral"]),
         n("Add", ["neutral", "one"], ["contradiction"]),
         n("Concat", ["contradiction", "neutral", "entailment"], ["logits"], axis=1),
     ]
+    if SLOW:
+        rng = np.random.default_rng(7)
+        c("slow_w", (rng.standard_normal((SLOW_WIDTH, SLOW_WIDTH)) / np.sqrt(SLOW_WIDTH)).astype(np.float32))
+        c("slow_ones", np.ones((1, SLOW_ROWS, SLOW_WIDTH), np.float32))
+        c("axes_12", np.array([1, 2], np.int64))
+        # Depends on the input, so ONNX Runtime cannot fold it away at load time.
+        nodes += [
+            n("ReduceSum", ["emb", "axes_12"], ["slow_seed"], keepdims=1),
+            n("Mul", ["slow_seed", "zero"], ["slow_zero"]),
+            n("Add", ["slow_zero", "slow_ones"], ["slow_0"]),
+        ]
+        for i in range(SLOW_LAYERS):
+            nodes += [n("MatMul", [f"slow_{i}", "slow_w"], [f"slow_mm_{i}"]), n("Tanh", [f"slow_mm_{i}"], [f"slow_{i + 1}"])]
+        nodes += [
+            n("ReduceSum", [f"slow_{SLOW_LAYERS}", "axes_12"], ["slow_sum"], keepdims=0),
+            n("Mul", ["slow_sum", "zero"], ["slow_nothing"]),
+            n("Unsqueeze", ["slow_nothing", "axes_1"], ["slow_nothing2"]),
+            n("Add", ["entailment_fast", "slow_nothing2"], ["entailment"]),
+        ]
+    else:
+        nodes.append(n("Identity", ["entailment_fast"], ["entailment"]))
     g = helper.make_graph(
-        nodes, "tidings_tiny_nli",
+        nodes + tail, "tidings_tiny_nli",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
          helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "sequence_length"])],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", 3])],

@@ -68,6 +68,8 @@ export async function startClassifier(options: ClassifierOptions) {
       prefix: config.prefix,
       concurrency: config.classifier.concurrency,
       lockDuration: config.classifier.lockMs,
+      // A job whose worker died is noticed within one lock period, not only every 30 s.
+      stalledInterval: Math.min(30_000, config.classifier.lockMs),
       maxStalledCount: 2,
     },
   );

@@ -48,6 +48,9 @@ export async function buildDashboard(options: DashboardOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // Unknown fields and a string where a list belongs are errors the caller should see,
+    // not something silently dropped or wrapped (Fastify's defaults).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
     trustProxy: false,
   });
 

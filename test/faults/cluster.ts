@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TopicStore } from '@tidings/aggregator';
+import { enqueueRun } from '@tidings/loader';
+import { createRedis, freePort, QUEUE, type RedisServerHandle, type Run, startRedisServer } from '@tidings/shared';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { TINY_MODEL_DIR } from '../paths.js';
+import { type ServiceProcess, spawnService } from '../service-process.js';
+import { waitFor } from '../wait.js';
+
+export const SLOW_MODEL_DIR = path.join(path.dirname(TINY_MODEL_DIR), 'tiny-nli-slow');
+type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'dashboard';
+
+export interface Row {
+  scenario: string;
+  runs: number;
+  expected: number;
+  grouped: number;
+  failed: number;
+  lost: number;
+  duplicated: number;
+  finished: boolean;
+  note: string;
+}
+
+/**
+ * One private deployment for a fault scenario: its own redis-server (append-only file on),
+ * data folder and service processes, all real, on loopback.
+ */
+export class FaultCluster {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-fault-'));
+  readonly prefix = 'tidings';
+  redis!: RedisServerHandle;
+  client!: Redis;
+  feeds!: Queue;
+  aggregate!: Queue;
+  classify!: Queue;
+  store!: TopicStore;
+  private port = 0;
+  private readonly procs = new Set<ServiceProcess>();
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<this> {
+    this.port = await freePort();
+    await this.startRedis();
+    this.client = createRedis(this.redis.url);
+    this.client.on('error', () => {});
+    this.feeds = new Queue(QUEUE.feeds, { connection: this.client, prefix: this.prefix });
+    this.aggregate = new Queue(QUEUE.aggregate, { connection: this.client, prefix: this.prefix });
+    this.classify = new Queue(QUEUE.classify, { connection: this.client, prefix: this.prefix });
+    for (const q of [this.feeds, this.aggregate, this.classify]) q.on('error', () => {});
+    this.store = new TopicStore(this.client, this.prefix);
+    return this;
+  }
+
+  async startRedis(): Promise<void> {
+    this.redis = await startRedisServer({ port: this.port, dir: path.join(this.dir, 'redis'), appendOnly: true });
+  }
+
+  serviceEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      REDIS_URL: `redis://127.0.0.1:${this.port}`,
+      TIDINGS_PREFIX: this.prefix,
+      DATA_DIR: path.join(this.dir, 'data'),
+      MODEL_DIR: TINY_MODEL_DIR,
+      CLASSIFIER_THREADS: '1',
+      CLASSIFIER_LOCK_MS: '5000',
+      DIGEST_CRON: '0 6 1 1 *',
+      LOG_LEVEL: 'warn',
+      ...this.env,
+      ...extra,
+    };
+  }
+
+  spawn(name: ServiceName, extra: Record<string, string> = {}): ServiceProcess {
+    const proc = spawnService(name, this.serviceEnv(extra));
+    this.procs.add(proc);
+    void proc.exited.then(() => this.procs.delete(proc));
+    return proc;
+  }
+
+  async liveClassifiers(): Promise<number> {
+    return (await this.client.keys(`${this.prefix}:workers:*`)).length;
+  }
+
+  async waitForClassifiers(n: number): Promise<void> {
+    await waitFor(async () => (await this.liveClassifiers()) >= n || undefined, {
+      what: `${n} live classifiers`,
+      timeoutMs: 60_000,
+    });
+  }
+
+  trigger(request: { feeds?: string[]; reclassify?: boolean } = {}): Promise<string> {
+    return enqueueRun(this.feeds, request);
+  }
+
+  async progress(runId: string): Promise<{ done: number; total: number; state: string }> {
+    const job = await this.aggregate.getJob(runId);
+    if (!job) return { done: 0, total: 0, state: 'missing' };
+    const counts = await job.getDependenciesCount({ processed: true, unprocessed: true, ignored: true });
+    const done = (counts.processed ?? 0) + (counts.ignored ?? 0);
+    return { done, total: done + (counts.unprocessed ?? 0), state: await job.getState() };
+  }
+
+  async waitForProgress(runId: string, atLeast: number): Promise<void> {
+    await waitFor(async () => (await this.progress(runId)).done >= atLeast || undefined, {
+      what: `run ${runId} to classify ${atLeast} articles`,
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+  }
+
+  async waitForRun(runId: string, timeoutMs = 180_000): Promise<Run | undefined> {
+    try {
+      return await waitFor(() => this.store.run(runId).then((r) => r ?? undefined), {
+        what: `run ${runId}`,
+        timeoutMs,
+        intervalMs: 100,
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Lost: articles the run should hold that are neither grouped nor listed as failed.
+   * Duplicated: an article grouped twice, both grouped and failed, or in two topics of the store.
+   */
+  async measure(scenario: string, runs: (Run | undefined)[], expected: number, note = ''): Promise<Row> {
+    const finished = runs.filter((r): r is Run => r !== undefined);
+    const groupedIds = finished.flatMap((r) => r.topics.flatMap((g) => g.articles.map((a) => a.id)));
+    const failedIds = finished.flatMap((r) => r.failures.map((f) => f.articleId));
+    const distinct = new Set(groupedIds);
+    const both = failedIds.filter((id) => distinct.has(id)).length;
+    const sizes = await this.store.topicSizes();
+    const inTopics = Object.values(sizes).reduce((a, b) => a + b, 0);
+    const storeDuplicates = Math.max(0, inTopics - new Set(await this.storeArticleIds()).size);
+    return {
+      scenario,
+      runs: finished.length,
+      expected,
+      grouped: distinct.size,
+      failed: new Set(failedIds).size,
+      lost: Math.max(0, expected - distinct.size - new Set(failedIds).size),
+      duplicated: groupedIds.length - distinct.size + both + storeDuplicates,
+      finished: finished.length === runs.length && runs.length > 0,
+      note,
+    };
+  }
+
+  private async storeArticleIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for (const label of await this.store.labels()) {
+      ids.push(...(await this.client.zrange(`${this.prefix}:store:topic:${label}`, 0, -1)));
+    }
+    return ids;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.procs].map((p) => p.stop('SIGKILL')));
+    for (const q of [this.feeds, this.aggregate, this.classify]) await q?.close().catch(() => {});
+    this.client?.disconnect();
+    await this.redis?.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
