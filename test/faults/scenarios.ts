@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { type Article, classifyJobId, DEFAULT_JOB_OPTIONS, JOB, QUEUE, type RunManifest } from '@tidings/shared';
+import { runFlow } from '@tidings/loader';
+import type { Article, RunManifest } from '@tidings/shared';
 import { FlowProducer } from 'bullmq';
 import { startFeedServer } from '../feed-server.js';
 import { generatedFeed, writeGeneratedFeed } from '../generated-feed.js';
@@ -230,23 +231,13 @@ export const SCENARIOS: Scenario[] = [
           articles: [...articles, poison],
         };
         const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
-        await flows.add({
-          name: JOB.aggregateRun,
-          queueName: QUEUE.aggregate,
-          data: manifest,
-          opts: { ...DEFAULT_JOB_OPTIONS.aggregate, jobId: runId },
-          children: [...articles, poison].map((article) => ({
-            name: JOB.classify,
-            queueName: QUEUE.classify,
-            data:
-              article.id === 'poison' ? { runId, article: { ...article, fetchedAt: 'yesterday' } } : { runId, article },
-            opts: {
-              ...DEFAULT_JOB_OPTIONS.classify,
-              jobId: classifyJobId(runId, article.id),
-              ignoreDependencyOnFailure: true,
-            },
-          })),
-        });
+        const flow = runFlow(manifest);
+        flow.children = flow.children?.map((child) =>
+          child.data.article.id === 'poison'
+            ? { ...child, data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } }
+            : child,
+        );
+        await flows.add(flow);
         await flows.close();
         const run = await c.waitForRun(runId);
         return c.measure(

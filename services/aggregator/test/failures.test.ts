@@ -2,15 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startClassifier } from '@tidings/classifier';
-import {
-  type Article,
-  classifyJobId,
-  createLogger,
-  DEFAULT_JOB_OPTIONS,
-  JOB,
-  QUEUE,
-  type RunManifest,
-} from '@tidings/shared';
+import { runFlow } from '@tidings/loader';
+import { type Article, classifyJobId, createLogger, QUEUE, type RunManifest } from '@tidings/shared';
 import { FlowProducer, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig, testRedis, waitFor } from '../../../test/harness.js';
@@ -35,6 +28,7 @@ const article = (id: string, title: string): Article => ({
   fetchedAt: '2026-11-24T10:00:00.000Z',
 });
 
+/** A run flow as the loader makes it, with some children's data or timing changed. */
 async function startRun(
   prefix: string,
   runId: string,
@@ -49,24 +43,17 @@ async function startRun(
     feeds: [],
     articles: children.map((c) => c.article),
   };
-  await flows.add({
-    name: JOB.aggregateRun,
-    queueName: QUEUE.aggregate,
-    data: manifest,
-    opts: { ...DEFAULT_JOB_OPTIONS.aggregate, jobId: runId },
-    children: children.map((c) => ({
-      name: JOB.classify,
-      queueName: QUEUE.classify,
-      data: c.data ?? { runId, article: c.article },
-      opts: {
-        ...DEFAULT_JOB_OPTIONS.classify,
-        backoff: { type: 'fixed', delay: 10 },
-        jobId: classifyJobId(runId, c.article.id),
-        ignoreDependencyOnFailure: true,
-        ...(c.delay ? { delay: c.delay } : {}),
-      },
-    })),
-  });
+  const flow = runFlow(manifest);
+  flow.children = flow.children?.map((child, i) => ({
+    ...child,
+    data: children[i]?.data ?? child.data,
+    opts: {
+      ...child.opts,
+      backoff: { type: 'fixed', delay: 10 },
+      ...(children[i]?.delay ? { delay: children[i]?.delay } : {}),
+    },
+  }));
+  await flows.add(flow);
 }
 
 async function services(env: Record<string, string> = {}, watchdogIntervalMs?: number) {

@@ -8,6 +8,7 @@ export { type Loader, startLoader } from './loader.js';
 export { normaliseItems } from './normalise-article.js';
 export { parseFeed } from './parse-feed.js';
 export { readFeed } from './read-feed.js';
+export { runFlow } from './run-flow.js';
 export { runIdForJob } from './run-id.js';
 export { ensureDailySchedule } from './schedule.js';
 export { SeenArticles } from './seen-articles.js';

@@ -1,16 +1,8 @@
-import {
-  type Article,
-  classifyJobId,
-  DEFAULT_JOB_OPTIONS,
-  JOB,
-  type LoadJob,
-  type Logger,
-  QUEUE,
-  type RunManifest,
-} from '@tidings/shared';
+import type { Article, LoadJob, Logger, RunManifest } from '@tidings/shared';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { FeedValidatorStore } from './feed-validators.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
+import { runFlow } from './run-flow.js';
 import type { SeenArticles } from './seen-articles.js';
 
 export interface LoadRunDeps {
@@ -39,8 +31,10 @@ function mergeArticles(lists: Article[][]): Article[] {
 
 /**
  * Reads the feeds and adds the run as one flow: an "aggregate-run" parent (job id = run id)
- * with one "classify" child per new article. Seen ids and feed validators are written only
- * after the flow exists, so a crash before that repeats the run instead of losing articles.
+ * with one "classify" child per new article. New means claimed by this run: two runs at the
+ * same moment never share an article, and a retried loader job (same run id) gets its own
+ * articles back. Feed validators are stored only after the flow exists, so a crash before
+ * that reads the feed again instead of seeing "not modified".
  */
 export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps: LoadRunDeps): Promise<LoadRunResult> {
   const log = deps.logger.child({ runId });
@@ -58,7 +52,8 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
     results.push(result);
   }
   const all = mergeArticles(results.map((r) => r.articles));
-  const fresh = job.reclassify ? all : await deps.seen.filterNew(all);
+  const existing = await deps.aggregateQueue.getJob(runId);
+  const fresh = existing ? [] : await deps.seen.claim(runId, all, { reclassify: job.reclassify });
   const manifest: RunManifest = {
     runId,
     trigger: job.trigger,
@@ -67,30 +62,21 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
     articles: fresh,
   };
 
-  const existing = await deps.aggregateQueue.getJob(runId);
   if (!existing) {
-    await deps.flows.add({
-      name: JOB.aggregateRun,
-      queueName: QUEUE.aggregate,
-      data: manifest,
-      opts: { ...DEFAULT_JOB_OPTIONS.aggregate, jobId: runId },
-      children: fresh.map((article) => ({
-        name: JOB.classify,
-        queueName: QUEUE.classify,
-        data: { runId, article },
-        opts: {
-          ...DEFAULT_JOB_OPTIONS.classify,
-          jobId: classifyJobId(runId, article.id),
-          ignoreDependencyOnFailure: true,
-        },
-      })),
-    });
+    try {
+      await deps.flows.add(runFlow(manifest));
+    } catch (err) {
+      await deps.seen.release(
+        runId,
+        fresh.map((a) => a.id),
+      );
+      throw err;
+    }
     log.info({ articles: fresh.length, found: all.length }, 'run enqueued');
   } else {
     log.info('run already enqueued by an earlier attempt');
   }
 
-  await deps.seen.markSeen(fresh.map((a) => a.id));
   for (const r of results) {
     if (r.report.status === 'ok') await deps.validators.set(r.report.url, r.validators);
   }

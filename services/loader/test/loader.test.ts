@@ -6,6 +6,7 @@ import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '.
 import { enqueueRun } from '../src/enqueue-run.js';
 import { type Loader, startLoader } from '../src/loader.js';
 import { runIdForJob } from '../src/run-id.js';
+import { SeenArticles } from '../src/seen-articles.js';
 
 const logger = createLogger('test', { level: 'silent' });
 const redis = testRedis();
@@ -105,6 +106,27 @@ describe('loader fan-out', () => {
     const job = await waitForJobState(q.feeds, 'bad-data', 'failed');
     expect(job.failedReason).toBe('bad load job data: trigger: Invalid option: expected one of "schedule"|"manual"');
     expect(job.attemptsMade).toBe(1);
+  });
+});
+
+describe('claiming articles', () => {
+  const articles = Array.from({ length: 40 }, (_, i) => ({ id: `a${i}` }));
+
+  it('gives two runs at the same moment disjoint articles, every one to somebody', async () => {
+    const seen = new SeenArticles(redis, testConfig().prefix, 30);
+    const [a, b] = await Promise.all([seen.claim('run-a', articles), seen.claim('run-b', articles)]);
+    expect(a.length + b.length).toBe(40);
+    expect(a.filter((x) => b.includes(x))).toEqual([]);
+  });
+
+  it('gives a retried run its own articles back, and releases them when asked', async () => {
+    const seen = new SeenArticles(redis, testConfig().prefix, 30);
+    expect(await seen.claim('run-a', articles)).toHaveLength(40);
+    expect(await seen.claim('run-a', articles)).toHaveLength(40);
+    expect(await seen.claim('run-b', articles)).toHaveLength(0);
+    expect(await seen.claim('run-b', articles, { reclassify: true })).toHaveLength(40);
+    await seen.release('run-b', articles.map((a) => a.id).slice(0, 10));
+    expect(await seen.claim('run-c', articles)).toHaveLength(10);
   });
 });
 
