@@ -1,5 +1,4 @@
 import { TopicStore } from '@tidings/aggregator';
-import { classifyText, downloadModel, loadNliModel, modelSource } from '@tidings/classifier';
 import { enqueueRun, readFeed } from '@tidings/loader';
 import { type Config, createRedis, describeConfig, loadConfig, QUEUE } from '@tidings/shared';
 import { Queue } from 'bullmq';
@@ -46,6 +45,8 @@ export async function classifyCommand(
     ...(flags.labels ? { LABELS: flags.labels } : {}),
     ...(flags.dtype ? { MODEL_DTYPE: flags.dtype } : {}),
   });
+  // Loaded on demand: the model runtime takes a second or two to import, which no other command needs.
+  const { classifyText, loadNliModel, modelSource } = await import('@tidings/classifier');
   const model = await loadNliModel(modelSource(config.classifier), { threads: config.classifier.threads });
   const result = await classifyText(model, text, {
     labels: config.classifier.labels,
@@ -58,6 +59,7 @@ export async function classifyCommand(
 
 export async function modelsFetchCommand(): Promise<void> {
   const config = loadConfig();
+  const { downloadModel } = await import('@tidings/classifier');
   const dir = await downloadModel(config.classifier.modelId, config.classifier.cacheDir, config.classifier.dtype);
   process.stdout.write(`downloaded ${config.classifier.modelId} to ${dir}; use it offline with MODEL_DIR=${dir}\n`);
 }

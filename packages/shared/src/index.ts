@@ -10,3 +10,4 @@ export * from './redis-server.js';
 export * from './run-main.js';
 export * from './schemas.js';
 export * from './shutdown.js';
+export * from './worker-heartbeats.js';

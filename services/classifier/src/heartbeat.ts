@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/shared';
+import { redisKeys, type WorkerHeartbeat } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 
 export interface HeartbeatOptions {
@@ -54,20 +54,4 @@ export class Heartbeat {
     clearInterval(this.timer);
     await this.redis.del(this.key);
   }
-}
-
-export async function liveWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', redisKeys(prefix).workerHeartbeatPattern, 'COUNT', 200);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== '0');
-  if (keys.length === 0) return [];
-  const values = await redis.mget(keys);
-  return values.flatMap((v) => {
-    const parsed = v ? WorkerHeartbeatSchema.safeParse(JSON.parse(v)) : undefined;
-    return parsed?.success ? [parsed.data] : [];
-  });
 }

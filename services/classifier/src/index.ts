@@ -1,7 +1,7 @@
 export { type Classifier, prepareModel, startClassifier, zeroShotOptions } from './classifier.js';
 export { classifyArticle } from './classify-article.js';
 export { MODEL_FIX_HINT, ModelLoadError } from './errors.js';
-export { Heartbeat, liveWorkers } from './heartbeat.js';
+export { Heartbeat } from './heartbeat.js';
 export {
   downloadModel,
   type LibraryZeroShot,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readFeed } from '@tidings/loader';
-import { ClassifyResultSchema, createLogger, JOB, QUEUE } from '@tidings/shared';
+import { ClassifyResultSchema, createLogger, JOB, liveWorkers, QUEUE } from '@tidings/shared';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
@@ -16,7 +16,6 @@ import {
 } from '../../../test/harness.js';
 import { spawnService } from '../../../test/service-process.js';
 import { type Classifier, startClassifier } from '../src/classifier.js';
-import { liveWorkers } from '../src/heartbeat.js';
 
 const logger = createLogger('test', { level: 'silent' });
 const redis = testRedis();

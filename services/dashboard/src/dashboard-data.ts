@@ -1,6 +1,5 @@
 import type { TopicStore } from '@tidings/aggregator';
-import { liveWorkers } from '@tidings/classifier';
-import { QUEUE_NAMES, type QueueName } from '@tidings/shared';
+import { liveWorkers, QUEUE_NAMES, type QueueName } from '@tidings/shared';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ActiveRun } from './render-page.js';
