@@ -135,7 +135,7 @@ async function seedVersusTidings(model: NliModel) {
   return oursStat.median;
 }
 
-async function libraryVersusTidings(model: NliModel, tidingsSeconds: number) {
+async function libraryVersusTidings(tidingsSeconds: number): Promise<number> {
   const source = modelSource(loadConfig({ MODEL_DIR, CLASSIFIER_THREADS: String(CORES) }).classifier);
   const library = await loadLibraryZeroShot(source, { threads: CORES });
   const lib = await withPeak(() =>
@@ -150,7 +150,7 @@ async function libraryVersusTidings(model: NliModel, tidingsSeconds: number) {
     `${lib.peakMb.toFixed(0)} MB`,
     `tidings is ${(s.median / tidingsSeconds).toFixed(2)}× faster`,
   );
-  void model;
+  return s.median;
 }
 
 async function int8VersusFp32(fp32: NliModel, fp32Seconds: number) {
@@ -178,6 +178,28 @@ async function int8VersusFp32(fp32: NliModel, fp32Seconds: number) {
     `${fmt(s)} s/article`,
     `${t.peakMb.toFixed(0)} MB`,
     `${(fp32Seconds / s.median).toFixed(2)}× fp32; labels agree ${agree}/${texts.length}`,
+  );
+}
+
+/** The card's @xenova/transformers 2.17.2 pipeline against @huggingface/transformers' on the same model. */
+async function xenovaVersusHuggingface(libraryMedian: number) {
+  const xenova = await import('@xenova/transformers');
+  xenova.env.allowRemoteModels = false;
+  xenova.env.localModelPath = `${path.dirname(MODEL_DIR)}/`;
+  const classifier = await xenova.pipeline('zero-shot-classification', path.basename(MODEL_DIR), { quantized: false });
+  const t = await withPeak(() =>
+    timeArticles(
+      (text) => classifier(text, LABELS, { hypothesis_template: TEMPLATE, multi_label: false }) as Promise<unknown>,
+    ),
+  );
+  await classifier.dispose();
+  const s = stat(t.value);
+  results.xenova = { xenova: s, huggingface: libraryMedian, ratio: s.median / libraryMedian, peakRssMb: t.peakMb };
+  row(
+    '6 @xenova/transformers 2.17.2 pipeline',
+    `${fmt(s)} s/article`,
+    `${t.peakMb.toFixed(0)} MB*`,
+    `@huggingface/transformers 4 is ${(s.median / libraryMedian).toFixed(2)}× faster`,
   );
 }
 
@@ -338,8 +360,9 @@ async function main() {
     { threads: CORES },
   );
   const tidingsSeconds = await seedVersusTidings(model);
-  await libraryVersusTidings(model, tidingsSeconds);
+  const librarySeconds = await libraryVersusTidings(tidingsSeconds);
   await int8VersusFp32(model, tidingsSeconds);
+  await xenovaVersusHuggingface(librarySeconds);
   await model.dispose();
   const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-'));
   const redis = await startRedisServer({ dir: redisDir });
