@@ -21,7 +21,7 @@ export interface AggregatorOptions {
 /** The aggregator service: a worker on "aggregate" that finalises each finished run, plus the watchdog. */
 export async function startAggregator(options: AggregatorOptions) {
   const { config, logger } = options;
-  const connection = createRedis(config.redis.url);
+  const connection = createRedis(config.redis.url, {}, logger);
   const store = new TopicStore(connection, config.prefix, config.classifier.labels);
   const aggregateQueue = new Queue(QUEUE.aggregate, {
     connection,
@@ -55,7 +55,7 @@ export async function startAggregator(options: AggregatorOptions) {
     // Aggregating a run takes well under a second; a short lock lets another aggregator
     // take over a crashed one's run within 15 s.
     {
-      connection: createRedis(config.redis.url),
+      connection: createRedis(config.redis.url, {}, logger),
       prefix: config.prefix,
       concurrency: 1,
       lockDuration: 15_000,

@@ -46,7 +46,7 @@ export async function prepareModel(config: Config, logger: Logger): Promise<NliM
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
   const model = options.model ?? (await prepareModel(config, logger));
-  const connection = createRedis(config.redis.url);
+  const connection = createRedis(config.redis.url, {}, logger);
   const heartbeat = new Heartbeat(connection, config.prefix, { name: model.source.name, dtype: model.source.dtype });
   await heartbeat.start();
   const zeroShot = { ...zeroShotOptions(config), worker: heartbeat.id };
@@ -64,7 +64,7 @@ export async function startClassifier(options: ClassifierOptions) {
       return classifyResult;
     },
     {
-      connection: createRedis(config.redis.url),
+      connection: createRedis(config.redis.url, {}, logger),
       prefix: config.prefix,
       concurrency: config.classifier.concurrency,
       lockDuration: config.classifier.lockMs,

@@ -30,12 +30,12 @@ export async function buildDashboard(options: DashboardOptions) {
   const { config, logger } = options;
   const policy = accessPolicy(config.dashboard.host, config.dashboard.token);
   // Page requests should fail fast while Redis is away, not queue up behind a reconnect.
-  const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 2 });
+  const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 2 }, logger);
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
   ) as Record<QueueName, Queue>;
   const classifyEvents = new QueueEvents(QUEUE.classify, {
-    connection: createRedis(config.redis.url),
+    connection: createRedis(config.redis.url, {}, logger),
     prefix: config.prefix,
   });
   const data = new DashboardData(
@@ -93,7 +93,7 @@ export async function buildDashboard(options: DashboardOptions) {
       windowHours: config.aggregator.windowHours,
       runsPerMinute: options.runsPerMinute ?? 6,
     });
-    await pages.register(eventRoutes, { redisUrl: config.redis.url, keyPrefix: config.prefix });
+    await pages.register(eventRoutes, { redisUrl: config.redis.url, keyPrefix: config.prefix, logger });
     await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents) });
   });
 

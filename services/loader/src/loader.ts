@@ -25,7 +25,7 @@ export interface LoaderOptions {
 /** The loader service: a worker on "feeds" that turns each trigger into one run flow. */
 export async function startLoader(options: LoaderOptions) {
   const { config, logger, schedule = true, concurrency = 2 } = options;
-  const connection = createRedis(config.redis.url);
+  const connection = createRedis(config.redis.url, {}, logger);
   const prefix = config.prefix;
   const feedsQueue = new Queue(QUEUE.feeds, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS.feeds });
   const aggregateQueue = new Queue(QUEUE.aggregate, { connection, prefix });
@@ -62,7 +62,7 @@ export async function startLoader(options: LoaderOptions) {
       });
       return { runId, articles: result.articles, feeds: result.manifest.feeds };
     },
-    { connection: createRedis(config.redis.url), prefix, concurrency },
+    { connection: createRedis(config.redis.url, {}, logger), prefix, concurrency },
   );
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'load job failed'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'loader worker error'));

@@ -1,13 +1,13 @@
-import { createSubscriber, redisKeys } from '@tidings/shared';
+import { createSubscriber, type Logger, redisKeys } from '@tidings/shared';
 import type { FastifyInstance } from 'fastify';
 
 /** Server-sent events: each "run finished" notice on the topics channel, to every open page. */
 export async function eventRoutes(
   app: FastifyInstance,
-  options: { redisUrl: string; keyPrefix: string },
+  options: { redisUrl: string; keyPrefix: string; logger: Logger },
 ): Promise<void> {
   const channel = redisKeys(options.keyPrefix).topicsChannel;
-  const subscriber = createSubscriber(options.redisUrl);
+  const subscriber = createSubscriber(options.redisUrl, options.logger);
   const clients = new Set<(event: string, data: string) => void>();
   subscriber.on('message', (_channel, message) => {
     for (const send of clients) send('run-finished', message);
