@@ -9,6 +9,7 @@ import type { DashboardData } from './dashboard-data.js';
  * observed from the queue's completion events while this process runs.
  */
 export function createMetrics(data: DashboardData, classifyEvents: QueueEvents) {
+  if (classifyEvents.name !== QUEUE.classify) throw new Error('createMetrics needs the classify queue events');
   const registry = new Registry();
   new Gauge({
     name: 'tidings_queue_jobs',
@@ -69,7 +70,6 @@ export function createMetrics(data: DashboardData, classifyEvents: QueueEvents) 
     const ms = (value as { ms?: unknown } | undefined)?.ms;
     if (typeof ms === 'number') duration.observe(ms / 1000);
   });
-  if (classifyEvents.name !== QUEUE.classify) throw new Error('createMetrics needs the classify queue events');
   return registry;
 }
 
