@@ -1,6 +1,6 @@
 import { TopicStore } from '@tidings/aggregator';
 import { enqueueRun, readFeed } from '@tidings/loader';
-import { type Config, createRedis, describeConfig, loadConfig, QUEUE } from '@tidings/shared';
+import { type Config, createRedis, describeConfig, loadConfig, QUEUE, redactUrl, TidingsError } from '@tidings/shared';
 import { Queue } from 'bullmq';
 import { waitForRun } from './wait-for-run.js';
 
@@ -76,8 +76,23 @@ export async function withQueues<T>(
   fn: (q: { feeds: Queue; aggregate: Queue; store: TopicStore }) => Promise<T>,
 ) {
   const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 3, retryStrategy: () => null });
+  // The command's own failure says what went wrong in one line; these events would repeat it as stack dumps.
+  let connectionError: Error | undefined;
+  connection.on('error', (err: Error) => {
+    connectionError = err;
+  });
+  try {
+    await connection.ping();
+  } catch (err) {
+    connection.disconnect();
+    throw new TidingsError(
+      'TIDINGS_REDIS_UNREACHABLE',
+      `cannot reach Redis at ${redactUrl(config.redis.url)} (${(connectionError ?? (err as Error)).message}); start tidings with 'pnpm tidings start', or set REDIS_URL`,
+    );
+  }
   const feeds = new Queue(QUEUE.feeds, { connection, prefix: config.prefix });
   const aggregate = new Queue(QUEUE.aggregate, { connection, prefix: config.prefix });
+  for (const queue of [feeds, aggregate]) queue.on('error', () => {});
   try {
     return await fn({ feeds, aggregate, store: new TopicStore(connection, config.prefix, config.classifier.labels) });
   } finally {

@@ -157,6 +157,15 @@ describe('tidings run --wait', () => {
     expect(result.stderr).toMatch(/run manual-\S+ enqueued/);
   });
 
+  it('says in one line, password masked, when Redis cannot be reached', async () => {
+    const port = await freePort();
+    const { code, stderr } = tidings(['run'], { REDIS_URL: `redis://:hunter2hunter2@127.0.0.1:${port}` });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      `tidings cli: cannot reach Redis at redis://:****@127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); start tidings with 'pnpm tidings start', or set REDIS_URL`,
+    );
+  });
+
   it('prints only the run id without --wait', () => {
     const { code, stdout } = tidings(['run'], { REDIS_URL: config.redis.url, TIDINGS_PREFIX: config.prefix });
     expect(code).toBe(0);
