@@ -18,6 +18,7 @@ import {
   createRedis,
   DEFAULT_LABELS,
   JOB,
+  liveWorkers,
   loadConfig,
   QUEUE,
   startRedisServer,
@@ -235,7 +236,7 @@ async function layouts(redisUrl: string) {
       }),
     );
     for (;;) {
-      if ((await connection.keys(`${prefix}:workers:*`)).length === layout.processes) break;
+      if ((await liveWorkers(connection, prefix)).length === layout.processes) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const started = performance.now();

@@ -3,7 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { TopicStore } from '@tidings/aggregator';
 import { enqueueRun } from '@tidings/loader';
-import { createRedis, freePort, QUEUE, type RedisServerHandle, type Run, startRedisServer } from '@tidings/shared';
+import {
+  createRedis,
+  freePort,
+  liveWorkers,
+  QUEUE,
+  type RedisServerHandle,
+  type Run,
+  startRedisServer,
+} from '@tidings/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TINY_MODEL_DIR } from '../paths.js';
@@ -83,7 +91,7 @@ export class FaultCluster {
   }
 
   async liveClassifiers(): Promise<number> {
-    return (await this.client.keys(`${this.prefix}:workers:*`)).length;
+    return (await liveWorkers(this.client, this.prefix)).length;
   }
 
   async waitForClassifiers(n: number): Promise<void> {

@@ -168,6 +168,47 @@ describe('tidings start', () => {
     }
   });
 
+  it('if the supervisor is SIGKILLed, its services exit; the next start stops the leftover redis-server', async () => {
+    const stack = await stackEnv(1, 1);
+    const first = await startTidings(stack.env);
+    await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis/redis-server.pid')) || undefined, {
+      what: 'redis',
+    });
+    const q = await connect(stack.url);
+    await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 1, {
+      what: 'a live classifier',
+      timeoutMs: 60_000,
+    });
+    await q.close();
+    const redisPid = Number(fs.readFileSync(path.join(stack.dataDir, 'redis/redis-server.pid'), 'utf8'));
+    const services = descendants(first.child.pid!).filter((pid) => pid !== redisPid);
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await waitFor(() => services.every((pid) => !alive(pid)) || undefined, {
+      what: 'the services to exit',
+      timeoutMs: 20_000,
+    });
+    expect(alive(redisPid)).toBe(true);
+
+    const second = await startTidings(stack.env);
+    try {
+      await waitFor(() => !alive(redisPid) || undefined, {
+        what: 'the leftover redis-server to stop',
+        timeoutMs: 20_000,
+      });
+      const again = await connect(stack.url);
+      await waitFor(async () => (await liveWorkers(again.redis, 'tidings')).length === 1, {
+        what: 'a live classifier',
+        timeoutMs: 60_000,
+      });
+      await again.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
   it('says how to install redis-server when it is missing', async () => {
     const stack = await stackEnv(1, 1);
     const tidings = await startTidings({ ...stack.env, PATH: '/nonexistent' });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 
 export interface RedisServerOptions {
@@ -43,12 +44,48 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A redis-server left running on this data directory by a supervisor that was killed (it has
+ * no IPC channel to notice): stop it, so two servers never share one append-only file.
+ */
+async function stopLeftoverServer(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || !alive()) return;
+  let command = '';
+  try {
+    command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  // The pid may have been reused by an unrelated process since the file was written.
+  if (!command.includes('redis-server')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** A private redis-server child on loopback: for `tidings start` and for the test suite. */
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
   const { dir, appendOnly = false, bin = 'redis-server', startTimeoutMs = 10_000 } = options;
   const port = options.port && options.port > 0 ? options.port : await freePort();
   fs.mkdirSync(dir, { recursive: true });
+  const pidFile = path.join(dir, 'redis-server.pid');
+  await stopLeftoverServer(pidFile);
   const args = [
+    '--pidfile',
+    pidFile,
     '--port',
     String(port),
     '--bind',
