@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'services/*/test/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
+    ],
     globalSetup: ['./test/redis-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -4,36 +4,33 @@
  * this one run on bench/models/distilbart-shaped (see make-bench-model.py). Medians with
  * their spread, peak RSS beside every speed figure; writes bench/results/latest.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAggregator } from '@tidings/aggregator';
 import { classifyText, loadLibraryZeroShot, loadNliModel, modelSource, type NliModel } from '@tidings/classifier';
-import { enqueueRun } from '@tidings/loader';
+import { ROOT, spawnService } from '@tidings/cli';
+import { type ClassifyResult, DEFAULT_LABELS, JOB, loadConfig, QUEUE, requestRun } from '@tidings/contracts';
 import {
-  type ClassifyResult,
   createLogger,
   createRedis,
-  DEFAULT_LABELS,
-  JOB,
   liveWorkers,
-  loadConfig,
-  QUEUE,
+  measurePeakRss,
+  peakRssMbOf,
   startRedisServer,
-} from '@tidings/shared';
+} from '@tidings/runtime';
 import { Queue, Worker } from 'bullmq';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..');
 const MODEL_DIR = path.join(HERE, 'models/distilbart-shaped');
 const QUICK = process.argv.includes('--quick');
 const REPEATS = QUICK ? 3 : 7;
 const CORES = os.availableParallelism();
 const LABELS = DEFAULT_LABELS.split(',');
 const TEMPLATE = 'This example is {}.';
-const OPTIONS = { labels: LABELS, hypothesisTemplate: TEMPLATE, multiLabel: false };
+const OPTIONS = loadConfig({ LABELS: DEFAULT_LABELS, HYPOTHESIS_TEMPLATE: TEMPLATE }).zeroShot;
 
 interface Stat {
   median: number;
@@ -46,42 +43,19 @@ const stat = (xs: number[]): Stat => {
 };
 const fmt = (s: Stat, digits = 3) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
-/** Peak RSS of this process while `fn` runs, sampled every 5 ms. */
-async function withPeak<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
-  try {
-    const value = await fn();
-    return { value, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 /** A premise of exactly `tokens` words from the bench vocabulary. */
-const premiseOf = (seed: number, tokens = 48) =>
+const benchPremise = (seed: number, tokens = 48) =>
   Array.from({ length: tokens }, (_, i) => `w${1000 + ((seed * 7919 + i * 104729) % 49000)}`).join(' ');
 
 async function timeArticles(fn: (text: string) => Promise<unknown>, repeats = REPEATS): Promise<number[]> {
-  await fn(premiseOf(0));
+  await fn(benchPremise(0));
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t = performance.now();
-    await fn(premiseOf(r + 1));
+    await fn(benchPremise(r + 1));
     times.push((performance.now() - t) / 1000);
   }
   return times;
-}
-
-function vmHwmMb(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 const results: Record<string, unknown> = {};
@@ -89,7 +63,7 @@ const rows: string[][] = [];
 const row = (...cells: string[]) => rows.push(cells);
 
 async function seedVersusTidings(model: NliModel) {
-  const premise = premiseOf(1);
+  const premise = benchPremise(1);
   const hypotheses = LABELS.map((l) => TEMPLATE.replace('{}', l));
   const pairs = hypotheses.map((h) =>
     Array.from(model.tokenizer(premise, { text_pair: h }).input_ids.data as BigInt64Array, Number),
@@ -107,7 +81,7 @@ async function seedVersusTidings(model: NliModel) {
     peakRssMb: number;
     torch: string;
   };
-  const ours = await withPeak(() => timeArticles((t) => classifyText(model, t, OPTIONS)));
+  const ours = await measurePeakRss(() => timeArticles((t) => classifyText(model, t, OPTIONS)));
   const onnxLogits = await model.logits(
     hypotheses.map(() => premise),
     hypotheses,
@@ -139,7 +113,7 @@ async function seedVersusTidings(model: NliModel) {
 async function libraryVersusTidings(tidingsSeconds: number): Promise<number> {
   const source = modelSource(loadConfig({ MODEL_DIR, CLASSIFIER_THREADS: String(CORES) }).classifier);
   const library = await loadLibraryZeroShot(source, { threads: CORES });
-  const lib = await withPeak(() =>
+  const lib = await measurePeakRss(() =>
     timeArticles((t) => library(t, LABELS, { hypothesis_template: TEMPLATE, multi_label: false })),
   );
   await library.dispose();
@@ -159,8 +133,8 @@ async function int8VersusFp32(fp32: NliModel, fp32Seconds: number) {
     loadConfig({ MODEL_DIR, MODEL_DTYPE: 'q8', CLASSIFIER_THREADS: String(CORES) }).classifier,
   );
   const q8 = await loadNliModel(source, { threads: CORES });
-  const t = await withPeak(() => timeArticles((text) => classifyText(q8, text, OPTIONS)));
-  const texts = Array.from({ length: QUICK ? 10 : 30 }, (_, i) => premiseOf(100 + i));
+  const t = await measurePeakRss(() => timeArticles((text) => classifyText(q8, text, OPTIONS)));
+  const texts = Array.from({ length: QUICK ? 10 : 30 }, (_, i) => benchPremise(100 + i));
   let agree = 0;
   for (const text of texts) {
     if ((await classifyText(q8, text, OPTIONS)).label === (await classifyText(fp32, text, OPTIONS)).label) agree++;
@@ -191,7 +165,7 @@ async function xenovaVersusHuggingface(libraryMedian: number) {
   const classifier = await xenova.pipeline('zero-shot-classification', `${path.basename(MODEL_DIR)}-single`, {
     quantized: false,
   });
-  const t = await withPeak(() =>
+  const t = await measurePeakRss(() =>
     timeArticles(
       (text) => classifier(text, LABELS, { hypothesis_template: TEMPLATE, multi_label: false }) as Promise<unknown>,
     ),
@@ -221,7 +195,7 @@ async function layouts(redisUrl: string) {
     const connection = createRedis(redisUrl);
     const queue = new Queue(QUEUE.classify, { connection, prefix });
     const procs = Array.from({ length: layout.processes }, () =>
-      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/classifier/src/main.ts')], {
+      spawnService('classifier', {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',
@@ -248,7 +222,7 @@ async function layouts(redisUrl: string) {
           article: {
             id: `a${i}`,
             feed: 'bench',
-            title: premiseOf(i),
+            title: benchPremise(i),
             summary: '',
             link: '',
             published: '2026-11-24T00:00:00.000Z',
@@ -259,7 +233,7 @@ async function layouts(redisUrl: string) {
     );
     while (((await queue.getJobCounts('completed')).completed ?? 0) < n) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - started) / 1000;
-    const rss = procs.map((p) => vmHwmMb(p.pid ?? 0));
+    const rss = procs.map((p) => peakRssMbOf(p.pid ?? 0));
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
     await queue.obliterate({ force: true });
@@ -281,7 +255,7 @@ async function queueOverhead(redisUrl: string, classifySeconds: number) {
   const n = QUICK ? 1000 : 5000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-'));
   const feed = path.join(dir, 'feed.xml');
-  const { writeGeneratedFeed } = await import('../test/generated-feed.js');
+  const { writeGeneratedFeed } = await import('@tidings/feed-fixtures');
   writeGeneratedFeed(feed, n);
   const config = loadConfig({
     REDIS_URL: redisUrl,
@@ -291,7 +265,7 @@ async function queueOverhead(redisUrl: string, classifySeconds: number) {
     LOG_LEVEL: 'silent',
   });
   const logger = createLogger('bench', { level: 'silent' });
-  const loader = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services/loader/src/main.ts')], {
+  const loader = spawnService('loader', {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -320,14 +294,14 @@ async function queueOverhead(redisUrl: string, classifySeconds: number) {
   const feeds = new Queue(QUEUE.feeds, { connection: createRedis(redisUrl), prefix: 'benchq' });
   await new Promise((r) => setTimeout(r, 2_000));
   const started = performance.now();
-  const runId = await enqueueRun(feeds);
+  const runId = await requestRun(feeds);
   let run = await aggregator.store.run(runId);
   while (!run) {
     await new Promise((r) => setTimeout(r, 20));
     run = await aggregator.store.run(runId);
   }
   const seconds = (performance.now() - started) / 1000;
-  const loaderRss = vmHwmMb(loader.pid ?? 0);
+  const loaderRss = peakRssMbOf(loader.pid ?? 0);
   loader.kill('SIGTERM');
   await worker.close();
   await aggregator.close();

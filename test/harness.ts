@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, createRedis, loadConfig } from '@tidings/shared';
+import { type Config, loadConfig } from '@tidings/contracts';
+import { createRedis } from '@tidings/runtime';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';

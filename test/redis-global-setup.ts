@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startRedisServer } from '@tidings/shared';
+import { startRedisServer } from '@tidings/runtime';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {

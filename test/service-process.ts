@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { ROOT } from './paths.js';
+import type { ChildProcess } from 'node:child_process';
+import { ROOT, type ServiceName, spawnService as spawnServiceProcess } from '@tidings/cli';
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -9,15 +8,11 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A real service process (`node --import tsx services/<name>/src/main.ts`), as `tidings start` runs it. */
-export function spawnService(
-  name: 'loader' | 'classifier' | 'aggregator' | 'dashboard',
-  env: Record<string, string>,
-): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'services', name, 'src/main.ts')], {
+/** A real service process, started the way `tidings start` starts it. */
+export function spawnService(name: ServiceName, env: Record<string, string>): ServiceProcess {
+  const child = spawnServiceProcess(name, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: string[] = [];
   child.stdout?.on('data', (d: Buffer) => chunks.push(d.toString()));

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { classifyArticle, loadNliModel, modelSource } from '@tidings/classifier';
+import { ClassifyJobSchema, describeZodError, LoadJobSchema, loadConfig } from '@tidings/contracts';
 import { buildDashboard } from '@tidings/dashboard';
+import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
-import { createLogger, describeZodError, LoadJobSchema, loadConfig, startRedisServer } from '@tidings/shared';
-import { startFeedServer } from '../feed-server.js';
-import { generatedFeed } from '../generated-feed.js';
+import { createLogger, startRedisServer } from '@tidings/runtime';
 import { FIXTURES, TINY_MODEL_DIR } from '../paths.js';
 
 export interface CorpusResult {
@@ -105,7 +105,9 @@ export async function runCorpus(): Promise<CorpusResult[]> {
   };
   const job = async (data: unknown) => {
     try {
-      await classifyArticle(data, model, zeroShot);
+      const parsed = ClassifyJobSchema.safeParse(data);
+      if (!parsed.success) return `BadJobError: ${describeZodError(parsed.error)}`;
+      await classifyArticle(parsed.data, model, zeroShot);
       return 'accepted';
     } catch (err) {
       return `${(err as Error).name}: ${(err as Error).message}`;

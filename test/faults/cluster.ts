@@ -1,24 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TopicStore } from '@tidings/aggregator';
-import { enqueueRun } from '@tidings/loader';
-import {
-  createRedis,
-  freePort,
-  liveWorkers,
-  QUEUE,
-  type RedisServerHandle,
-  type Run,
-  startRedisServer,
-} from '@tidings/shared';
+import { QUEUE, type Run, requestRun } from '@tidings/contracts';
+import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { TINY_MODEL_DIR } from '../paths.js';
 import { type ServiceProcess, spawnService } from '../service-process.js';
 import { waitFor } from '../wait.js';
 
-export const SLOW_MODEL_DIR = path.join(path.dirname(TINY_MODEL_DIR), 'tiny-nli-slow');
 type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'dashboard';
 
 export interface Row {
@@ -102,7 +93,7 @@ export class FaultCluster {
   }
 
   trigger(request: { feeds?: string[]; reclassify?: boolean } = {}): Promise<string> {
-    return enqueueRun(this.feeds, request);
+    return requestRun(this.feeds, request);
   }
 
   async progress(runId: string): Promise<{ done: number; total: number; state: string }> {

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { runFlow } from '@tidings/loader';
-import type { Article, RunManifest } from '@tidings/shared';
+import type { Article, RunManifest } from '@tidings/contracts';
+import { buildRunFlow } from '@tidings/contracts';
+import { generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { FlowProducer } from 'bullmq';
-import { startFeedServer } from '../feed-server.js';
-import { generatedFeed, writeGeneratedFeed } from '../generated-feed.js';
+import { SLOW_TINY_MODEL_DIR } from '../paths.js';
 import { waitFor } from '../wait.js';
-import { FaultCluster, type Row, SLOW_MODEL_DIR } from './cluster.js';
+import { FaultCluster, type Row } from './cluster.js';
 
 export interface Scenario {
   name: string;
@@ -29,7 +29,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '1 SIGKILL a classifier mid-job',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_MODEL_DIR }, async (c) => {
+      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 24);
         const a = c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -53,7 +53,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '2 SIGKILL every classifier until a job passes its stall limit',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_MODEL_DIR }, async (c) => {
+      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         // One article, so every kill lands on the same job until BullMQ gives up on it.
         const env = feedEnv(c, 1);
         c.spawn('loader', env);
@@ -132,7 +132,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '4 restart redis-server mid-run',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_MODEL_DIR }, async (c) => {
+      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 30);
         c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -151,7 +151,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '5 SIGTERM each service during a run',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_MODEL_DIR }, async (c) => {
+      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 24);
         const first = c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -231,7 +231,7 @@ export const SCENARIOS: Scenario[] = [
           articles: [...articles, poison],
         };
         const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
-        const flow = runFlow(manifest);
+        const flow = buildRunFlow(manifest);
         flow.children = flow.children?.map((child) =>
           child.data.article.id === 'poison'
             ? { ...child, data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } }

@@ -1,5 +1,5 @@
-import type { ArticleFailure, ClassifyResult, Run, RunManifest, TopicArticle } from '@tidings/shared';
-import { groupByTopic } from './group-topics.js';
+import type { ArticleFailure, ClassifyResult, Run, RunManifest, TopicArticle } from '@tidings/contracts';
+import { groupByTopic } from '@tidings/topic-store';
 
 export interface BuildRunInput {
   manifest: RunManifest;
@@ -11,12 +11,6 @@ export interface BuildRunInput {
   /** Why the run was finalised early, and the reason given to articles that never finished. */
   reason?: string;
   labelOrder?: string[];
-}
-
-/** Child job keys end in "<runId>.<articleId>"; the article id is what follows the run id. */
-export function articleIdFromChildKey(childKey: string, runId: string): string {
-  const jobId = childKey.slice(childKey.lastIndexOf(':') + 1);
-  return jobId.startsWith(`${runId}.`) ? jobId.slice(runId.length + 1) : jobId;
 }
 
 /**

@@ -1,16 +1,19 @@
 import {
+  articleIdOfChild,
+  type ClassifyResult,
   ClassifyResultSchema,
-  type Logger,
+  describeZodError,
   type Run,
   type RunFinishedMessage,
   type RunManifest,
   redisKeys,
-} from '@tidings/shared';
+} from '@tidings/contracts';
+import type { Logger } from '@tidings/runtime';
+import type { TopicStore } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { articleIdFromChildKey, buildRun } from './build-run.js';
+import { buildRun } from './build-run.js';
 import { writeSnapshot } from './snapshot.js';
-import type { TopicStore } from './topic-store.js';
 
 export interface FinaliseDeps {
   store: TopicStore;
@@ -37,7 +40,8 @@ export async function finaliseRun(
   job: Job,
   manifest: RunManifest,
   deps: FinaliseDeps,
-  early?: { reason: string },
+  /** Set when the watchdog finalises a run that did not finish in time. */
+  byWatchdog?: { reason: string },
 ): Promise<FinaliseOutcome> {
   const existing = await deps.store.run(manifest.runId);
   let run: Run;
@@ -47,20 +51,26 @@ export async function finaliseRun(
   } else {
     const values = await job.getChildrenValues();
     const failed = await job.getIgnoredChildrenFailures();
-    const results = Object.values(values).flatMap((v) => {
-      const parsed = ClassifyResultSchema.safeParse(v);
-      return parsed.success ? [parsed.data] : [];
-    });
     const failureReasons = new Map(
-      Object.entries(failed).map(([key, reason]) => [articleIdFromChildKey(key, manifest.runId), String(reason)]),
+      Object.entries(failed).map(([key, reason]) => [articleIdOfChild(key, manifest.runId), String(reason)]),
     );
+    const results: ClassifyResult[] = [];
+    for (const [key, value] of Object.entries(values)) {
+      const parsed = ClassifyResultSchema.safeParse(value);
+      if (parsed.success) results.push(parsed.data);
+      else
+        failureReasons.set(
+          articleIdOfChild(key, manifest.runId),
+          `the classifier returned an unreadable result (${describeZodError(parsed.error)})`,
+        );
+    }
     run = buildRun({
       manifest,
       results,
       failureReasons,
       finishedAt: new Date(),
-      finalisedBy: early ? 'watchdog' : 'aggregator',
-      reason: early?.reason,
+      finalisedBy: byWatchdog ? 'watchdog' : 'aggregator',
+      reason: byWatchdog?.reason,
       labelOrder: deps.labelOrder,
     });
     written = await deps.store.writeRun(run);

@@ -1,10 +1,7 @@
-import { closeOnSignals, createLogger, loadConfig, runMain } from '@tidings/shared';
+import { runService } from '@tidings/runtime';
 import { startAggregator } from './aggregator.js';
 
-runMain('aggregator', async () => {
-  const config = loadConfig();
-  const logger = createLogger('aggregator', { level: config.logLevel });
+runService('aggregator', async (config, logger) => {
   const aggregator = await startAggregator({ config, logger });
-  logger.info({ dataDir: config.dataDir }, 'aggregator ready');
-  closeOnSignals(() => [aggregator], { logger });
+  return { close: aggregator.close, ready: { dataDir: config.dataDir } };
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Digest, Run } from '@tidings/shared';
+import type { Digest, Run } from '@tidings/contracts';
 
 export interface Snapshot {
   run: Run;

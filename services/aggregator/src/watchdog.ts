@@ -1,4 +1,5 @@
-import { type Logger, RunManifestSchema } from '@tidings/shared';
+import { RunManifestSchema } from '@tidings/contracts';
+import type { Logger } from '@tidings/runtime';
 import type { Queue } from 'bullmq';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 
@@ -37,9 +38,8 @@ export class RunWatchdog {
   /** One pass; returns the ids of the runs it finalised. */
   async tick(now = Date.now()): Promise<string[]> {
     const cutoff = now - this.options.timeoutMinutes * 60_000;
-    const waiting = await this.aggregateQueue.getWaitingChildren(0, 500);
     const finalised: string[] = [];
-    for (const job of waiting) {
+    for (const job of await this.waitingRuns()) {
       if (!job || job.timestamp > cutoff) continue;
       const log: Logger = this.deps.logger.child({ runId: job.id, jobId: job.id });
       const manifest = RunManifestSchema.safeParse(job.data);
@@ -62,6 +62,20 @@ export class RunWatchdog {
       }
     }
     return finalised;
+  }
+
+  /**
+   * Every run waiting for its children, read a page at a time (so no number of stuck runs is
+   * too many) and all before any is finalised, since removing one shifts later pages.
+   */
+  private async waitingRuns() {
+    const pageSize = 100;
+    const total = await this.aggregateQueue.getWaitingChildrenCount();
+    const jobs = [];
+    for (let start = 0; start < total; start += pageSize) {
+      jobs.push(...(await this.aggregateQueue.getWaitingChildren(start, start + pageSize - 1)));
+    }
+    return jobs;
   }
 
   async close(): Promise<void> {

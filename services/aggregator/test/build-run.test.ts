@@ -1,7 +1,7 @@
-import type { Article, ClassifyResult, RunManifest, TopicArticle } from '@tidings/shared';
+import type { Article, ClassifyResult, RunManifest, TopicArticle } from '@tidings/contracts';
+import { groupByTopic } from '@tidings/topic-store';
 import { describe, expect, it } from 'vitest';
-import { articleIdFromChildKey, buildRun } from '../src/build-run.js';
-import { groupByTopic } from '../src/group-topics.js';
+import { buildRun } from '../src/build-run.js';
 
 const article = (id: string, published: string, title = id): Article => ({
   id,
@@ -117,12 +117,5 @@ describe('buildRun', () => {
       finalisedBy: 'aggregator',
     });
     expect(run.counts.classified).toBe(0);
-  });
-});
-
-describe('articleIdFromChildKey', () => {
-  it('reads the article id out of a child job key', () => {
-    expect(articleIdFromChildKey('tidings:classify:run-1.abc123', 'run-1')).toBe('abc123');
-    expect(articleIdFromChildKey('p:classify:daily-2026-11-25T060000Z.f00', 'daily-2026-11-25T060000Z')).toBe('f00');
   });
 });

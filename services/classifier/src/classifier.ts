@@ -1,10 +1,9 @@
-import { type Config, createRedis, type Logger, QUEUE } from '@tidings/shared';
-import { Worker } from 'bullmq';
+import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/contracts';
+import { Heartbeat, type Logger, startWorkerService } from '@tidings/runtime';
 import { classifyArticle } from './classify-article.js';
-import { Heartbeat } from './heartbeat.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
 import { modelSource } from './model-source.js';
-import { classifyText, type ZeroShotOptions } from './zero-shot.js';
+import { classifyText } from './zero-shot.js';
 
 export interface ClassifierOptions {
   config: Config;
@@ -13,20 +12,12 @@ export interface ClassifierOptions {
   model?: NliModel;
 }
 
-export function zeroShotOptions(config: Config): ZeroShotOptions {
-  return {
-    labels: config.classifier.labels,
-    hypothesisTemplate: config.classifier.hypothesisTemplate,
-    multiLabel: config.classifier.multiLabel,
-  };
-}
-
 /** Loads the model once for the process, checks it with one warm-up inference, and reports its load time. */
 export async function prepareModel(config: Config, logger: Logger): Promise<NliModel> {
   const source = modelSource(config.classifier);
   const started = performance.now();
   const model = await loadNliModel(source, { threads: config.classifier.threads });
-  await classifyText(model, 'Warm-up: the model answers before the worker takes a job.', zeroShotOptions(config));
+  await classifyText(model, 'Warm-up: the model answers before the worker takes a job.', config.zeroShot);
   logger.info(
     {
       model: source.name,
@@ -46,49 +37,37 @@ export async function prepareModel(config: Config, logger: Logger): Promise<NliM
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
   const model = options.model ?? (await prepareModel(config, logger));
-  const connection = createRedis(config.redis.url, {}, logger);
-  const heartbeat = new Heartbeat(connection, config.prefix, { name: model.source.name, dtype: model.source.dtype });
-  await heartbeat.start();
-  const zeroShot = { ...zeroShotOptions(config), worker: heartbeat.id };
-
-  const worker = new Worker(
-    QUEUE.classify,
-    async (job) => {
-      const result = await classifyArticle(job.data, model, zeroShot);
+  const service = startWorkerService<ClassifyJob, ClassifyResult>({
+    queue: QUEUE.classify,
+    config,
+    logger,
+    schema: ClassifyJobSchema,
+    bindings: (data) => ({ runId: data.runId, articleId: data.article.id }),
+    process: async (data, _job, log) => {
+      const { truncated, ...result } = await classifyArticle(data, model, { ...config.zeroShot, worker: heartbeat.id });
       heartbeat.jobDone();
-      const { truncated, ...classifyResult } = result;
-      logger.debug(
-        { runId: job.data?.runId, jobId: job.id, label: result.label, score: result.score, ms: result.ms, truncated },
-        'classified',
-      );
-      return classifyResult;
+      log.debug({ label: result.label, score: result.score, ms: result.ms, truncated }, 'classified');
+      return result;
     },
-    {
-      connection: createRedis(config.redis.url, {}, logger),
-      prefix: config.prefix,
+    worker: {
       concurrency: config.classifier.concurrency,
       lockDuration: config.classifier.lockMs,
       // A job whose worker died is noticed within one lock period, not only every 30 s.
       stalledInterval: Math.min(30_000, config.classifier.lockMs),
       maxStalledCount: 2,
     },
+  });
+  const heartbeat = service.own(
+    new Heartbeat(service.connection, config.prefix, { name: model.source.name, dtype: model.source.dtype }),
   );
-  worker.on('failed', (job, err) =>
-    logger.warn(
-      { runId: job?.data?.runId, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
-      'classify failed',
-    ),
-  );
-  worker.on('error', (err) => logger.error({ err: err.message }, 'classifier worker error'));
+  await heartbeat.start();
 
   return {
-    worker,
+    worker: service.worker,
     model,
     heartbeat,
     close: async () => {
-      await worker.close();
-      await heartbeat.close();
-      await connection.quit().catch(() => connection.disconnect());
+      await service.close();
       if (!options.model) await model.dispose();
     },
   };

@@ -1,7 +1,6 @@
-export { type Classifier, prepareModel, startClassifier, zeroShotOptions } from './classifier.js';
+export { type Classifier, prepareModel, startClassifier } from './classifier.js';
 export { classifyArticle } from './classify-article.js';
-export { MODEL_FIX_HINT, ModelLoadError } from './errors.js';
-export { Heartbeat } from './heartbeat.js';
+export { MODEL_FIX_HINT, ModelLoadError } from './errors/model-load-error.js';
 export {
   downloadModel,
   type LibraryZeroShot,

@@ -1,10 +1,10 @@
-import { closeOnSignals, createLogger, loadConfig, runMain } from '@tidings/shared';
+import { runService } from '@tidings/runtime';
 import { startClassifier } from './classifier.js';
 
-runMain('classifier', async () => {
-  const config = loadConfig();
-  const logger = createLogger('classifier', { level: config.logLevel });
+runService('classifier', async (config, logger) => {
   const classifier = await startClassifier({ config, logger });
-  logger.info({ worker: classifier.heartbeat.id, concurrency: config.classifier.concurrency }, 'classifier ready');
-  closeOnSignals(() => [classifier], { logger });
+  return {
+    close: classifier.close,
+    ready: { worker: classifier.heartbeat.id, concurrency: config.classifier.concurrency },
+  };
 });

@@ -12,7 +12,7 @@ import {
   pipeline,
   type Tensor,
 } from '@huggingface/transformers';
-import { ModelLoadError } from './errors.js';
+import { ModelLoadError } from './errors/model-load-error.js';
 import { type ModelSource, missingModelFiles } from './model-source.js';
 
 export interface NliModel {

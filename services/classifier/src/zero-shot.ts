@@ -1,11 +1,8 @@
+import type { Config } from '@tidings/contracts';
 import type { NliModel } from './model-runtime.js';
 
-export interface ZeroShotOptions {
-  labels: string[];
-  hypothesisTemplate: string;
-  /** Score each label alone (entailment vs contradiction) instead of a softmax across labels. */
-  multiLabel: boolean;
-}
+/** Labels, hypothesis template and single- or multi-label scoring, as configured (Config['zeroShot']). */
+export type ZeroShotOptions = Config['zeroShot'];
 
 export interface ZeroShotResult {
   label: string;

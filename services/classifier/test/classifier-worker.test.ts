@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/contracts';
 import { readFeed } from '@tidings/loader';
-import { ClassifyResultSchema, createLogger, JOB, liveWorkers, QUEUE } from '@tidings/shared';
+import { createLogger, liveWorkers } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
@@ -51,7 +52,7 @@ describe('classifier worker on a real queue', () => {
         model: 'tiny-nli',
         dtype: 'fp32',
       });
-      expect(Object.keys(result.scores)).toEqual(config.classifier.labels);
+      expect(Object.keys(result.scores)).toEqual(config.zeroShot.labels);
       expect(result.worker).toBe(classifier.heartbeat.id);
     }
   });

@@ -1,5 +1,5 @@
+import { DEFAULT_LABELS, loadConfig } from '@tidings/contracts';
 import { readFeed } from '@tidings/loader';
-import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
 import { CNBC_FIXTURE, TINY_MODEL_DIR } from '../../../test/harness.js';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { TidingsError } from '@tidings/shared';
+import { TidingsError } from '@tidings/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const SESSION_COOKIE = 'tidings_session';

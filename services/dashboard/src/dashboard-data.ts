@@ -1,8 +1,8 @@
-import type { TopicStore } from '@tidings/aggregator';
-import { liveWorkers, QUEUE_NAMES, type QueueName } from '@tidings/shared';
+import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress } from '@tidings/contracts';
+import { liveWorkers } from '@tidings/runtime';
+import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ActiveRun } from './render-page.js';
 
 /** What the page, the API and the metrics read: the topic store, the queues and the worker heartbeats. */
 export class DashboardData {
@@ -38,22 +38,13 @@ export class DashboardData {
     return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
   }
 
-  /** Runs a loader has enqueued whose articles are still being classified. */
-  async activeRuns(): Promise<ActiveRun[]> {
-    const jobs = await this.queues.aggregate.getJobs(['waiting-children', 'waiting', 'active'], 0, 20);
-    return Promise.all(
-      jobs.flatMap((job) =>
-        job?.id
-          ? [
-              (async () => {
-                const counts = await job.getDependenciesCount({ processed: true, unprocessed: true, ignored: true });
-                const done = counts.processed ?? 0;
-                const total = done + (counts.unprocessed ?? 0) + (counts.ignored ?? 0);
-                return { id: job.id as string, state: await job.getState(), done, total };
-              })(),
-            ]
-          : [],
-      ),
-    );
+  /**
+   * Runs a loader has enqueued whose articles are still being classified, oldest first. The
+   * page and the API show at most `limit` of them: more than that means the classifiers are
+   * far behind, which the queue counts already say.
+   */
+  async activeRuns(limit = 20): Promise<RunProgress[]> {
+    const jobs = await this.queues.aggregate.getJobs(['waiting-children', 'waiting', 'active'], 0, limit - 1, true);
+    return Promise.all(jobs.filter((job) => job?.id).map((job) => progressOfRunJob(job)));
   }
 }

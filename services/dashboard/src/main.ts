@@ -1,10 +1,7 @@
-import { closeOnSignals, createLogger, loadConfig, runMain } from '@tidings/shared';
+import { runService } from '@tidings/runtime';
 import { startDashboard } from './server.js';
 
-runMain('dashboard', async () => {
-  const config = loadConfig();
-  const logger = createLogger('dashboard', { level: config.logLevel });
+runService('dashboard', async (config, logger) => {
   const dashboard = await startDashboard({ config, logger });
-  logger.info({ url: dashboard.address }, 'dashboard ready');
-  closeOnSignals(() => [dashboard], { logger });
+  return { close: dashboard.close, ready: { url: dashboard.address } };
 });

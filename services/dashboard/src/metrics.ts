@@ -1,4 +1,4 @@
-import { QUEUE, QUEUE_NAMES } from '@tidings/shared';
+import { QUEUE, QUEUE_NAMES } from '@tidings/contracts';
 import type { QueueEvents } from 'bullmq';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { DashboardData } from './dashboard-data.js';

@@ -1,17 +1,10 @@
-import type { Digest, RunSummary, TopicArticle, TopicGroup } from '@tidings/shared';
+import type { Digest, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
-
-export interface ActiveRun {
-  id: string;
-  state: string;
-  done: number;
-  total: number;
-}
 
 export interface PageModel {
   digest: Digest;
   runs: RunSummary[];
-  activeRuns: ActiveRun[];
+  activeRuns: RunProgress[];
   liveWorkers: number;
   topic?: string;
   /** Shown when the reader must log in before starting a run. */
@@ -116,7 +109,8 @@ export function renderPage(model: PageModel): string {
       ${
         model.activeRuns.length
           ? html`<ul class="active">${model.activeRuns.map(
-              (r) => html`<li data-active-run="${r.id}">Run ${r.id}: ${r.state}, ${r.done}/${r.total} classified</li>`,
+              (r) =>
+                html`<li data-active-run="${r.runId}">Run ${r.runId}: ${r.state}, ${r.classified + r.failed}/${r.total} done${r.failed ? html`, ${r.failed} failed` : ''}</li>`,
             )}</ul>`
           : ''
       }

@@ -5,8 +5,9 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { TopicStore } from '@tidings/aggregator';
-import { type Config, createRedis, type Logger, QUEUE, QUEUE_NAMES, type QueueName } from '@tidings/shared';
+import { type Config, QUEUE, QUEUE_NAMES, type QueueName } from '@tidings/contracts';
+import { createRedis, type Logger } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
 import { accessPolicy, authorize, isLoopbackHost } from './auth.js';
@@ -39,7 +40,10 @@ export async function buildDashboard(options: DashboardOptions) {
     prefix: config.prefix,
   });
   const data = new DashboardData(
-    new TopicStore(connection, config.prefix, config.classifier.labels),
+    new TopicStore(connection, config.prefix, {
+      labelOrder: config.zeroShot.labels,
+      onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
+    }),
     queues,
     connection,
     config.prefix,

@@ -1,5 +1,6 @@
-import { TopicStore } from '@tidings/aggregator';
-import { createLogger, createRedis, type Run, redisKeys } from '@tidings/shared';
+import { type Run, redisKeys } from '@tidings/contracts';
+import { createLogger, createRedis } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, testRedis } from '../../../test/harness.js';
 import { DashboardTokenRequiredError } from '../src/auth.js';
@@ -66,7 +67,7 @@ async function serve(env: Record<string, string>, options: { runsPerMinute?: num
   const config = testConfig(env);
   const { app } = await buildDashboard({ config, logger, runsPerMinute: options.runsPerMinute });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const store = new TopicStore(redis, config.prefix, config.classifier.labels);
+  const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
   return { app, config, store, url: (p: string) => `${address}${p}` };
 }
 

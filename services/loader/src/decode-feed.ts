@@ -1,4 +1,4 @@
-import { FeedError } from './errors.js';
+import { FeedError } from './errors/feed-error.js';
 
 const XML_DECLARATION = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 

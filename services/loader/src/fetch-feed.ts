@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FeedError } from './errors.js';
+import { FeedError } from './errors/feed-error.js';
 
-export interface Validators {
+export interface CacheHeaders {
   etag?: string;
   lastModified?: string;
 }
@@ -14,13 +14,13 @@ export interface FetchFeedOptions {
   retries?: number;
   /** First retry delay; doubles each time. */
   backoffMs?: number;
-  validators?: Validators;
+  cacheHeaders?: CacheHeaders;
   userAgent?: string;
 }
 
 export type FetchedFeed =
-  | { status: 'ok'; body: Uint8Array; contentType: string | null; validators: Validators; url: string }
-  | { status: 'not-modified'; validators: Validators; url: string };
+  | { status: 'ok'; body: Uint8Array; contentType: string | null; cacheHeaders: CacheHeaders; url: string }
+  | { status: 'not-modified'; cacheHeaders: CacheHeaders; url: string };
 
 export const USER_AGENT = 'tidings/0.1 (+https://github.com/tidings; finance news digest)';
 
@@ -59,7 +59,7 @@ async function readFeedFile(file: string, maxBytes: number): Promise<FetchedFeed
     if (size > maxBytes) throw tooLarge(file, maxBytes);
     const body = new Uint8Array(size);
     await handle.read(body, 0, size, 0);
-    return { status: 'ok', body, contentType: null, validators: {}, url: resolved };
+    return { status: 'ok', body, contentType: null, cacheHeaders: {}, url: resolved };
   } finally {
     await handle.close();
   }
@@ -85,8 +85,8 @@ async function fetchOnce(feed: string, opts: typeof DEFAULTS & FetchFeedOptions)
           'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1',
         'accept-encoding': 'gzip, deflate',
       };
-      if (opts.validators?.etag) headers['if-none-match'] = opts.validators.etag;
-      if (opts.validators?.lastModified) headers['if-modified-since'] = opts.validators.lastModified;
+      if (opts.cacheHeaders?.etag) headers['if-none-match'] = opts.cacheHeaders.etag;
+      if (opts.cacheHeaders?.lastModified) headers['if-modified-since'] = opts.cacheHeaders.lastModified;
       const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         await response.body?.cancel();
@@ -104,7 +104,7 @@ async function fetchOnce(feed: string, opts: typeof DEFAULTS & FetchFeedOptions)
       }
       if (response.status === 304) {
         await response.body?.cancel();
-        return { status: 'not-modified', validators: opts.validators ?? {}, url };
+        return { status: 'not-modified', cacheHeaders: opts.cacheHeaders ?? {}, url };
       }
       if (!response.ok) {
         await response.body?.cancel();
@@ -113,12 +113,12 @@ async function fetchOnce(feed: string, opts: typeof DEFAULTS & FetchFeedOptions)
         });
       }
       const body = await readCapped(response, feed, opts.maxBytes);
-      const validators: Validators = {};
+      const cacheHeaders: CacheHeaders = {};
       const etag = response.headers.get('etag');
       const lastModified = response.headers.get('last-modified');
-      if (etag) validators.etag = etag;
-      if (lastModified) validators.lastModified = lastModified;
-      return { status: 'ok', body, contentType: response.headers.get('content-type'), validators, url };
+      if (etag) cacheHeaders.etag = etag;
+      if (lastModified) cacheHeaders.lastModified = lastModified;
+      return { status: 'ok', body, contentType: response.headers.get('content-type'), cacheHeaders, url };
     }
   } catch (err) {
     if (err instanceof FeedError) throw err;

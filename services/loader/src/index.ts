@@ -1,14 +1,11 @@
 export { decodeFeed } from './decode-feed.js';
-export { enqueueRun } from './enqueue-run.js';
-export { FeedError, type FeedErrorCode } from './errors.js';
-export { FeedValidatorStore } from './feed-validators.js';
+export { FeedError, type FeedErrorCode } from './errors/feed-error.js';
+export { FeedCacheHeaders } from './feed-cache-headers.js';
 export { fetchFeed, isRemoteFeed, USER_AGENT } from './fetch-feed.js';
 export { loadRun } from './load-run.js';
 export { type Loader, startLoader } from './loader.js';
 export { normaliseItems } from './normalise-article.js';
 export { parseFeed } from './parse-feed.js';
 export { readFeed } from './read-feed.js';
-export { runFlow } from './run-flow.js';
-export { runIdForJob } from './run-id.js';
 export { ensureDailySchedule } from './schedule.js';
 export { SeenArticles } from './seen-articles.js';

@@ -1,15 +1,16 @@
-import type { Article, LoadJob, Logger, RunManifest } from '@tidings/shared';
+import type { Article, LoadJob, RunManifest } from '@tidings/contracts';
+import { buildRunFlow } from '@tidings/contracts';
+import type { Logger } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';
-import type { FeedValidatorStore } from './feed-validators.js';
+import type { FeedCacheHeaders } from './feed-cache-headers.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
-import { runFlow } from './run-flow.js';
 import type { SeenArticles } from './seen-articles.js';
 
 export interface LoadRunDeps {
   flows: FlowProducer;
   aggregateQueue: Queue;
   seen: SeenArticles;
-  validators: FeedValidatorStore;
+  cacheHeaders: FeedCacheHeaders;
   defaultFeeds: string[];
   readOptions: ReadFeedOptions;
   logger: Logger;
@@ -33,7 +34,7 @@ function mergeArticles(lists: Article[][]): Article[] {
  * Reads the feeds and adds the run as one flow: an "aggregate-run" parent (job id = run id)
  * with one "classify" child per new article. New means claimed by this run: two runs at the
  * same moment never share an article, and a retried loader job (same run id) gets its own
- * articles back. Feed validators are stored only after the flow exists, so a crash before
+ * articles back. Feed cache headers are stored only after the flow exists, so a crash before
  * that reads the feed again instead of seeing "not modified".
  */
 export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps: LoadRunDeps): Promise<LoadRunResult> {
@@ -41,8 +42,8 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
   const feeds = job.feeds ?? deps.defaultFeeds;
   const results = [];
   for (const feed of feeds) {
-    const validators = job.reclassify ? {} : await deps.validators.get(feed);
-    const result = await readFeed(feed, { ...deps.readOptions, validators });
+    const cacheHeaders = job.reclassify ? {} : await deps.cacheHeaders.get(feed);
+    const result = await readFeed(feed, { ...deps.readOptions, cacheHeaders });
     if (result.report.error) log.warn({ feed, error: result.report.error }, 'feed failed');
     else
       log.info(
@@ -64,7 +65,7 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
 
   if (!existing) {
     try {
-      await deps.flows.add(runFlow(manifest));
+      await deps.flows.add(buildRunFlow(manifest));
     } catch (err) {
       await deps.seen.release(
         runId,
@@ -78,7 +79,7 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
   }
 
   for (const r of results) {
-    if (r.report.status === 'ok') await deps.validators.set(r.report.url, r.validators);
+    if (r.report.status === 'ok') await deps.cacheHeaders.set(r.report.url, r.cacheHeaders);
   }
   return {
     runId,

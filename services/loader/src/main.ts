@@ -1,10 +1,7 @@
-import { closeOnSignals, createLogger, loadConfig, runMain } from '@tidings/shared';
+import { runService } from '@tidings/runtime';
 import { startLoader } from './loader.js';
 
-runMain('loader', async () => {
-  const config = loadConfig();
-  const logger = createLogger('loader', { level: config.logLevel });
+runService('loader', async (config, logger) => {
   const loader = await startLoader({ config, logger });
-  logger.info({ feeds: config.feeds.urls.length }, 'loader ready');
-  closeOnSignals(() => [loader], { logger });
+  return { close: loader.close, ready: { feeds: config.feeds.urls.length } };
 });

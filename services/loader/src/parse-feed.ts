@@ -1,5 +1,5 @@
 import Parser from 'rss-parser';
-import { FeedError } from './errors.js';
+import { FeedError } from './errors/feed-error.js';
 
 /** The fields of a feed item tidings reads, as rss-parser gives them. */
 export interface RawFeedItem {

@@ -1,7 +1,7 @@
-import type { Article, FeedReport } from '@tidings/shared';
+import type { Article, FeedReport } from '@tidings/contracts';
 import { decodeFeed } from './decode-feed.js';
-import { FeedError } from './errors.js';
-import { type FetchFeedOptions, fetchFeed, type Validators } from './fetch-feed.js';
+import { FeedError } from './errors/feed-error.js';
+import { type CacheHeaders, type FetchFeedOptions, fetchFeed } from './fetch-feed.js';
 import { normaliseItems } from './normalise-article.js';
 import { parseFeed } from './parse-feed.js';
 
@@ -13,8 +13,8 @@ export interface ReadFeedOptions extends FetchFeedOptions {
 export interface ReadFeedResult {
   report: FeedReport;
   articles: Article[];
-  /** Validators to store once the run is safely enqueued. */
-  validators: Validators;
+  /** Cache headers to store once the run is safely enqueued. */
+  cacheHeaders: CacheHeaders;
 }
 
 /** One feed from URL or file to normalised articles; a failure becomes part of the report, not a throw. */
@@ -26,7 +26,7 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
       return {
         report: { url: feed, status: 'not-modified', fetched: 0, kept: 0, dropped: {} },
         articles: [],
-        validators: fetched.validators,
+        cacheHeaders: fetched.cacheHeaders,
       };
     }
     const xml = decodeFeed(fetched.body, feed, fetched.contentType);
@@ -40,7 +40,7 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
     return {
       report: { url: feed, status: 'ok', fetched: parsed.items.length, kept: articles.length, dropped },
       articles,
-      validators: fetched.validators,
+      cacheHeaders: fetched.cacheHeaders,
     };
   } catch (err) {
     const error =
@@ -50,7 +50,7 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
     return {
       report: { url: feed, status: 'failed', fetched: 0, kept: 0, dropped: {}, error },
       articles: [],
-      validators: {},
+      cacheHeaders: {},
     };
   }
 }

@@ -1,34 +1,14 @@
-import { redisKeys } from '@tidings/shared';
+import fs from 'node:fs';
+import { redisKeys } from '@tidings/contracts';
 import type { Redis } from 'ioredis';
 
-/**
- * Claims articles for a run in one step: an article unseen, or already claimed by this same
- * run (a retried loader job), belongs to the run; one claimed by another run does not. The
- * claim is also the "seen" mark that makes tomorrow's run skip it, for `ttl` seconds.
- *
- * KEYS: one seen key per article. ARGV: run id, ttl seconds, "1" to take over existing claims (reclassify).
- */
-const CLAIM = `
-local claimed = {}
-for i, key in ipairs(KEYS) do
-  local owner = redis.call('GET', key)
-  if owner == false or owner == ARGV[1] or ARGV[3] == '1' then
-    redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
-    claimed[i] = 1
-  else
-    claimed[i] = 0
-  end
-end
-return claimed
-`;
+const CLAIM = fs.readFileSync(new URL('./commands/claim-articles.lua', import.meta.url), 'utf8');
+const RELEASE = fs.readFileSync(new URL('./commands/release-claims.lua', import.meta.url), 'utf8');
 
-/** Gives back claims a run made but could not use, e.g. when its flow could not be added. */
-const RELEASE = `
-for _, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
-end
-return 1
-`;
+/**
+ * Which articles are new: each is claimed atomically by one run (commands/claim-articles.lua),
+ * so two runs at the same moment never share one and tomorrow's run skips it.
+ */
 
 export class SeenArticles {
   private readonly keys;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { freePort } from '@tidings/shared';
+import { startFeedServer } from '@tidings/feed-fixtures';
+import { freePort } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFeedServer } from '../../../test/feed-server.js';
 import { CNBC_FIXTURE } from '../../../test/harness.js';
-import { FeedError } from '../src/errors.js';
+import { FeedError } from '../src/errors/feed-error.js';
 import { fetchFeed, USER_AGENT } from '../src/fetch-feed.js';
 import { readFeed } from '../src/read-feed.js';
 
@@ -83,14 +83,14 @@ describe('fetchFeed over HTTP', () => {
     expect(articles).toHaveLength(12);
   });
 
-  it('sends stored validators and treats 304 as nothing new', async () => {
+  it('sends stored cacheHeaders and treats 304 as nothing new', async () => {
     const first = await fetchFeed(server.url('/conditional'), fast);
-    expect(first.validators).toEqual({ etag: '"v1"', lastModified: 'Tue, 24 Nov 2026 21:10:02 GMT' });
-    const second = await fetchFeed(server.url('/conditional'), { ...fast, validators: first.validators });
+    expect(first.cacheHeaders).toEqual({ etag: '"v1"', lastModified: 'Tue, 24 Nov 2026 21:10:02 GMT' });
+    const second = await fetchFeed(server.url('/conditional'), { ...fast, cacheHeaders: first.cacheHeaders });
     expect(second.status).toBe('not-modified');
     const { report } = await readFeed(server.url('/conditional'), {
       ...fast,
-      validators: first.validators,
+      cacheHeaders: first.cacheHeaders,
       summaryMaxChars: 500,
     });
     expect(report).toMatchObject({ status: 'not-modified', fetched: 0, kept: 0 });

@@ -1,11 +1,10 @@
-import { createLogger, DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema } from '@tidings/shared';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, requestRun } from '@tidings/contracts';
+import { startFeedServer } from '@tidings/feed-fixtures';
+import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFeedServer } from '../../../test/feed-server.js';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
-import { enqueueRun } from '../src/enqueue-run.js';
 import { type Loader, startLoader } from '../src/loader.js';
-import { runIdForJob } from '../src/run-id.js';
 import { SeenArticles } from '../src/seen-articles.js';
 
 const logger = createLogger('test', { level: 'silent' });
@@ -29,18 +28,11 @@ async function setup(env: Record<string, string> = {}, schedule = false) {
 }
 
 async function runAndWait(q: Awaited<ReturnType<typeof setup>>, request = {}) {
-  const runId = await enqueueRun(q.feeds, request);
+  const runId = await requestRun(q.feeds, request);
   await waitForJobState(q.feeds, runId, 'completed');
   const parent = (await q.aggregate.getJob(runId))!;
   return { runId, parent, manifest: RunManifestSchema.parse(parent.data) };
 }
-
-describe('run ids', () => {
-  it('derive from the loader job, so a retried job names the same run', () => {
-    expect(runIdForJob('repeat:daily-digest:1795586400000')).toBe('daily-2026-11-25T060000Z');
-    expect(runIdForJob('manual-2026-11-25T060000Z-abc123')).toBe('manual-2026-11-25T060000Z-abc123');
-  });
-});
 
 describe('loader fan-out', () => {
   it('adds one flow per run: one classify child per new article, then none for the same feed', async () => {

@@ -1,5 +1,4 @@
-import { enqueueRun } from '@tidings/loader';
-import { type Digest, DigestSchema } from '@tidings/shared';
+import { type Digest, DigestSchema, readRunProgress, requestRun } from '@tidings/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DashboardData } from '../dashboard-data.js';
@@ -93,8 +92,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
   app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParam } }, async (request, reply) => {
     const run = await data.store.run(request.params.id);
     if (run) return run;
-    const active = (await data.activeRuns()).find((r) => r.id === request.params.id);
-    if (active) return reply.code(202).send({ id: active.id, status: 'running', progress: active });
+    const active = await readRunProgress(data.queues.aggregate, request.params.id);
+    if (active) return reply.code(202).send({ id: active.runId, status: 'running', progress: active });
     return reply.code(404).send({ error: 'Not Found', message: `no run '${request.params.id}'` });
   });
 
@@ -120,7 +119,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       },
     },
     async (request, reply) => {
-      const runId = await enqueueRun(data.queues.feeds, request.body ?? {});
+      const runId = await requestRun(data.queues.feeds, request.body ?? {});
       request.log.info({ runId }, 'run requested');
       return reply.code(202).send({ runId });
     },

@@ -1,4 +1,5 @@
-import { createSubscriber, type Logger, redisKeys } from '@tidings/shared';
+import { redisKeys } from '@tidings/contracts';
+import { createSubscriber, type Logger } from '@tidings/runtime';
 import type { FastifyInstance } from 'fastify';
 
 /** Server-sent events: each "run finished" notice on the topics channel, to every open page. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enqueueRun } from '@tidings/loader';
+import { requestRun } from '@tidings/contracts';
 import type { FastifyInstance } from 'fastify';
 import { type AccessPolicy, isAuthenticated, SESSION_COOKIE, sessionValue } from '../auth.js';
 import type { DashboardData } from '../dashboard-data.js';
@@ -61,7 +61,7 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
   );
 
   app.post('/runs', async (_request, reply) => {
-    const runId = await enqueueRun(data.queues.feeds);
+    const runId = await requestRun(data.queues.feeds);
     return reply.redirect(`/?started=${encodeURIComponent(runId)}`, 303);
   });
 

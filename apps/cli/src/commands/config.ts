@@ -1,0 +1,6 @@
+import { describeConfig } from '@tidings/contracts';
+
+export async function configCommand(): Promise<number> {
+  process.stdout.write(`${JSON.stringify(describeConfig(), null, 2)}\n`);
+  return 0;
+}

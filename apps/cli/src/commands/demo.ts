@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
+import { requestRun } from '@tidings/contracts';
+import { portOrFree } from '@tidings/runtime';
+import { formatTopicGroups } from '../format-digest.js';
+import { DEMO_FEED, ROOT } from '../paths.js';
+import { startStack, stopOnSignals } from '../stack.js';
+import { withStackConnection } from '../stack-connection.js';
+import { waitForRun } from '../wait-for-run.js';
+
+/** The demo: everything offline on the fixture feed and the tiny test model. */
+export async function demoCommand(flags: { once: boolean; port?: string }): Promise<void> {
+  const port = flags.port ?? process.env.DASHBOARD_PORT ?? String(await portOrFree(3000));
+  const stack = await startStack({
+    ...process.env,
+    FEED_URLS: DEMO_FEED,
+    MODEL_DIR: TINY_MODEL_DIR,
+    DATA_DIR: process.env.DATA_DIR ?? path.join(ROOT, 'data/demo'),
+    DASHBOARD_PORT: port,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  stopOnSignals(stack);
+  try {
+    await withStackConnection(stack.config, async ({ feeds, aggregate, store }) => {
+      const runId = await requestRun(feeds, { reclassify: true });
+      process.stderr.write(
+        `tidings demo: run ${runId} on ${path.relative(process.cwd(), DEMO_FEED)} with the tiny test model\n`,
+      );
+      const run = await waitForRun(runId, { store, aggregateQueue: aggregate, timeoutMs: 180_000 });
+      const digest = await store.digest({ hours: stack.config.aggregator.windowHours });
+      process.stdout.write(
+        `\nDigest: ${run.counts.classified} classified, ${run.counts.failed} failed; articles of the ${digest.windowHours} h up to ${digest.to}\n\n`,
+      );
+      process.stdout.write(formatTopicGroups(digest.topics));
+      process.stdout.write(`Snapshot: ${path.join(stack.config.dataDir, 'latest.json')}\n`);
+    });
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  if (flags.once) {
+    await stack.stop();
+    process.exit(0);
+  }
+  process.stdout.write(`Dashboard: ${stack.url} (Ctrl-C stops everything)\n`);
+}

@@ -1,0 +1,19 @@
+import { loadConfig } from '@tidings/contracts';
+import { readFeed } from '@tidings/loader';
+import { UsageError } from '../errors/usage-error.js';
+
+export async function parseCommand(feed: string | undefined): Promise<number> {
+  if (!feed) throw new UsageError('parse needs a feed file or URL: tidings parse <file-or-url>');
+  const { report, articles } = await readFeed(feed, loadConfig().feeds);
+  if (report.error) {
+    process.stderr.write(`tidings parse: ${report.error.code}: ${report.error.message}\n`);
+    return 1;
+  }
+  for (const article of articles) process.stdout.write(`${JSON.stringify(article)}\n`);
+  const dropped = Object.entries(report.dropped)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  process.stderr.write(`${report.fetched} items: kept ${report.kept}; dropped ${dropped || 'none'}\n`);
+  return 0;
+}

@@ -1,0 +1,26 @@
+import { loadConfig, requestRun } from '@tidings/contracts';
+import { withStackConnection } from '../stack-connection.js';
+import { waitForRun } from '../wait-for-run.js';
+
+export interface RunFlags {
+  feeds: string[];
+  reclassify: boolean;
+  wait: boolean;
+  timeoutS: number;
+}
+
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const config = loadConfig();
+  await withStackConnection(config, async ({ feeds, aggregate, store }) => {
+    const runId = await requestRun(feeds, { feeds: flags.feeds, reclassify: flags.reclassify });
+    if (!flags.wait) {
+      process.stdout.write(`${runId}\n`);
+      return;
+    }
+    process.stderr.write(`run ${runId} enqueued\n`);
+    const run = await waitForRun(runId, { store, aggregateQueue: aggregate, timeoutMs: flags.timeoutS * 1000 });
+    const { topics, ...summary } = run;
+    process.stdout.write(`${JSON.stringify({ run: summary, topics }, null, 2)}\n`);
+  });
+  return 0;
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runMain } from '@tidings/runtime';
+import { classifyCommand } from './commands/classify.js';
+import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
+import { modelsCommand } from './commands/models.js';
+import { parseCommand } from './commands/parse.js';
+import { runCommand } from './commands/run.js';
+import { startCommand } from './commands/start.js';
+import { UsageError } from './errors/usage-error.js';
+
+const HELP = `tidings: daily finance news, classified into topics by a zero-shot NLI model.
+
+Usage: pnpm tidings <command> [options]
+
+Commands:
+  demo [--once] [--port N]         Everything on one machine, offline: the fixture feed and the tiny
+                                   test model; runs one digest, prints it, keeps the dashboard up
+                                   (--once: exit after printing).
+  start                            Every service (redis-server, loader, classifier x CLASSIFIER_PROCESSES,
+                                   aggregator, dashboard) as supervised child processes.
+  run [--feed F]... [--reclassify] [--wait] [--timeout S]
+                                   Start a run now and print its id; --wait shows progress and prints
+                                   the run's topic groups as JSON when it finishes.
+  parse <file-or-url>              Print the normalised articles of one feed as JSON lines.
+  classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
+                                   Classify one text; prints the label and every score as JSON.
+  models fetch                     Download MODEL_ID from the Hugging Face hub into MODEL_CACHE_DIR.
+  config                           Print the effective configuration (secrets masked).
+  help, --help                     This text.
+
+Configuration comes from environment variables; see README.md or 'tidings config'.
+`;
+
+runMain('cli', async () => {
+  // Variables already in the environment win over the file.
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      feed: { type: 'string', multiple: true },
+      reclassify: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+      'model-dir': { type: 'string' },
+      labels: { type: 'string' },
+      dtype: { type: 'string' },
+      once: { type: 'boolean' },
+      port: { type: 'string' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  let exitCode = 0;
+  switch (command) {
+    case 'config':
+      exitCode = await configCommand();
+      break;
+    case 'parse':
+      exitCode = await parseCommand(rest[0]);
+      break;
+    case 'classify':
+      exitCode = await classifyCommand(rest.join(' ') || undefined, {
+        modelDir: values['model-dir'],
+        labels: values.labels,
+        dtype: values.dtype,
+      });
+      break;
+    case 'models':
+      exitCode = await modelsCommand(rest[0]);
+      break;
+    case 'run':
+      exitCode = await runCommand({
+        feeds: values.feed ?? [],
+        reclassify: values.reclassify ?? false,
+        wait: values.wait ?? false,
+        timeoutS: Number(values.timeout ?? 600),
+      });
+      break;
+    case 'start':
+      await startCommand();
+      return;
+    case 'demo':
+      await demoCommand({ once: values.once ?? false, port: values.port });
+      return;
+    default:
+      throw new UsageError(`unknown command '${command}': try 'tidings --help'`);
+  }
+  process.exit(exitCode);
+});

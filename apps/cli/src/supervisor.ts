@@ -1,0 +1,115 @@
+import type { ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import type { Logger } from '@tidings/runtime';
+import { formatLogLine } from './format-log-line.js';
+import { type ServiceName, spawnService } from './service-entry.js';
+
+export interface ServiceSpec {
+  /** Shown in the logs, e.g. "classifier-2". */
+  name: string;
+  service: ServiceName;
+  env?: Record<string, string>;
+}
+
+export interface SupervisorOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  output?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Backoff after a crash: doubles from this up to maxRestartDelayMs. */
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+  stopTimeoutMs?: number;
+}
+
+interface Supervised {
+  spec: ServiceSpec;
+  child?: ChildProcess;
+  restarts: number;
+  startedAt: number;
+  restartTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Runs each service as a child process, prefixes its logs, restarts a crashed one with
+ * backoff, and stops them in order: producers first, so nothing new is started while the
+ * workers finish or hand back what they hold.
+ */
+export class Supervisor {
+  private readonly services: Supervised[];
+  private stopping = false;
+
+  constructor(
+    specs: ServiceSpec[],
+    private readonly options: SupervisorOptions,
+  ) {
+    this.services = specs.map((spec) => ({ spec, restarts: 0, startedAt: 0 }));
+  }
+
+  start(): void {
+    for (const s of this.services) this.spawn(s);
+  }
+
+  pids(): Record<string, number | undefined> {
+    return Object.fromEntries(this.services.map((s) => [s.spec.name, s.child?.pid]));
+  }
+
+  private spawn(s: Supervised): void {
+    const output = this.options.output ?? process.stdout;
+    const child = spawnService(s.spec.service, {
+      cwd: this.options.cwd,
+      env: { ...this.options.env, ...s.spec.env },
+      // The IPC channel lets a child notice when the supervisor dies without stopping it.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    s.child = child;
+    s.startedAt = Date.now();
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        output.write(`${formatLogLine(line, s.spec.name, Boolean(output.isTTY))}\n`);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      if (this.stopping) return;
+      // A service that ran a minute before crashing starts again from the shortest delay.
+      if (Date.now() - s.startedAt > 60_000) s.restarts = 0;
+      const base = this.options.restartDelayMs ?? 1_000;
+      const delay = Math.min(base * 2 ** s.restarts, this.options.maxRestartDelayMs ?? 30_000);
+      s.restarts++;
+      this.options.logger.warn(
+        { service: s.spec.name, code, signal, restartInMs: delay },
+        'service exited; restarting',
+      );
+      s.restartTimer = setTimeout(() => this.spawn(s), delay);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const s of this.services) clearTimeout(s.restartTimer);
+    const order = ['loader', 'dashboard', 'classifier', 'aggregator'];
+    const rank = (name: string) => {
+      const i = order.findIndex((o) => name.startsWith(o));
+      return i === -1 ? order.length : i;
+    };
+    const groups = new Map<number, Supervised[]>();
+    for (const s of this.services) groups.set(rank(s.spec.name), [...(groups.get(rank(s.spec.name)) ?? []), s]);
+    for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+      await Promise.all((groups.get(key) ?? []).map((s) => this.stopOne(s)));
+    }
+  }
+
+  private async stopOne(s: Supervised): Promise<void> {
+    const child = s.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      this.options.logger.warn({ service: s.spec.name }, 'service did not stop in time; killing it');
+      child.kill('SIGKILL');
+    }, this.options.stopTimeoutMs ?? 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,220 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { QUEUE, readRunProgress, requestRun } from '@tidings/contracts';
+import { writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
+import { Queue } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
+
+const CLI = path.join(ROOT, 'packages/cli/src/main.ts');
+
+async function startTidings(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+function descendants(pid: number): number[] {
+  const direct = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map(Number);
+  return direct.flatMap((p) => [p, ...descendants(p)]);
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function stackEnv(articles: number, processes: number) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-start-'));
+  const port = await freePort();
+  return {
+    dataDir,
+    url: `redis://127.0.0.1:${port}`,
+    env: {
+      DATA_DIR: dataDir,
+      REDIS_PORT: String(port),
+      FEED_URLS: writeGeneratedFeed(path.join(dataDir, 'feed.xml'), articles),
+      MODEL_DIR: TINY_MODEL_DIR,
+      CLASSIFIER_PROCESSES: String(processes),
+      CLASSIFIER_THREADS: '1',
+      DASHBOARD_PORT: String(await freePort()),
+      DIGEST_CRON: '0 6 1 1 *',
+    },
+  };
+}
+
+async function connect(url: string) {
+  const redis = createRedis(url);
+  // Until the child's redis-server listens, connection attempts fail; ioredis retries them.
+  redis.on('error', () => {});
+  const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: 'tidings' });
+  const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: 'tidings' });
+  const classify = new Queue(QUEUE.classify, { connection: redis, prefix: 'tidings' });
+  const store = new TopicStore(redis, 'tidings');
+  return {
+    redis,
+    feeds,
+    aggregate,
+    classify,
+    store,
+    close: async () => {
+      for (const q of [feeds, aggregate, classify]) await q.close();
+      redis.disconnect();
+    },
+  };
+}
+
+describe('tidings start', () => {
+  it('runs N classifier processes that each take jobs of a run (the scaling contract)', async () => {
+    const stack = await stackEnv(300, 3);
+    const tidings = await startTidings(stack.env);
+    try {
+      await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis')) || undefined, {
+        what: 'redis',
+        timeoutMs: 20_000,
+      });
+      const q = await connect(stack.url);
+      await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 3, {
+        what: '3 live classifiers',
+        timeoutMs: 60_000,
+      });
+      const runId = await requestRun(q.feeds);
+      const run = await waitFor(() => q.store.run(runId).then((r) => r ?? undefined), {
+        what: 'the run',
+        timeoutMs: 120_000,
+      });
+      expect(run.counts).toEqual({ fetched: 300, new: 300, classified: 300, failed: 0 });
+      const jobs = await q.classify.getJobs(['completed'], 0, 400);
+      const perWorker = new Map<string, number>();
+      for (const j of jobs) perWorker.set(j.returnvalue.worker, (perWorker.get(j.returnvalue.worker) ?? 0) + 1);
+      expect(perWorker.size).toBe(3);
+      expect([...perWorker.values()].reduce((a, b) => a + b, 0)).toBe(300);
+      expect(tidings.output()).toContain('dashboard at http://127.0.0.1:');
+      await q.close();
+    } finally {
+      tidings.child.kill('SIGTERM');
+      await tidings.exited;
+    }
+  });
+
+  it('stops on SIGTERM mid-run with no orphan and no lost job; the next start finishes the run', async () => {
+    const total = 1500;
+    const stack = await stackEnv(total, 1);
+    const first = await startTidings(stack.env);
+    await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis')) || undefined, {
+      what: 'redis',
+      timeoutMs: 20_000,
+    });
+    let q = await connect(stack.url);
+    await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 1, {
+      what: 'a live classifier',
+      timeoutMs: 60_000,
+    });
+    const runId = await requestRun(q.feeds);
+    const progress = await waitFor(
+      async () => {
+        const p = await readRunProgress(q.aggregate, runId);
+        return p && p.classified > 50 && p.classified < total ? p : undefined;
+      },
+      { what: 'the run to be under way', timeoutMs: 60_000, intervalMs: 20 },
+    );
+    expect(progress.total).toBe(total);
+    await q.close();
+
+    const children = descendants(first.child.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(5);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await waitFor(() => children.every((pid) => !alive(pid)) || undefined, {
+      what: 'every child to exit',
+      timeoutMs: 10_000,
+    });
+
+    const second = await startTidings(stack.env);
+    try {
+      await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis')) || undefined, { what: 'redis' });
+      q = await connect(stack.url);
+      const run = await waitFor(() => q.store.run(runId).then((r) => r ?? undefined), {
+        what: 'the run to finish',
+        timeoutMs: 120_000,
+      });
+      expect(run.counts).toEqual({ fetched: total, new: total, classified: total, failed: 0 });
+      const grouped = run.topics.reduce((n, g) => n + g.count, 0);
+      expect(grouped).toBe(total);
+      expect(new Set(run.topics.flatMap((g) => g.articles.map((a) => a.id))).size).toBe(total);
+      await q.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('if the supervisor is SIGKILLed, its services exit; the next start stops the leftover redis-server', async () => {
+    const stack = await stackEnv(1, 1);
+    const first = await startTidings(stack.env);
+    await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis/redis-server.pid')) || undefined, {
+      what: 'redis',
+    });
+    const q = await connect(stack.url);
+    await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 1, {
+      what: 'a live classifier',
+      timeoutMs: 60_000,
+    });
+    await q.close();
+    const redisPid = Number(fs.readFileSync(path.join(stack.dataDir, 'redis/redis-server.pid'), 'utf8'));
+    const services = descendants(first.child.pid!).filter((pid) => pid !== redisPid);
+    expect(services.length).toBeGreaterThanOrEqual(4);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await waitFor(() => services.every((pid) => !alive(pid)) || undefined, {
+      what: 'the services to exit',
+      timeoutMs: 20_000,
+    });
+    expect(alive(redisPid)).toBe(true);
+
+    const second = await startTidings(stack.env);
+    try {
+      await waitFor(() => !alive(redisPid) || undefined, {
+        what: 'the leftover redis-server to stop',
+        timeoutMs: 20_000,
+      });
+      const again = await connect(stack.url);
+      await waitFor(async () => (await liveWorkers(again.redis, 'tidings')).length === 1, {
+        what: 'a live classifier',
+        timeoutMs: 60_000,
+      });
+      await again.close();
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('says how to install redis-server when it is missing', async () => {
+    const stack = await stackEnv(1, 1);
+    const tidings = await startTidings({ ...stack.env, PATH: '/nonexistent' });
+    const code = await tidings.exited;
+    expect(code).toBe(1);
+    expect(tidings.output().trim()).toBe(
+      "tidings cli: redis-server is not installed: install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
+    );
+  });
+});

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { CONFIG_VARS, type ConfigValues, type ConfigVarName } from './config-vars.js';
+import { ConfigError } from './errors/config-error.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface Config {
+  redis: { url: string; embedded: boolean; embeddedPort: number };
+  prefix: string;
+  dataDir: string;
+  feeds: { urls: string[]; timeoutMs: number; maxBytes: number; retries: number; summaryMaxChars: number };
+  schedule: { cron: string; tz: string };
+  seenTtlDays: number;
+  /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
+  zeroShot: { labels: string[]; hypothesisTemplate: string; multiLabel: boolean };
+  classifier: {
+    modelId: string;
+    modelDir: string | undefined;
+    dtype: 'fp32' | 'q8';
+    cacheDir: string;
+    allowRemoteModels: boolean;
+    concurrency: number;
+    threads: number;
+    processes: number;
+    lockMs: number;
+  };
+  aggregator: { windowHours: number; retentionDays: number; runTimeoutMinutes: number };
+  dashboard: { host: string; port: number; token: string | undefined };
+  logLevel: ConfigValues['LOG_LEVEL'];
+}
+
+function readValues(env: NodeJS.ProcessEnv): ConfigValues {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONFIG_VARS)) {
+    const raw = env[name] ?? spec.default;
+    if (raw === undefined) {
+      values[name] = undefined;
+      continue;
+    }
+    const parsed = spec.schema.safeParse(raw);
+    if (!parsed.success) {
+      const shown = spec.secret ? '(value hidden)' : `'${raw}'`;
+      throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? 'invalid'}: ${shown}`);
+    }
+    values[name] = parsed.data;
+  }
+  return values as ConfigValues;
+}
+
+/** Reads and validates the environment; throws ConfigError with one line naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const v = readValues(env);
+  const dataDir = path.resolve(v.DATA_DIR);
+  return {
+    redis: { url: v.REDIS_URL ?? DEFAULT_REDIS_URL, embedded: v.REDIS_URL === undefined, embeddedPort: v.REDIS_PORT },
+    prefix: v.TIDINGS_PREFIX,
+    dataDir,
+    feeds: {
+      urls: v.FEED_URLS,
+      timeoutMs: v.FETCH_TIMEOUT_MS,
+      maxBytes: v.FETCH_MAX_BYTES,
+      retries: v.FETCH_RETRIES,
+      summaryMaxChars: v.SUMMARY_MAX_CHARS,
+    },
+    schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
+    seenTtlDays: v.SEEN_TTL_DAYS,
+    zeroShot: { labels: v.LABELS, hypothesisTemplate: v.HYPOTHESIS_TEMPLATE, multiLabel: v.MULTI_LABEL },
+    classifier: {
+      modelId: v.MODEL_ID,
+      modelDir: v.MODEL_DIR === undefined ? undefined : path.resolve(v.MODEL_DIR),
+      dtype: v.MODEL_DTYPE,
+      cacheDir: path.resolve(v.MODEL_CACHE_DIR ?? path.join(dataDir, 'models')),
+      allowRemoteModels: v.ALLOW_REMOTE_MODELS,
+      concurrency: v.CLASSIFIER_CONCURRENCY,
+      threads: v.CLASSIFIER_THREADS,
+      processes: v.CLASSIFIER_PROCESSES,
+      lockMs: v.CLASSIFIER_LOCK_MS,
+    },
+    aggregator: {
+      windowHours: v.WINDOW_HOURS,
+      retentionDays: v.RETENTION_DAYS,
+      runTimeoutMinutes: v.RUN_TIMEOUT_MINUTES,
+    },
+    dashboard: { host: v.DASHBOARD_HOST, port: v.DASHBOARD_PORT, token: v.DASHBOARD_TOKEN },
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** The effective settings by variable name, secrets masked: what `tidings config` prints. */
+export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<ConfigVarName, string | null> {
+  const values = readValues(env);
+  const out = {} as Record<ConfigVarName, string | null>;
+  for (const [name, spec] of Object.entries(CONFIG_VARS) as [ConfigVarName, (typeof CONFIG_VARS)[ConfigVarName]][]) {
+    const value = values[name];
+    if (value === undefined) out[name] = null;
+    else if (spec.secret) out[name] = maskSecret(name, String(value));
+    else out[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return out;
+}
+
+function maskSecret(name: string, value: string): string {
+  if (name === 'REDIS_URL') return redactUrl(value);
+  return '********';
+}
+
+/** A URL with its password (and user) replaced, safe for logs and pages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,23 @@
+export interface TidingsErrorOptions {
+  /** What the user can change to make it work; appended to the message. */
+  fix?: string;
+  cause?: unknown;
+}
+
+/**
+ * Base of every error a user can act on: a stable code, a message that says what went wrong
+ * and where, and the fix. Anything that is not a TidingsError is a bug and keeps its stack.
+ */
+export class TidingsError extends Error {
+  readonly fix: string | undefined;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    options: TidingsErrorOptions = {},
+  ) {
+    super(options.fix ? `${message}; ${options.fix}` : message, { cause: options.cause });
+    this.name = new.target.name;
+    this.fix = options.fix;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Redis keys that more than one service reads or writes, all under one prefix so
+ * deployments can share a server. Keys private to one package live in that package
+ * (the topic store's in packages/topic-store).
+ */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    seenArticle: (articleId: string) => `${prefix}:seen:${articleId}`,
+    feedCacheHeaders: (feedUrl: string) => `${prefix}:feed-validators:${feedUrl}`,
+    workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
+    workerHeartbeatPattern: `${prefix}:workers:*`,
+    topicsChannel: `${prefix}:topics`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

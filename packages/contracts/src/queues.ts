@@ -1,0 +1,41 @@
+import type { JobsOptions } from 'bullmq';
+
+export const QUEUE = {
+  feeds: 'feeds',
+  classify: 'classify',
+  aggregate: 'aggregate',
+} as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+export const QUEUE_NAMES: QueueName[] = Object.values(QUEUE);
+
+export const JOB = {
+  load: 'load-feeds',
+  classify: 'classify',
+  aggregateRun: 'aggregate-run',
+} as const;
+
+export const DAILY_SCHEDULER_ID = 'daily-digest';
+
+const DAY_S = 24 * 3600;
+
+/** Completed and failed jobs are kept long enough to inspect in Bull Board, then trimmed. */
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  feeds: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 7 * DAY_S, count: 500 },
+    removeOnFail: { age: 30 * DAY_S, count: 500 },
+  },
+  classify: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: DAY_S, count: 5_000 },
+    removeOnFail: { age: 7 * DAY_S, count: 5_000 },
+  },
+  aggregate: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 30 * DAY_S, count: 1_000 },
+    removeOnFail: { age: 30 * DAY_S, count: 1_000 },
+  },
+};

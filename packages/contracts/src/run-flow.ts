@@ -1,0 +1,135 @@
+/**
+ * The run flow, the one contract between the loader, the classifiers and the aggregator:
+ * a parent "aggregate-run" job in "aggregate" whose id is the run id and whose data is the
+ * run's manifest, with one "classify" child per article whose id is "<run id>.<article id>".
+ * Building it, naming and parsing its job ids, reading its progress and requesting a run
+ * all live here, so changing the flow means changing this file.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FlowJob, Job, Queue } from 'bullmq';
+import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
+import type { ClassifyJob, ClassifyResult, LoadJob, RunManifest } from './schemas.js';
+
+/** BullMQ job ids may not contain ':'; run and article ids are made of [A-Za-z0-9_-]. */
+export function classifyJobId(runId: string, articleId: string): string {
+  return `${runId}.${articleId}`;
+}
+
+/** The article id of a child, from its job id or from the "<prefix>:classify:<job id>" key BullMQ reports it by. */
+export function articleIdOfChild(childKeyOrJobId: string, runId: string): string {
+  const jobId = childKeyOrJobId.slice(childKeyOrJobId.lastIndexOf(':') + 1);
+  return jobId.startsWith(`${runId}.`) ? jobId.slice(runId.length + 1) : jobId;
+}
+
+/**
+ * The flow of one run. A failing child never blocks its run: it moves to the parent's
+ * ignored failures, which the aggregator reports.
+ */
+export function buildRunFlow(manifest: RunManifest): FlowJob {
+  return {
+    name: JOB.aggregateRun,
+    queueName: QUEUE.aggregate,
+    data: manifest,
+    opts: { ...DEFAULT_JOB_OPTIONS.aggregate, jobId: manifest.runId },
+    children: manifest.articles.map((article) => {
+      const data: ClassifyJob = { runId: manifest.runId, article };
+      return {
+        name: JOB.classify,
+        queueName: QUEUE.classify,
+        data,
+        opts: {
+          ...DEFAULT_JOB_OPTIONS.classify,
+          jobId: classifyJobId(manifest.runId, article.id),
+          ignoreDependencyOnFailure: true,
+        },
+      };
+    }),
+  };
+}
+
+const SCHEDULED_JOB_ID = /^repeat:.+:(\d+)$/;
+
+function compactIso(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The run id of a "feeds" job, derived from the job's id so a retried loader job can never
+ * start a second run: a scheduled run is named after its scheduled time, a requested run
+ * after the id `requestRun` chose.
+ */
+export function runIdForJob(jobId: string): string {
+  const scheduled = SCHEDULED_JOB_ID.exec(jobId);
+  if (scheduled) return `daily-${compactIso(new Date(Number(scheduled[1])))}`;
+  return jobId.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+export function newRequestedRunId(now = new Date()): string {
+  return `manual-${compactIso(now)}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface RunRequest {
+  feeds?: string[];
+  reclassify?: boolean;
+}
+
+/** Asks the loaders for a run now; returns the run's id at once. */
+export async function requestRun(feedsQueue: Queue, request: RunRequest = {}): Promise<string> {
+  if (feedsQueue.name !== QUEUE.feeds) throw new Error(`requestRun needs the "${QUEUE.feeds}" queue`);
+  const runId = newRequestedRunId();
+  const data: LoadJob = { trigger: 'manual', reclassify: request.reclassify ?? false };
+  if (request.feeds && request.feeds.length > 0) data.feeds = request.feeds;
+  await feedsQueue.add(JOB.load, data, { ...DEFAULT_JOB_OPTIONS.feeds, jobId: runId });
+  return runId;
+}
+
+/**
+ * Where a run stands: `classified` children returned a result, `failed` ones failed every
+ * attempt, `total` counts every child. A run is done when classified + failed = total.
+ */
+export interface RunProgress {
+  runId: string;
+  state: string;
+  classified: number;
+  failed: number;
+  total: number;
+  /** Classified articles per label; read only when asked for, since it reads every child's value. */
+  perTopic?: Record<string, number>;
+}
+
+export async function progressOfRunJob(job: Job, { perTopic = false } = {}): Promise<RunProgress> {
+  const [state, counts, values] = await Promise.all([
+    job.getState(),
+    job.getDependenciesCount({ processed: true, unprocessed: true, ignored: true }),
+    perTopic ? job.getChildrenValues<ClassifyResult>() : Promise.resolve(undefined),
+  ]);
+  const classified = counts.processed ?? 0;
+  const failed = counts.ignored ?? 0;
+  const progress: RunProgress = {
+    runId: job.id ?? '',
+    state,
+    classified,
+    failed,
+    total: classified + failed + (counts.unprocessed ?? 0),
+  };
+  if (values) {
+    progress.perTopic = {};
+    for (const v of Object.values(values))
+      if (v?.label) progress.perTopic[v.label] = (progress.perTopic[v.label] ?? 0) + 1;
+  }
+  return progress;
+}
+
+/** Progress of a run by id, from its parent job in the "aggregate" queue; null before the loader added it. */
+export async function readRunProgress(
+  aggregateQueue: Queue,
+  runId: string,
+  options: { perTopic?: boolean } = {},
+): Promise<RunProgress | null> {
+  if (aggregateQueue.name !== QUEUE.aggregate) throw new Error(`readRunProgress needs the "${QUEUE.aggregate}" queue`);
+  const job = await aggregateQueue.getJob(runId);
+  return job ? progressOfRunJob(job, options) : null;
+}

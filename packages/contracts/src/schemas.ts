@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { ArticleIdSchema, RunIdSchema } from './ids.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const ArticleSchema = z.object({
+  id: ArticleIdSchema,
+  feed: z.string().min(1),
+  title: z.string(),
+  summary: z.string(),
+  link: z.string(),
+  published: isoDate,
+  /** True when the feed gave no usable date and `published` is the fetch time. */
+  publishedEstimated: z.boolean().default(false),
+  fetchedAt: isoDate,
+});
+export type Article = z.infer<typeof ArticleSchema>;
+
+export const ClassifyJobSchema = z.object({
+  runId: RunIdSchema,
+  article: ArticleSchema,
+});
+export type ClassifyJob = z.infer<typeof ClassifyJobSchema>;
+
+export const ClassifyResultSchema = z.object({
+  articleId: ArticleIdSchema,
+  label: z.string().min(1),
+  score: z.number().min(0).max(1),
+  scores: z.record(z.string(), z.number().min(0).max(1)),
+  model: z.string().min(1),
+  dtype: z.string().min(1),
+  ms: z.number().nonnegative(),
+  worker: z.string().optional(),
+});
+export type ClassifyResult = z.infer<typeof ClassifyResultSchema>;
+
+export const TriggerSchema = z.enum(['schedule', 'manual']);
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+export const FeedErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const FeedReportSchema = z.object({
+  url: z.string(),
+  status: z.enum(['ok', 'not-modified', 'failed']),
+  fetched: z.number().int().nonnegative(),
+  kept: z.number().int().nonnegative(),
+  dropped: z.record(z.string(), z.number().int().nonnegative()),
+  error: FeedErrorSchema.optional(),
+});
+export type FeedReport = z.infer<typeof FeedReportSchema>;
+
+/** Data of a `feeds` queue job: one request to run the digest now or on schedule. */
+export const LoadJobSchema = z.object({
+  trigger: TriggerSchema,
+  feeds: z.array(z.string().min(1)).min(1).max(50).optional(),
+  reclassify: z.boolean().default(false),
+});
+export type LoadJob = z.infer<typeof LoadJobSchema>;
+
+/** Data of the `aggregate-run` parent job: what the loader found, the run's manifest. */
+export const RunManifestSchema = z.object({
+  runId: RunIdSchema,
+  trigger: TriggerSchema,
+  startedAt: isoDate,
+  feeds: z.array(FeedReportSchema),
+  articles: z.array(ArticleSchema),
+});
+export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+export const TopicArticleSchema = ArticleSchema.extend({
+  label: z.string(),
+  score: z.number(),
+  runId: z.string(),
+});
+export type TopicArticle = z.infer<typeof TopicArticleSchema>;
+
+export const TopicGroupSchema = z.object({
+  label: z.string(),
+  count: z.number().int().nonnegative(),
+  articles: z.array(TopicArticleSchema),
+});
+export type TopicGroup = z.infer<typeof TopicGroupSchema>;
+
+export const RunCountsSchema = z.object({
+  fetched: z.number().int().nonnegative(),
+  new: z.number().int().nonnegative(),
+  classified: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type RunCounts = z.infer<typeof RunCountsSchema>;
+
+export const ArticleFailureSchema = z.object({
+  articleId: z.string(),
+  title: z.string(),
+  reason: z.string(),
+});
+export type ArticleFailure = z.infer<typeof ArticleFailureSchema>;
+
+export const RunSchema = z.object({
+  id: RunIdSchema,
+  trigger: TriggerSchema,
+  feeds: z.array(FeedReportSchema),
+  startedAt: isoDate,
+  finishedAt: isoDate,
+  durationMs: z.number().nonnegative(),
+  counts: RunCountsSchema,
+  failures: z.array(ArticleFailureSchema),
+  finalisedBy: z.enum(['aggregator', 'watchdog']),
+  reason: z.string().optional(),
+  topics: z.array(TopicGroupSchema),
+});
+export type Run = z.infer<typeof RunSchema>;
+
+/** Run without its topic groups: what lists of runs carry. */
+export const RunSummarySchema = RunSchema.omit({ topics: true });
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const DigestSchema = z.object({
+  generatedAt: isoDate,
+  windowHours: z.number().positive(),
+  from: isoDate.nullable(),
+  to: isoDate.nullable(),
+  runId: z.string().nullable(),
+  topics: z.array(TopicGroupSchema),
+});
+export type Digest = z.infer<typeof DigestSchema>;
+
+export const RunFinishedMessageSchema = z.object({
+  type: z.literal('run-finished'),
+  runId: z.string(),
+  counts: RunCountsSchema,
+});
+export type RunFinishedMessage = z.infer<typeof RunFinishedMessageSchema>;
+
+export const WorkerHeartbeatSchema = z.object({
+  id: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+  model: z.string(),
+  dtype: z.string(),
+  jobsDone: z.number().int().nonnegative(),
+  startedAt: isoDate,
+  beatAt: isoDate,
+});
+export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
+
+/** One line naming the first thing wrong with a payload, e.g. "article.published: Invalid ISO datetime". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}

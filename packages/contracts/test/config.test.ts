@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARS, ConfigError, DEFAULT_FEED, describeConfig, loadConfig } from '../src/index.js';
+
+const README = fs.readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config defaults', () => {
+  const config = loadConfig({});
+
+  it('applies every documented default', () => {
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', embedded: true, embeddedPort: 0 });
+    expect(config.prefix).toBe('tidings');
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.feeds).toEqual({
+      urls: [DEFAULT_FEED],
+      timeoutMs: 15_000,
+      maxBytes: 5 * 1024 * 1024,
+      retries: 3,
+      summaryMaxChars: 1000,
+    });
+    expect(config.schedule).toEqual({ cron: '0 6 * * *', tz: 'UTC' });
+    expect(config.seenTtlDays).toBe(30);
+    expect(config.classifier).toEqual({
+      labels: ['Crypto', 'SEC', 'Dividend', 'Economics', 'Oil or Gas', 'IPO', 'Politics', 'Buffet', 'Stock', 'Other'],
+      hypothesisTemplate: 'This example is {}.',
+      multiLabel: false,
+      modelId: 'Xenova/distilbart-mnli-12-1',
+      modelDir: undefined,
+      dtype: 'fp32',
+      cacheDir: path.resolve('./data/models'),
+      allowRemoteModels: true,
+      concurrency: 1,
+      threads: os.availableParallelism(),
+      processes: 1,
+      lockMs: 120_000,
+    });
+    expect(config.aggregator).toEqual({ windowHours: 24, retentionDays: 30, runTimeoutMinutes: 60 });
+    expect(config.dashboard).toEqual({ host: '127.0.0.1', port: 3000, token: undefined });
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('documents every variable in the README configuration table', () => {
+    for (const name of Object.keys(CONFIG_VARS)) {
+      expect(README, `README lacks ${name}`).toMatch(new RegExp(`\\| \`${name}\` \\|`));
+    }
+  });
+});
+
+describe('config values', () => {
+  it('reads lists, numbers and booleans', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://:pw@redis.internal:6380/2',
+      FEED_URLS: ' https://a.example/rss , ./local.xml ,',
+      LABELS: 'Tech, Health',
+      MULTI_LABEL: 'yes',
+      CLASSIFIER_THREADS: '3',
+      WINDOW_HOURS: '12.5',
+      MODEL_DIR: 'models/x',
+      MODEL_DTYPE: 'q8',
+    });
+    expect(config.redis).toMatchObject({ url: 'redis://:pw@redis.internal:6380/2', embedded: false });
+    expect(config.feeds.urls).toEqual(['https://a.example/rss', './local.xml']);
+    expect(config.zeroShot.labels).toEqual(['Tech', 'Health']);
+    expect(config.zeroShot.multiLabel).toBe(true);
+    expect(config.classifier.threads).toBe(3);
+    expect(config.classifier.modelDir).toBe(path.resolve('models/x'));
+    expect(config.classifier.dtype).toBe('q8');
+    expect(config.aggregator.windowHours).toBe(12.5);
+  });
+
+  it.each([
+    [{ DIGEST_CRON: '61 * * * *' }, "DIGEST_CRON: not a valid cron pattern: '61 * * * *'"],
+    [{ DIGEST_CRON: 'daily' }, "DIGEST_CRON: not a valid cron pattern: 'daily'"],
+    [{ DIGEST_TZ: 'Mars/Olympus' }, "DIGEST_TZ: not a known IANA time zone: 'Mars/Olympus'"],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL: not a redis:// or rediss:// URL: (value hidden)'],
+    [{ REDIS_PORT: '70000' }, "REDIS_PORT: must be at most 65535: '70000'"],
+    [{ TIDINGS_PREFIX: 'a:b' }, "TIDINGS_PREFIX: use 1-32 letters, digits, - or _: 'a:b'"],
+    [{ DATA_DIR: '' }, "DATA_DIR: must not be empty: ''"],
+    [{ FEED_URLS: ' , ' }, "FEED_URLS: needs at least one feed URL or file: ' , '"],
+    [
+      { FEED_URLS: 'ftp://x.example/feed' },
+      "FEED_URLS: only http(s) URLs or local file paths are feeds: 'ftp://x.example/feed'",
+    ],
+    [{ FETCH_TIMEOUT_MS: '15s' }, "FETCH_TIMEOUT_MS: not a whole number: '15s'"],
+    [{ FETCH_MAX_BYTES: '10' }, "FETCH_MAX_BYTES: must be at least 1024: '10'"],
+    [{ FETCH_RETRIES: '11' }, "FETCH_RETRIES: must be at most 10: '11'"],
+    [{ SUMMARY_MAX_CHARS: '-1' }, "SUMMARY_MAX_CHARS: not a whole number: '-1'"],
+    [{ SEEN_TTL_DAYS: '0' }, "SEEN_TTL_DAYS: must be at least 1: '0'"],
+    [{ LABELS: 'Only' }, "LABELS: needs at least two comma-separated labels: 'Only'"],
+    [{ LABELS: 'A,a' }, "LABELS: labels repeat: 'A,a'"],
+    [
+      { HYPOTHESIS_TEMPLATE: 'This is it.' },
+      "HYPOTHESIS_TEMPLATE: must contain {} where the label goes: 'This is it.'",
+    ],
+    [{ MULTI_LABEL: 'maybe' }, "MULTI_LABEL: not true or false: 'maybe'"],
+    [{ MODEL_ID: 'not a model' }, "MODEL_ID: not a hub model id like owner/name: 'not a model'"],
+    [{ MODEL_DTYPE: 'fp16' }, "MODEL_DTYPE: must be fp32 or q8: 'fp16'"],
+    [{ ALLOW_REMOTE_MODELS: 'sometimes' }, "ALLOW_REMOTE_MODELS: not true or false: 'sometimes'"],
+    [{ CLASSIFIER_CONCURRENCY: '0' }, "CLASSIFIER_CONCURRENCY: must be at least 1: '0'"],
+    [{ CLASSIFIER_THREADS: 'all' }, "CLASSIFIER_THREADS: not a whole number: 'all'"],
+    [{ CLASSIFIER_PROCESSES: '65' }, "CLASSIFIER_PROCESSES: must be at most 64: '65'"],
+    [{ CLASSIFIER_LOCK_MS: '10' }, "CLASSIFIER_LOCK_MS: must be at least 5000: '10'"],
+    [{ WINDOW_HOURS: '0' }, "WINDOW_HOURS: must be greater than 0: '0'"],
+    [{ RETENTION_DAYS: 'x' }, "RETENTION_DAYS: not a whole number: 'x'"],
+    [{ RUN_TIMEOUT_MINUTES: 'soon' }, "RUN_TIMEOUT_MINUTES: not a positive number: 'soon'"],
+    [{ DASHBOARD_HOST: '' }, "DASHBOARD_HOST: must not be empty: ''"],
+    [{ DASHBOARD_PORT: '99999' }, "DASHBOARD_PORT: must be at most 65535: '99999'"],
+    [{ DASHBOARD_TOKEN: 'short' }, 'DASHBOARD_TOKEN: must be at least 16 characters: (value hidden)'],
+    [{ LOG_LEVEL: 'loud' }, "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent: 'loud'"],
+  ])('rejects %o with one clear line', (env, message) => {
+    expect(errorOf(env)).toBe(message);
+  });
+
+  it('every variable has a rejection case above or takes any text', () => {
+    const freeText = new Set(['MODEL_DIR', 'MODEL_CACHE_DIR']);
+    const source = fs.readFileSync(import.meta.filename, 'utf8');
+    const tested = new Set(Array.from(source.matchAll(/\{ ([A-Z_]+): '/g), (m) => m[1]));
+    for (const name of Object.keys(CONFIG_VARS)) {
+      if (!freeText.has(name)) expect(tested, `no rejection case for ${name}`).toContain(name);
+    }
+  });
+
+  it('masks secrets when describing the configuration', () => {
+    const described = describeConfig({
+      REDIS_URL: 'redis://user:hunter2hunter2@redis.internal:6379',
+      DASHBOARD_TOKEN: 'a-very-secret-token-123',
+    });
+    const text = JSON.stringify(described);
+    expect(text).not.toContain('hunter2hunter2');
+    expect(text).not.toContain('a-very-secret-token-123');
+    expect(described.REDIS_URL).toBe('redis://user:****@redis.internal:6379');
+    expect(described.DASHBOARD_TOKEN).toBe('********');
+    expect(described.DIGEST_CRON).toBe('0 6 * * *');
+    expect(described.MODEL_DIR).toBeNull();
+  });
+});

@@ -1,0 +1,2 @@
+export * from './feed-server.js';
+export * from './generated-feed.js';

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { redisKeys, type WorkerHeartbeat } from '@tidings/contracts';
+import type { Redis } from 'ioredis';
+
+export interface HeartbeatOptions {
+  intervalMs?: number;
+  /** A worker that misses beats for this long is no longer counted as live. */
+  ttlMs?: number;
+}
+
+/** A key per live classifier process, refreshed while it runs; the dashboard counts them. */
+export class Heartbeat {
+  readonly id = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  private jobsDone = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = new Date().toISOString();
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly model: { name: string; dtype: string },
+    private readonly options: HeartbeatOptions = {},
+  ) {
+    this.key = redisKeys(prefix).workerHeartbeat(this.id);
+  }
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat().catch(() => {}), this.options.intervalMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  jobDone(): void {
+    this.jobsDone++;
+  }
+
+  private async beat(): Promise<void> {
+    const beat: WorkerHeartbeat = {
+      id: this.id,
+      pid: process.pid,
+      host: os.hostname(),
+      model: this.model.name,
+      dtype: this.model.dtype,
+      jobsDone: this.jobsDone,
+      startedAt: this.startedAt,
+      beatAt: new Date().toISOString(),
+    };
+    await this.redis.set(this.key, JSON.stringify(beat), 'PX', this.options.ttlMs ?? 30_000);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.redis.del(this.key);
+  }
+}

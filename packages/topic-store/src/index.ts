@@ -1,0 +1,3 @@
+export { groupByTopic } from './group-topics.js';
+export { type StoreKeys, storeKeys } from './keys.js';
+export { type BadRecord, type DigestQuery, type Page, TopicStore, type TopicStoreOptions } from './topic-store.js';

@@ -1,0 +1,104 @@
+import type { Run, TopicArticle } from '@tidings/contracts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testPrefix, testRedis } from '../../../test/harness.js';
+import { groupByTopic } from '../src/group-topics.js';
+import { TopicStore } from '../src/topic-store.js';
+
+const redis = testRedis();
+afterAll(() => redis.quit());
+
+const ta = (id: string, label: string, published: string, runId = 'r1'): TopicArticle => ({
+  id,
+  feed: 'f',
+  title: `T ${id}`,
+  summary: '',
+  link: '',
+  published,
+  publishedEstimated: false,
+  fetchedAt: published,
+  label,
+  score: 0.7,
+  runId,
+});
+function run(id: string, startedAt: string, articles: TopicArticle[]): Run {
+  return {
+    id,
+    trigger: 'manual',
+    feeds: [],
+    startedAt,
+    finishedAt: startedAt,
+    durationMs: 0,
+    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
+    failures: [],
+    finalisedBy: 'aggregator',
+    topics: groupByTopic(articles),
+  };
+}
+
+describe('TopicStore', () => {
+  it('writes a run once: a second write, even with other content, changes nothing', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    expect(
+      await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')])),
+    ).toBe(true);
+    expect(
+      await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('b', 'Stock', '2026-11-24T05:00:00.000Z')])),
+    ).toBe(false);
+    expect(await store.labels()).toEqual(['Crypto']);
+    expect((await store.run('r1'))?.topics[0]?.articles.map((a) => a.id)).toEqual(['a']);
+  });
+
+  it('moves a reclassified article to its new topic', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')]));
+    await store.writeRun(run('r2', '2026-11-24T07:00:00.000Z', [ta('a', 'Stock', '2026-11-24T05:00:00.000Z', 'r2')]));
+    expect((await store.topicArticles('Crypto')).total).toBe(0);
+    expect((await store.topicArticles('Stock')).articles.map((a) => [a.id, a.runId])).toEqual([['a', 'r2']]);
+  });
+
+  it('serves the digest window anchored on the newest article, pages and run history', async () => {
+    const store = new TopicStore(redis, testPrefix(), { labelOrder: ['Stock', 'Crypto'] });
+    await store.writeRun(
+      run('r1', '2026-11-24T06:00:00.000Z', [
+        ta('old', 'Crypto', '2026-11-20T05:00:00.000Z'),
+        ta('new', 'Crypto', '2026-11-24T05:00:00.000Z'),
+        ta('s1', 'Stock', '2026-11-24T04:00:00.000Z'),
+        ta('s2', 'Stock', '2026-11-23T06:00:00.000Z'),
+      ]),
+    );
+    await store.writeRun(run('r2', '2026-11-25T06:00:00.000Z', []));
+    const digest = await store.digest({ hours: 24, at: new Date('2026-11-26T00:00:00Z') });
+    expect(digest).toMatchObject({ runId: 'r2', to: '2026-11-24T05:00:00.000Z', from: '2026-11-23T05:00:00.000Z' });
+    expect(digest.topics.map((g) => [g.label, g.articles.map((a) => a.id)])).toEqual([
+      ['Stock', ['s1', 's2']],
+      ['Crypto', ['new']],
+    ]);
+    expect((await store.digest({ hours: 1, at: new Date('2026-11-26T00:00:00Z') })).topics.map((g) => g.label)).toEqual(
+      ['Crypto'],
+    );
+
+    expect(await store.topicArticles('Crypto', { offset: 1, limit: 1 })).toMatchObject({
+      total: 2,
+      articles: [{ id: 'old' }],
+    });
+    const history = await store.runs({ limit: 1 });
+    expect(history.total).toBe(2);
+    expect(history.runs.map((r) => r.id)).toEqual(['r2']);
+    expect(history.runs[0]).not.toHaveProperty('topics');
+    expect(await store.topicSizes()).toEqual({ Stock: 2, Crypto: 2 });
+  });
+
+  it('an empty store gives an empty digest', async () => {
+    const digest = await new TopicStore(redis, testPrefix()).digest({ hours: 24 });
+    expect(digest).toMatchObject({ from: null, to: null, runId: null, topics: [] });
+  });
+
+  it('prunes articles and runs older than the cutoff', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    await store.writeRun(run('old', '2026-10-01T06:00:00.000Z', [ta('a', 'Crypto', '2026-10-01T05:00:00.000Z')]));
+    await store.writeRun(run('new', '2026-11-24T06:00:00.000Z', [ta('b', 'Crypto', '2026-11-24T05:00:00.000Z')]));
+    expect(await store.prune(new Date('2026-11-01T00:00:00Z'))).toEqual({ articles: 1, runs: 1 });
+    expect(await store.hasRun('old')).toBe(false);
+    expect((await store.topicArticles('Crypto')).articles.map((a) => a.id)).toEqual(['b']);
+  });
+});

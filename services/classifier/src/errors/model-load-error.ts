@@ -1,0 +1,15 @@
+import { TidingsError } from '@tidings/contracts';
+
+export const MODEL_FIX_HINT =
+  'set MODEL_DIR to a folder with config.json, tokenizer.json and onnx/model.onnx (onnx/model_quantized.onnx for MODEL_DTYPE=q8), ' +
+  "or run 'pnpm tidings models fetch' on a machine that reaches the Hugging Face hub";
+
+/** The model could not be had; the message says what was tried and how to fix it. */
+export class ModelLoadError extends TidingsError {
+  constructor(tried: string, cause: string, options?: { cause?: unknown }) {
+    super('TIDINGS_MODEL_UNAVAILABLE', `cannot load the NLI model: tried ${tried}: ${cause}`, {
+      fix: `Fix: ${MODEL_FIX_HINT}`,
+      cause: options?.cause,
+    });
+  }
+}

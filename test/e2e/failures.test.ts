@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAggregator } from '@tidings/aggregator';
+import { startClassifier } from '@tidings/classifier';
+import { type Article, buildRunFlow, classifyJobId, QUEUE, type RunManifest } from '@tidings/contracts';
+import { createLogger } from '@tidings/runtime';
+import { FlowProducer, Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testConfig, testRedis, waitFor } from '../harness.js';
+
+const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const redis = testRedis();
+const opened: { close(): Promise<unknown> }[] = [];
+afterAll(async () => {
+  for (const o of opened.reverse()) await o.close();
+  await redis.quit();
+});
+
+const article = (id: string, title: string): Article => ({
+  id,
+  feed: 'f',
+  title,
+  summary: '',
+  link: `https://news.example/${id}`,
+  published: '2026-11-24T10:00:00.000Z',
+  publishedEstimated: false,
+  fetchedAt: '2026-11-24T10:00:00.000Z',
+});
+
+/** A run flow as the loader makes it, with some children's data or timing changed. */
+async function startRun(
+  prefix: string,
+  runId: string,
+  children: { article: Article; data?: unknown; delay?: number }[],
+) {
+  const flows = new FlowProducer({ connection: redis, prefix });
+  opened.push(flows);
+  const manifest: RunManifest = {
+    runId,
+    trigger: 'manual',
+    startedAt: new Date().toISOString(),
+    feeds: [],
+    articles: children.map((c) => c.article),
+  };
+  const flow = buildRunFlow(manifest);
+  flow.children = flow.children?.map((child, i) => ({
+    ...child,
+    data: children[i]?.data ?? child.data,
+    opts: {
+      ...child.opts,
+      backoff: { type: 'fixed', delay: 10 },
+      ...(children[i]?.delay ? { delay: children[i]?.delay } : {}),
+    },
+  }));
+  await flows.add(flow);
+}
+
+async function services(env: Record<string, string> = {}, watchdogIntervalMs?: number) {
+  const config = testConfig({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-fail-')), ...env });
+  const classifier = await startClassifier({ config, logger });
+  const aggregator = await startAggregator({ config, logger, watchdogIntervalMs });
+  opened.push(classifier, aggregator);
+  return { config, aggregator };
+}
+
+describe('runs with failing articles', () => {
+  it('a poison article that fails every attempt gives a finished run with failed = 1, the rest grouped', async () => {
+    const { config, aggregator } = await services();
+    const poison = article('poison', 'Poison');
+    await startRun(config.prefix, 'run-poison', [
+      { article: article('a1', 'Bitcoin falls') },
+      { article: article('a2', 'OPEC cuts oil output') },
+      { article: poison, data: { runId: 'run-poison', article: { ...poison, published: 'not a date' } } },
+    ]);
+    const run = await waitFor(() => aggregator.store.run('run-poison').then((r) => r ?? undefined), {
+      what: 'the run',
+    });
+    expect(run.counts).toEqual({ fetched: 0, new: 3, classified: 2, failed: 1 });
+    expect(run.failures).toEqual([
+      {
+        articleId: 'poison',
+        title: 'Poison',
+        reason: 'bad classify job data: article.published: Invalid ISO datetime',
+      },
+    ]);
+    expect(run.topics.map((g) => g.label).sort()).toEqual(['Crypto', 'Oil or Gas']);
+  });
+
+  it('the watchdog finalises a run whose child never finishes, with the reason', async () => {
+    const { config, aggregator } = await services({ RUN_TIMEOUT_MINUTES: '0.05' }, 200);
+    await startRun(config.prefix, 'run-stuck', [
+      { article: article('b1', 'Bitcoin falls') },
+      { article: article('b2', 'Stuck story'), delay: 3_600_000 },
+    ]);
+    const run = await waitFor(() => aggregator.store.run('run-stuck').then((r) => r ?? undefined), {
+      what: 'the run',
+      timeoutMs: 30_000,
+    });
+    expect(run).toMatchObject({
+      finalisedBy: 'watchdog',
+      reason: 'run did not finish within RUN_TIMEOUT_MINUTES (0.05); 1 article(s) never finished',
+      counts: { new: 2, classified: 1, failed: 1 },
+    });
+    expect(run.failures).toEqual([{ articleId: 'b2', title: 'Stuck story', reason: run.reason }]);
+    const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
+    const classify = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
+    opened.push(aggregate, classify);
+    await waitFor(async () => (await aggregate.getJob('run-stuck')) === undefined, {
+      what: 'the stuck parent to be removed',
+    });
+    expect(await classify.getJob(classifyJobId('run-stuck', 'b2'))).toBeUndefined();
+    expect(fs.existsSync(path.join(config.dataDir, 'runs', 'run-stuck.json'))).toBe(true);
+  });
+});

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAggregator } from '@tidings/aggregator';
+import { prepareModel, startClassifier } from '@tidings/classifier';
+import { QUEUE, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/contracts';
+import { startLoader } from '@tidings/loader';
+import { createLogger, createSubscriber } from '@tidings/runtime';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedTopic } from '../expected-topics.js';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
+
+describe('loader → classifier → aggregator on the CNBC-shaped fixture', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-agg-'));
+  const config = testConfig({ FEED_URLS: CNBC_FIXTURE, DATA_DIR: dataDir, SEEN_TTL_DAYS: '30' });
+  const logger = createLogger('test', { level: 'silent' });
+  const redis = testRedis();
+  const subscriber = createSubscriber(config.redis.url);
+  const messages: unknown[] = [];
+  let services: { close(): Promise<void> }[] = [];
+  let feedsQueue: Queue;
+  let aggregateQueue: Queue;
+
+  beforeAll(async () => {
+    await subscriber.subscribe(redisKeys(config.prefix).topicsChannel);
+    subscriber.on('message', (_channel, message) => messages.push(JSON.parse(message)));
+    const model = await prepareModel(config, logger);
+    const loader = await startLoader({ config, logger });
+    const classifier = await startClassifier({ config, logger, model });
+    const aggregator = await startAggregator({ config, logger });
+    services = [loader, classifier, aggregator];
+    feedsQueue = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    aggregateQueue = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
+  });
+  afterAll(async () => {
+    for (const s of services) await s.close();
+    await feedsQueue.close();
+    await aggregateQueue.close();
+    await subscriber.quit();
+    await redis.quit();
+  });
+
+  const runStore = () => services[2] as Awaited<ReturnType<typeof startAggregator>>;
+  const waitForRun = (runId: string) =>
+    waitFor(
+      () =>
+        runStore()
+          .store.run(runId)
+          .then((r) => r ?? undefined),
+      { what: `run ${runId}`, timeoutMs: 30_000 },
+    );
+
+  it('groups every fixture article under its expected topic, in store, snapshot and message', async () => {
+    const runId = await requestRun(feedsQueue);
+    const run = await waitForRun(runId);
+
+    expect(run.counts).toEqual({ fetched: 12, new: 12, classified: 12, failed: 0 });
+    const grouped = run.topics.flatMap((g) => g.articles.map((a) => [a.title, g.label] as const));
+    expect(grouped).toHaveLength(12);
+    for (const [title, label] of grouped) expect(label, title).toBe(expectedTopic(title));
+    const stock = run.topics.find((g) => g.label === 'Stock')!;
+    expect(stock.articles.map((a) => a.title)).toEqual([
+      'Cramer says chip stocks still have room to run',
+      'Stocks making the biggest moves midday: Nvidia, Walmart, Palo Alto Networks and more',
+    ]);
+    expect(run.topics.at(-1)?.label).toBe('Other');
+
+    const digest = await runStore().store.digest({ hours: 24 });
+    const digestTitles = digest.topics.flatMap((g) => g.articles.map((a) => a.title));
+    expect(digestTitles).toHaveLength(11);
+    expect(digestTitles).not.toContain('Treasury yields edge higher as traders weigh the economic outlook');
+
+    // The notice is published after the snapshot files are written.
+    const message = await waitFor(() => messages.find((m) => (m as { runId: string }).runId === runId));
+    expect(RunFinishedMessageSchema.parse(message).counts.classified).toBe(12);
+    const snapshot = JSON.parse(fs.readFileSync(path.join(dataDir, 'runs', `${runId}.json`), 'utf8'));
+    expect(snapshot.run.id).toBe(runId);
+    expect(snapshot.digest.topics.map((g: { label: string }) => g.label)).toEqual(digest.topics.map((g) => g.label));
+    expect(fs.readFileSync(path.join(dataDir, 'latest.json'), 'utf8')).toBe(
+      fs.readFileSync(path.join(dataDir, 'runs', `${runId}.json`), 'utf8'),
+    );
+  });
+
+  it('a second run of the same feed adds a run with 0 new articles and changes no topic', async () => {
+    const before = await runStore().store.digest({ hours: 24 });
+    const runId = await requestRun(feedsQueue);
+    const run = await waitForRun(runId);
+    expect(run.counts).toEqual({ fetched: 12, new: 0, classified: 0, failed: 0 });
+    const after = await runStore().store.digest({ hours: 24 });
+    expect(after.topics).toEqual(before.topics);
+    expect((await runStore().store.runs()).total).toBe(2);
+  });
+
+  it('processing the same parent twice changes nothing', async () => {
+    const { runs } = await runStore().store.runs({ limit: 1 });
+    const runId = runs.at(-1)!.id;
+    const keysBefore = (await redis.keys(`${config.prefix}:store:*`)).sort();
+    const dumpBefore = await Promise.all(keysBefore.map((k) => redis.dump(k)));
+    // The store is written before BullMQ marks the parent completed.
+    const job = await waitForJobState(aggregateQueue, runId, 'completed');
+    await job.retry('completed');
+    await waitFor(async () => (await aggregateQueue.getJobState(runId)) === 'completed' || undefined);
+    const keysAfter = (await redis.keys(`${config.prefix}:store:*`)).sort();
+    expect(keysAfter).toEqual(keysBefore);
+    expect(await Promise.all(keysAfter.map((k) => redis.dump(k)))).toEqual(dumpBefore);
+  });
+});
