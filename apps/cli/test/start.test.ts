@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
 
-const CLI = path.join(ROOT, 'packages/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 
 async function startTidings(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
@@ -214,7 +214,7 @@ describe('tidings start', () => {
     const code = await tidings.exited;
     expect(code).toBe(1);
     expect(tidings.output().trim()).toBe(
-      "tidings cli: redis-server is not installed: install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
+      "tidings cli: redis-server is not installed; install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
     );
   });
 });

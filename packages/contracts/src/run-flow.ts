@@ -5,7 +5,7 @@
  * Building it, naming and parsing its job ids, reading its progress and requesting a run
  * all live here, so changing the flow means changing this file.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FlowJob, Job, Queue } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
 import type { ClassifyJob, ClassifyResult, LoadJob, RunManifest } from './schemas.js';
@@ -64,7 +64,12 @@ function compactIso(date: Date): string {
 export function runIdForJob(jobId: string): string {
   const scheduled = SCHEDULED_JOB_ID.exec(jobId);
   if (scheduled) return `daily-${compactIso(new Date(Number(scheduled[1])))}`;
-  return jobId.replace(/[^A-Za-z0-9_-]/g, '-');
+  // A job id chosen by someone else (Bull Board, a script) still makes a valid run id.
+  const safe = jobId
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .replace(/^[-_]+/, '')
+    .slice(0, 100);
+  return safe || `run-${createHash('sha256').update(jobId).digest('hex').slice(0, 12)}`;
 }
 
 export function newRequestedRunId(now = new Date()): string {

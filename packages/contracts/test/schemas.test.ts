@@ -73,7 +73,8 @@ describe('schemas', () => {
   });
 
   it.each([
-    ['article without id', ArticleSchema, { ...article, id: '' }, 'id: Too small'],
+    ['article without id', ArticleSchema, { ...article, id: '' }, 'id: not an article id'],
+    ['article with a path as id', ArticleSchema, { ...article, id: '../x' }, 'id: not an article id'],
     [
       'article with a bad date',
       ArticleSchema,

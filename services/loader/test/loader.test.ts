@@ -96,7 +96,7 @@ describe('loader fan-out', () => {
     const q = await setup();
     await q.feeds.add(JOB.load, { trigger: 'sometimes' }, { jobId: 'bad-data', attempts: 3 });
     const job = await waitForJobState(q.feeds, 'bad-data', 'failed');
-    expect(job.failedReason).toBe('bad load job data: trigger: Invalid option: expected one of "schedule"|"manual"');
+    expect(job.failedReason).toBe('bad feeds job data: trigger: Invalid option: expected one of "schedule"|"manual"');
     expect(job.attemptsMade).toBe(1);
   });
 });
