@@ -35,10 +35,9 @@ export async function buildDashboard(options: DashboardOptions) {
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
   ) as Record<QueueName, Queue>;
-  const classifyEvents = new QueueEvents(QUEUE.classify, {
-    connection: createRedis(config.redis.url, {}, logger),
-    prefix: config.prefix,
-  });
+  // QueueEvents blocks on its connection, so it gets one of its own (closed with the app).
+  const eventsConnection = createRedis(config.redis.url, {}, logger);
+  const classifyEvents = new QueueEvents(QUEUE.classify, { connection: eventsConnection, prefix: config.prefix });
   const data = new DashboardData(
     new TopicStore(connection, config.prefix, {
       labelOrder: config.zeroShot.labels,
@@ -116,6 +115,7 @@ export async function buildDashboard(options: DashboardOptions) {
 
   app.addHook('onClose', async () => {
     await classifyEvents.close();
+    eventsConnection.disconnect();
     for (const q of Object.values(queues)) await q.close();
     connection.disconnect();
   });
