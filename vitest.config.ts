@@ -7,6 +7,7 @@ export default defineConfig({
       'services/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/architecture/**/*.test.ts',
     ],
     globalSetup: ['./test/redis-global-setup.ts'],
     testTimeout: 60_000,
