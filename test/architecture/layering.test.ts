@@ -12,10 +12,12 @@ const LEVEL: Record<string, number> = {
   'feed-fixtures': 0,
   runtime: 1,
   'topic-store': 1,
+  subscriptions: 1,
   loader: 2,
   classifier: 2,
   aggregator: 2,
   dashboard: 2,
+  notifier: 2,
   cli: 3,
 };
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 
 const requireHere = createRequire(import.meta.url);
 
-export const SERVICE_NAMES = ['loader', 'classifier', 'aggregator', 'dashboard'] as const;
+export const SERVICE_NAMES = ['loader', 'classifier', 'aggregator', 'notifier', 'dashboard'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A service's main module, found through its package ("@tidings/<name>/main"), never by a path into it. */

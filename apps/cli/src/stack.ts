@@ -14,6 +14,7 @@ function serviceSpecs(config: Config): ServiceSpec[] {
     { name: 'loader', service: 'loader' },
     ...classifiers,
     { name: 'aggregator', service: 'aggregator' },
+    { name: 'notifier', service: 'notifier' },
     { name: 'dashboard', service: 'dashboard' },
   ];
 }

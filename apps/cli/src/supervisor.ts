@@ -88,7 +88,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const s of this.services) clearTimeout(s.restartTimer);
-    const order = ['loader', 'dashboard', 'classifier', 'aggregator'];
+    const order = ['loader', 'dashboard', 'classifier', 'aggregator', 'notifier'];
     const rank = (name: string) => {
       const i = order.findIndex((o) => name.startsWith(o));
       return i === -1 ? order.length : i;

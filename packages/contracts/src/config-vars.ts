@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { ALL_TOPICS_SLUG, topicSlug } from './topic-slug.js';
 
 /**
  * Every environment variable tidings reads, with its default and meaning. The README's
@@ -98,8 +99,22 @@ const labels = list.pipe(
   z
     .array(z.string().max(64, { message: 'a label is longer than 64 characters' }))
     .min(2, { message: 'needs at least two comma-separated labels' })
-    .refine((l) => new Set(l.map((x) => x.toLowerCase())).size === l.length, { message: 'labels repeat' }),
+    .refine((l) => new Set(l.map((x) => x.toLowerCase())).size === l.length, { message: 'labels repeat' })
+    .refine((l) => new Set(l.map(topicSlug)).size === l.length, {
+      message: 'two labels have the same feed slug (lowercase, other characters as -)',
+    })
+    .refine((l) => l.every((x) => topicSlug(x) !== ALL_TOPICS_SLUG && topicSlug(x) !== ''), {
+      message: `a label's feed slug is empty or '${ALL_TOPICS_SLUG}', which names every topic`,
+    }),
 );
+
+const httpUrl = z.string().refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), {
+  message: 'not an http(s) URL',
+});
+
+const smtpUrl = z.string().refine((s) => /^smtps?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), {
+  message: 'not an smtp:// or smtps:// URL',
+});
 
 export const DEFAULT_FEED = 'https://www.cnbc.com/id/19746125/device/rss/rss.xml';
 export const DEFAULT_LABELS = 'Crypto,SEC,Dividend,Economics,Oil or Gas,IPO,Politics,Buffet,Stock,Other';
@@ -242,6 +257,46 @@ export const CONFIG_VARS = {
     description: 'Token for the dashboard (Bearer header or login form); required off loopback.',
     secret: true,
     schema: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+  }),
+  DASHBOARD_PUBLIC_URL: spec({
+    default: undefined,
+    description:
+      'The dashboard as its readers reach it (e.g. https://news.example.org/); links in feeds and digests use it.',
+    schema: optionalText.pipe(httpUrl.optional()),
+  }),
+  SMTP_URL: spec({
+    default: undefined,
+    description: 'Mail server for email digests (smtp:// or smtps://, with user:password@ when it needs them).',
+    secret: true,
+    schema: optionalText.pipe(smtpUrl.optional()),
+  }),
+  NOTIFY_EMAIL_FROM: spec({
+    default: 'tidings <tidings@localhost>',
+    description: 'From address of email digests.',
+    schema: z.string().min(3, { message: 'must be an address' }),
+  }),
+  NOTIFY_WEBHOOK_URLS: spec({
+    default: undefined,
+    description: "Comma-separated URLs that get every run's digest as signed JSON (the operator's webhooks).",
+    secret: true,
+    schema: optionalText.pipe(list.pipe(z.array(httpUrl)).optional()),
+  }),
+  NOTIFY_WEBHOOK_SECRET: spec({
+    default: undefined,
+    description: "Signs the operator's webhook deliveries (X-Tidings-Signature: sha256=HMAC of the body).",
+    secret: true,
+    schema: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+  }),
+  NOTIFY_SLACK_WEBHOOK_URL: spec({
+    default: undefined,
+    description: 'A Slack incoming-webhook URL that gets each digest as a Block Kit message.',
+    secret: true,
+    schema: optionalText.pipe(httpUrl.optional()),
+  }),
+  NOTIFY_TOPICS: spec({
+    default: undefined,
+    description: "Labels the operator's webhooks and Slack get (default: every topic).",
+    schema: optionalText.pipe(list.optional()),
   }),
   LOG_LEVEL: spec({
     default: 'info',

@@ -25,7 +25,16 @@ export interface Config {
     lockMs: number;
   };
   aggregator: { windowHours: number; retentionDays: number; runTimeoutMinutes: number };
-  dashboard: { host: string; port: number; token: string | undefined };
+  dashboard: { host: string; port: number; token: string | undefined; publicUrl: string | undefined };
+  notify: {
+    smtpUrl: string | undefined;
+    emailFrom: string;
+    webhookUrls: string[];
+    webhookSecret: string | undefined;
+    slackWebhookUrl: string | undefined;
+    /** Labels the operator's webhooks and Slack get; undefined means every topic. */
+    topics: string[] | undefined;
+  };
   logLevel: ConfigValues['LOG_LEVEL'];
 }
 
@@ -81,7 +90,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: v.RETENTION_DAYS,
       runTimeoutMinutes: v.RUN_TIMEOUT_MINUTES,
     },
-    dashboard: { host: v.DASHBOARD_HOST, port: v.DASHBOARD_PORT, token: v.DASHBOARD_TOKEN },
+    dashboard: {
+      host: v.DASHBOARD_HOST,
+      port: v.DASHBOARD_PORT,
+      token: v.DASHBOARD_TOKEN,
+      publicUrl: v.DASHBOARD_PUBLIC_URL,
+    },
+    notify: {
+      smtpUrl: v.SMTP_URL,
+      emailFrom: v.NOTIFY_EMAIL_FROM,
+      webhookUrls: v.NOTIFY_WEBHOOK_URLS ?? [],
+      webhookSecret: v.NOTIFY_WEBHOOK_SECRET,
+      slackWebhookUrl: v.NOTIFY_SLACK_WEBHOOK_URL,
+      topics: v.NOTIFY_TOPICS,
+    },
     logLevel: v.LOG_LEVEL,
   };
 }
@@ -100,7 +122,7 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<Con
 }
 
 function maskSecret(name: string, value: string): string {
-  if (name === 'REDIS_URL') return redactUrl(value);
+  if (name === 'REDIS_URL' || name === 'SMTP_URL') return redactUrl(value);
   return '********';
 }
 
@@ -113,4 +135,12 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** The dashboard's address for links in feeds and digests: DASHBOARD_PUBLIC_URL, else where it listens. */
+export function dashboardBaseUrl(config: Pick<Config, 'dashboard'>): string {
+  if (config.dashboard.publicUrl) return new URL(config.dashboard.publicUrl).toString();
+  const { host, port } = config.dashboard;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}/`;
 }

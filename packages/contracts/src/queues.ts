@@ -4,6 +4,7 @@ export const QUEUE = {
   feeds: 'feeds',
   classify: 'classify',
   aggregate: 'aggregate',
+  notify: 'notify',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const QUEUE_NAMES: QueueName[] = Object.values(QUEUE);
@@ -12,6 +13,7 @@ export const JOB = {
   load: 'load-feeds',
   classify: 'classify',
   aggregateRun: 'aggregate-run',
+  deliver: 'deliver-digest',
 } as const;
 
 export const DAILY_SCHEDULER_ID = 'daily-digest';
@@ -37,5 +39,13 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: { age: 30 * DAY_S, count: 1_000 },
     removeOnFail: { age: 30 * DAY_S, count: 1_000 },
+  },
+  // A delivery's job id is its delivery id: kept a week after it completes, so an aggregator
+  // retrying a run's notifications adds nothing that was already sent.
+  notify: {
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
+    removeOnFail: { age: 30 * DAY_S, count: 10_000 },
   },
 };

@@ -103,6 +103,11 @@ describe('config values', () => {
     [{ LABELS: 'Only' }, "LABELS: needs at least two comma-separated labels: 'Only'"],
     [{ LABELS: 'A,a' }, "LABELS: labels repeat: 'A,a'"],
     [
+      { LABELS: 'Oil or Gas,Oil-or-Gas!' },
+      "LABELS: two labels have the same feed slug (lowercase, other characters as -): 'Oil or Gas,Oil-or-Gas!'",
+    ],
+    [{ LABELS: 'All,Stock' }, "LABELS: a label's feed slug is empty or 'all', which names every topic: 'All,Stock'"],
+    [
       { HYPOTHESIS_TEMPLATE: 'This is it.' },
       "HYPOTHESIS_TEMPLATE: must contain {} where the label goes: 'This is it.'",
     ],
@@ -120,13 +125,19 @@ describe('config values', () => {
     [{ DASHBOARD_HOST: '' }, "DASHBOARD_HOST: must not be empty: ''"],
     [{ DASHBOARD_PORT: '99999' }, "DASHBOARD_PORT: must be at most 65535: '99999'"],
     [{ DASHBOARD_TOKEN: 'short' }, 'DASHBOARD_TOKEN: must be at least 16 characters: (value hidden)'],
+    [{ DASHBOARD_PUBLIC_URL: 'news.example.org' }, "DASHBOARD_PUBLIC_URL: not an http(s) URL: 'news.example.org'"],
+    [{ SMTP_URL: 'mail.example.org:25' }, 'SMTP_URL: not an smtp:// or smtps:// URL: (value hidden)'],
+    [{ NOTIFY_EMAIL_FROM: 'x' }, "NOTIFY_EMAIL_FROM: must be an address: 'x'"],
+    [{ NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example' }, 'NOTIFY_WEBHOOK_URLS: not an http(s) URL: (value hidden)'],
+    [{ NOTIFY_WEBHOOK_SECRET: 'short' }, 'NOTIFY_WEBHOOK_SECRET: must be at least 16 characters: (value hidden)'],
+    [{ NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' }, 'NOTIFY_SLACK_WEBHOOK_URL: not an http(s) URL: (value hidden)'],
     [{ LOG_LEVEL: 'loud' }, "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent: 'loud'"],
   ])('rejects %o with one clear line', (env, message) => {
     expect(errorOf(env)).toBe(message);
   });
 
   it('every variable has a rejection case above or takes any text', () => {
-    const freeText = new Set(['MODEL_DIR', 'MODEL_CACHE_DIR']);
+    const freeText = new Set(['MODEL_DIR', 'MODEL_CACHE_DIR', 'NOTIFY_TOPICS']);
     const source = fs.readFileSync(import.meta.filename, 'utf8');
     const tested = new Set(Array.from(source.matchAll(/\{ ([A-Z_]+): '/g), (m) => m[1]));
     for (const name of Object.keys(CONFIG_VARS)) {
@@ -138,10 +149,15 @@ describe('config values', () => {
     const described = describeConfig({
       REDIS_URL: 'redis://user:hunter2hunter2@redis.internal:6379',
       DASHBOARD_TOKEN: 'a-very-secret-token-123',
+      SMTP_URL: 'smtps://mailer:mail-pass-123@smtp.example.org:465',
+      NOTIFY_WEBHOOK_URLS: 'https://hooks.example/in/token-abc-123',
+      NOTIFY_WEBHOOK_SECRET: 'webhook-secret-456789',
     });
     const text = JSON.stringify(described);
     expect(text).not.toContain('hunter2hunter2');
     expect(text).not.toContain('a-very-secret-token-123');
+    for (const secret of ['mail-pass-123', 'token-abc-123', 'webhook-secret-456789'])
+      expect(text).not.toContain(secret);
     expect(described.REDIS_URL).toBe('redis://user:****@redis.internal:6379');
     expect(described.DASHBOARD_TOKEN).toBe('********');
     expect(described.DIGEST_CRON).toBe('0 6 * * *');

@@ -1,7 +1,17 @@
-import { type Config, QUEUE, type RunManifest, RunManifestSchema } from '@tidings/contracts';
+import {
+  type Config,
+  DEFAULT_JOB_OPTIONS,
+  deliveryId,
+  JOB,
+  QUEUE,
+  type RunManifest,
+  RunManifestSchema,
+} from '@tidings/contracts';
 import { type Logger, startWorkerService } from '@tidings/runtime';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
+import { planDeliveries } from './plan-deliveries.js';
 import { RunWatchdog } from './watchdog.js';
 
 export interface AggregatorOptions {
@@ -36,6 +46,7 @@ export async function startAggregator(options: AggregatorOptions) {
     labelOrder: config.zeroShot.labels,
     onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
   });
+  const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
   const deps: FinaliseDeps = {
     store,
     publisher: service.connection,
@@ -44,6 +55,19 @@ export async function startAggregator(options: AggregatorOptions) {
     windowHours: config.aggregator.windowHours,
     labelOrder: config.zeroShot.labels,
     logger,
+    // Queued on every attempt, written or not: a delivery's job id is its delivery id, so a
+    // retried run adds nothing already queued or sent, and a crash before this loses nothing.
+    queueDeliveries: async (run) => {
+      const deliveries = planDeliveries(run, await subscriptions.list(), config.notify);
+      await service.queue(QUEUE.notify).addBulk(
+        deliveries.map((data) => ({
+          name: JOB.deliver,
+          data,
+          opts: { ...DEFAULT_JOB_OPTIONS.notify, jobId: deliveryId(data) },
+        })),
+      );
+      return deliveries.length;
+    },
   };
   const watchdog = service.own(
     new RunWatchdog(service.queue(QUEUE.aggregate), deps, {

@@ -23,6 +23,8 @@ export interface FinaliseDeps {
   windowHours: number;
   labelOrder: string[];
   logger: Logger;
+  /** Queues the run's digests for the notifier; returns how many. */
+  queueDeliveries: (run: Run) => Promise<number>;
 }
 
 export interface FinaliseOutcome {
@@ -82,8 +84,9 @@ export async function finaliseRun(
   const files = await writeSnapshot(deps.dataDir, { run, digest }, { latest });
   const message: RunFinishedMessage = { type: 'run-finished', runId: run.id, counts: run.counts };
   await deps.publisher.publish(redisKeys(deps.prefix).topicsChannel, JSON.stringify(message));
+  const deliveries = await deps.queueDeliveries(run);
   deps.logger.info(
-    { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile },
+    { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile, deliveries },
     written ? 'run finished' : 'run was already written; snapshot and notice repeated',
   );
   return { run, written };

@@ -3,3 +3,4 @@ export { buildRun } from './build-run.js';
 export { finaliseRun } from './finalise-run.js';
 export { type Snapshot, writeSnapshot } from './snapshot.js';
 export { RunWatchdog } from './watchdog.js';
+export { planDeliveries } from './plan-deliveries.js';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { RunIdSchema } from './ids.js';
+
+/** Subscription ids become Redis keys and URL path segments: one strict pattern. */
+export const SUBSCRIPTION_ID_PATTERN = /^sub-[a-f0-9]{16}$/;
+/** Feed keys are capabilities (they open one feed and its unsubscribe link): 128 random bits. */
+export const FEED_KEY_PATTERN = /^[a-f0-9]{32}$/;
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: 'not an http(s) URL' });
+
+/** What a person asks for: the topics they chose and where digests go. */
+export const NewSubscriptionSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  topics: z.array(z.string().min(1).max(64)).min(1).max(50),
+  email: z.email().max(254).optional(),
+  webhookUrl: httpUrl.optional(),
+});
+export type NewSubscription = z.infer<typeof NewSubscriptionSchema>;
+
+export const SubscriptionUpdateSchema = NewSubscriptionSchema.partial().extend({
+  email: z.email().max(254).nullable().optional(),
+  webhookUrl: httpUrl.nullable().optional(),
+});
+export type SubscriptionUpdate = z.infer<typeof SubscriptionUpdateSchema>;
+
+/** A stored subscription. `webhookSecret` signs its webhook deliveries and is shown once, at creation. */
+export const SubscriptionSchema = z.object({
+  id: z.string().regex(SUBSCRIPTION_ID_PATTERN),
+  name: z.string(),
+  topics: z.array(z.string()),
+  email: z.string().optional(),
+  webhookUrl: z.string().optional(),
+  feedKey: z.string().regex(FEED_KEY_PATTERN),
+  webhookSecret: z.string().optional(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+/** Where one digest goes. Subscribers' destinations name the subscription; the operator's name the setting. */
+export const DestinationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), subscriptionId: z.string().regex(SUBSCRIPTION_ID_PATTERN) }),
+  z.object({ kind: z.literal('webhook'), subscriptionId: z.string().regex(SUBSCRIPTION_ID_PATTERN) }),
+  z.object({ kind: z.literal('operator-webhook'), index: z.number().int().min(0).max(99) }),
+  z.object({ kind: z.literal('slack') }),
+]);
+export type Destination = z.infer<typeof DestinationSchema>;
+
+/**
+ * Data of a `notify` job: one run's digest to one destination. Only ids travel: the notifier
+ * reads the run and the subscription when it sends, so an unsubscribe between the run and
+ * the delivery is honoured, and no address or secret sits in Redis job data.
+ */
+export const NotifyJobSchema = z.strictObject({
+  runId: RunIdSchema,
+  destination: DestinationSchema,
+});
+export type NotifyJob = z.infer<typeof NotifyJobSchema>;
+
+/** The delivery id: the notify job's id and the X-Tidings-Delivery header, the same on every retry. */
+export function deliveryId(job: NotifyJob): string {
+  const d = job.destination;
+  const target =
+    d.kind === 'email' || d.kind === 'webhook' ? d.subscriptionId : d.kind === 'slack' ? 'slack' : `op${d.index}`;
+  return `${job.runId}.${d.kind}.${target}`;
+}
+
+/** The webhook body: text only, no markup; receivers verify X-Tidings-Signature over its raw bytes. */
+export const DigestPayloadSchema = z.object({
+  type: z.literal('digest'),
+  runId: z.string(),
+  finishedAt: z.string(),
+  counts: z.object({ articles: z.number().int(), topics: z.number().int() }),
+  topics: z.array(
+    z.object({
+      label: z.string(),
+      count: z.number().int(),
+      articles: z.array(z.object({ title: z.string(), link: z.string(), published: z.string(), score: z.number() })),
+    }),
+  ),
+  dashboardUrl: z.string().nullable(),
+});
+export type DigestPayload = z.infer<typeof DigestPayloadSchema>;

@@ -1,0 +1,9 @@
+import { TidingsError } from '@tidings/contracts';
+
+export class UnknownTopicError extends TidingsError {
+  constructor(topics: string[], labels: string[]) {
+    super('TIDINGS_UNKNOWN_TOPIC', `no topic ${topics.map((t) => `'${t}'`).join(', ')}`, {
+      fix: `choose among the configured labels: ${labels.join(', ')}`,
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export { UnknownTopicError } from './errors/unknown-topic-error.js';
+export { SubscriptionStore, type SubscriptionStoreOptions } from './subscription-store.js';

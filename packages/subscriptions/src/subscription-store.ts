@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type NewSubscription,
+  type Subscription,
+  SubscriptionSchema,
+  type SubscriptionUpdate,
+} from '@tidings/contracts';
+import type { Redis } from 'ioredis';
+import { UnknownTopicError } from './errors/unknown-topic-error.js';
+import { subscriptionKeys } from './keys.js';
+
+const randomHex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export interface SubscriptionStoreOptions {
+  /** The configured labels: a subscription may only name these. */
+  labels: string[];
+}
+
+/**
+ * Subscriptions in Redis: a JSON record per subscription, the set of ids, and an index from
+ * each feed key to its subscription. A feed key opens that subscription's feed and its
+ * unsubscribe link and nothing else; rotating it revokes the old one at once.
+ */
+export class SubscriptionStore {
+  private readonly keys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly options: SubscriptionStoreOptions,
+  ) {
+    this.keys = subscriptionKeys(prefix);
+  }
+
+  private checkTopics(topics: string[]): string[] {
+    const unknown = topics.filter((t) => !this.options.labels.includes(t));
+    if (unknown.length > 0) throw new UnknownTopicError(unknown, this.options.labels);
+    return [...new Set(topics)];
+  }
+
+  async create(input: NewSubscription): Promise<Subscription> {
+    const now = new Date().toISOString();
+    const subscription: Subscription = {
+      id: `sub-${randomHex(8)}`,
+      name: input.name,
+      topics: this.checkTopics(input.topics),
+      ...(input.email ? { email: input.email } : {}),
+      ...(input.webhookUrl ? { webhookUrl: input.webhookUrl, webhookSecret: randomHex(24) } : {}),
+      feedKey: randomHex(16),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.redis
+      .multi()
+      .set(this.keys.subscription(subscription.id), JSON.stringify(subscription))
+      .sadd(this.keys.all, subscription.id)
+      .set(this.keys.byFeedKey(subscription.feedKey), subscription.id)
+      .exec();
+    return subscription;
+  }
+
+  async get(id: string): Promise<Subscription | null> {
+    const raw = await this.redis.get(this.keys.subscription(id));
+    if (!raw) return null;
+    const parsed = SubscriptionSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  }
+
+  async byFeedKey(feedKey: string): Promise<Subscription | null> {
+    const id = await this.redis.get(this.keys.byFeedKey(feedKey));
+    return id ? this.get(id) : null;
+  }
+
+  async list(): Promise<Subscription[]> {
+    const ids = (await this.redis.smembers(this.keys.all)).sort();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all.filter((s): s is Subscription => s !== null);
+  }
+
+  async update(id: string, patch: SubscriptionUpdate): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current) return null;
+    const next: Subscription = { ...current, updatedAt: new Date().toISOString() };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.topics !== undefined) next.topics = this.checkTopics(patch.topics);
+    if (patch.email === null) delete next.email;
+    else if (patch.email !== undefined) next.email = patch.email;
+    if (patch.webhookUrl === null) {
+      delete next.webhookUrl;
+      delete next.webhookSecret;
+    } else if (patch.webhookUrl !== undefined) {
+      next.webhookUrl = patch.webhookUrl;
+      next.webhookSecret ??= randomHex(24);
+    }
+    await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
+    return next;
+  }
+
+  /** A new feed key; the old one stops working at once. */
+  async rotateKey(id: string): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current) return null;
+    const next: Subscription = { ...current, feedKey: randomHex(16), updatedAt: new Date().toISOString() };
+    await this.redis
+      .multi()
+      .del(this.keys.byFeedKey(current.feedKey))
+      .set(this.keys.byFeedKey(next.feedKey), id)
+      .set(this.keys.subscription(id), JSON.stringify(next))
+      .exec();
+    return next;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const current = await this.get(id);
+    if (!current) return false;
+    await this.redis
+      .multi()
+      .del(this.keys.subscription(id), this.keys.byFeedKey(current.feedKey))
+      .srem(this.keys.all, id)
+      .exec();
+    return true;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Config, NotifyJob, Run, Subscription } from '@tidings/contracts';
+
+const hasArticles = (run: Run, topics: string[] | undefined) =>
+  run.topics.some((g) => g.count > 0 && (topics === undefined || topics.includes(g.label)));
+
+/**
+ * One notify job per destination that has something new in this run: each subscriber's email
+ * and webhook when one of their topics got articles, each of the operator's webhooks and
+ * Slack when one of NOTIFY_TOPICS (or any topic) did. Nobody hears about a run with nothing new.
+ */
+export function planDeliveries(run: Run, subscriptions: Subscription[], notify: Config['notify']): NotifyJob[] {
+  const jobs: NotifyJob[] = [];
+  for (const sub of subscriptions) {
+    if (!hasArticles(run, sub.topics)) continue;
+    if (sub.email) jobs.push({ runId: run.id, destination: { kind: 'email', subscriptionId: sub.id } });
+    if (sub.webhookUrl) jobs.push({ runId: run.id, destination: { kind: 'webhook', subscriptionId: sub.id } });
+  }
+  if (hasArticles(run, notify.topics)) {
+    notify.webhookUrls.forEach((_, index) => {
+      jobs.push({ runId: run.id, destination: { kind: 'operator-webhook', index } });
+    });
+    if (notify.slackWebhookUrl) jobs.push({ runId: run.id, destination: { kind: 'slack' } });
+  }
+  return jobs;
+}

@@ -1,0 +1,46 @@
+import type { DigestPayload, Run, TopicGroup } from '@tidings/contracts';
+
+/** A link a reader may follow: http(s) only, anything else (javascript:, data:) becomes "". */
+export function safeLink(link: string): string {
+  try {
+    const url = new URL(link);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The run's topic groups a subscriber chose (every group when `topics` is undefined), largest first as stored. */
+export function selectTopics(run: Run, topics: string[] | undefined): TopicGroup[] {
+  return run.topics.filter((g) => g.count > 0 && (topics === undefined || topics.includes(g.label)));
+}
+
+export function countArticles(groups: TopicGroup[]): number {
+  return groups.reduce((n, g) => n + g.articles.length, 0);
+}
+
+/** The JSON every webhook gets: plain text fields, http(s) links only, never markup. */
+export function digestPayload(run: Run, groups: TopicGroup[], dashboardUrl: string | null): DigestPayload {
+  return {
+    type: 'digest',
+    runId: run.id,
+    finishedAt: run.finishedAt,
+    counts: { articles: countArticles(groups), topics: groups.length },
+    topics: groups.map((g) => ({
+      label: g.label,
+      count: g.articles.length,
+      articles: g.articles.map((a) => ({
+        title: a.title,
+        link: safeLink(a.link),
+        published: a.published,
+        score: a.score,
+      })),
+    })),
+    dashboardUrl,
+  };
+}
+
+export function digestSubject(groups: TopicGroup[]): string {
+  const articles = countArticles(groups);
+  return `tidings: ${articles} new article${articles === 1 ? '' : 's'} in ${groups.length} topic${groups.length === 1 ? '' : 's'}`;
+}
