@@ -6,6 +6,7 @@ import { loadNliModel, modelSource, startClassifier } from '@tidings/classifier'
 import { loadConfig } from '@tidings/contracts';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
+import { startNotifier } from '@tidings/notifier';
 import { createLogger, createRedis, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,7 @@ describe('connections', () => {
     ['loader', () => startLoader({ config: config(), logger })],
     ['aggregator', () => startAggregator({ config: config(), logger })],
     ['dashboard', () => startDashboard({ config: config(), logger })],
+    ['notifier', () => startNotifier({ config: config(), logger })],
   ];
 
   it.each(services)('the %s leaves no Redis client behind after 20 starts and stops', async (_name, start) => {

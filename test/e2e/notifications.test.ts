@@ -138,9 +138,7 @@ describe('digests to subscribers, by email, webhook and Slack', () => {
     expect(annMail.html).toContain(`https://news.example.org/unsubscribe/${ann.feedKey}`);
     const header = (name: string) => annMail.headerLines.find((h) => h.key === name)?.line ?? '';
     expect(header('list-unsubscribe-post')).toContain('List-Unsubscribe=One-Click');
-    expect(header('list-unsubscribe')).toContain(
-      `https://news.example.org/unsubscribe/${ann.feedKey}`,
-    );
+    expect(header('list-unsubscribe')).toContain(`https://news.example.org/unsubscribe/${ann.feedKey}`);
     expect(bobMail.subject).toBe('tidings: 2 new articles in 1 topic');
     expect(bobMail.text).toContain('Stocks making the biggest');
     expect(bobMail.text).not.toContain('Bitcoin slides');

@@ -5,9 +5,11 @@ import { classifyCommand } from './commands/classify.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
+import { notifyCommand } from './commands/notify.js';
 import { parseCommand } from './commands/parse.js';
 import { runCommand } from './commands/run.js';
 import { startCommand } from './commands/start.js';
+import { subscribersCommand } from './commands/subscribers.js';
 import { UsageError } from './errors/usage-error.js';
 
 const HELP = `tidings: daily finance news, classified into topics by a zero-shot NLI model.
@@ -19,7 +21,7 @@ Commands:
                                    test model; runs one digest, prints it, keeps the dashboard up
                                    (--once: exit after printing).
   start                            Every service (redis-server, loader, classifier x CLASSIFIER_PROCESSES,
-                                   aggregator, dashboard) as supervised child processes.
+                                   aggregator, notifier, dashboard) as supervised child processes.
   run [--feed F]... [--reclassify] [--wait] [--timeout S]
                                    Start a run now and print its id; --wait shows progress and prints
                                    the run's topic groups as JSON when it finishes.
@@ -27,6 +29,12 @@ Commands:
   classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
                                    Classify one text; prints the label and every score as JSON.
   models fetch                     Download MODEL_ID from the Hugging Face hub into MODEL_CACHE_DIR.
+  subscribers add --name N --topics A,B [--email E] [--webhook URL]
+                                   Subscribe someone to topics: prints their personal feed URLs (and
+                                   their webhook's signing secret, shown this once).
+  subscribers list | remove <id>   List subscriptions (feed URLs, no secrets), or remove one.
+  notify test                      Send a sample digest to every configured destination and report
+                                   each outcome.
   config                           Print the effective configuration (secrets masked).
   help, --help                     This text.
 
@@ -49,6 +57,10 @@ runMain('cli', async () => {
       dtype: { type: 'string' },
       once: { type: 'boolean' },
       port: { type: 'string' },
+      name: { type: 'string' },
+      topics: { type: 'string' },
+      email: { type: 'string' },
+      webhook: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -81,6 +93,17 @@ runMain('cli', async () => {
         wait: values.wait ?? false,
         timeoutS: Number(values.timeout ?? 600),
       });
+      break;
+    case 'subscribers':
+      exitCode = await subscribersCommand(rest[0], rest.slice(1), {
+        name: values.name,
+        topics: values.topics,
+        email: values.email,
+        webhook: values.webhook,
+      });
+      break;
+    case 'notify':
+      exitCode = await notifyCommand(rest[0]);
       break;
     case 'start':
       await startCommand();

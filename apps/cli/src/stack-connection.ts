@@ -1,5 +1,6 @@
 import { type Config, QUEUE, RedisUnreachableError, redactUrl } from '@tidings/contracts';
 import { createRedis } from '@tidings/runtime';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 
@@ -7,6 +8,7 @@ export interface StackConnection {
   feeds: Queue;
   aggregate: Queue;
   store: TopicStore;
+  subscriptions: SubscriptionStore;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
       feeds,
       aggregate,
       store: new TopicStore(connection, config.prefix, { labelOrder: config.zeroShot.labels }),
+      subscriptions: new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels }),
     });
   } finally {
     await feeds.close();

@@ -27,7 +27,17 @@ describe('tidings --help and config', () => {
   it('lists every command', () => {
     const { code, stdout } = tidings(['--help']);
     expect(code).toBe(0);
-    for (const command of ['demo', 'start', 'run', 'parse', 'classify', 'models fetch', 'config'])
+    for (const command of [
+      'demo',
+      'start',
+      'run',
+      'parse',
+      'classify',
+      'models fetch',
+      'subscribers add',
+      'notify test',
+      'config',
+    ])
       expect(stdout).toContain(command);
   });
 

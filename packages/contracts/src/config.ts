@@ -144,3 +144,16 @@ export function dashboardBaseUrl(config: Pick<Config, 'dashboard'>): string {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/`;
 }
+
+/**
+ * A URL whose path or query may be the secret itself (Slack and other webhook URLs): only its
+ * origin is shown, safe for logs, pages and command output.
+ */
+export function redactSecretUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname === '/' && !u.search ? u.origin : `${u.origin}/…`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -142,6 +142,21 @@ export class TopicStore {
     return { label, total, offset, limit, articles: await this.articles(ids) };
   }
 
+  /** The newest `limit` articles across the given topics, newest first: what a topic feed serves. */
+  async newestArticles(labels: string[], limit: number): Promise<TopicArticle[]> {
+    const perTopic = await Promise.all(
+      labels.map((l) => this.redis.zrevrange(this.keys.topic(l), 0, limit - 1, 'WITHSCORES')),
+    );
+    const scored: [string, number][] = perTopic.flatMap((flat) =>
+      Array.from(
+        { length: flat.length / 2 },
+        (_, i) => [flat[2 * i] ?? '', Number(flat[2 * i + 1])] as [string, number],
+      ),
+    );
+    scored.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return this.articles(scored.slice(0, limit).map(([id]) => id));
+  }
+
   private async articles(ids: string[]): Promise<TopicArticle[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();

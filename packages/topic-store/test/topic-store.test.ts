@@ -48,6 +48,20 @@ describe('TopicStore', () => {
     expect((await store.run('r1'))?.topics[0]?.articles.map((a) => a.id)).toEqual(['a']);
   });
 
+  it('serves the newest articles across chosen topics, newest first, at most the limit', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    await store.writeRun(
+      run('r1', '2026-11-24T06:00:00.000Z', [
+        ta('c1', 'Crypto', '2026-11-24T01:00:00.000Z'),
+        ta('s1', 'Stock', '2026-11-24T03:00:00.000Z'),
+        ta('c2', 'Crypto', '2026-11-24T04:00:00.000Z'),
+        ta('o1', 'Other', '2026-11-24T05:00:00.000Z'),
+      ]),
+    );
+    expect((await store.newestArticles(['Crypto', 'Stock'], 10)).map((a) => a.id)).toEqual(['c2', 's1', 'c1']);
+    expect((await store.newestArticles(['Crypto', 'Stock', 'Other'], 2)).map((a) => a.id)).toEqual(['o1', 'c2']);
+  });
+
   it('moves a reclassified article to its new topic', async () => {
     const store = new TopicStore(redis, testPrefix());
     await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')]));

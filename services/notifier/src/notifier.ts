@@ -1,35 +1,15 @@
-import {
-  type Config,
-  dashboardBaseUrl,
-  deliveryId,
-  type NotifyJob,
-  NotifyJobSchema,
-  QUEUE,
-  redactUrl,
-} from '@tidings/contracts';
+import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/contracts';
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
-import type { Transporter } from 'nodemailer';
+import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
-import { subscriberLinks } from './feed-links.js';
-import { renderEmail } from './render-email.js';
-import { digestPayload, selectTopics } from './select-digest.js';
-import { createMailer, sendEmail } from './send-email.js';
-import { postJson, signBody } from './send-webhook.js';
-import { slackMessage } from './slack-message.js';
+import { createMailer } from './send-email.js';
 
 export interface NotifierOptions {
   config: Config;
   logger: Logger;
-}
-
-export interface DeliveryOutcome {
-  status: 'delivered' | 'skipped';
-  destination: string;
-  articles: number;
-  reason?: string;
 }
 
 /**
@@ -40,7 +20,8 @@ export interface DeliveryOutcome {
  */
 export async function startNotifier(options: NotifierOptions) {
   const { config, logger } = options;
-  let mailer: Transporter | undefined;
+  // nodemailer connects on the first message, so an unused transport costs nothing.
+  const mailer = config.notify.smtpUrl ? createMailer(config.notify.smtpUrl) : undefined;
   const service = startWorkerService<NotifyJob, DeliveryOutcome>({
     queue: QUEUE.notify,
     config,
@@ -49,7 +30,9 @@ export async function startNotifier(options: NotifierOptions) {
     bindings: (job) => ({ runId: job.runId, destination: job.destination.kind }),
     process: async (job, _bullJob, log) => {
       try {
-        const outcome = await deliver(job);
+        const run = await store.run(job.runId);
+        if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
+        const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
         log.info(outcome, outcome.status === 'delivered' ? 'digest delivered' : 'digest skipped');
         return outcome;
       } catch (err) {
@@ -61,66 +44,6 @@ export async function startNotifier(options: NotifierOptions) {
   });
   const store = new TopicStore(service.connection, config.prefix, { labelOrder: config.zeroShot.labels });
   const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
-  const dashboardUrl = dashboardBaseUrl(config);
-
-  async function deliver(job: NotifyJob): Promise<DeliveryOutcome> {
-    const run = await store.run(job.runId);
-    if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
-    const id = deliveryId(job);
-    const d = job.destination;
-    if (d.kind === 'email' || d.kind === 'webhook') {
-      const sub = await subscriptions.get(d.subscriptionId);
-      const to = d.kind === 'email' ? sub?.email : sub?.webhookUrl;
-      if (!sub || !to) return { status: 'skipped', destination: d.kind, articles: 0, reason: 'unsubscribed' };
-      const groups = selectTopics(run, sub.topics);
-      const articles = groups.reduce((n, g) => n + g.articles.length, 0);
-      if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
-      if (d.kind === 'email') {
-        if (!config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
-        mailer ??= createMailer(config.notify.smtpUrl);
-        const links = subscriberLinks(config, sub.feedKey);
-        await sendEmail(mailer, config.notify.smtpUrl, {
-          ...renderEmail(sub.name, groups, links),
-          from: config.notify.emailFrom,
-          to,
-          unsubscribeUrl: links.unsubscribeUrl,
-          deliveryId: id,
-        });
-        return { status: 'delivered', destination: `email to subscription ${sub.id}`, articles };
-      }
-      const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
-      await postJson(to, body, {
-        headers: {
-          'x-tidings-delivery': id,
-          'x-tidings-event': 'digest',
-          ...(sub.webhookSecret ? { 'x-tidings-signature': signBody(body, sub.webhookSecret) } : {}),
-        },
-      });
-      return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
-    }
-    const groups = selectTopics(run, config.notify.topics);
-    const articles = groups.reduce((n, g) => n + g.articles.length, 0);
-    if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
-    if (d.kind === 'slack') {
-      const url = config.notify.slackWebhookUrl;
-      if (!url)
-        return { status: 'skipped', destination: 'slack', articles: 0, reason: 'NOTIFY_SLACK_WEBHOOK_URL unset' };
-      await postJson(url, JSON.stringify(slackMessage(groups, dashboardUrl)));
-      return { status: 'delivered', destination: `slack ${redactUrl(url)}`, articles };
-    }
-    const url = config.notify.webhookUrls[d.index];
-    if (!url)
-      return { status: 'skipped', destination: 'webhook', articles: 0, reason: 'no such NOTIFY_WEBHOOK_URLS entry' };
-    const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
-    await postJson(url, body, {
-      headers: {
-        'x-tidings-delivery': id,
-        'x-tidings-event': 'digest',
-        ...(config.notify.webhookSecret ? { 'x-tidings-signature': signBody(body, config.notify.webhookSecret) } : {}),
-      },
-    });
-    return { status: 'delivered', destination: `webhook ${redactUrl(url)}`, articles };
-  }
 
   return {
     worker: service.worker,

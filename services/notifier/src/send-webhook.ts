@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { redactUrl } from '@tidings/contracts';
+import { redactSecretUrl } from '@tidings/contracts';
 import { DeliveryError } from './errors/delivery-error.js';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the way GitHub and Stripe sign their webhooks. */
@@ -18,7 +18,7 @@ export interface PostOptions {
  * webhook that moved must be updated, not chased to wherever it points.
  */
 export async function postJson(url: string, body: string, options: PostOptions = {}): Promise<number> {
-  const shown = redactUrl(url);
+  const shown = redactSecretUrl(url);
   let response: Response;
   try {
     response = await fetch(url, {

@@ -1,0 +1,78 @@
+import {
+  type Config,
+  dashboardBaseUrl,
+  describeZodError,
+  loadConfig,
+  NewSubscriptionSchema,
+  type Subscription,
+} from '@tidings/contracts';
+import { UsageError } from '../errors/usage-error.js';
+import { withStackConnection } from '../stack-connection.js';
+
+export interface SubscriberFlags {
+  name?: string;
+  topics?: string;
+  email?: string;
+  webhook?: string;
+}
+
+/** A subscription as the operator sees it: its feed URLs, never its webhook secret (shown once, at creation). */
+export function describeSubscription(config: Config, sub: Subscription) {
+  const base = dashboardBaseUrl(config);
+  const { webhookSecret: _secret, feedKey, ...rest } = sub;
+  return {
+    ...rest,
+    feedUrl: new URL(`feeds/s/${feedKey}.xml`, base).toString(),
+    jsonFeedUrl: new URL(`feeds/s/${feedKey}.json`, base).toString(),
+  };
+}
+
+export async function subscribersCommand(action: string | undefined, args: string[], flags: SubscriberFlags) {
+  const config = loadConfig();
+  return withStackConnection(config, async ({ subscriptions }) => {
+    switch (action) {
+      case 'add': {
+        const parsed = NewSubscriptionSchema.safeParse({
+          name: flags.name,
+          topics: flags.topics
+            ?.split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          ...(flags.email ? { email: flags.email } : {}),
+          ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
+        });
+        if (!parsed.success) {
+          throw new UsageError(
+            `subscribers add: ${describeZodError(parsed.error)}; try: tidings subscribers add --name N --topics Crypto,IPO [--email a@example.com] [--webhook URL]`,
+          );
+        }
+        const sub = await subscriptions.create(parsed.data);
+        const shown = {
+          ...describeSubscription(config, sub),
+          ...(sub.webhookSecret ? { webhookSecret: sub.webhookSecret } : {}),
+        };
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        if (sub.webhookSecret)
+          process.stderr.write('The webhook secret is shown only now: keep it to verify deliveries.\n');
+        return 0;
+      }
+      case 'list':
+        for (const sub of await subscriptions.list()) {
+          process.stdout.write(`${JSON.stringify(describeSubscription(config, sub))}\n`);
+        }
+        return 0;
+      case 'remove': {
+        const id = args[0];
+        if (!id) throw new UsageError('subscribers remove needs an id: tidings subscribers remove <id>');
+        if (!(await subscriptions.remove(id))) {
+          process.stderr.write(`tidings: no subscription '${id}'\n`);
+          return 1;
+        }
+        process.stderr.write(`removed ${id}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown subscribers command '${action ?? ''}': try add, list or remove`);
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, testPrefix, testRedisUrl } from '../../../test/harness.js';
+
+const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+
+describe('tidings subscribers and notify test', () => {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    REDIS_URL: testRedisUrl(),
+    TIDINGS_PREFIX: testPrefix(),
+    DASHBOARD_PUBLIC_URL: 'https://news.example.org/',
+  };
+  const tidings = (args: string[], extra: Record<string, string> = {}) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('adds, lists and removes a subscription; the webhook secret is shown once', () => {
+    const added = tidings([
+      'subscribers',
+      'add',
+      '--name',
+      'Ann',
+      '--topics',
+      'Crypto,IPO',
+      '--email',
+      'ann@example.com',
+      '--webhook',
+      'https://hooks.example.org/ann',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const sub = JSON.parse(added.stdout);
+    expect(sub).toMatchObject({ name: 'Ann', topics: ['Crypto', 'IPO'], email: 'ann@example.com' });
+    expect(sub.id).toMatch(/^sub-[a-f0-9]{16}$/);
+    expect(sub.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
+    expect(sub.jsonFeedUrl).toBe(sub.feedUrl.replace(/\.xml$/, '.json'));
+    expect(sub.webhookSecret).toMatch(/^[a-f0-9]{48}$/);
+
+    const listed = tidings(['subscribers', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(sub.id);
+    expect(listed.stdout).not.toContain(sub.webhookSecret);
+
+    expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(0);
+    expect(tidings(['subscribers', 'list']).stdout).not.toContain(sub.id);
+    expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(1);
+  });
+
+  it('refuses an unknown topic, naming the labels to choose from', () => {
+    const r = tidings(['subscribers', 'add', '--name', 'Bo', '--topics', 'Gold', '--email', 'bo@example.com']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "tidings cli: no topic 'Gold'; choose among the configured labels: Crypto, SEC, Dividend, Economics, Oil or Gas, IPO, Politics, Buffet, Stock, Other",
+    );
+  });
+
+  it('notify test reports each destination, and says when none is configured', () => {
+    const none = tidings(['notify', 'test'], { DASHBOARD_PUBLIC_URL: '' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('DASHBOARD_PUBLIC_URL is unset');
+    expect(none.stderr).toContain('no destination is configured');
+    const dead = tidings(['notify', 'test'], { NOTIFY_SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/hooks/secret-path' });
+    expect(dead.code).toBe(1);
+    expect(dead.stdout).toMatch(/^failed: slack: http:\/\/127\.0\.0\.1:9\/…: no answer/m);
+    expect(dead.stdout + dead.stderr).not.toContain('secret-path');
+  });
+});

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { TopicArticle } from '@tidings/contracts';
+
+/** What a feed document says about itself. */
+export interface FeedMeta {
+  /** Stable across renders: `urn:tidings:feed:<slug>` or `urn:tidings:subscription:<id>`. */
+  id: string;
+  title: string;
+  /** This document's own URL, as a reader fetched it (with its key, if any). */
+  selfUrl: string;
+  dashboardUrl: string;
+}
+
+/** At most this many entries a feed: readers poll, they do not page. */
+export const FEED_LIMIT = 100;
+
+// Characters XML 1.0 cannot carry at all, even escaped.
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(XML_INVALID, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function httpLink(link: string): string | undefined {
+  try {
+    const url = new URL(link);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The feed's last change: its newest entry's publish time (or the epoch for an empty feed). */
+export function feedUpdated(articles: TopicArticle[]): Date {
+  const newest = articles.reduce((max, a) => Math.max(max, Date.parse(a.published)), 0);
+  return new Date(Math.floor(newest / 1000) * 1000);
+}
+
+/** A strong ETag of the document's bytes, so an unchanged feed answers 304. */
+export function feedEtag(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Atom 1.0 (RFC 4287): titles and summaries as text, the topic as a category, the score in our namespace. */
+export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
+  const updated = feedUpdated(articles).toISOString();
+  const entries = articles.map((a) => {
+    const href = httpLink(a.link);
+    return [
+      '  <entry>',
+      `    <id>urn:tidings:article:${escapeXml(a.id)}</id>`,
+      `    <title type="text">${escapeXml(a.title || '(untitled)')}</title>`,
+      href ? `    <link rel="alternate" href="${escapeXml(href)}"/>` : '',
+      `    <published>${a.published}</published>`,
+      `    <updated>${a.published}</updated>`,
+      a.summary ? `    <summary type="text">${escapeXml(a.summary)}</summary>` : '',
+      `    <category term="${escapeXml(a.label)}" label="${escapeXml(a.label)}"/>`,
+      `    <t:score>${a.score.toFixed(4)}</t:score>`,
+      '  </entry>',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:t="urn:tidings:ns">',
+    `  <id>${escapeXml(meta.id)}</id>`,
+    `  <title type="text">${escapeXml(meta.title)}</title>`,
+    `  <updated>${updated}</updated>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.selfUrl)}"/>`,
+    `  <link rel="alternate" type="text/html" href="${escapeXml(meta.dashboardUrl)}"/>`,
+    '  <author><name>tidings</name></author>',
+    '  <generator>tidings</generator>',
+    ...entries,
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+/** JSON Feed 1.1: `content_text` only (never HTML), the topic as a tag and in `_tidings`. */
+export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string {
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: meta.title,
+    home_page_url: meta.dashboardUrl,
+    feed_url: meta.selfUrl,
+    items: articles.map((a) => {
+      const href = httpLink(a.link);
+      return {
+        id: `urn:tidings:article:${a.id}`,
+        ...(href ? { url: href } : {}),
+        title: a.title,
+        content_text: a.summary || a.title,
+        date_published: a.published,
+        tags: [a.label],
+        _tidings: { topic: a.label, score: a.score },
+      };
+    }),
+  };
+  return `${JSON.stringify(feed, null, 2)}\n`;
+}

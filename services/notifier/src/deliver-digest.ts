@@ -1,0 +1,92 @@
+import {
+  type Config,
+  dashboardBaseUrl,
+  deliveryId,
+  type NotifyJob,
+  type Run,
+  redactSecretUrl,
+} from '@tidings/contracts';
+import type { SubscriptionStore } from '@tidings/subscriptions';
+import type { Transporter } from 'nodemailer';
+import { DeliveryError } from './errors/delivery-error.js';
+import { subscriberLinks } from './feed-links.js';
+import { renderEmail } from './render-email.js';
+import { digestPayload, selectTopics } from './select-digest.js';
+import { sendEmail } from './send-email.js';
+import { postJson, signBody } from './send-webhook.js';
+import { slackMessage } from './slack-message.js';
+
+export interface DeliveryOutcome {
+  status: 'delivered' | 'skipped';
+  destination: string;
+  articles: number;
+  reason?: string;
+}
+
+export interface DeliverDeps {
+  config: Config;
+  subscriptions: SubscriptionStore;
+  /** The SMTP transport; undefined when SMTP_URL is unset. */
+  mailer: Transporter | undefined;
+}
+
+/**
+ * Sends one run's digest to one destination: only the topics that destination chose, nothing
+ * when none of them is new, and nothing to a subscription removed since the run.
+ */
+export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps): Promise<DeliveryOutcome> {
+  const { config, subscriptions, mailer } = deps;
+  const dashboardUrl = dashboardBaseUrl(config);
+  const id = deliveryId(job);
+  const d = job.destination;
+  if (d.kind === 'email' || d.kind === 'webhook') {
+    const sub = await subscriptions.get(d.subscriptionId);
+    const to = d.kind === 'email' ? sub?.email : sub?.webhookUrl;
+    if (!sub || !to) return { status: 'skipped', destination: d.kind, articles: 0, reason: 'unsubscribed' };
+    const groups = selectTopics(run, sub.topics);
+    const articles = groups.reduce((n, g) => n + g.articles.length, 0);
+    if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
+    if (d.kind === 'email') {
+      if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
+      const links = subscriberLinks(config, sub.feedKey);
+      await sendEmail(mailer, config.notify.smtpUrl, {
+        ...renderEmail(sub.name, groups, links),
+        from: config.notify.emailFrom,
+        to,
+        unsubscribeUrl: links.unsubscribeUrl,
+        deliveryId: id,
+      });
+      return { status: 'delivered', destination: `email to subscription ${sub.id}`, articles };
+    }
+    const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
+    await postJson(to, body, {
+      headers: {
+        'x-tidings-delivery': id,
+        'x-tidings-event': 'digest',
+        ...(sub.webhookSecret ? { 'x-tidings-signature': signBody(body, sub.webhookSecret) } : {}),
+      },
+    });
+    return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
+  }
+  const groups = selectTopics(run, config.notify.topics);
+  const articles = groups.reduce((n, g) => n + g.articles.length, 0);
+  if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
+  if (d.kind === 'slack') {
+    const url = config.notify.slackWebhookUrl;
+    if (!url) return { status: 'skipped', destination: 'slack', articles: 0, reason: 'NOTIFY_SLACK_WEBHOOK_URL unset' };
+    await postJson(url, JSON.stringify(slackMessage(groups, dashboardUrl)));
+    return { status: 'delivered', destination: `slack ${redactSecretUrl(url)}`, articles };
+  }
+  const url = config.notify.webhookUrls[d.index];
+  if (!url)
+    return { status: 'skipped', destination: 'webhook', articles: 0, reason: 'no such NOTIFY_WEBHOOK_URLS entry' };
+  const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
+  await postJson(url, body, {
+    headers: {
+      'x-tidings-delivery': id,
+      'x-tidings-event': 'digest',
+      ...(config.notify.webhookSecret ? { 'x-tidings-signature': signBody(body, config.notify.webhookSecret) } : {}),
+    },
+  });
+  return { status: 'delivered', destination: `webhook ${redactSecretUrl(url)}`, articles };
+}
