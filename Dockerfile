@@ -1,5 +1,5 @@
 # One image per service: docker build --build-arg SERVICE=classifier -t tidings-classifier .
-# SERVICE is one of loader, classifier, aggregator, dashboard.
+# SERVICE is one of loader, classifier, aggregator, notifier, dashboard.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -17,7 +17,7 @@ RUN pnpm fetch --frozen-lockfile
 COPY packages/ packages/
 COPY services/ services/
 ARG SERVICE
-RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=loader|classifier|aggregator|dashboard" && exit 1)
+RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=loader|classifier|aggregator|notifier|dashboard" && exit 1)
 RUN pnpm install --frozen-lockfile --offline \
  && pnpm --filter "@tidings/${SERVICE}" deploy --legacy --prod /out \
  && rm -rf /out/test
