@@ -45,6 +45,8 @@ export const FeedReportSchema = z.object({
   fetched: z.number().int().nonnegative(),
   kept: z.number().int().nonnegative(),
   dropped: z.record(z.string(), z.number().int().nonnegative()),
+  /** How the body was decoded; `guessed` when the feed named no charset at all. */
+  charset: z.object({ name: z.string(), guessed: z.boolean() }).optional(),
   error: FeedErrorSchema.optional(),
 });
 export type FeedReport = z.infer<typeof FeedReportSchema>;

@@ -1,4 +1,4 @@
-export { decodeFeed } from './decode-feed.js';
+export { type DecodedFeed, decodeFeed } from './decode-feed.js';
 export { FeedError, type FeedErrorCode } from './errors/feed-error.js';
 export { FeedCacheHeaders } from './feed-cache-headers.js';
 export { fetchFeed, isRemoteFeed, USER_AGENT } from './fetch-feed.js';

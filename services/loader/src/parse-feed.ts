@@ -24,6 +24,8 @@ export interface ParsedFeed {
 }
 
 const parser = new Parser<Record<string, unknown>, RawFeedItem>({
+  // Many feeds omit <rss version="…">; without a default rss-parser refuses them.
+  defaultRSS: 2.0,
   customFields: { item: ['metadata:type', 'metadata:id', 'metadata:sponsored', 'dc:date'] },
 });
 

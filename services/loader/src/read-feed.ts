@@ -29,7 +29,7 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
         cacheHeaders: fetched.cacheHeaders,
       };
     }
-    const xml = decodeFeed(fetched.body, feed, fetched.contentType);
+    const { text: xml, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
     const parsed = await parseFeed(xml, feed);
     const { articles, dropped } = normaliseItems(parsed.items, {
       feed,
@@ -38,7 +38,7 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
       summaryMaxChars: options.summaryMaxChars,
     });
     return {
-      report: { url: feed, status: 'ok', fetched: parsed.items.length, kept: articles.length, dropped },
+      report: { url: feed, status: 'ok', fetched: parsed.items.length, kept: articles.length, dropped, charset },
       articles,
       cacheHeaders: fetched.cacheHeaders,
     };
