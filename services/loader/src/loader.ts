@@ -29,7 +29,10 @@ export async function startLoader(options: LoaderOptions) {
     worker: { concurrency },
     process: async (data, job, log) => {
       const runId = runIdForJob(job.id ?? '');
-      const result = await loadRun(runId, data, new Date(job.timestamp), { ...deps, logger: log.child({ runId }) });
+      // When the work started: a scheduled job is created one period before it runs, so its
+      // timestamp would make a daily run look like it took a day.
+      const startedAt = new Date(job.processedOn ?? Date.now());
+      const result = await loadRun(runId, data, startedAt, { ...deps, logger: log.child({ runId }) });
       return { runId, articles: result.articles, feeds: result.manifest.feeds };
     },
   });
