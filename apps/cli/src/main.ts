@@ -9,6 +9,7 @@ import { notifyCommand } from './commands/notify.js';
 import { parseCommand } from './commands/parse.js';
 import { runCommand } from './commands/run.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
 import { subscribersCommand } from './commands/subscribers.js';
 import { UsageError } from './errors/usage-error.js';
 
@@ -25,6 +26,9 @@ Commands:
   run [--feed F]... [--reclassify] [--wait] [--timeout S]
                                    Start a run now and print its id; --wait shows progress and prints
                                    the run's topic groups as JSON when it finishes.
+  status [--json]                  Redis, queues, live workers (with each classifier's model), the
+                                   last runs, the next scheduled run and problems; exits 1 while
+                                   there are problems.
   parse <file-or-url>              Print the normalised articles of one feed as JSON lines.
   classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
                                    Classify one text; prints the label and every score as JSON.
@@ -58,6 +62,7 @@ runMain('cli', async () => {
       once: { type: 'boolean' },
       port: { type: 'string' },
       name: { type: 'string' },
+      json: { type: 'boolean' },
       topics: { type: 'string' },
       email: { type: 'string' },
       webhook: { type: 'string' },
@@ -101,6 +106,9 @@ runMain('cli', async () => {
         email: values.email,
         webhook: values.webhook,
       });
+      break;
+    case 'status':
+      exitCode = await statusCommand({ json: values.json ?? false });
       break;
     case 'notify':
       exitCode = await notifyCommand(rest[0]);

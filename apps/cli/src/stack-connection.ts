@@ -1,12 +1,13 @@
-import { type Config, QUEUE, RedisUnreachableError, redactUrl } from '@tidings/contracts';
+import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/contracts';
 import { createRedis } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 export interface StackConnection {
-  feeds: Queue;
-  aggregate: Queue;
+  redis: Redis;
+  queues: Record<QueueName, Queue>;
   store: TopicStore;
   subscriptions: SubscriptionStore;
 }
@@ -28,19 +29,19 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
     connection.disconnect();
     throw new RedisUnreachableError(redactUrl(config.redis.url), (connectionError ?? (err as Error)).message);
   }
-  const feeds = new Queue(QUEUE.feeds, { connection, prefix: config.prefix });
-  const aggregate = new Queue(QUEUE.aggregate, { connection, prefix: config.prefix });
-  for (const queue of [feeds, aggregate]) queue.on('error', () => {});
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
+  ) as Record<QueueName, Queue>;
+  for (const queue of Object.values(queues)) queue.on('error', () => {});
   try {
     return await fn({
-      feeds,
-      aggregate,
+      redis: connection,
+      queues,
       store: new TopicStore(connection, config.prefix, { labelOrder: config.zeroShot.labels }),
       subscriptions: new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels }),
     });
   } finally {
-    await feeds.close();
-    await aggregate.close();
+    for (const queue of Object.values(queues)) await queue.close();
     connection.disconnect();
   }
 }

@@ -1,25 +1,53 @@
-import { type Run, readRunProgress } from '@tidings/contracts';
+import { type QueueName, type Run, readRunProgress } from '@tidings/contracts';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
+import { NoWorkerError } from './errors/no-worker-error.js';
 import { RunWaitTimeoutError } from './errors/run-wait-timeout-error.js';
 import { formatProgress, ProgressDisplay } from './progress-display.js';
 
-/** Polls until the aggregator has written the run, showing progress meanwhile. */
-export async function waitForRun(
-  runId: string,
-  deps: { store: TopicStore; aggregateQueue: Queue; timeoutMs: number; display?: ProgressDisplay },
-): Promise<Run> {
-  const display = deps.display ?? new ProgressDisplay();
-  const deadline = Date.now() + deps.timeoutMs;
+export interface WaitForRunOptions {
+  store: TopicStore;
+  queues: Record<QueueName, Queue>;
+  /** Shown (password masked) when no worker is there to do the work. */
+  redis: string;
+  timeoutMs: number;
+  /** How long a step may lack its kind of worker before waiting is pointless (default 5 s). */
+  noWorkerMs?: number;
+  display?: ProgressDisplay;
+}
+
+/**
+ * Polls until the aggregator has written the run, showing progress meanwhile. When no
+ * loader (before the run exists) or no classifier (while its articles wait) is connected for
+ * a few seconds, it says so at once instead of waiting out the timeout.
+ */
+export async function waitForRun(runId: string, options: WaitForRunOptions): Promise<Run> {
+  const display = options.display ?? new ProgressDisplay();
+  const deadline = Date.now() + options.timeoutMs;
+  const noWorkerMs = options.noWorkerMs ?? 5_000;
+  let missingSince: number | undefined;
   try {
     for (;;) {
-      const run = await deps.store.run(runId);
+      const run = await options.store.run(runId);
       if (run) return run;
-      const progress = await readRunProgress(deps.aggregateQueue, runId, { perTopic: true });
+      const progress = await readRunProgress(options.queues.aggregate, runId, { perTopic: true });
       display.update(progress ? formatProgress(progress) : `run ${runId}: waiting for a loader to read the feeds`);
-      if (Date.now() > deadline) {
-        throw new RunWaitTimeoutError(runId, Math.round(deps.timeoutMs / 1000));
+      const needed = progress
+        ? progress.classified + progress.failed < progress.total
+          ? 'classifier'
+          : 'aggregator'
+        : 'loader';
+      const queue = {
+        loader: options.queues.feeds,
+        classifier: options.queues.classify,
+        aggregator: options.queues.aggregate,
+      }[needed];
+      if ((await queue.getWorkersCount()) > 0) missingSince = undefined;
+      else {
+        missingSince ??= Date.now();
+        if (Date.now() - missingSince >= noWorkerMs) throw new NoWorkerError(runId, needed, options.redis);
       }
+      if (Date.now() > deadline) throw new RunWaitTimeoutError(runId, Math.round(options.timeoutMs / 1000));
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

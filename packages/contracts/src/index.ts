@@ -10,5 +10,6 @@ export * from './keys.js';
 export * from './queues.js';
 export * from './run-flow.js';
 export * from './schemas.js';
+export * from './status.js';
 export * from './subscriptions.js';
 export * from './topic-slug.js';

@@ -11,6 +11,9 @@ export function redisKeys(prefix: string) {
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
     workerHeartbeatPattern: `${prefix}:workers:*`,
     topicsChannel: `${prefix}:topics`,
+    /** A problem a process recorded before giving up (e.g. a classifier whose model will not load). */
+    problem: (id: string) => `${prefix}:problems:${id}`,
+    problemPattern: `${prefix}:problems:*`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -140,6 +140,8 @@ export const WorkerHeartbeatSchema = z.object({
   host: z.string(),
   model: z.string(),
   dtype: z.string(),
+  /** How long loading and warming up the model took. */
+  loadMs: z.number().nonnegative().optional(),
   jobsDone: z.number().int().nonnegative(),
   startedAt: isoDate,
   beatAt: isoDate,

@@ -20,7 +20,7 @@ export class Heartbeat {
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    private readonly model: { name: string; dtype: string },
+    private readonly model: { name: string; dtype: string; loadMs?: number },
     private readonly options: HeartbeatOptions = {},
   ) {
     this.key = redisKeys(prefix).workerHeartbeat(this.id);
@@ -43,6 +43,7 @@ export class Heartbeat {
       host: os.hostname(),
       model: this.model.name,
       dtype: this.model.dtype,
+      ...(this.model.loadMs === undefined ? {} : { loadMs: this.model.loadMs }),
       jobsDone: this.jobsDone,
       startedAt: this.startedAt,
       beatAt: new Date().toISOString(),

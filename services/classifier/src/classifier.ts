@@ -1,6 +1,8 @@
+import os from 'node:os';
 import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/contracts';
-import { Heartbeat, type Logger, startWorkerService } from '@tidings/runtime';
+import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
 import { classifyArticle } from './classify-article.js';
+import { ModelLoadError } from './errors/model-load-error.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
 import { modelSource } from './model-source.js';
 import { classifyText } from './zero-shot.js';
@@ -30,13 +32,43 @@ export async function prepareModel(config: Config, logger: Logger): Promise<NliM
   return model;
 }
 
+const modelProblemId = () => `model-unavailable:${os.hostname()}`;
+
+/**
+ * A model that will not load ends the process (a supervisor must not restart it in a loop),
+ * so first it leaves the reason where `tidings status` and the page find it.
+ */
+async function prepareModelOrRecordProblem(config: Config, logger: Logger): Promise<NliModel> {
+  try {
+    return await prepareModel(config, logger);
+  } catch (err) {
+    if (!(err instanceof ModelLoadError)) throw err;
+    const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 }, logger);
+    try {
+      await recordProblem(redis, config.prefix, modelProblemId(), {
+        kind: 'model-unavailable',
+        message: err.message,
+        where: os.hostname(),
+        since: new Date().toISOString(),
+      });
+    } catch (recordErr) {
+      logger.warn({ err: (recordErr as Error).message }, 'could not record the model problem in Redis');
+    } finally {
+      redis.disconnect();
+    }
+    throw err;
+  }
+}
+
 /**
  * The classifier service. The model is ready before the worker exists, so a model that
  * cannot load never touches a job: they wait in the queue for a worker that can.
  */
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
-  const model = options.model ?? (await prepareModel(config, logger));
+  const started = performance.now();
+  const model = options.model ?? (await prepareModelOrRecordProblem(config, logger));
+  const loadMs = Math.round(performance.now() - started);
   const service = startWorkerService<ClassifyJob, ClassifyResult>({
     queue: QUEUE.classify,
     config,
@@ -58,9 +90,10 @@ export async function startClassifier(options: ClassifierOptions) {
     },
   });
   const heartbeat = service.own(
-    new Heartbeat(service.connection, config.prefix, { name: model.source.name, dtype: model.source.dtype }),
+    new Heartbeat(service.connection, config.prefix, { name: model.source.name, dtype: model.source.dtype, loadMs }),
   );
   await heartbeat.start();
+  await clearProblem(service.connection, config.prefix, modelProblemId());
 
   return {
     worker: service.worker,

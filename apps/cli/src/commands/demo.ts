@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
-import { requestRun } from '@tidings/contracts';
+import { redactUrl, requestRun } from '@tidings/contracts';
 import { portOrFree } from '@tidings/runtime';
 import { formatTopicGroups } from '../format-digest.js';
 import { DEMO_FEED, ROOT } from '../paths.js';
@@ -21,12 +21,19 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
   });
   stopOnSignals(stack);
   try {
-    await withStackConnection(stack.config, async ({ feeds, aggregate, store }) => {
-      const runId = await requestRun(feeds, { reclassify: true });
+    await withStackConnection(stack.config, async ({ queues, store }) => {
+      const runId = await requestRun(queues.feeds, { reclassify: true });
       process.stderr.write(
         `tidings demo: run ${runId} on ${path.relative(process.cwd(), DEMO_FEED)} with the tiny test model\n`,
       );
-      const run = await waitForRun(runId, { store, aggregateQueue: aggregate, timeoutMs: 180_000 });
+      const run = await waitForRun(runId, {
+        store,
+        queues,
+        redis: redactUrl(stack.config.redis.url),
+        timeoutMs: 180_000,
+        // The demo's own services are still starting (the classifier loads its model).
+        noWorkerMs: 60_000,
+      });
       const digest = await store.digest({ hours: stack.config.aggregator.windowHours });
       process.stdout.write(
         `\nDigest: ${run.counts.classified} classified, ${run.counts.failed} failed; articles of the ${digest.windowHours} h up to ${digest.to}\n\n`,

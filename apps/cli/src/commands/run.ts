@@ -1,4 +1,4 @@
-import { loadConfig, requestRun } from '@tidings/contracts';
+import { loadConfig, redactUrl, requestRun } from '@tidings/contracts';
 import { withStackConnection } from '../stack-connection.js';
 import { waitForRun } from '../wait-for-run.js';
 
@@ -11,14 +11,19 @@ export interface RunFlags {
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = loadConfig();
-  await withStackConnection(config, async ({ feeds, aggregate, store }) => {
-    const runId = await requestRun(feeds, { feeds: flags.feeds, reclassify: flags.reclassify });
+  await withStackConnection(config, async ({ queues, store }) => {
+    const runId = await requestRun(queues.feeds, { feeds: flags.feeds, reclassify: flags.reclassify });
     if (!flags.wait) {
       process.stdout.write(`${runId}\n`);
       return;
     }
-    process.stderr.write(`run ${runId} enqueued\n`);
-    const run = await waitForRun(runId, { store, aggregateQueue: aggregate, timeoutMs: flags.timeoutS * 1000 });
+    process.stderr.write(`run ${runId} enqueued on the Redis at ${redactUrl(config.redis.url)}\n`);
+    const run = await waitForRun(runId, {
+      store,
+      queues,
+      redis: redactUrl(config.redis.url),
+      timeoutMs: flags.timeoutS * 1000,
+    });
     const { topics, ...summary } = run;
     process.stdout.write(`${JSON.stringify({ run: summary, topics }, null, 2)}\n`);
   });

@@ -1,0 +1,48 @@
+import { loadConfig, type StackStatus } from '@tidings/contracts';
+import { readStackStatus } from '@tidings/status';
+import { withStackConnection } from '../stack-connection.js';
+
+const counts = (c: Record<string, number> | undefined) =>
+  ['waiting', 'active', 'delayed', 'waiting-children', 'completed', 'failed']
+    .filter((k) => (c?.[k] ?? 0) > 0)
+    .map((k) => `${k} ${c?.[k]}`)
+    .join(', ') || 'empty';
+
+/** The status as one screen of plain text. */
+export function formatStatus(status: StackStatus): string {
+  const lines = [`Redis: ${status.redis}`, '', 'Queues:'];
+  for (const [name, c] of Object.entries(status.queues)) lines.push(`  ${name.padEnd(10)} ${counts(c)}`);
+  lines.push('', 'Workers:');
+  if (status.workers.length === 0) lines.push('  none connected');
+  for (const w of status.workers) {
+    const model = w.model
+      ? `  ${w.model} (${w.dtype}${w.loadMs === undefined ? '' : `, loaded in ${w.loadMs} ms`})`
+      : '';
+    lines.push(`  ${w.kind.padEnd(10)} ${w.host}${model}`);
+  }
+  lines.push('', 'Last runs:');
+  if (status.runs.length === 0) lines.push('  none yet');
+  for (const r of status.runs) {
+    const failedFeeds = r.feeds.filter((f) => f.status === 'failed').length;
+    lines.push(
+      `  ${r.id}  ${r.startedAt.slice(0, 16).replace('T', ' ')}  ${r.counts.classified} classified, ${r.counts.failed} failed${failedFeeds ? `, ${failedFeeds} feed(s) failed` : ''}${r.finalisedBy === 'watchdog' ? ', finalised by the watchdog' : ''}`,
+    );
+  }
+  lines.push('', `Next scheduled run: ${status.nextRunAt ?? 'none scheduled (no loader has started yet)'}`, '');
+  if (status.problems.length === 0) lines.push('Problems: none');
+  else {
+    lines.push(`Problems (${status.problems.length}):`);
+    for (const p of status.problems) lines.push(`  ${p.kind}${p.where ? ` at ${p.where}` : ''}: ${p.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `tidings status [--json]`: exits 1 while there are problems, so scripts can alert on it. */
+export async function statusCommand(flags: { json: boolean }): Promise<number> {
+  const config = loadConfig();
+  const status = await withStackConnection(config, ({ redis, queues, store }) =>
+    readStackStatus({ redis, redisUrl: config.redis.url, prefix: config.prefix, queues, store }),
+  );
+  process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+  return status.problems.length > 0 ? 1 : 0;
+}

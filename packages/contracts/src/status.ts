@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { RunSummarySchema } from './schemas.js';
+
+/** Something an operator should fix; `tidings status`, the page and /metrics all show the same list. */
+export const ProblemSchema = z.object({
+  kind: z.enum([
+    'model-unavailable',
+    'feed-failing',
+    'notification-failed',
+    'no-loader',
+    'no-classifier',
+    'no-aggregator',
+  ]),
+  message: z.string(),
+  /** Where: a host, a feed URL (masked), a destination. */
+  where: z.string().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const WorkerKindSchema = z.enum(['loader', 'classifier', 'aggregator', 'notifier']);
+export type WorkerKind = z.infer<typeof WorkerKindSchema>;
+
+export const StackStatusSchema = z.object({
+  redis: z.string(),
+  queues: z.record(z.string(), z.record(z.string(), z.number())),
+  workers: z.array(
+    z.object({
+      kind: WorkerKindSchema,
+      host: z.string(),
+      model: z.string().optional(),
+      dtype: z.string().optional(),
+      loadMs: z.number().optional(),
+    }),
+  ),
+  runs: z.array(RunSummarySchema),
+  nextRunAt: z.iso.datetime({ offset: true }).nullable(),
+  problems: z.array(ProblemSchema),
+});
+export type StackStatus = z.infer<typeof StackStatusSchema>;

@@ -1,0 +1,50 @@
+import { type Problem, type RunSummary, redactUrl, type StackStatus } from '@tidings/contracts';
+
+export interface ProblemInputs {
+  recorded: Problem[];
+  queues: StackStatus['queues'];
+  workers: StackStatus['workers'];
+  /** Newest first. */
+  runs: RunSummary[];
+  /** Reasons of recently failed notify jobs. */
+  failedDeliveries: string[];
+}
+
+const waiting = (counts: Record<string, number> | undefined) =>
+  (counts?.waiting ?? 0) + (counts?.prioritized ?? 0) + (counts?.delayed ?? 0);
+
+/**
+ * Everything an operator should fix, from what the stack reports: problems processes recorded
+ * (a model that will not load), feeds that failed in the last run, deliveries that failed
+ * after their retries, and queues with work but no worker connected.
+ */
+export function findProblems(input: ProblemInputs): Problem[] {
+  const problems = [...input.recorded];
+  const last = input.runs[0];
+  for (const feed of last?.feeds ?? []) {
+    if (feed.status !== 'failed') continue;
+    problems.push({
+      kind: 'feed-failing',
+      message: `${feed.error?.code ?? 'FEED_FAILED'}: ${feed.error?.message ?? 'failed'}`,
+      where: feed.url,
+      since: last?.startedAt,
+    });
+  }
+  for (const reason of input.failedDeliveries) {
+    problems.push({ kind: 'notification-failed', message: reason });
+  }
+  const kinds = new Set(input.workers.map((w) => w.kind));
+  const idle = [
+    ['feeds', 'loader', 'no-loader'],
+    ['classify', 'classifier', 'no-classifier'],
+    ['aggregate', 'aggregator', 'no-aggregator'],
+  ] as const;
+  for (const [queue, kind, problem] of idle) {
+    const pending =
+      waiting(input.queues[queue]) + (queue === 'aggregate' ? (input.queues[queue]?.['waiting-children'] ?? 0) : 0);
+    if (pending > 0 && !kinds.has(kind)) {
+      problems.push({ kind: problem, message: `${pending} job(s) wait in "${queue}" and no ${kind} is connected` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,2 @@
+export { findProblems, type ProblemInputs } from './find-problems.js';
+export { readStackStatus, type StatusSources } from './read-stack-status.js';

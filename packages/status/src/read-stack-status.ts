@@ -1,0 +1,86 @@
+import { hostname } from 'node:os';
+import {
+  DAILY_SCHEDULER_ID,
+  QUEUE,
+  QUEUE_NAMES,
+  type QueueName,
+  redactUrl,
+  type StackStatus,
+  type WorkerKind,
+} from '@tidings/contracts';
+import { liveWorkers, recordedProblems } from '@tidings/runtime';
+import type { TopicStore } from '@tidings/topic-store';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { findProblems } from './find-problems.js';
+
+export interface StatusSources {
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  queues: Record<QueueName, Queue>;
+  store: TopicStore;
+}
+
+const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
+  feeds: 'loader',
+  classify: 'classifier',
+  aggregate: 'aggregator',
+  notify: 'notifier',
+};
+
+const COUNTED = ['waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized'] as const;
+
+/** The host of a Redis client address; a client on this machine's loopback is this host. */
+function hostOf(addr: string | undefined): string {
+  const ip = (addr ?? '').replace(/:\d+$/, '');
+  return ip === '127.0.0.1' || ip === '::1' || ip === '' ? hostname() : ip;
+}
+
+/**
+ * One look at a running stack. Workers come from the connections BullMQ names per queue (so
+ * every kind shows, on any host); classifiers add their model from their heartbeats.
+ */
+export async function readStackStatus(sources: StatusSources): Promise<StackStatus> {
+  const { queues, store } = sources;
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify] = await Promise.all([
+    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
+    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
+    liveWorkers(sources.redis, sources.prefix),
+    recordedProblems(sources.redis, sources.prefix),
+    store.runs({ limit: 5 }),
+    queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
+    queues.notify.getFailed(0, 4),
+  ]);
+  const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
+    kind: 'classifier',
+    host: beat.host,
+    model: beat.model,
+    dtype: beat.dtype,
+    ...(beat.loadMs === undefined ? {} : { loadMs: beat.loadMs }),
+  }));
+  for (const [queue, list] of clients) {
+    if (queue === QUEUE.classify && heartbeats.length > 0) continue;
+    for (const client of list) workers.push({ kind: KIND_OF_QUEUE[queue], host: hostOf(client.addr) });
+  }
+  const queueCounts = Object.fromEntries(counts);
+  return {
+    redis: redactUrl(sources.redisUrl),
+    queues: queueCounts,
+    workers,
+    runs,
+    nextRunAt: scheduler?.next ? new Date(scheduler.next).toISOString() : null,
+    problems: findProblems({
+      recorded,
+      queues: queueCounts,
+      workers,
+      runs,
+      // A delivery that failed days ago is history, not a problem to fix now.
+      failedDeliveries: failedNotify.flatMap((job) =>
+        job && (job.finishedOn ?? 0) > Date.now() - 86_400_000
+          ? [`delivery ${job.id} failed after ${job.attemptsMade} attempt(s): ${job.failedReason}`]
+          : [],
+      ),
+    }),
+  };
+}
