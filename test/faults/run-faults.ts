@@ -3,13 +3,18 @@
  * then the bad-input corpus. Prints one table each and exits non-zero unless, in every
  * scenario, the fault happened as staged and every run finished with nothing lost, nothing
  * duplicated and exactly the expected failures, and every bad input got its expected
- * outcome within its memory bounds. `pnpm test:faults 2 corpus` runs scenario 2 and the corpus.
+ * outcome within its memory bounds. `pnpm test:faults 2 corpus` runs scenario 2 and the corpus;
+ * `pnpm test:faults --no-faults` is the control run: every scenario without its fault must fail.
  */
 import { type CorpusResult, PEAK_RSS_LIMIT_MB, runCorpus } from './bad-input.js';
 import { type Row, verdict } from './cluster.js';
-import { SCENARIOS } from './scenarios.js';
+import { FAULTS, SCENARIOS } from './scenarios.js';
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+/** A control run: each scenario staged without its fault, so each one's checks must fail. */
+const control = args.includes('--no-faults');
+FAULTS.inject = !control;
+const only = args.filter((a) => !a.startsWith('--'));
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -24,7 +29,7 @@ async function main(): Promise<void> {
   for (const scenario of SCENARIOS) {
     if (only.length > 0 && !only.some((o) => scenario.name.startsWith(o))) continue;
     const started = Date.now();
-    process.stderr.write(`faults: ${scenario.name} ...\n`);
+    process.stderr.write(`faults: ${scenario.name}${control ? ' (without its fault)' : ''} ...\n`);
     let row: Row;
     try {
       row = await scenario.run();
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const corpus: CorpusResult[] = only.length === 0 || only.includes('corpus') ? await runCorpus() : [];
+  const corpus: CorpusResult[] = !control && (only.length === 0 || only.includes('corpus')) ? await runCorpus() : [];
 
   process.stdout.write('\nFault scenarios\n\n');
   process.stdout.write(
@@ -89,6 +94,13 @@ async function main(): Promise<void> {
         ]),
       )}\n`,
     );
+  }
+  if (control) {
+    const held = rows.filter(ok).map((r) => r.scenario);
+    process.stdout.write(
+      `\nfaults --no-faults: ${rows.length - held.length} of ${rows.length} scenarios failed without their fault${held.length > 0 ? `; checks still held in: ${held.join(', ')}` : ''}\n`,
+    );
+    process.exit(rows.length > 0 && held.length === 0 ? 0 : 1);
   }
   const passed = rows.filter(ok).length + corpus.filter((c) => c.ok).length;
   const failed = rows.length - rows.filter(ok).length + corpus.length - corpus.filter((c) => c.ok).length;

@@ -1,11 +1,17 @@
 import path from 'node:path';
 import type { Article, RunManifest } from '@tidings/contracts';
 import { buildRunFlow } from '@tidings/contracts';
-import { generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { FlowProducer } from 'bullmq';
 import { SLOW_TINY_MODEL_DIR } from '../paths.js';
 import { waitFor } from '../wait.js';
 import { done, FaultCluster, type Row } from './cluster.js';
+
+/**
+ * With `inject` off (`pnpm test:faults --no-faults`), every scenario is staged the same but
+ * its fault is left out: a control run, in which each scenario's checks must fail.
+ */
+export const FAULTS = { inject: true };
 
 export interface Scenario {
   name: string;
@@ -49,7 +55,7 @@ export const SCENARIOS: Scenario[] = [
           what: 'both classifiers to hold a job',
           intervalMs: 5,
         }).catch(() => false);
-        await a.stop('SIGKILL');
+        if (FAULTS.inject) await a.stop('SIGKILL');
         const run = await c.waitForRun(runId);
         const jobs = await c.classify.getJobs(['completed'], 0, 100);
         const recovered = jobs.filter((j) => (j.attemptsStarted ?? 1) > 1).length;
@@ -75,7 +81,7 @@ export const SCENARIOS: Scenario[] = [
         let kills = 0;
         let starts = 0;
         const job = async () => (await c.classify.getJobs(['active', 'waiting', 'failed', 'completed']))[0];
-        while (kills < 8 && (await job())?.finishedOn === undefined) {
+        while (FAULTS.inject && kills < 8 && (await job())?.finishedOn === undefined) {
           const worker = c.spawn('classifier', env);
           // Kill only once this worker has (re)started the job: a dead worker's job stays
           // "active" until its lock expires and a live worker's stalled check hands it back.
@@ -123,7 +129,7 @@ export const SCENARIOS: Scenario[] = [
         await waitFor(
           async () => {
             const state = (await c.progress(runId)).state;
-            if (state === 'active') {
+            if (state === 'active' && FAULTS.inject) {
               // Freeze it first: what the store holds now is all this aggregator will ever write.
               aggregator.child.kill('SIGSTOP');
               seenActive = true;
@@ -170,10 +176,10 @@ export const SCENARIOS: Scenario[] = [
         const before = await c.progress(runId);
         const writtenBefore = await c.store.hasRun(runId);
         const stopped = c.redis.process;
-        await c.redis.stop();
+        if (FAULTS.inject) await c.redis.stop();
         const down = stopped.exitCode !== null || stopped.signalCode !== null;
         await new Promise((r) => setTimeout(r, 1_500));
-        await c.startRedis();
+        if (FAULTS.inject) await c.startRedis();
         const run = await c.waitForRun(runId);
         const { problems, check } = checks();
         check(done(before) < before.total && !writtenBefore, 'the run had finished before redis-server stopped');
@@ -197,21 +203,23 @@ export const SCENARIOS: Scenario[] = [
         const runId = await c.trigger();
         await c.waitForProgress(runId, 3);
         const codes: (number | null)[] = [];
-        for (const proc of [first, loader, aggregator]) {
+        for (const proc of FAULTS.inject ? [first, loader, aggregator] : []) {
           proc.child.kill('SIGTERM');
           codes.push((await proc.exited).code);
         }
         const stoppedAt = await c.progress(runId);
         const writtenWhileDown = await c.store.hasRun(runId);
-        c.spawn('loader', env);
-        c.spawn('aggregator', env);
+        if (FAULTS.inject) {
+          c.spawn('loader', env);
+          c.spawn('aggregator', env);
+        }
         const run = await c.waitForRun(runId);
         const jobs = await c.classify.getJobs(['completed'], 0, 100);
         const restarted = jobs.filter((j) => (j.attemptsStarted ?? 1) > 1).length;
         const { problems, check } = checks();
         check(
-          codes.every((code) => code === 0),
-          `exit codes ${codes.join(',')}: a service did not stop cleanly on SIGTERM`,
+          codes.length === 3 && codes.every((code) => code === 0),
+          `exit codes [${codes.join(',')}]: not all three services stopped cleanly on SIGTERM`,
         );
         check(!writtenWhileDown && done(stoppedAt) < stoppedAt.total, 'the run finished before the services stopped');
         // A classifier stopped by SIGTERM finishes its job; none is handed over as stalled.
@@ -225,11 +233,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '6 a slow feed, a 500-then-recovering feed, a dead feed',
     run: async () => {
+      const healthy: FeedHandler = (_req, res) => void res.writeHead(200).end(generatedFeed(0));
       const server = await startFeedServer({
-        '/slow': () => {},
+        '/slow': FAULTS.inject ? () => {} : healthy,
         '/flaky': (_req, res, hit) =>
-          hit === 1 ? void res.writeHead(500).end() : void res.writeHead(200).end(generatedFeed(20, { tag: 'flaky' })),
-        '/dead': (_req, res) => void res.writeHead(500).end(),
+          hit === 1 && FAULTS.inject
+            ? void res.writeHead(500).end()
+            : void res.writeHead(200).end(generatedFeed(20, { tag: 'flaky' })),
+        '/dead': FAULTS.inject ? (_req, res) => void res.writeHead(500).end() : healthy,
       });
       try {
         return await withCluster({ FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '1' }, async (c) => {
@@ -288,7 +299,7 @@ export const SCENARIOS: Scenario[] = [
         const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
         const flow = buildRunFlow(manifest);
         flow.children = flow.children?.map((child) =>
-          child.data.article.id === 'poison'
+          child.data.article.id === 'poison' && FAULTS.inject
             ? { ...child, data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } }
             : child,
         );
