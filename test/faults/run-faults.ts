@@ -28,6 +28,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const scenario of SCENARIOS) {
     if (only.length > 0 && !only.some((o) => scenario.name.startsWith(o))) continue;
+    if (control && scenario.noControl) {
+      process.stderr.write(`faults: ${scenario.name}: no fault to leave out, skipped\n`);
+      continue;
+    }
     const started = Date.now();
     process.stderr.write(`faults: ${scenario.name}${control ? ' (without its fault)' : ''} ...\n`);
     let row: Row;

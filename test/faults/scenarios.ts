@@ -15,6 +15,8 @@ export const FAULTS = { inject: true };
 
 export interface Scenario {
   name: string;
+  /** Its "fault" is concurrency, which the run cannot leave out: skipped by the control run. */
+  noControl?: true;
   run(): Promise<Row>;
 }
 
@@ -322,6 +324,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: '8 two loaders and two aggregators at once',
+    noControl: true,
     run: () =>
       withCluster({ DIGEST_CRON: '*/3 * * * * *' }, async (c) => {
         const env = feedEnv(c, 50);
