@@ -15,7 +15,8 @@ import { waitFor } from '../wait.js';
 /**
  * The bad-input corpus: inputs whose risk is the process's limits (memory, body and item
  * caps) or that need a real worker or server around them. Feed-parsing and HTTP cases with
- * one clear error live in services/loader/test, configuration in packages/contracts/test.
+ * one clear error live in services/loader/test, configuration in packages/contracts/test,
+ * and the dashboard's own cases in services/dashboard/test.
  */
 export interface CorpusResult {
   name: string;
@@ -46,7 +47,8 @@ const FETCH_CAP_MB = 5;
 /**
  * How far RSS may grow while a capped body is read: the chunks kept up to the cap plus the
  * copies fetch made of them that GC has not collected yet. Measured 1.7-2.7x the cap on a
- * busy 2-core machine, so 2x would flake; reading the whole 50 MB body grows it far more.
+ * busy 2-core machine, so 2x would flake; with the cap lifted, reading the whole 50 MB body
+ * grew it by 160 MB.
  */
 const CAP_GROWTH_FACTOR = 4;
 
