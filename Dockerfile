@@ -6,14 +6,22 @@ FROM ${NODE_IMAGE} AS build
 RUN npm install -g pnpm@10
 WORKDIR /src
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-COPY packages/shared/package.json packages/shared/
-COPY packages/cli/package.json packages/cli/
-COPY services/loader/package.json services/loader/
-COPY services/classifier/package.json services/classifier/
+# Every workspace package's package.json (pnpm-workspace.yaml: packages/*, services/*, apps/*,
+# bench), so the install sees the workspace the lockfile describes; apps/cli/test/deploy.test.ts
+# fails when one is missing or a path here no longer exists.
+COPY packages/contracts/package.json packages/contracts/
+COPY packages/feed-fixtures/package.json packages/feed-fixtures/
+COPY packages/runtime/package.json packages/runtime/
+COPY packages/topic-store/package.json packages/topic-store/
 COPY services/aggregator/package.json services/aggregator/
+COPY services/classifier/package.json services/classifier/
 COPY services/dashboard/package.json services/dashboard/
+COPY services/loader/package.json services/loader/
+COPY apps/cli/package.json apps/cli/
+COPY bench/package.json bench/
 # The lockfile alone decides the dependency layer, so code changes rebuild only what follows.
 RUN pnpm fetch --frozen-lockfile
+# The sources a service can need: the services and the libraries under packages/.
 COPY packages/ packages/
 COPY services/ services/
 ARG SERVICE

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { QUEUE, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/contracts';
+import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/contracts';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createSubscriber } from '@tidings/runtime';
-import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Job, Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectedTopic } from '../expected-topics.js';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
 
@@ -92,17 +92,60 @@ describe('loader → classifier → aggregator on the CNBC-shaped fixture', () =
     expect((await runStore().store.runs()).total).toBe(2);
   });
 
-  it('processing the same parent twice changes nothing', async () => {
-    const { runs } = await runStore().store.runs({ limit: 1 });
-    const runId = runs.at(-1)!.id;
-    const keysBefore = (await redis.keys(`${config.prefix}:store:*`)).sort();
-    const dumpBefore = await Promise.all(keysBefore.map((k) => redis.dump(k)));
+  it('processing the parent of the run with articles again changes no store key: the write-once guard refuses it', async () => {
+    const store = runStore().store;
+    const { runs } = await store.runs({ limit: 10 });
+    const withArticles = runs.filter((r) => r.counts.classified > 0);
+    expect(withArticles.map((r) => r.counts.classified)).toEqual([12]);
+    const runId = withArticles[0]!.id;
     // The store is written before BullMQ marks the parent completed.
-    const job = await waitForJobState(aggregateQueue, runId, 'completed');
-    await job.retry('completed');
-    await waitFor(async () => (await aggregateQueue.getJobState(runId)) === 'completed' || undefined);
+    const first = await waitForJobState(aggregateQueue, runId, 'completed');
+    expect(first.returnvalue.written).toBe(true);
+    const keysBefore = (await redis.keys(`${config.prefix}:store:*`)).sort();
+    expect(keysBefore.length).toBeGreaterThan(12);
+    const dumpBefore = await Promise.all(keysBefore.map((k) => redis.dumpBuffer(k)));
+
+    // The aggregator looks for the run before it builds one; hide it once, as from a second
+    // aggregator that looked before the first one wrote, so only the Lua guard stands
+    // between the rebuilt run (a new finishedAt) and the store.
+    const readRun = store.run.bind(store);
+    let hidden = 0;
+    const runSpy = vi.spyOn(store, 'run').mockImplementation(async (id) => {
+      if (id === runId && hidden === 0) {
+        hidden++;
+        return null;
+      }
+      return readRun(id);
+    });
+    const writeSpy = vi.spyOn(store, 'writeRun');
+    let again: Job;
+    let writes: { run: Run; written: Promise<boolean> }[] = [];
+    try {
+      await first.retry('completed');
+      again = await waitFor(async () => {
+        const job = await aggregateQueue.getJob(runId);
+        return job?.finishedOn !== undefined && job.finishedOn !== first.finishedOn && job.returnvalue
+          ? job
+          : undefined;
+      });
+    } finally {
+      // mockRestore clears the recorded calls too.
+      writes = writeSpy.mock.calls.map(([run], i) => ({ run, written: writeSpy.mock.results[i]?.value }));
+      runSpy.mockRestore();
+      writeSpy.mockRestore();
+    }
+    expect(hidden).toBe(1);
+    expect(writes).toHaveLength(1);
+    const rebuilt = writes[0]!.run;
+    expect(rebuilt.id).toBe(runId);
+    expect(rebuilt.topics.flatMap((g) => g.articles)).toHaveLength(12);
+    expect(rebuilt.finishedAt).not.toBe(withArticles[0]!.finishedAt);
+
     const keysAfter = (await redis.keys(`${config.prefix}:store:*`)).sort();
     expect(keysAfter).toEqual(keysBefore);
-    expect(await Promise.all(keysAfter.map((k) => redis.dump(k)))).toEqual(dumpBefore);
+    const dumpAfter = await Promise.all(keysAfter.map((k) => redis.dumpBuffer(k)));
+    expect(keysAfter.filter((_key, i) => !dumpAfter[i]?.equals(dumpBefore[i]!))).toEqual([]);
+    expect(await writes[0]!.written).toBe(false);
+    expect(again.returnvalue).toMatchObject({ runId, written: false });
   });
 });

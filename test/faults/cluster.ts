@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, type Run, requestRun } from '@tidings/contracts';
+import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/contracts';
 import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
@@ -12,16 +12,41 @@ import { waitFor } from '../wait.js';
 
 type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'dashboard';
 
+/** Children of a run that are finished for good, classified or failed. */
+export const done = (p: RunProgress): number => p.classified + p.failed;
+
 export interface Row {
   scenario: string;
   runs: number;
   expected: number;
   grouped: number;
   failed: number;
+  /** How many articles the scenario expects to fail for good: [min, max]. */
+  expectedFailed: [number, number];
   lost: number;
   duplicated: number;
   finished: boolean;
+  /** Every check of the fault itself (it happened, at the moment it should) and of the outcome that did not hold. */
+  problems: string[];
   note: string;
+}
+
+/**
+ * A scenario passes only when its fault happened as staged, every run finished, nothing was
+ * lost or duplicated, every article is accounted for exactly once (grouped or failed), and
+ * exactly the expected number of articles failed.
+ */
+export function verdict(row: Row): string[] {
+  const problems = [...row.problems];
+  if (!row.finished) problems.push('not every run finished');
+  if (row.lost > 0) problems.push(`${row.lost} lost`);
+  if (row.duplicated > 0) problems.push(`${row.duplicated} duplicated`);
+  if (row.grouped + row.failed !== row.expected)
+    problems.push(`grouped ${row.grouped} + failed ${row.failed} != expected ${row.expected}`);
+  const [min, max] = row.expectedFailed;
+  if (row.failed < min || row.failed > max)
+    problems.push(`failed ${row.failed}, expected ${min === max ? min : `${min}-${max}`}`);
+  return problems;
 }
 
 /**
@@ -96,16 +121,15 @@ export class FaultCluster {
     return requestRun(this.feeds, request);
   }
 
-  async progress(runId: string): Promise<{ done: number; total: number; state: string }> {
-    const job = await this.aggregate.getJob(runId);
-    if (!job) return { done: 0, total: 0, state: 'missing' };
-    const counts = await job.getDependenciesCount({ processed: true, unprocessed: true, ignored: true });
-    const done = (counts.processed ?? 0) + (counts.ignored ?? 0);
-    return { done, total: done + (counts.unprocessed ?? 0), state: await job.getState() };
+  /** The run's progress as contracts defines it; all zero, state "missing", before the loader added the run. */
+  async progress(runId: string): Promise<RunProgress> {
+    return (
+      (await readRunProgress(this.aggregate, runId)) ?? { runId, state: 'missing', classified: 0, failed: 0, total: 0 }
+    );
   }
 
   async waitForProgress(runId: string, atLeast: number): Promise<void> {
-    await waitFor(async () => (await this.progress(runId)).done >= atLeast || undefined, {
+    await waitFor(async () => done(await this.progress(runId)) >= atLeast || undefined, {
       what: `run ${runId} to classify ${atLeast} articles`,
       timeoutMs: 120_000,
       intervalMs: 20,
@@ -128,7 +152,12 @@ export class FaultCluster {
    * Lost: articles the run should hold that are neither grouped nor listed as failed.
    * Duplicated: an article grouped twice, both grouped and failed, or in two topics of the store.
    */
-  async measure(scenario: string, runs: (Run | undefined)[], expected: number, note = ''): Promise<Row> {
+  async measure(
+    scenario: string,
+    runs: (Run | undefined)[],
+    expected: number,
+    outcome: { expectedFailed?: [number, number]; problems?: string[]; note?: string } = {},
+  ): Promise<Row> {
     const finished = runs.filter((r): r is Run => r !== undefined);
     const groupedIds = finished.flatMap((r) => r.topics.flatMap((g) => g.articles.map((a) => a.id)));
     const failedIds = finished.flatMap((r) => r.failures.map((f) => f.articleId));
@@ -143,10 +172,12 @@ export class FaultCluster {
       expected,
       grouped: distinct.size,
       failed: new Set(failedIds).size,
+      expectedFailed: outcome.expectedFailed ?? [0, 0],
       lost: Math.max(0, expected - distinct.size - new Set(failedIds).size),
       duplicated: groupedIds.length - distinct.size + both + storeDuplicates,
       finished: finished.length === runs.length && runs.length > 0,
-      note,
+      problems: outcome.problems ?? [],
+      note: outcome.note ?? '',
     };
   }
 

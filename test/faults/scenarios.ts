@@ -1,14 +1,22 @@
 import path from 'node:path';
 import type { Article, RunManifest } from '@tidings/contracts';
 import { buildRunFlow } from '@tidings/contracts';
-import { generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { FlowProducer } from 'bullmq';
 import { SLOW_TINY_MODEL_DIR } from '../paths.js';
 import { waitFor } from '../wait.js';
-import { FaultCluster, type Row } from './cluster.js';
+import { done, FaultCluster, type Row } from './cluster.js';
+
+/**
+ * With `inject` off (`pnpm test:faults --no-faults`), every scenario is staged the same but
+ * its fault is left out: a control run, in which each scenario's checks must fail.
+ */
+export const FAULTS = { inject: true };
 
 export interface Scenario {
   name: string;
+  /** Its "fault" is concurrency, which the run cannot leave out: skipped by the control run. */
+  noControl?: true;
   run(): Promise<Row>;
 }
 
@@ -19,6 +27,12 @@ async function withCluster(env: Record<string, string>, body: (c: FaultCluster) 
   } finally {
     await cluster.stop();
   }
+}
+
+/** Collects what did not hold; the scenario fails when any did not. */
+function checks(): { problems: string[]; check(ok: boolean, problem: string): void } {
+  const problems: string[] = [];
+  return { problems, check: (ok, problem) => void (ok || problems.push(problem)) };
 }
 
 function feedEnv(cluster: FaultCluster, count: number, tag = 'f'): Record<string, string> {
@@ -38,16 +52,22 @@ export const SCENARIOS: Scenario[] = [
         await c.waitForClassifiers(2);
         const runId = await c.trigger();
         await c.waitForProgress(runId, 3);
-        await a.stop('SIGKILL');
+        // Both workers (concurrency 1) hold a job, so the one killed is mid-job.
+        const busy = await waitFor(async () => (await c.classify.getActiveCount()) === 2 || undefined, {
+          what: 'both classifiers to hold a job',
+          intervalMs: 5,
+        }).catch(() => false);
+        if (FAULTS.inject) await a.stop('SIGKILL');
         const run = await c.waitForRun(runId);
         const jobs = await c.classify.getJobs(['completed'], 0, 100);
         const recovered = jobs.filter((j) => (j.attemptsStarted ?? 1) > 1).length;
-        return c.measure(
-          '1 SIGKILL a classifier mid-job',
-          [run],
-          24,
-          `${recovered} stalled job(s) recovered by the other worker`,
-        );
+        const { problems, check } = checks();
+        check(busy === true, 'the classifier was not seen holding a job before the kill');
+        check(recovered >= 1, 'no job was started twice: the kill did not interrupt a job');
+        return c.measure('1 SIGKILL a classifier mid-job', [run], 24, {
+          problems,
+          note: `${recovered} stalled job(s) recovered by the other worker`,
+        });
       }),
   },
   {
@@ -63,30 +83,36 @@ export const SCENARIOS: Scenario[] = [
         let kills = 0;
         let starts = 0;
         const job = async () => (await c.classify.getJobs(['active', 'waiting', 'failed', 'completed']))[0];
-        while (kills < 8 && (await job())?.finishedOn === undefined) {
+        while (FAULTS.inject && kills < 8 && (await job())?.finishedOn === undefined) {
           const worker = c.spawn('classifier', env);
           // Kill only once this worker has (re)started the job: a dead worker's job stays
           // "active" until its lock expires and a live worker's stalled check hands it back.
           const restarted = await waitFor(
             async () => {
               const j = await job();
+              if (j?.finishedOn !== undefined) return 'finished';
               return ((j?.attemptsStarted ?? 0) > starts && (await j?.getState()) === 'active') || undefined;
             },
             { what: 'the job to start again', timeoutMs: 30_000, intervalMs: 5 },
-          ).catch(() => false);
+          ).catch(() => 'timed out' as const);
           await worker.stop('SIGKILL');
-          if (!restarted) break;
+          if (restarted !== true) break;
           starts = (await job())?.attemptsStarted ?? starts;
           kills++;
         }
         c.spawn('classifier', env);
         const run = await c.waitForRun(runId);
-        return c.measure(
-          '2 SIGKILL every classifier until a job passes its stall limit',
-          [run],
-          1,
-          `${kills} kills; ${run?.failures[0]?.reason ?? 'no failure'}`,
-        );
+        const final = await job();
+        const { problems, check } = checks();
+        // The classifier allows 2 stalls (maxStalledCount), so the third kill is the one that fails the job.
+        check(kills >= 3, `only ${kills} kill(s) landed on the job; the stall limit needs 3`);
+        check((await final?.getState()) === 'failed', `the job ended ${await final?.getState()}, not failed`);
+        check(/stalled/i.test(run?.failures[0]?.reason ?? ''), 'the run does not report the job as stalled');
+        return c.measure('2 SIGKILL every classifier until a job passes its stall limit', [run], 1, {
+          expectedFailed: [1, 1],
+          problems,
+          note: `${kills} kills; ${run?.failures[0]?.reason ?? 'no failure'}`,
+        });
       }),
   },
   {
@@ -100,33 +126,41 @@ export const SCENARIOS: Scenario[] = [
         let aggregator = c.spawn('aggregator', env);
         await c.waitForClassifiers(2);
         const runId = await c.trigger();
-        let killedWhileActive = false;
+        let seenActive = false;
+        let unwrittenAtKill = false;
         await waitFor(
           async () => {
             const state = (await c.progress(runId)).state;
-            if (state === 'active') {
+            if (state === 'active' && FAULTS.inject) {
+              // Freeze it first: what the store holds now is all this aggregator will ever write.
+              aggregator.child.kill('SIGSTOP');
+              seenActive = true;
+              unwrittenAtKill = !(await c.store.hasRun(runId));
               await aggregator.stop('SIGKILL');
-              killedWhileActive = !(await c.store.hasRun(runId));
               return true;
             }
             return state === 'completed' || undefined;
           },
           { what: 'the parent to become active', timeoutMs: 120_000, intervalMs: 2 },
         );
-        if (!killedWhileActive) await aggregator.stop('SIGKILL');
+        await aggregator.stop('SIGKILL');
         aggregator = c.spawn('aggregator', env);
         const run = await c.waitForRun(runId);
         // The store is written before BullMQ marks the parent completed.
         await waitFor(async () => (await c.progress(runId)).state === 'completed' || undefined, {
           what: 'the parent to complete',
         });
+        const parent = await c.aggregate.getJob(runId);
         const written = (await c.aggregate.getJobs(['completed'])).filter((j) => j.returnvalue?.written).length;
-        return c.measure(
-          '3 SIGKILL the aggregator while it processes a run',
-          [run],
-          1500,
-          `killed mid-run: ${killedWhileActive}; store writes: ${written}`,
-        );
+        const { problems, check } = checks();
+        check(seenActive, 'the aggregator finished the run before it could be killed');
+        check(unwrittenAtKill, 'the run was already in the store when the aggregator was killed');
+        check((parent?.attemptsStarted ?? 0) >= 2, 'the parent job was not started again after the kill');
+        check(written === 1, `${written} store writes, expected exactly 1`);
+        return c.measure('3 SIGKILL the aggregator while it processes a run', [run], 1500, {
+          problems,
+          note: `killed mid-run with the run unwritten: ${seenActive && unwrittenAtKill}; parent started ${parent?.attemptsStarted ?? 0} times; store writes: ${written}`,
+        });
       }),
   },
   {
@@ -141,11 +175,21 @@ export const SCENARIOS: Scenario[] = [
         await c.waitForClassifiers(2);
         const runId = await c.trigger();
         await c.waitForProgress(runId, 4);
-        await c.redis.stop();
+        const before = await c.progress(runId);
+        const writtenBefore = await c.store.hasRun(runId);
+        const stopped = c.redis.process;
+        if (FAULTS.inject) await c.redis.stop();
+        const down = stopped.exitCode !== null || stopped.signalCode !== null;
         await new Promise((r) => setTimeout(r, 1_500));
-        await c.startRedis();
+        if (FAULTS.inject) await c.startRedis();
         const run = await c.waitForRun(runId);
-        return c.measure('4 restart redis-server mid-run', [run], 30, 'append-only file; down 1.5 s');
+        const { problems, check } = checks();
+        check(done(before) < before.total && !writtenBefore, 'the run had finished before redis-server stopped');
+        check(down && c.redis.process.pid !== stopped.pid, 'redis-server was not stopped and started again');
+        return c.measure('4 restart redis-server mid-run', [run], 30, {
+          problems,
+          note: `append-only file; down 1.5 s at ${done(before)}/${before.total}`,
+        });
       }),
   },
   {
@@ -160,32 +204,45 @@ export const SCENARIOS: Scenario[] = [
         await c.waitForClassifiers(2);
         const runId = await c.trigger();
         await c.waitForProgress(runId, 3);
-        const codes = [];
-        for (const proc of [first, loader, aggregator]) {
+        const codes: (number | null)[] = [];
+        for (const proc of FAULTS.inject ? [first, loader, aggregator] : []) {
           proc.child.kill('SIGTERM');
           codes.push((await proc.exited).code);
         }
-        c.spawn('loader', env);
-        c.spawn('aggregator', env);
+        const stoppedAt = await c.progress(runId);
+        const writtenWhileDown = await c.store.hasRun(runId);
+        if (FAULTS.inject) {
+          c.spawn('loader', env);
+          c.spawn('aggregator', env);
+        }
         const run = await c.waitForRun(runId);
         const jobs = await c.classify.getJobs(['completed'], 0, 100);
         const restarted = jobs.filter((j) => (j.attemptsStarted ?? 1) > 1).length;
-        return c.measure(
-          '5 SIGTERM each service during a run',
-          [run],
-          24,
-          `exit codes ${codes.join(',')}; jobs started twice: ${restarted}`,
+        const { problems, check } = checks();
+        check(
+          codes.length === 3 && codes.every((code) => code === 0),
+          `exit codes [${codes.join(',')}]: not all three services stopped cleanly on SIGTERM`,
         );
+        check(!writtenWhileDown && done(stoppedAt) < stoppedAt.total, 'the run finished before the services stopped');
+        // A classifier stopped by SIGTERM finishes its job; none is handed over as stalled.
+        check(restarted === 0, `${restarted} job(s) started twice after a clean stop`);
+        return c.measure('5 SIGTERM each service during a run', [run], 24, {
+          problems,
+          note: `exit codes ${codes.join(',')}; stopped at ${done(stoppedAt)}/${stoppedAt.total}; jobs started twice: ${restarted}`,
+        });
       }),
   },
   {
     name: '6 a slow feed, a 500-then-recovering feed, a dead feed',
     run: async () => {
+      const healthy: FeedHandler = (_req, res) => void res.writeHead(200).end(generatedFeed(0));
       const server = await startFeedServer({
-        '/slow': () => {},
+        '/slow': FAULTS.inject ? () => {} : healthy,
         '/flaky': (_req, res, hit) =>
-          hit === 1 ? void res.writeHead(500).end() : void res.writeHead(200).end(generatedFeed(20, { tag: 'flaky' })),
-        '/dead': (_req, res) => void res.writeHead(500).end(),
+          hit === 1 && FAULTS.inject
+            ? void res.writeHead(500).end()
+            : void res.writeHead(200).end(generatedFeed(20, { tag: 'flaky' })),
+        '/dead': FAULTS.inject ? (_req, res) => void res.writeHead(500).end() : healthy,
       });
       try {
         return await withCluster({ FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '1' }, async (c) => {
@@ -195,10 +252,21 @@ export const SCENARIOS: Scenario[] = [
           c.spawn('aggregator', env);
           const runId = await c.trigger();
           const run = await c.waitForRun(runId);
-          const statuses = run?.feeds
-            .map((f) => `${f.url.slice(f.url.lastIndexOf('/'))} ${f.error?.code ?? f.status}`)
-            .join(', ');
-          return c.measure('6 a slow feed, a 500-then-recovering feed, a dead feed', [run], 20, statuses ?? 'no run');
+          const status = (p: string) => {
+            const f = run?.feeds.find((feed) => feed.url.endsWith(p));
+            return f?.error?.code ?? f?.status ?? 'missing';
+          };
+          const { problems, check } = checks();
+          check(status('/slow') === 'FEED_TIMEOUT', `/slow ended ${status('/slow')}, not FEED_TIMEOUT`);
+          check(
+            status('/flaky') === 'ok' && server.hits('/flaky') >= 2,
+            `/flaky ended ${status('/flaky')} after ${server.hits('/flaky')} request(s), not ok after a retry`,
+          );
+          check(status('/dead') === 'FEED_HTTP_STATUS', `/dead ended ${status('/dead')}, not FEED_HTTP_STATUS`);
+          return c.measure('6 a slow feed, a 500-then-recovering feed, a dead feed', [run], 20, {
+            problems,
+            note: ['/slow', '/flaky', '/dead'].map((p) => `${p} ${status(p)}`).join(', '),
+          });
         });
       } finally {
         await server.close();
@@ -233,23 +301,30 @@ export const SCENARIOS: Scenario[] = [
         const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
         const flow = buildRunFlow(manifest);
         flow.children = flow.children?.map((child) =>
-          child.data.article.id === 'poison'
+          child.data.article.id === 'poison' && FAULTS.inject
             ? { ...child, data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } }
             : child,
         );
         await flows.add(flow);
         await flows.close();
         const run = await c.waitForRun(runId);
-        return c.measure(
-          '7 a poison article that fails every attempt',
-          [run],
-          11,
-          run?.failures[0]?.reason ?? 'no failure recorded',
+        const { problems, check } = checks();
+        check(
+          run?.failures.length === 1 && run.failures[0]?.articleId === 'poison',
+          `failures: ${JSON.stringify(run?.failures.map((f) => f.articleId))}, expected only the poison article`,
         );
+        const poisonJob = await c.classify.getJob(`${runId}.poison`);
+        check(poisonJob?.attemptsMade === 1, `the poison job was attempted ${poisonJob?.attemptsMade} times, not once`);
+        return c.measure('7 a poison article that fails every attempt', [run], 11, {
+          expectedFailed: [1, 1],
+          problems,
+          note: run?.failures[0]?.reason ?? 'no failure recorded',
+        });
       }),
   },
   {
     name: '8 two loaders and two aggregators at once',
+    noControl: true,
     run: () =>
       withCluster({ DIGEST_CRON: '*/3 * * * * *' }, async (c) => {
         const env = feedEnv(c, 50);
@@ -270,10 +345,15 @@ export const SCENARIOS: Scenario[] = [
         const written = (await c.aggregate.getJobs(['completed'], 0, 1000)).filter(
           (j) => j.returnvalue?.written,
         ).length;
-        const row = await c.measure('8 two loaders and two aggregators at once', runs, 50);
-        row.duplicated += Math.abs(stored - triggers.length) + Math.abs(written - stored);
-        row.note = `${triggers.length} triggers (${schedulers} scheduler), ${stored} runs stored, ${written} store writes`;
-        return row;
+        const { problems, check } = checks();
+        check(triggers.length >= 2, `${triggers.length} triggers finished, expected the 2 requested and any scheduled`);
+        check(schedulers === 1, `${schedulers} schedulers, expected 1`);
+        check(stored === triggers.length, `${stored} runs stored for ${triggers.length} triggers`);
+        check(written === stored, `${written} store writes for ${stored} runs`);
+        return c.measure('8 two loaders and two aggregators at once', runs, 50, {
+          problems,
+          note: `${triggers.length} triggers (${schedulers} scheduler), ${stored} runs stored, ${written} store writes`,
+        });
       }),
   },
 ];

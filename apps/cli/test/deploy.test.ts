@@ -13,59 +13,85 @@ interface ComposeService {
   volumes?: string[];
   command?: string[];
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string[]; interval?: string; retries?: number };
   environment?: Record<string, string>;
   deploy?: { replicas?: number };
 }
-const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+interface Compose {
   services: Record<string, ComposeService>;
   volumes: Record<string, unknown>;
-};
+}
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Compose;
 const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 // CI installs Debian's docker-compose, so there the validation always runs.
 const canValidate =
   Boolean(process.env.CI) || spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 
+const APP_SERVICES = ['aggregator', 'classifier', 'dashboard', 'loader'];
+
+/** Named volumes a service mounts ("name:/path[:mode]"), not bind mounts. */
+const namedVolumes = (service: ComposeService | undefined) =>
+  (service?.volumes ?? []).map((v) => v.split(':')[0] ?? '').filter((name) => /^[A-Za-z0-9][\w.-]*$/.test(name));
+
+function checkComposeStructure(c: Compose): void {
+  expect(Object.keys(c.services).sort()).toEqual([...APP_SERVICES, 'redis'].sort());
+  const { classifier, redis, dashboard } = c.services;
+
+  // --scale classifier=N needs containers compose can name itself and no host port to share.
+  expect(classifier?.container_name).toBeUndefined();
+  expect(classifier?.ports).toBeUndefined();
+  expect(classifier?.deploy?.replicas).toBe(2);
+  expect(namedVolumes(classifier)).toEqual(['model-cache']);
+  expect(classifier?.volumes?.[0]).toMatch(/^model-cache:\/models(:rw)?$/);
+  expect(classifier?.environment?.MODEL_CACHE_DIR).toBe('/models');
+
+  expect(redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+  expect(redis?.volumes?.[0]).toMatch(/^redis-data:\/data(:rw)?$/);
+  expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  expect(redis?.ports).toBeUndefined();
+
+  for (const name of APP_SERVICES) {
+    const service = c.services[name];
+    expect(service?.build?.args.SERVICE, name).toBe(name);
+    expect(service?.container_name, name).toBeUndefined();
+    expect(service?.environment?.REDIS_URL, name).toBe('redis://redis:6379');
+    expect(service?.depends_on, name).toEqual({ redis: { condition: 'service_healthy' } });
+    // Only the dashboard is published on the host.
+    if (name !== 'dashboard') expect(service?.ports, name).toBeUndefined();
+  }
+  expect(dashboard?.ports).toHaveLength(1);
+  expect(dashboard?.ports?.[0]).toMatch(/:3000(\/tcp)?$/);
+
+  // Every named volume a service mounts is declared, and every declared one is used.
+  const used = new Set(Object.values(c.services).flatMap(namedVolumes));
+  expect([...used].sort()).toEqual(Object.keys(c.volumes ?? {}).sort());
+  expect(namedVolumes(c.services.aggregator)).toEqual(['snapshots']);
+  expect(c.services.aggregator?.environment?.DATA_DIR).toBe('/data');
+}
+
 describe('docker-compose.yml', () => {
-  const { classifier, redis, dashboard } = compose.services;
-
-  it('lets the classifier scale: no container_name, no host port, a shared model cache, 2 replicas by default', () => {
-    expect(classifier).toBeDefined();
-    expect(classifier?.container_name).toBeUndefined();
-    expect(classifier?.ports).toBeUndefined();
-    expect(classifier?.volumes).toContain('model-cache:/models');
-    expect(compose.volumes).toHaveProperty('model-cache');
-    expect(classifier?.deploy?.replicas).toBe(2);
-    expect(classifier?.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+  it('has redis and the four services, a classifier that scales, a healthy redis first, and declared volumes', () => {
+    checkComposeStructure(compose);
   });
 
-  it('runs Redis with an append-only file on a named volume and a healthcheck', () => {
-    expect(redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
-    expect(redis?.volumes).toContain('redis-data:/data');
-    expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+  it('requires DASHBOARD_TOKEN from the environment', () => {
+    expect(compose.services.dashboard?.environment?.DASHBOARD_TOKEN).toMatch(/^\$\{DASHBOARD_TOKEN:\?/);
   });
 
-  it('builds every service from the one Dockerfile and points it at the compose Redis', () => {
-    for (const name of ['loader', 'classifier', 'aggregator', 'dashboard']) {
-      const service = compose.services[name];
-      expect(service?.build?.args.SERVICE, name).toBe(name);
-      expect(service?.environment?.REDIS_URL, name).toBe('redis://redis:6379');
-    }
-  });
-
-  it('publishes the dashboard on port 3000 and requires DASHBOARD_TOKEN from the environment', () => {
-    expect(dashboard?.ports?.[0]).toMatch(/:3000$/);
-    expect(dashboard?.environment?.DASHBOARD_TOKEN).toMatch(/^\$\{DASHBOARD_TOKEN:\?/);
-  });
-
-  it.runIf(canValidate)('validates with docker-compose config', () => {
-    const ok = spawnSync('docker-compose', ['config', '-q'], {
+  it.runIf(canValidate)('validates with docker-compose config, and its resolved form has the same structure', () => {
+    const ok = spawnSync('docker-compose', ['config'], {
       cwd: ROOT,
-      env: { ...process.env, DASHBOARD_TOKEN: 'a-token-for-validation' },
+      env: { PATH: process.env.PATH, DASHBOARD_TOKEN: 'a-token-for-validation' },
       encoding: 'utf8',
     });
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
+    // The resolved file has the anchors merged and the ${...} defaults filled in.
+    const resolved = parse(ok.stdout) as Compose;
+    checkComposeStructure(resolved);
+    expect(resolved.services.dashboard?.environment?.DASHBOARD_TOKEN).toBe('a-token-for-validation');
+    for (const name of APP_SERVICES) expect(resolved.services[name]?.environment?.TIDINGS_PREFIX, name).toBe('tidings');
+
     const missingToken = spawnSync('docker-compose', ['config', '-q'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH },
@@ -76,10 +102,134 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** Workspace package folders, from pnpm-workspace.yaml's globs ("dir/*" or a plain folder). */
+function workspacePackages(): string[] {
+  const { packages } = parse(fs.readFileSync(path.join(ROOT, 'pnpm-workspace.yaml'), 'utf8')) as {
+    packages: string[];
+  };
+  return packages
+    .flatMap((glob) => {
+      if (glob.endsWith('/*')) {
+        const parent = glob.slice(0, -2);
+        expect(parent, `unsupported workspace glob ${glob}`).not.toMatch(/[*?[{!]/);
+        return fs.readdirSync(path.join(ROOT, parent)).map((name) => `${parent}/${name}`);
+      }
+      expect(glob, `unsupported workspace glob ${glob}`).not.toMatch(/[*?[{!]/);
+      return [glob];
+    })
+    .filter((dir) => fs.existsSync(path.join(ROOT, dir, 'package.json')))
+    .sort();
+}
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+}
+const manifestOf = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+
+/** The workspace folders a package needs at run time: itself and its workspace dependencies, transitively. */
+function runtimeClosure(dir: string, byName: Map<string, string>): string[] {
+  const needed = new Set<string>();
+  const visit = (d: string) => {
+    if (needed.has(d)) return;
+    needed.add(d);
+    for (const [dep, version] of Object.entries(manifestOf(d).dependencies ?? {})) {
+      if (!version.startsWith('workspace:')) continue;
+      const depDir = byName.get(dep);
+      expect(depDir, `${d} depends on ${dep}, which is not in the workspace`).toBeDefined();
+      visit(depDir!);
+    }
+  };
+  visit(dir);
+  return [...needed].sort();
+}
+
+interface Instruction {
+  op: string;
+  args: string[];
+  text: string;
+}
+
+/** The instructions of the Dockerfile's first (build) stage, continuation lines joined. */
+function buildStage(): Instruction[] {
+  const joined = dockerfile.replace(/\\\n/g, ' ');
+  const instructions = joined
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((text) => {
+      const [op = '', ...args] = text.split(/\s+/);
+      return { op: op.toUpperCase(), args, text };
+    });
+  const stages = instructions.flatMap((ins, i) => (ins.op === 'FROM' ? [i] : []));
+  return instructions.slice(stages[0], stages[1]);
+}
+
+const norm = (p: string) => path.posix.normalize(p).replace(/\/$/, '').replace(/^\.$/, '');
+
+/** The files and folders a COPY puts in the image, each as [repo path, path under WORKDIR]. */
+function copied(ins: Instruction): [string, string][] {
+  const args = ins.args.filter((a) => !a.startsWith('--'));
+  const dest = args.at(-1) ?? '';
+  return args.slice(0, -1).map((src) => {
+    const isDir = fs.existsSync(path.join(ROOT, src)) && fs.statSync(path.join(ROOT, src)).isDirectory();
+    const target = isDir || !dest.endsWith('/') ? dest : path.posix.join(dest, path.posix.basename(src));
+    return [norm(src), norm(target)];
+  });
+}
+
 describe('Dockerfile', () => {
+  const stage = buildStage();
+  const copies = stage.filter((ins) => ins.op === 'COPY' && !ins.args.some((a) => a.startsWith('--from')));
+  const fetchAt = stage.findIndex((ins) => ins.op === 'RUN' && /pnpm fetch --frozen-lockfile/.test(ins.text));
+  const deployAt = stage.findIndex(
+    (ins) => ins.op === 'RUN' && /pnpm --filter "@tidings\/\$\{SERVICE\}" deploy/.test(ins.text),
+  );
+  const before = (at: number) => copies.filter((ins) => stage.indexOf(ins) < at).flatMap(copied);
+  const dirs = workspacePackages();
+  const byName = new Map(dirs.map((dir) => [manifestOf(dir).name, dir]));
+
+  it('reads the workspace from pnpm-workspace.yaml', () => {
+    expect(dirs).toEqual(expect.arrayContaining(['packages/contracts', 'services/loader', 'apps/cli']));
+    expect(byName.get('@tidings/runtime')).toBe('packages/runtime');
+  });
+
+  it('copies only paths that exist, each to the same path in the image', () => {
+    expect(copies.length).toBeGreaterThan(0);
+    for (const [src, target] of copies.flatMap(copied)) {
+      expect(fs.existsSync(path.join(ROOT, src)), `COPY ${src}: no such path in the repository`).toBe(true);
+      expect(target, `COPY ${src} lands at ${target}`).toBe(src);
+    }
+  });
+
+  it("copies the lockfile and every workspace package's package.json before pnpm fetch", () => {
+    expect(fetchAt).toBeGreaterThan(-1);
+    const manifests = before(fetchAt).map(([src]) => src);
+    expect(manifests).toEqual(expect.arrayContaining(['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml']));
+    const packageJsons = manifests.filter((src) => src.endsWith('/package.json')).sort();
+    expect(packageJsons).toEqual(dirs.map((dir) => `${dir}/package.json`));
+    // Only manifests before the dependency layer, so a code change does not refetch.
+    expect(manifests.every((src) => /(^|\/)(package\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml)$/.test(src))).toBe(
+      true,
+    );
+  });
+
+  it.each(APP_SERVICES)('has every workspace package %s needs at run time before it deploys it', (service) => {
+    expect(deployAt).toBeGreaterThan(fetchAt);
+    expect(compose.services[service]?.build?.args.SERVICE).toBe(service);
+    const dir = byName.get(`@tidings/${service}`);
+    expect(dir, `no workspace package @tidings/${service}`).toBeDefined();
+    const sources = before(deployAt).map(([src]) => src);
+    for (const needed of runtimeClosure(dir!, byName)) {
+      const covered = sources.some((src) => src === needed || needed.startsWith(`${src}/`));
+      expect(covered, `${service} needs ${needed}, which no COPY before the deploy brings in`).toBe(true);
+    }
+  });
+
   it('is multi-stage, deploys one service with production dependencies only, and runs as a non-root user', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
-    expect(dockerfile).toMatch(/deploy --legacy --prod/);
+    expect(stage[deployAt]?.text).toMatch(/deploy --legacy --prod \/out/);
     expect(dockerfile).toMatch(/NODE_ENV=production/);
     expect(dockerfile).toMatch(/^USER 10001$/m);
     expect(dockerfile).toMatch(/VOLUME \["\/data", "\/models"\]/);

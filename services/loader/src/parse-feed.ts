@@ -56,6 +56,14 @@ export async function parseFeed(xml: string, feed: string): Promise<ParsedFeed> 
   if (/^\s*(<!doctype html|<html)/i.test(xml)) {
     throw new FeedError('FEED_NOT_A_FEED', feed, 'got an HTML page, not an RSS or Atom feed; check the feed URL');
   }
+  return parseFeedXml(xml, feed);
+}
+
+/**
+ * The XML parse alone, without the guards above. Only parseFeed calls it in production; it
+ * is exported so a test can show the parser itself never reads an external entity or DTD.
+ */
+export async function parseFeedXml(xml: string, feed: string): Promise<ParsedFeed> {
   let parsed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
     parsed = await parser.parseString(blankInvalidAtomDates(xml));

@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, FIXTURES } from '../../../test/harness.js';
+import { parseFeedXml } from '../src/parse-feed.js';
 import { readFeed } from '../src/read-feed.js';
 
 const now = new Date('2026-11-25T06:00:00Z');
@@ -103,6 +108,16 @@ describe('feed formats and quirks', () => {
 });
 
 describe('documents that are refused with a clear error', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bad-feeds-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const XML_HEAD =
+    '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>x</title><link>https://x.example/</link>';
+  const written = (name: string, body: string | Buffer) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, body);
+    return file;
+  };
+
   it.each([
     ['html-page.html', 'FEED_NOT_A_FEED', 'got an HTML page, not an RSS or Atom feed'],
     ['not-a-feed.xml', 'FEED_NOT_A_FEED', 'not RSS 0.9-2.0, RSS 1.0/RDF or Atom'],
@@ -111,23 +126,118 @@ describe('documents that are refused with a clear error', () => {
     ['external-entity.xml', 'FEED_UNSAFE_XML', 'declares XML entities'],
     ['no-such-file.xml', 'FEED_FILE_NOT_FOUND', 'cannot open the file (ENOENT)'],
   ])('%s → %s', async (name, code, message) => {
-    const before = process.memoryUsage().rss;
     const { report, articles } = await read(name);
     expect(articles).toEqual([]);
     expect(report.status).toBe('failed');
     expect(report.error?.code).toBe(code);
     expect(report.error?.message).toContain(name);
     expect(report.error?.message).toContain(message);
-    expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
   });
 
-  it('never reads the file an external entity points at', async () => {
-    const { report } = await read('external-entity.xml');
-    expect(JSON.stringify(report)).not.toMatch(/root:|daemon:/);
+  // Moved here from the bad-input corpus (test/faults/bad-input.ts): parsing cases with one clear error.
+  it.each([
+    [
+      'binary body',
+      'FEED_BAD_ENCODING',
+      'not valid utf-8',
+      () => Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => i % 256)),
+    ],
+    ['empty body', 'FEED_MALFORMED', 'the XML is malformed', () => ''],
+    [
+      'Latin-1 bytes declared UTF-8',
+      'FEED_BAD_ENCODING',
+      'the body is not valid utf-8',
+      () => Buffer.from(`${XML_HEAD}<item><title>Börse Ölpreis</title></item></channel></rss>`, 'latin1'),
+    ],
+    [
+      'an unknown charset',
+      'FEED_BAD_ENCODING',
+      "unknown character encoding 'klingon-8'",
+      () => '<?xml version="1.0" encoding="klingon-8"?><rss/>',
+    ],
+  ])('%s → %s', async (name, code, message, body) => {
+    const file = written(`${name.replace(/\W+/g, '-')}.xml`, body());
+    const { report, articles } = await readFeed(file, { summaryMaxChars: 1000, now });
+    expect(articles).toEqual([]);
+    expect(report.error?.code).toBe(code);
+    expect(report.error?.message).toContain(file);
+    expect(report.error?.message).toContain(message);
   });
 
   it('keeps fixtures for every case it claims', () => {
     const files = fs.readdirSync(path.join(FIXTURES, 'feeds'));
     expect(files.length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+/**
+ * Each document points an external entity (or an external DTD) at a loopback server that
+ * counts every connection, and at a temp file holding a random sentinel. Neither may be
+ * touched, and the sentinel may appear nowhere in what the parse returns or throws.
+ */
+describe('external entities are never read', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-xxe-'));
+  const sentinel = `sentinel-${randomBytes(8).toString('hex')}`;
+  const secretFile = path.join(tmp, 'secret.txt');
+  fs.writeFileSync(secretFile, sentinel);
+  let connections = 0;
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url ?? '');
+    // Were the DTD or entity fetched, it would hand the sentinel over.
+    res.writeHead(200, { 'content-type': 'application/xml-dtd' }).end(`<!ENTITY xxe "${sentinel}">`);
+  });
+  server.on('connection', () => connections++);
+  let base = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const item = '<item><title>&xxe;</title><guid>1</guid><description>&xxe;</description></item>';
+  const rss = (doctype: string) =>
+    `<?xml version="1.0"?>\n${doctype}\n<rss version="2.0"><channel><title>XXE</title>${item}</channel></rss>`;
+  const documents = () => ({
+    'an entity on a file': rss(`<!DOCTYPE rss [ <!ENTITY xxe SYSTEM "file://${secretFile}"> ]>`),
+    'an entity on a URL': rss(`<!DOCTYPE rss [ <!ENTITY xxe SYSTEM "${base}/entity"> ]>`),
+    'a parameter entity on a URL': rss(`<!DOCTYPE rss [ <!ENTITY % dtd SYSTEM "${base}/param.dtd"> %dtd; ]>`),
+    // No <!ENTITY in the document: the guard lets it through to the parser.
+    'an external DTD on a URL': rss(`<!DOCTYPE rss SYSTEM "${base}/external.dtd">`),
+    'an external DTD on a file': rss(`<!DOCTYPE rss SYSTEM "file://${secretFile}">`),
+  });
+  const names = Object.keys(documents()) as (keyof ReturnType<typeof documents>)[];
+
+  it('has a server that would count a read and a sentinel that would show', async () => {
+    const before = connections;
+    expect(await (await fetch(`${base}/probe`)).text()).toContain(sentinel);
+    expect(connections).toBe(before + 1);
+    expect(requests.at(-1)).toBe('/probe');
+    expect(fs.readFileSync(secretFile, 'utf8')).toBe(sentinel);
+    requests.length = 0;
+    connections = 0;
+  });
+
+  it.each(names)('through readFeed, with the guard: %s', async (name) => {
+    const file = path.join(tmp, `${name.replace(/\W+/g, '-')}.xml`);
+    fs.writeFileSync(file, documents()[name]);
+    const result = await readFeed(file, { summaryMaxChars: 1000, now });
+    expect(JSON.stringify(result)).not.toContain(sentinel);
+    expect(result.articles.flatMap((a) => [a.title, a.summary]).join('')).not.toContain(sentinel);
+    expect(connections, `connections while reading ${name}`).toBe(0);
+    expect(requests).toEqual([]);
+  });
+
+  it.each(names)('in the parser alone, without the guard: %s', async (name) => {
+    const outcome = await parseFeedXml(documents()[name], 'xxe.xml').then(
+      (parsed) => JSON.stringify(parsed),
+      (err: Error) => `${err.message} ${String((err as { cause?: unknown }).cause)}`,
+    );
+    expect(outcome).not.toContain(sentinel);
+    expect(connections, `connections while parsing ${name}`).toBe(0);
+    expect(requests).toEqual([]);
   });
 });
