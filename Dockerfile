@@ -12,11 +12,14 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/feed-fixtures/package.json packages/feed-fixtures/
 COPY packages/runtime/package.json packages/runtime/
+COPY packages/status/package.json packages/status/
+COPY packages/subscriptions/package.json packages/subscriptions/
 COPY packages/topic-store/package.json packages/topic-store/
 COPY services/aggregator/package.json services/aggregator/
 COPY services/classifier/package.json services/classifier/
 COPY services/dashboard/package.json services/dashboard/
 COPY services/loader/package.json services/loader/
+COPY services/notifier/package.json services/notifier/
 COPY apps/cli/package.json apps/cli/
 COPY bench/package.json bench/
 # The lockfile alone decides the dependency layer, so code changes rebuild only what follows.

@@ -27,7 +27,7 @@ const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 const canValidate =
   Boolean(process.env.CI) || spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 
-const APP_SERVICES = ['aggregator', 'classifier', 'dashboard', 'loader'];
+const APP_SERVICES = ['aggregator', 'classifier', 'dashboard', 'loader', 'notifier'];
 
 /** Named volumes a service mounts ("name:/path[:mode]"), not bind mounts. */
 const namedVolumes = (service: ComposeService | undefined) =>
@@ -70,7 +70,7 @@ function checkComposeStructure(c: Compose): void {
 }
 
 describe('docker-compose.yml', () => {
-  it('has redis and the four services, a classifier that scales, a healthy redis first, and declared volumes', () => {
+  it('has redis and the five services, a classifier that scales, a healthy redis first, and declared volumes', () => {
     checkComposeStructure(compose);
   });
 
