@@ -293,6 +293,16 @@ export const CONFIG_VARS = {
     secret: true,
     schema: optionalText.pipe(httpUrl.optional()),
   }),
+  NOTIFY_ATTEMPTS: spec({
+    default: '6',
+    description: 'Tries per digest delivery before it is marked failed.',
+    schema: int(1, 20),
+  }),
+  NOTIFY_RETRY_DELAY_MS: spec({
+    default: '5000',
+    description: 'First wait before retrying a failed delivery; doubles each try.',
+    schema: int(100, 3_600_000),
+  }),
   NOTIFY_TOPICS: spec({
     default: undefined,
     description: "Labels the operator's webhooks and Slack get (default: every topic).",

@@ -34,6 +34,8 @@ export interface Config {
     slackWebhookUrl: string | undefined;
     /** Labels the operator's webhooks and Slack get; undefined means every topic. */
     topics: string[] | undefined;
+    attempts: number;
+    retryDelayMs: number;
   };
   logLevel: ConfigValues['LOG_LEVEL'];
 }
@@ -103,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: v.NOTIFY_WEBHOOK_SECRET,
       slackWebhookUrl: v.NOTIFY_SLACK_WEBHOOK_URL,
       topics: v.NOTIFY_TOPICS,
+      attempts: v.NOTIFY_ATTEMPTS,
+      retryDelayMs: v.NOTIFY_RETRY_DELAY_MS,
     },
     logLevel: v.LOG_LEVEL,
   };

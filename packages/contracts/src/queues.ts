@@ -42,9 +42,8 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   },
   // A delivery's job id is its delivery id: kept a week after it completes, so an aggregator
   // retrying a run's notifications adds nothing that was already sent.
+  // Attempts and backoff come from NOTIFY_ATTEMPTS and NOTIFY_RETRY_DELAY_MS.
   notify: {
-    attempts: 6,
-    backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
     removeOnFail: { age: 30 * DAY_S, count: 10_000 },
   },

@@ -131,6 +131,8 @@ describe('config values', () => {
     [{ NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example' }, 'NOTIFY_WEBHOOK_URLS: not an http(s) URL: (value hidden)'],
     [{ NOTIFY_WEBHOOK_SECRET: 'short' }, 'NOTIFY_WEBHOOK_SECRET: must be at least 16 characters: (value hidden)'],
     [{ NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' }, 'NOTIFY_SLACK_WEBHOOK_URL: not an http(s) URL: (value hidden)'],
+    [{ NOTIFY_ATTEMPTS: '0' }, "NOTIFY_ATTEMPTS: must be at least 1: '0'"],
+    [{ NOTIFY_RETRY_DELAY_MS: '10' }, "NOTIFY_RETRY_DELAY_MS: must be at least 100: '10'"],
     [{ LOG_LEVEL: 'loud' }, "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent: 'loud'"],
   ])('rejects %o with one clear line', (env, message) => {
     expect(errorOf(env)).toBe(message);

@@ -63,7 +63,12 @@ export async function startAggregator(options: AggregatorOptions) {
         deliveries.map((data) => ({
           name: JOB.deliver,
           data,
-          opts: { ...DEFAULT_JOB_OPTIONS.notify, jobId: deliveryId(data) },
+          opts: {
+            ...DEFAULT_JOB_OPTIONS.notify,
+            attempts: config.notify.attempts,
+            backoff: { type: 'exponential', delay: config.notify.retryDelayMs },
+            jobId: deliveryId(data),
+          },
         })),
       );
       return deliveries.length;
