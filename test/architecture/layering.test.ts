@@ -13,6 +13,7 @@ const LEVEL: Record<string, number> = {
   runtime: 1,
   'topic-store': 1,
   subscriptions: 1,
+  'feed-list': 1,
   status: 1.5,
   loader: 2,
   classifier: 2,

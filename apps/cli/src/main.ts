@@ -4,6 +4,7 @@ import { runMain } from '@tidings/runtime';
 import { classifyCommand } from './commands/classify.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
+import { feedsCommand } from './commands/feeds.js';
 import { modelsCommand } from './commands/models.js';
 import { notifyCommand } from './commands/notify.js';
 import { parseCommand } from './commands/parse.js';
@@ -29,6 +30,9 @@ Commands:
   status [--json]                  Redis, queues, live workers (with each classifier's model), the
                                    last runs, the next scheduled run and problems; exits 1 while
                                    there are problems.
+  feeds list | add <url> | remove <url> | import <file.opml> | export
+                                   The feeds every run reads beside FEED_URLS, with each one's last
+                                   status; import and export OPML to move a reader's subscriptions.
   parse <file-or-url>              Print the normalised articles of one feed as JSON lines.
   classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
                                    Classify one text; prints the label and every score as JSON.
@@ -106,6 +110,9 @@ runMain('cli', async () => {
         email: values.email,
         webhook: values.webhook,
       });
+      break;
+    case 'feeds':
+      exitCode = await feedsCommand(rest[0], rest.slice(1));
       break;
     case 'status':
       exitCode = await statusCommand({ json: values.json ?? false });

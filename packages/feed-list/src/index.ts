@@ -1,0 +1,2 @@
+export { FeedList, type ListedFeed } from './feed-list.js';
+export { formatOpml, type OpmlFeed, parseOpml } from './opml.js';
