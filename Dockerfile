@@ -11,6 +11,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # fails when one is missing or a path here no longer exists.
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/feed-fixtures/package.json packages/feed-fixtures/
+COPY packages/feed-list/package.json packages/feed-list/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/status/package.json packages/status/
 COPY packages/subscriptions/package.json packages/subscriptions/
