@@ -6,10 +6,9 @@ import {
   type Run,
   redactSecretUrl,
 } from '@tidings/contracts';
-import type { SubscriptionStore } from '@tidings/subscriptions';
+import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
-import { subscriberLinks } from './feed-links.js';
 import { renderEmail } from './render-email.js';
 import { digestPayload, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
@@ -48,7 +47,8 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
     if (d.kind === 'email') {
       if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
-      const links = subscriberLinks(config, sub.feedKey);
+      const view = subscriptionView(sub, dashboardUrl);
+      const links = { dashboardUrl, feedUrl: view.feedUrl, unsubscribeUrl: view.unsubscribeUrl };
       await sendEmail(mailer, config.notify.smtpUrl, {
         ...renderEmail(sub.name, groups, links),
         from: config.notify.emailFrom,

@@ -1,6 +1,5 @@
 export { type DeliverDeps, type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 export { DeliveryError } from './errors/delivery-error.js';
-export { subscriberLinks } from './feed-links.js';
 export { type Notifier, startNotifier } from './notifier.js';
 export { escapeHtml, renderEmail } from './render-email.js';
 export { countArticles, digestPayload, digestSubject, safeLink, selectTopics } from './select-digest.js';

@@ -1,11 +1,5 @@
-import {
-  type Config,
-  dashboardBaseUrl,
-  describeZodError,
-  loadConfig,
-  NewSubscriptionSchema,
-  type Subscription,
-} from '@tidings/contracts';
+import { dashboardBaseUrl, describeZodError, loadConfig, NewSubscriptionSchema } from '@tidings/contracts';
+import { subscriptionView } from '@tidings/subscriptions';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -14,17 +8,6 @@ export interface SubscriberFlags {
   topics?: string;
   email?: string;
   webhook?: string;
-}
-
-/** A subscription as the operator sees it: its feed URLs, never its webhook secret (shown once, at creation). */
-export function describeSubscription(config: Config, sub: Subscription) {
-  const base = dashboardBaseUrl(config);
-  const { webhookSecret: _secret, feedKey, ...rest } = sub;
-  return {
-    ...rest,
-    feedUrl: new URL(`feeds/s/${feedKey}.xml`, base).toString(),
-    jsonFeedUrl: new URL(`feeds/s/${feedKey}.json`, base).toString(),
-  };
 }
 
 export async function subscribersCommand(action: string | undefined, args: string[], flags: SubscriberFlags) {
@@ -48,7 +31,7 @@ export async function subscribersCommand(action: string | undefined, args: strin
         }
         const sub = await subscriptions.create(parsed.data);
         const shown = {
-          ...describeSubscription(config, sub),
+          ...subscriptionView(sub, dashboardBaseUrl(config)),
           ...(sub.webhookSecret ? { webhookSecret: sub.webhookSecret } : {}),
         };
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -58,7 +41,7 @@ export async function subscribersCommand(action: string | undefined, args: strin
       }
       case 'list':
         for (const sub of await subscriptions.list()) {
-          process.stdout.write(`${JSON.stringify(describeSubscription(config, sub))}\n`);
+          process.stdout.write(`${JSON.stringify(subscriptionView(sub, dashboardBaseUrl(config)))}\n`);
         }
         return 0;
       case 'remove': {

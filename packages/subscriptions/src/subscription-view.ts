@@ -1,0 +1,16 @@
+import type { Subscription } from '@tidings/contracts';
+
+/**
+ * A subscription as the API, the page and the CLI show it: its personal feed URLs (absolute,
+ * from the dashboard's public address), never its webhook secret, which is shown once.
+ */
+export function subscriptionView(sub: Subscription, baseUrl: string) {
+  const { webhookSecret: _secret, feedKey, ...rest } = sub;
+  return {
+    ...rest,
+    feedUrl: new URL(`feeds/s/${feedKey}.xml`, baseUrl).toString(),
+    jsonFeedUrl: new URL(`feeds/s/${feedKey}.json`, baseUrl).toString(),
+    unsubscribeUrl: new URL(`unsubscribe/${feedKey}`, baseUrl).toString(),
+  };
+}
+export type SubscriptionView = ReturnType<typeof subscriptionView>;

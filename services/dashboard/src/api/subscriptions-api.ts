@@ -1,0 +1,83 @@
+import {
+  describeZodError,
+  NewSubscriptionSchema,
+  SUBSCRIPTION_ID_PATTERN,
+  SubscriptionUpdateSchema,
+} from '@tidings/contracts';
+import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+}
+
+export interface SubscriptionsApiDeps {
+  subscriptions: SubscriptionStore;
+  baseUrl: string;
+  /** Refuses a webhook URL the service may not call (private addresses); resolves when it may. */
+  checkWebhookUrl: (url: string) => Promise<void>;
+}
+
+const badRequest = (message: string): ApiResult => ({ status: 400, body: { error: 'Bad Request', message } });
+const notFound = (id: string): ApiResult => ({
+  status: 404,
+  body: { error: 'Not Found', message: `no subscription '${id}'` },
+});
+
+async function guard<T>(deps: SubscriptionsApiDeps, webhookUrl: string | null | undefined, fn: () => Promise<T>) {
+  try {
+    if (webhookUrl) await deps.checkWebhookUrl(webhookUrl);
+    return await fn();
+  } catch (err) {
+    if (err instanceof UnknownTopicError) return badRequest(err.message);
+    if ((err as { code?: string }).code === 'TIDINGS_PRIVATE_ADDRESS')
+      return badRequest(`webhookUrl: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+/** POST /api/subscriptions: 201 with the subscription, its feed URLs, and its webhook secret (this once). */
+export async function createSubscription(body: unknown, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  const parsed = NewSubscriptionSchema.safeParse(body ?? {});
+  if (!parsed.success) return badRequest(describeZodError(parsed.error));
+  return guard(deps, parsed.data.webhookUrl, async () => {
+    const sub = await deps.subscriptions.create(parsed.data);
+    const view = subscriptionView(sub, deps.baseUrl);
+    return { status: 201, body: sub.webhookSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
+  });
+}
+
+export async function listSubscriptions(deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  const all = await deps.subscriptions.list();
+  return { status: 200, body: { subscriptions: all.map((s) => subscriptionView(s, deps.baseUrl)) } };
+}
+
+export async function updateSubscription(id: string, body: unknown, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
+  const parsed = SubscriptionUpdateSchema.safeParse(body ?? {});
+  if (!parsed.success) return badRequest(describeZodError(parsed.error));
+  return guard(deps, parsed.data.webhookUrl, async () => {
+    const sub = await deps.subscriptions.update(id, parsed.data);
+    return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
+  });
+}
+
+export async function deleteSubscription(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
+  return (await deps.subscriptions.remove(id)) ? { status: 204 } : notFound(id);
+}
+
+/** A new feed key: the old feed URL and unsubscribe link stop working at once. */
+export async function rotateSubscriptionKey(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
+  const sub = await deps.subscriptions.rotateKey(id);
+  return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
+}
+
+/** The unsubscribe link's action: the key names the subscription and is its only credential. */
+export async function unsubscribe(feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) {
+  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+  if (!sub) return { status: 404 as const, name: undefined };
+  await deps.subscriptions.remove(sub.id);
+  return { status: 200 as const, name: sub.name };
+}
