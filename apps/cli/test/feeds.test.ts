@@ -50,5 +50,6 @@ describe('tidings feeds', () => {
     expect(exported.stdout).toContain('xmlUrl="https://markets.example.org/feed?format=rss&amp;lang=en"');
     expect(exported.stdout).toContain('title="CNBC Finance"');
     expect(exported.stdout).not.toContain('third.example');
-  });
+    // Nine CLI processes, each starting Node and tsx.
+  }, 180_000);
 });

@@ -52,7 +52,8 @@ describe('tidings subscribers and notify test', () => {
     expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(0);
     expect(tidings(['subscribers', 'list']).stdout).not.toContain(sub.id);
     expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(1);
-  });
+    // Six CLI processes, each starting Node and tsx.
+  }, 180_000);
 
   it('refuses an unknown topic, naming the labels to choose from', () => {
     const r = tidings(['subscribers', 'add', '--name', 'Bo', '--topics', 'Gold', '--email', 'bo@example.com']);

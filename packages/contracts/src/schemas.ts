@@ -72,6 +72,8 @@ export type RunManifest = z.infer<typeof RunManifestSchema>;
 export const TopicArticleSchema = ArticleSchema.extend({
   label: z.string(),
   score: z.number(),
+  /** Every label's score, as the classifier returned them (absent for articles stored before they were kept). */
+  scores: z.record(z.string(), z.number()).optional(),
   runId: z.string(),
 });
 export type TopicArticle = z.infer<typeof TopicArticleSchema>;

@@ -25,7 +25,13 @@ export function buildRun(input: BuildRunInput): Run {
   for (const article of manifest.articles) {
     const result = resultById.get(article.id);
     if (result) {
-      classified.push({ ...article, label: result.label, score: result.score, runId: manifest.runId });
+      classified.push({
+        ...article,
+        label: result.label,
+        score: result.score,
+        scores: result.scores,
+        runId: manifest.runId,
+      });
     } else {
       failures.push({
         articleId: article.id,

@@ -93,6 +93,8 @@ describe('buildRun', () => {
       ['y', 'run-1'],
       ['x', 'run-1'],
     ]);
+    // Every label's score is kept, not only the winner's.
+    expect(run.topics[0]?.articles[0]?.scores).toEqual({ Crypto: 0.8 });
   });
 
   it('gives unfinished articles the run-level reason when finalised early', () => {
