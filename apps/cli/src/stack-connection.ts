@@ -17,7 +17,7 @@ export interface StackConnection {
  * closes everything. An unreachable Redis is one line naming it (password masked).
  */
 export async function withStackConnection<T>(config: Config, fn: (stack: StackConnection) => Promise<T>): Promise<T> {
-  const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 3, retryStrategy: () => null });
+  const connection = createRedis(config.redis, { maxRetriesPerRequest: 3, retryStrategy: () => null });
   // The command's own failure says what went wrong in one line; these events would repeat it as stack dumps.
   let connectionError: Error | undefined;
   connection.on('error', (err: Error) => {

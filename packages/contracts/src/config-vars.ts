@@ -127,6 +127,11 @@ export const CONFIG_VARS = {
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),
+  REDIS_TLS_CA: spec({
+    default: undefined,
+    description: 'A CA certificate file (PEM) to trust for a rediss:// REDIS_URL, e.g. a private CA; default the system CAs.',
+    schema: optionalText,
+  }),
   REDIS_PORT: spec({
     default: '0',
     description: 'Port of the private redis-server that `tidings start` runs when REDIS_URL is unset (0: a free port).',

@@ -5,7 +5,7 @@ import { ConfigError } from './errors/config-error.js';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface Config {
-  redis: { url: string; embedded: boolean; embeddedPort: number };
+  redis: { url: string; embedded: boolean; embeddedPort: number; tlsCaFile: string | undefined };
   prefix: string;
   dataDir: string;
   feeds: { urls: string[]; timeoutMs: number; maxBytes: number; retries: number; summaryMaxChars: number };
@@ -63,7 +63,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = readValues(env);
   const dataDir = path.resolve(v.DATA_DIR);
   return {
-    redis: { url: v.REDIS_URL ?? DEFAULT_REDIS_URL, embedded: v.REDIS_URL === undefined, embeddedPort: v.REDIS_PORT },
+    redis: {
+      url: v.REDIS_URL ?? DEFAULT_REDIS_URL,
+      embedded: v.REDIS_URL === undefined,
+      embeddedPort: v.REDIS_PORT,
+      tlsCaFile: v.REDIS_TLS_CA === undefined ? undefined : path.resolve(v.REDIS_TLS_CA),
+    },
     prefix: v.TIDINGS_PREFIX,
     dataDir,
     feeds: {

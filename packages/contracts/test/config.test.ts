@@ -20,7 +20,12 @@ describe('config defaults', () => {
   const config = loadConfig({});
 
   it('applies every documented default', () => {
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', embedded: true, embeddedPort: 0 });
+    expect(config.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      embedded: true,
+      embeddedPort: 0,
+      tlsCaFile: undefined,
+    });
     expect(config.prefix).toBe('tidings');
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.feeds).toEqual({
@@ -139,7 +144,7 @@ describe('config values', () => {
   });
 
   it('every variable has a rejection case above or takes any text', () => {
-    const freeText = new Set(['MODEL_DIR', 'MODEL_CACHE_DIR', 'NOTIFY_TOPICS']);
+    const freeText = new Set(['MODEL_DIR', 'MODEL_CACHE_DIR', 'NOTIFY_TOPICS', 'REDIS_TLS_CA']);
     const source = fs.readFileSync(import.meta.filename, 'utf8');
     const tested = new Set(Array.from(source.matchAll(/\{ ([A-Z_]+): '/g), (m) => m[1]));
     for (const name of Object.keys(CONFIG_VARS)) {

@@ -1,15 +1,28 @@
+import fs from 'node:fs';
+import type { Config } from '@tidings/contracts';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+
+/** Where Redis is: the configuration's `redis` (URL and, for rediss://, a CA to trust), or a bare URL. */
+export type RedisTarget = Pick<Config['redis'], 'url' | 'tlsCaFile'> | string;
+
+function tlsOptions(target: RedisTarget): Pick<RedisOptions, 'tls'> {
+  if (typeof target === 'string' || !target.tlsCaFile || !target.url.startsWith('rediss:')) return {};
+  // ioredis turns on TLS for rediss:// by itself; a private CA only has to be added to it.
+  return { tls: { ca: fs.readFileSync(target.tlsCaFile) } };
+}
 
 /**
  * An ioredis connection as BullMQ workers need it: commands wait for a reconnect instead of
  * failing after a few retries, so a Redis restart pauses work rather than failing jobs.
  */
-export function createRedis(url: string, options: RedisOptions = {}, logger?: Logger): Redis {
+export function createRedis(target: RedisTarget, options: RedisOptions = {}, logger?: Logger): Redis {
+  const url = typeof target === 'string' ? target : target.url;
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5_000),
+    ...tlsOptions(target),
     ...options,
   });
   // ioredis reconnects by itself; the error is worth a log line, not an unhandled-event stack trace.
@@ -21,6 +34,6 @@ export function createRedis(url: string, options: RedisOptions = {}, logger?: Lo
  * A connection for SUBSCRIBE only. ioredis's ready check sends INFO, which Redis refuses on a
  * connection already in subscriber mode; without it, (re)subscribing right away is safe.
  */
-export function createSubscriber(url: string, logger?: Logger): Redis {
-  return createRedis(url, { enableReadyCheck: false }, logger);
+export function createSubscriber(target: RedisTarget, logger?: Logger): Redis {
+  return createRedis(target, { enableReadyCheck: false }, logger);
 }

@@ -35,7 +35,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
 
   constructor(private readonly options: WorkerServiceOptions<Data, Result>) {
     const { config, logger, queue } = options;
-    this.connection = createRedis(config.redis.url, {}, logger);
+    this.connection = createRedis(config.redis, {}, logger);
     this.worker = new Worker(queue, (job) => this.run(job), {
       concurrency: 1,
       ...options.worker,

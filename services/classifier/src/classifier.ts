@@ -43,7 +43,7 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
     return await prepareModel(config, logger);
   } catch (err) {
     if (!(err instanceof ModelLoadError)) throw err;
-    const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 }, logger);
+    const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 }, logger);
     try {
       await recordProblem(redis, config.prefix, modelProblemId(), {
         kind: 'model-unavailable',

@@ -31,12 +31,12 @@ export async function buildDashboard(options: DashboardOptions) {
   const { config, logger } = options;
   const policy = accessPolicy(config.dashboard.host, config.dashboard.token);
   // Page requests should fail fast while Redis is away, not queue up behind a reconnect.
-  const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 2 }, logger);
+  const connection = createRedis(config.redis, { maxRetriesPerRequest: 2 }, logger);
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
   ) as Record<QueueName, Queue>;
   // QueueEvents blocks on its connection, so it gets one of its own (closed with the app).
-  const eventsConnection = createRedis(config.redis.url, {}, logger);
+  const eventsConnection = createRedis(config.redis, {}, logger);
   const classifyEvents = new QueueEvents(QUEUE.classify, { connection: eventsConnection, prefix: config.prefix });
   const data = new DashboardData(
     new TopicStore(connection, config.prefix, {

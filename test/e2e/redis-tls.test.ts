@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAggregator } from '@tidings/aggregator';
+import { prepareModel, startClassifier } from '@tidings/classifier';
+import { loadConfig } from '@tidings/contracts';
+import { startLoader } from '@tidings/loader';
+import { createLogger, createRedis, freePort } from '@tidings/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CNBC_FIXTURE, ROOT, TINY_MODEL_DIR, waitFor } from '../harness.js';
+
+const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const PASSWORD = 'tls-test-password-0123';
+
+/** A private CA and a certificate for 127.0.0.1 signed by it, made with openssl for this test. */
+function makeCertificates(dir: string) {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=tidings test CA',
+  ]);
+  run([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  fs.writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'san.cnf',
+  ]);
+  return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+}
+
+/**
+ * Distribution for real: a Redis that speaks only TLS and wants a password, as a managed
+ * Redis does. Every service and the CLI reach it through `rediss://` and REDIS_TLS_CA.
+ */
+describe('a TLS Redis with a password', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-tls-'));
+  const logger = createLogger('test', { level: 'silent' });
+  const services: { close(): Promise<unknown> }[] = [];
+  let server: ChildProcess;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const certs = makeCertificates(dir);
+    const port = await freePort();
+    // The plain port is off (0): only TLS clients get in.
+    server = spawn(
+      'redis-server',
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certs.cert,
+        '--tls-key-file',
+        certs.key,
+        '--tls-ca-cert-file',
+        certs.ca,
+        '--tls-auth-clients',
+        'no',
+        '--requirepass',
+        PASSWORD,
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: 'ignore' },
+    );
+    env = {
+      REDIS_URL: `rediss://:${PASSWORD}@127.0.0.1:${port}`,
+      REDIS_TLS_CA: certs.ca,
+      TIDINGS_PREFIX: 'tls',
+      FEED_URLS: CNBC_FIXTURE,
+      MODEL_DIR: TINY_MODEL_DIR,
+      CLASSIFIER_THREADS: '1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    };
+    const config = loadConfig(env);
+    const probe = createRedis(config.redis, { maxRetriesPerRequest: 1 });
+    probe.on('error', () => {});
+    await waitFor(
+      () =>
+        probe.ping().then(
+          (pong) => pong === 'PONG',
+          () => false,
+        ),
+      { what: 'the TLS redis-server' },
+    );
+    probe.disconnect();
+    const model = await prepareModel(config, logger);
+    services.push(await startLoader({ config, logger }));
+    services.push(await startClassifier({ config, logger, model }));
+    services.push(await startAggregator({ config, logger }));
+  });
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.close();
+    server?.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const tidings = (args: string[], extra: Record<string, string> = {}) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extra },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on('exit', (code) => resolve({ code, stdout, stderr })),
+    );
+  };
+
+  it('runs the pipeline, and the CLI starts and follows a run, with the password never shown', async () => {
+    const run = await tidings(['run', '--wait']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).run.counts.classified).toBe(12);
+    expect(run.stderr).toContain('rediss://:****@127.0.0.1');
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+
+    const status = await tidings(['status', '--json']);
+    expect(
+      JSON.parse(status.stdout)
+        .workers.map((w: { kind: string }) => w.kind)
+        .sort(),
+    ).toEqual(['aggregator', 'classifier', 'loader']);
+  });
+
+  it('refuses a server whose certificate it cannot trust, in one line', async () => {
+    const untrusted = await tidings(['run'], { REDIS_TLS_CA: '' });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr.trim()).toMatch(
+      /^tidings cli: cannot reach Redis at rediss:\/\/:\*\*\*\*@127\.0\.0\.1:\d+ \(.*certificate/,
+    );
+  });
+});
