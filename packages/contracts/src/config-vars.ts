@@ -60,6 +60,18 @@ const redisUrl = z.string().refine(
   { message: 'not a redis:// or rediss:// URL' },
 );
 
+const httpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an absolute http(s) URL without credentials' },
+);
+
 const feedList = list.pipe(
   z
     .array(
@@ -242,6 +254,23 @@ export const CONFIG_VARS = {
     description: 'Token for the dashboard (Bearer header or login form); required off loopback.',
     secret: true,
     schema: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+  }),
+  DASHBOARD_PUBLIC_URL: spec({
+    default: undefined,
+    description:
+      'The address people use to reach the dashboard (e.g. https://news.example.com behind a TLS proxy): its host is accepted in Host and Origin, and links use it.',
+    schema: optionalText.pipe(httpUrl.optional()),
+  }),
+  DASHBOARD_MAX_SSE_CLIENTS: spec({
+    default: '100',
+    description: 'Open live-update streams (/events) the dashboard serves at once; one more gets 503.',
+    schema: int(1, 10_000),
+  }),
+  TRUST_PROXY: spec({
+    default: 'false',
+    description:
+      "Take the client's address from X-Forwarded-For (set by exactly one reverse proxy in front); only then do per-client rate limits see real clients.",
+    schema: bool,
   }),
   LOG_LEVEL: spec({
     default: 'info',
