@@ -1,4 +1,6 @@
-export { accessPolicy, DashboardTokenRequiredError, isLoopbackHost } from './auth.js';
-export { escapeHtml, html, safeHref } from './html.js';
-export { renderPage } from './render-page.js';
-export { buildDashboard, startDashboard } from './server.js';
+export { DashboardData } from './api/dashboard-data.js';
+export { isLoopbackHost } from './api/origins.js';
+export { DashboardTokenRequiredError } from './errors/dashboard-token-required-error.js';
+export { buildDashboard, type DashboardOptions, startDashboard } from './fastify/server.js';
+export { escapeHtml, html, safeHref } from './render/html.js';
+export { renderLogin, renderPage } from './render/page.js';

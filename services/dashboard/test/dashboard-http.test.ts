@@ -3,8 +3,7 @@ import { createLogger, createRedis } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, testRedis } from '../../../test/harness.js';
-import { DashboardTokenRequiredError } from '../src/auth.js';
-import { buildDashboard } from '../src/server.js';
+import { buildDashboard, DashboardTokenRequiredError } from '../src/index.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const redis = testRedis();

@@ -19,13 +19,19 @@ const logger = createLogger('security-test', { level: 'silent' });
 const redis = testRedis();
 afterAll(() => redis.quit());
 
-type Served = Awaited<ReturnType<typeof serve>>;
+interface Served {
+  app: Awaited<ReturnType<typeof buildDashboard>>['app'];
+  data: Awaited<ReturnType<typeof buildDashboard>>['data'];
+  config: ReturnType<typeof testConfig>;
+  address: string;
+  port: number;
+}
 const open: Served[] = [];
 afterEach(async () => {
   for (const s of open.splice(0)) await s.app.close();
 });
 
-async function serve(env: Record<string, string> = {}, options: { runsPerMinute?: number } = {}) {
+async function serve(env: Record<string, string> = {}, options: { runsPerMinute?: number } = {}): Promise<Served> {
   const config = testConfig(env);
   const { app, data } = await buildDashboard({ config, logger, ...options });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -366,31 +372,47 @@ describe('5. numbers in queries', () => {
 describe('6. live updates', () => {
   it('caps concurrent /events clients and closes them on shutdown, so the server stops promptly', async () => {
     const s = await serve({ DASHBOARD_MAX_SSE_CLIENTS: '2' });
-    const streams = [new AbortController(), new AbortController()];
-    for (const c of streams) {
-      const res = await fetch(`${s.address}/events`, { signal: c.signal });
-      expect(res.status).toBe(200);
-      await res.body?.getReader().read();
-    }
-    const third = await fetch(`${s.address}/events`);
+    const first = await openStream(s);
+    const second = await openStream(s);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const third = await send(s, '/events');
     expect(third.status).toBe(503);
-    expect(await third.json()).toMatchObject({ error: 'TIDINGS_DASHBOARD_TOO_MANY_STREAMS' });
+    expect(JSON.parse(third.body)).toMatchObject({ error: 'TIDINGS_DASHBOARD_TOO_MANY_STREAMS' });
 
-    streams[0]?.abort();
-    const again = await waitForStatus(`${s.address}/events`, 200);
-    const reader = again.body?.getReader();
-    await reader?.read();
+    // A tab that closes frees its place.
+    first.request.destroy();
+    let again = await openStream(s);
+    for (let i = 0; again.status !== 200 && i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = await openStream(s);
+    }
+    expect(again.status).toBe(200);
 
     const started = performance.now();
     await s.app.close();
     open.splice(open.indexOf(s), 1);
     expect(performance.now() - started).toBeLessThan(3_000);
-    // The open stream ends rather than hanging.
-    let done = false;
-    while (!done) done = (await reader?.read())?.done ?? true;
-    streams[1]?.abort();
+    // The open streams end rather than hang.
+    await Promise.all([second.ended, again.ended]);
   });
 });
+
+/** An /events stream over raw HTTP: its status once the first bytes arrive, and a promise that settles when the server ends it. */
+function openStream(s: Served): Promise<{ status: number; request: http.ClientRequest; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      { host: '127.0.0.1', port: s.port, path: '/events', headers: { host: `127.0.0.1:${s.port}` }, agent: false },
+      (res) => {
+        const ended = new Promise<void>((done) => {
+          res.on('close', () => done());
+        });
+        res.once('data', () => resolve({ status: res.statusCode ?? 0, request, ended }));
+        res.on('error', () => {});
+      },
+    );
+    request.on('error', reject);
+  });
+}
 
 describe('7. the page form', () => {
   it('POST /runs shares the rate limit of POST /api/runs', async () => {
@@ -467,16 +489,6 @@ describe('1. Origin: null from a sandboxed iframe, in a real browser', () => {
     await page.close();
   });
 });
-
-async function waitForStatus(url: string, status: number): Promise<Response> {
-  for (let i = 0; i < 40; i++) {
-    const res = await fetch(url);
-    if (res.status === status) return res;
-    await res.body?.cancel();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} never answered ${status}`);
-}
 
 function run(id: string, failingFeeds: string[]): Run {
   const startedAt = '2026-11-25T06:00:00.000Z';
