@@ -8,7 +8,7 @@ export const PAGE = { maxOffset: 100_000, maxLimit: 200, defaultLimit: 20 } as c
 export const MAX_HOURS = 24 * 365;
 
 /**
- * Checked here as well as by the routes' JSON schemas: Fastify's coercion turns "Infinity" and
+ * Checked here as well as by the routes' JSON schemas: Ajv's type coercion (as Fastify sets it up) turns "Infinity" and
  * "1e400" into Infinity and lets it through, and Redis then fails with a 500.
  */
 export const PageSchema = z.object({
@@ -16,7 +16,7 @@ export const PageSchema = z.object({
   limit: z.number().int().min(1).max(PAGE.maxLimit),
 });
 export type Page = z.infer<typeof PageSchema>;
-const HoursSchema = z.number().positive().max(MAX_HOURS).optional();
+const DigestQuerySchema = z.object({ hours: z.number().positive().max(MAX_HOURS).optional() });
 
 /** 400 naming the query parameter, or undefined when the value is within bounds. */
 export function checkQuery(schema: z.ZodType, value: unknown): ApiResult<ErrorBody> | undefined {
@@ -33,7 +33,7 @@ export async function getDigest(
   query: { run?: string; hours?: number },
   windowHours: number,
 ): Promise<ApiResult<Digest | ErrorBody>> {
-  const bad = checkQuery(z.object({ hours: HoursSchema }), { hours: query.hours });
+  const bad = checkQuery(DigestQuerySchema, { hours: query.hours });
   if (bad) return bad;
   const hours = query.hours ?? windowHours;
   if (!query.run) return { status: 200, body: await data.store.digest({ hours }) };

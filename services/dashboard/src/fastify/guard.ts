@@ -87,16 +87,14 @@ export function guard(options: GuardOptions) {
     }
     const wantsPage = !write && (request.headers.accept ?? '').includes('text/html') && !route.startsWith('/api/');
     if (wantsPage) return reply.redirect(`${options.base}/login?next=${encodeURIComponent(request.url)}`);
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="tidings"')
-      .send(
-        refuse(
-          401,
-          'TIDINGS_DASHBOARD_UNAUTHORIZED',
-          'a dashboard token is required: Authorization: Bearer <DASHBOARD_TOKEN>',
-        ).body,
-      );
+    return sendResult(
+      reply.header('www-authenticate', 'Bearer realm="tidings"'),
+      refuse(
+        401,
+        'TIDINGS_DASHBOARD_UNAUTHORIZED',
+        'a dashboard token is required: Authorization: Bearer <DASHBOARD_TOKEN>',
+      ),
+    );
   };
 }
 
