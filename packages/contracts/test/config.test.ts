@@ -32,10 +32,12 @@ describe('config defaults', () => {
     });
     expect(config.schedule).toEqual({ cron: '0 6 * * *', tz: 'UTC' });
     expect(config.seenTtlDays).toBe(30);
-    expect(config.classifier).toEqual({
+    expect(config.zeroShot).toEqual({
       labels: ['Crypto', 'SEC', 'Dividend', 'Economics', 'Oil or Gas', 'IPO', 'Politics', 'Buffet', 'Stock', 'Other'],
       hypothesisTemplate: 'This example is {}.',
       multiLabel: false,
+    });
+    expect(config.classifier).toEqual({
       modelId: 'Xenova/distilbart-mnli-12-1',
       modelDir: undefined,
       dtype: 'fp32',
