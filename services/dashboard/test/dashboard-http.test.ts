@@ -285,6 +285,41 @@ describe('dashboard with a token', () => {
     expect(page).not.toContain('Log out');
   });
 
+  it('behind a TLS proxy under a path, links, redirects and the Secure cookie follow DASHBOARD_PUBLIC_URL', async () => {
+    const s = await serve({ DASHBOARD_TOKEN: TOKEN, DASHBOARD_PUBLIC_URL: 'https://news.example.com/tidings/' });
+    const gate = await fetch(s.url('/?topic=Crypto'), { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(gate.headers.get('location')).toBe('/tidings/login?next=%2F%3Ftopic%3DCrypto');
+    const form = await (await fetch(s.url('/login?next=/queues'))).text();
+    expect(form).toContain('action="/tidings/login"');
+    const login = await fetch(s.url('/login'), {
+      method: 'POST',
+      headers: { origin: 'https://news.example.com' },
+      body: new URLSearchParams({ token: TOKEN, next: '/queues' }),
+      redirect: 'manual',
+    });
+    expect(login.headers.get('location')).toBe('/tidings/queues');
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/Path=\/tidings/);
+    const session = cookie.split(';')[0] ?? '';
+    const page = await (await fetch(s.url('/'), { headers: { cookie: session } })).text();
+    for (const link of [
+      'href="/tidings/queues"',
+      'action="/tidings/runs"',
+      'action="/tidings/logout"',
+      'href="/tidings/assets/style.css"',
+      'data-base="/tidings"',
+    ]) {
+      expect(page).toContain(link);
+    }
+    const started = await fetch(s.url('/runs'), {
+      method: 'POST',
+      headers: { cookie: session, origin: 'https://news.example.com' },
+      redirect: 'manual',
+    });
+    expect(started.headers.get('location')).toMatch(/^\/tidings\/\?started=/);
+  });
+
   it('never writes the token or the Redis password into logs, /healthz, /metrics or pages', async () => {
     // A Redis user that exists only with this password: the dashboard works only if it used it.
     const password = `redis-pw-${randomBytes(8).toString('hex')}`;

@@ -2,6 +2,11 @@ import type { Digest, RunProgress, RunSummary, TopicArticle, TopicGroup } from '
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
 
+/*
+ * The topic page and the login form as plain strings: no framework, every value escaped by
+ * the html tag, so the same code renders for Fastify, a test or a static export.
+ */
+
 export interface PageModel {
   digest: Digest;
   runs: RunSummary[];
