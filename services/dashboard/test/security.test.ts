@@ -307,6 +307,10 @@ describe('4. sessions', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
     // Once limited, even the right token is refused until the window passes: guessing stops.
     expect((await send(direct, '/api/runs', { headers: bearer() })).status).toBe(429);
+    // Counted in Redis for one window, so every replica sees it and it passes by itself.
+    const [counter] = await redis.keys(`${direct.config.prefix}:dashboard:failed-auth:*`);
+    expect(await redis.ttl(counter ?? 'missing')).toBeGreaterThan(0);
+    expect(await redis.ttl(counter ?? 'missing')).toBeLessThanOrEqual(60);
 
     const proxied = await serve({ DASHBOARD_TOKEN: TOKEN, TRUST_PROXY: 'true' });
     for (let i = 0; i < 11; i++) {

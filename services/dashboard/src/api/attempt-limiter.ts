@@ -22,7 +22,8 @@ export class AttemptLimiter {
 
   async recordFailure(client: string): Promise<void> {
     const key = this.key(client);
-    await this.redis.multi().incr(key).expire(key, WINDOW_SECONDS, 'NX').exec();
+    // The window starts at the first failure and is never extended by later ones.
+    await this.redis.multi().set(key, 0, 'EX', WINDOW_SECONDS, 'NX').incr(key).exec();
   }
 
   private key(client: string): string {
