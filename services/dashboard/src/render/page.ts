@@ -136,7 +136,8 @@ export function renderPage(model: PageModel): string {
   return body.value;
 }
 
-export function renderLogin(options: { next: string; failed: boolean; base: string }): string {
+/** `problem` says why the last attempt did not log in. */
+export function renderLogin(options: { next: string; problem?: string; base: string }): string {
   const { base } = options;
   return html`<!doctype html>
 <html lang="en">
@@ -144,7 +145,7 @@ export function renderLogin(options: { next: string; failed: boolean; base: stri
 <body class="login">
   <form method="post" action="${base}/login" class="login-form">
     <h1>tidings</h1>
-    ${options.failed ? html`<p class="bad">That token is not right.</p>` : ''}
+    ${options.problem ? html`<p class="bad">${options.problem}</p>` : ''}
     <label for="token">Dashboard token</label>
     <input id="token" name="token" type="password" autocomplete="current-password" required>
     <input type="hidden" name="next" value="${options.next}">

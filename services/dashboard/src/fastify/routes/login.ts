@@ -19,10 +19,10 @@ export interface LoginOptions {
 /** The login form (a token becomes a server-side session) and logging out (the session is deleted). */
 export async function loginRoutes(app: FastifyInstance, options: LoginOptions): Promise<void> {
   const { auth, attempts, base } = options;
-  const page = (next: string, failed: boolean) => renderLogin({ next, failed, base });
+  const page = (next: string, problem?: string) => renderLogin({ next, problem, base });
 
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
-    reply.type('text/html; charset=utf-8').send(page(localPath(request.query.next), false)),
+    reply.type('text/html; charset=utf-8').send(page(localPath(request.query.next))),
   );
 
   app.post<{ Body: { token?: string; next?: string } }>(
@@ -31,11 +31,12 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
     async (request, reply) => {
       const next = localPath(request.body?.next);
       const html = reply.type('text/html; charset=utf-8');
-      if (!auth) return html.code(401).send(page(next, false));
-      if (await attempts.isBlocked(request.ip)) return html.code(429).send(page(next, true));
+      if (!auth) return html.code(401).send(page(next, 'No DASHBOARD_TOKEN is set, so there is nothing to log in to.'));
+      if (await attempts.isBlocked(request.ip))
+        return html.code(429).send(page(next, 'Too many wrong tokens from here; wait a minute.'));
       if (!tokenMatches(String(request.body?.token ?? ''), auth.token)) {
         await attempts.recordFailure(request.ip);
-        return html.code(401).send(page(next, true));
+        return html.code(401).send(page(next, 'That token is not right.'));
       }
       reply.setCookie(SESSION_COOKIE, await auth.sessions.create(), {
         httpOnly: true,
