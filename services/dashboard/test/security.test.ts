@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Run } from '@tidings/contracts';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
@@ -391,6 +391,11 @@ describe('6. live updates', () => {
       again = await openStream(s);
     }
     expect(again.status).toBe(200);
+
+    // A browser's speculative connection: a socket with no request on it yet.
+    const idle = net.connect(s.port, '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    idle.on('error', () => {});
 
     const started = performance.now();
     await s.app.close();

@@ -23,6 +23,9 @@ import { loginRoutes } from './routes/login.js';
 import { pageRoutes } from './routes/page.js';
 import { runLimit } from './run-limit.js';
 
+/** How long requests in flight may take to finish once the dashboard is closing. */
+const CLOSE_GRACE_MS = 1_000;
+
 export interface DashboardOptions {
   config: Config;
   logger: Logger;
@@ -129,8 +132,13 @@ export async function buildDashboard(options: DashboardOptions) {
   });
   await app.register(bullBoard, { queues, readOnly: !auth, base });
 
-  // Open event streams would keep the server from closing: end them before it waits for connections.
-  app.addHook('preClose', async () => events.close());
+  // Shutdown must not wait on clients. Open event streams are ended first. Browsers also open
+  // sockets ahead of requests, which Node counts as busy, so server.close() would wait on
+  // them indefinitely: requests in flight get a moment to finish, then what is left is cut.
+  app.addHook('preClose', async () => {
+    events.close();
+    setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+  });
   app.addHook('onClose', async () => {
     await classifyEvents.close();
     for (const q of Object.values(queues)) await q.close();
