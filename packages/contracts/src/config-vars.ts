@@ -61,6 +61,18 @@ const redisUrl = z.string().refine(
   { message: 'not a redis:// or rediss:// URL' },
 );
 
+const httpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an absolute http(s) URL without credentials' },
+);
+
 const feedList = list.pipe(
   z
     .array(
@@ -108,10 +120,6 @@ const labels = list.pipe(
     }),
 );
 
-const httpUrl = z.string().refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), {
-  message: 'not an http(s) URL',
-});
-
 const smtpUrl = z.string().refine((s) => /^smtps?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), {
   message: 'not an smtp:// or smtps:// URL',
 });
@@ -129,7 +137,8 @@ export const CONFIG_VARS = {
   }),
   REDIS_TLS_CA: spec({
     default: undefined,
-    description: 'A CA certificate file (PEM) to trust for a rediss:// REDIS_URL, e.g. a private CA; default the system CAs.',
+    description:
+      'A CA certificate file (PEM) to trust for a rediss:// REDIS_URL, e.g. a private CA; default the system CAs.',
     schema: optionalText,
   }),
   REDIS_PORT: spec({
@@ -266,7 +275,7 @@ export const CONFIG_VARS = {
   DASHBOARD_PUBLIC_URL: spec({
     default: undefined,
     description:
-      'The dashboard as its readers reach it (e.g. https://news.example.org/); links in feeds and digests use it.',
+      'The address people use to reach the dashboard (e.g. https://news.example.com behind a TLS proxy): its host is accepted in Host and Origin, and links in pages, feeds and digests use it.',
     schema: optionalText.pipe(httpUrl.optional()),
   }),
   SMTP_URL: spec({
@@ -312,6 +321,17 @@ export const CONFIG_VARS = {
     default: undefined,
     description: "Labels the operator's webhooks and Slack get (default: every topic).",
     schema: optionalText.pipe(list.optional()),
+  }),
+  DASHBOARD_MAX_SSE_CLIENTS: spec({
+    default: '100',
+    description: 'Open live-update streams (/events) the dashboard serves at once; one more gets 503.',
+    schema: int(1, 10_000),
+  }),
+  TRUST_PROXY: spec({
+    default: 'false',
+    description:
+      "Take the client's address from X-Forwarded-For (set by exactly one reverse proxy in front); only then do per-client rate limits see real clients.",
+    schema: bool,
   }),
   LOG_LEVEL: spec({
     default: 'info',

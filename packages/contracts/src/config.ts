@@ -25,7 +25,16 @@ export interface Config {
     lockMs: number;
   };
   aggregator: { windowHours: number; retentionDays: number; runTimeoutMinutes: number };
-  dashboard: { host: string; port: number; token: string | undefined; publicUrl: string | undefined };
+  dashboard: {
+    host: string;
+    port: number;
+    token: string | undefined;
+    /** Where people reach the dashboard, when that is not DASHBOARD_HOST (a reverse proxy). */
+    publicUrl: string | undefined;
+    maxSseClients: number;
+    /** One reverse proxy in front sets X-Forwarded-For. */
+    trustProxy: boolean;
+  };
   notify: {
     smtpUrl: string | undefined;
     emailFrom: string;
@@ -102,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: v.DASHBOARD_PORT,
       token: v.DASHBOARD_TOKEN,
       publicUrl: v.DASHBOARD_PUBLIC_URL,
+      maxSseClients: v.DASHBOARD_MAX_SSE_CLIENTS,
+      trustProxy: v.TRUST_PROXY,
     },
     notify: {
       smtpUrl: v.SMTP_URL,
@@ -135,11 +146,21 @@ function maskSecret(name: string, value: string): string {
   return '********';
 }
 
-/** A URL with its password (and user) replaced, safe for logs and pages. */
+/** Query parameters whose values are credentials often enough to hide them wherever a URL is shown. */
+const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential/i;
+
+/**
+ * A URL with its credentials replaced, safe for logs and pages: the password (or a user name
+ * that stands alone, which is how tokens ride in URLs) and token-like query values.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '****';
+    else if (u.username) u.username = '****';
+    for (const name of new Set(u.searchParams.keys())) {
+      if (SECRET_PARAM.test(name)) u.searchParams.set(name, '****');
+    }
     return u.toString();
   } catch {
     return '(unparseable URL)';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARS, ConfigError, DEFAULT_FEED, describeConfig, loadConfig } from '../src/index.js';
+import { CONFIG_VARS, ConfigError, DEFAULT_FEED, describeConfig, loadConfig, redactUrl } from '../src/index.js';
 
 const README = fs.readFileSync(path.join(import.meta.dirname, '../../../README.md'), 'utf8');
 
@@ -54,7 +54,14 @@ describe('config defaults', () => {
       lockMs: 120_000,
     });
     expect(config.aggregator).toEqual({ windowHours: 24, retentionDays: 30, runTimeoutMinutes: 60 });
-    expect(config.dashboard).toEqual({ host: '127.0.0.1', port: 3000, token: undefined });
+    expect(config.dashboard).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      token: undefined,
+      publicUrl: undefined,
+      maxSseClients: 100,
+      trustProxy: false,
+    });
     expect(config.logLevel).toBe('info');
   });
 
@@ -130,12 +137,27 @@ describe('config values', () => {
     [{ DASHBOARD_HOST: '' }, "DASHBOARD_HOST: must not be empty: ''"],
     [{ DASHBOARD_PORT: '99999' }, "DASHBOARD_PORT: must be at most 65535: '99999'"],
     [{ DASHBOARD_TOKEN: 'short' }, 'DASHBOARD_TOKEN: must be at least 16 characters: (value hidden)'],
-    [{ DASHBOARD_PUBLIC_URL: 'news.example.org' }, "DASHBOARD_PUBLIC_URL: not an http(s) URL: 'news.example.org'"],
+    [
+      { DASHBOARD_PUBLIC_URL: 'ftp://news.example.com' },
+      "DASHBOARD_PUBLIC_URL: not an absolute http(s) URL without credentials: 'ftp://news.example.com'",
+    ],
+    [
+      { DASHBOARD_PUBLIC_URL: '/dashboard' },
+      "DASHBOARD_PUBLIC_URL: not an absolute http(s) URL without credentials: '/dashboard'",
+    ],
+    [{ DASHBOARD_MAX_SSE_CLIENTS: '0' }, "DASHBOARD_MAX_SSE_CLIENTS: must be at least 1: '0'"],
+    [{ TRUST_PROXY: 'maybe' }, "TRUST_PROXY: not true or false: 'maybe'"],
     [{ SMTP_URL: 'mail.example.org:25' }, 'SMTP_URL: not an smtp:// or smtps:// URL: (value hidden)'],
     [{ NOTIFY_EMAIL_FROM: 'x' }, "NOTIFY_EMAIL_FROM: must be an address: 'x'"],
-    [{ NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example' }, 'NOTIFY_WEBHOOK_URLS: not an http(s) URL: (value hidden)'],
+    [
+      { NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example' },
+      'NOTIFY_WEBHOOK_URLS: not an absolute http(s) URL without credentials: (value hidden)',
+    ],
     [{ NOTIFY_WEBHOOK_SECRET: 'short' }, 'NOTIFY_WEBHOOK_SECRET: must be at least 16 characters: (value hidden)'],
-    [{ NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' }, 'NOTIFY_SLACK_WEBHOOK_URL: not an http(s) URL: (value hidden)'],
+    [
+      { NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' },
+      'NOTIFY_SLACK_WEBHOOK_URL: not an absolute http(s) URL without credentials: (value hidden)',
+    ],
     [{ NOTIFY_ATTEMPTS: '0' }, "NOTIFY_ATTEMPTS: must be at least 1: '0'"],
     [{ NOTIFY_RETRY_DELAY_MS: '10' }, "NOTIFY_RETRY_DELAY_MS: must be at least 100: '10'"],
     [{ LOG_LEVEL: 'loud' }, "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent: 'loud'"],
@@ -150,6 +172,14 @@ describe('config values', () => {
     for (const name of Object.keys(CONFIG_VARS)) {
       if (!freeText.has(name)) expect(tested, `no rejection case for ${name}`).toContain(name);
     }
+  });
+
+  it('masks credentials in URLs: a password, a lone user name, token-like query values', () => {
+    expect(redactUrl('https://me:hunter2@feeds.example/rss?x=1')).toBe('https://me:****@feeds.example/rss?x=1');
+    expect(redactUrl('https://ghp_abc123@feeds.example/rss')).toBe('https://****@feeds.example/rss');
+    expect(redactUrl('https://feeds.example/rss?api_key=k1&access_token=t1&page=2')).toBe(
+      'https://feeds.example/rss?api_key=****&access_token=****&page=2',
+    );
   });
 
   it('masks secrets when describing the configuration', () => {

@@ -1,4 +1,2 @@
-export { accessPolicy, DashboardTokenRequiredError, isLoopbackHost } from './auth.js';
-export { escapeHtml, html, safeHref } from './html.js';
-export { renderPage } from './render-page.js';
-export { buildDashboard, startDashboard } from './server.js';
+export { DashboardTokenRequiredError } from './errors/dashboard-token-required-error.js';
+export { buildDashboard, type DashboardOptions, startDashboard } from './fastify/server.js';

@@ -1,5 +1,5 @@
 import { runService } from '@tidings/runtime';
-import { startDashboard } from './server.js';
+import { startDashboard } from './fastify/server.js';
 
 runService('dashboard', async (config, logger) => {
   const dashboard = await startDashboard({ config, logger });

@@ -1,6 +1,8 @@
 // Live refresh for the topic page: the page works without this script; with it, "Run now"
 // starts a run without leaving the page and every finished run swaps in the new content.
 (() => {
+  // Behind a reverse proxy the dashboard may live under a path (DASHBOARD_PUBLIC_URL).
+  const base = document.body.dataset.base || '';
   let started;
   const notice = (text) => {
     const el = document.getElementById('notice');
@@ -27,7 +29,7 @@
     const button = form.querySelector('button');
     if (button) button.disabled = true;
     try {
-      const response = await fetch('/api/runs', {
+      const response = await fetch(`${base}/api/runs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',
@@ -46,7 +48,7 @@
   });
 
   if ('EventSource' in window) {
-    const events = new EventSource('/events');
+    const events = new EventSource(`${base}/events`);
     events.addEventListener('run-finished', (event) => {
       const { runId, counts } = JSON.parse(event.data);
       refresh()

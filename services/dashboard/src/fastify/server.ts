@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
@@ -10,26 +7,45 @@ import { createRedis, type Logger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
-import { accessPolicy, authorize, isLoopbackHost } from './auth.js';
-import { DashboardData } from './dashboard-data.js';
-import { createMetrics } from './metrics.js';
+import { AttemptLimiter } from '../api/attempt-limiter.js';
+import { DashboardData } from '../api/dashboard-data.js';
+import { createMetrics } from '../api/metrics.js';
+import { isLoopbackHost, OriginPolicy } from '../api/origins.js';
+import { RunEvents } from '../api/run-events.js';
+import { SessionStore } from '../api/sessions.js';
+import { DashboardTokenRequiredError } from '../errors/dashboard-token-required-error.js';
+import { bullBoard } from './bull-board.js';
+import { guard } from './guard.js';
 import { apiRoutes } from './routes/api.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { loginRoutes } from './routes/login.js';
 import { pageRoutes } from './routes/page.js';
+import { runLimit } from './run-limit.js';
+
+/** How long requests in flight may take to finish once the dashboard is closing. */
+const CLOSE_GRACE_MS = 1_000;
 
 export interface DashboardOptions {
   config: Config;
   logger: Logger;
   /** Request bodies larger than this get 413. */
   bodyLimit?: number;
+  /** Runs one client may start per minute (the page's form and POST /api/runs together). */
   runsPerMinute?: number;
 }
 
-/** Builds the dashboard (not listening yet). Throws when bound off loopback without DASHBOARD_TOKEN. */
+/**
+ * Builds the dashboard (not listening yet): the api layer's objects, then the Fastify app
+ * that maps HTTP onto them. Throws when bound off loopback without DASHBOARD_TOKEN.
+ */
 export async function buildDashboard(options: DashboardOptions) {
   const { config, logger } = options;
-  const policy = accessPolicy(config.dashboard.host, config.dashboard.token);
+  const { dashboard } = config;
+  if (!isLoopbackHost(dashboard.host) && !dashboard.token) throw new DashboardTokenRequiredError(dashboard.host);
+  // Links carry DASHBOARD_PUBLIC_URL's path, so a proxy may serve the dashboard under one.
+  const base = dashboard.publicUrl ? new URL(dashboard.publicUrl).pathname.replace(/\/+$/, '') : '';
+
   // Page requests should fail fast while Redis is away, not queue up behind a reconnect.
   const connection = createRedis(config.redis, { maxRetriesPerRequest: 2 }, logger);
   const queues = Object.fromEntries(
@@ -47,6 +63,17 @@ export async function buildDashboard(options: DashboardOptions) {
     connection,
     config.prefix,
   );
+  const auth = dashboard.token
+    ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
+    : undefined;
+  const attempts = new AttemptLimiter(connection, config.prefix);
+  const events = new RunEvents({
+    redis: config.redis,
+    prefix: config.prefix,
+    logger,
+    maxStreams: dashboard.maxSseClients,
+  });
+  await events.start();
 
   const app = Fastify({
     loggerInstance: logger,
@@ -54,7 +81,9 @@ export async function buildDashboard(options: DashboardOptions) {
     // Unknown fields and a string where a list belongs are errors the caller should see,
     // not something silently dropped or wrapped (Fastify's defaults).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
-    trustProxy: false,
+    // One proxy hop: request.ip is the address that proxy saw, and X-Forwarded-For entries
+    // a client adds itself are not believed. Without TRUST_PROXY the header is ignored.
+    trustProxy: dashboard.trustProxy ? (_address, hop) => hop === 0 : false,
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -68,10 +97,12 @@ export async function buildDashboard(options: DashboardOptions) {
     return reply.code(status).send({ error: error.code ?? 'Bad Request', message: error.message });
   });
 
+  app.decorateRequest('access', undefined);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 4 * 1024 });
   await app.register(fastifyRateLimit, { global: false });
-  app.addHook('onRequest', authorize(policy));
+  app.addHook('onRequest', guard({ origins: new OriginPolicy(dashboard), auth, attempts, base }));
+  const runs = runLimit(app, options.runsPerMinute ?? 6);
 
   await app.register(async (pages) => {
     await pages.register(fastifyHelmet, {
@@ -82,37 +113,31 @@ export async function buildDashboard(options: DashboardOptions) {
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
         },
       },
     });
-    await pages.register(pageRoutes, {
-      data,
-      policy,
-      windowHours: config.aggregator.windowHours,
-      secureCookie: !isLoopbackHost(config.dashboard.host),
+    await pages.register(pageRoutes, { data, windowHours: config.aggregator.windowHours, base, runLimit: runs });
+    await pages.register(loginRoutes, {
+      auth,
+      attempts,
+      base,
+      publicHttps: dashboard.publicUrl?.startsWith('https:') ?? false,
     });
-    await pages.register(apiRoutes, {
-      data,
-      windowHours: config.aggregator.windowHours,
-      runsPerMinute: options.runsPerMinute ?? 6,
-    });
-    await pages.register(eventRoutes, { redisUrl: config.redis.url, keyPrefix: config.prefix, logger });
-    await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents) });
+    await pages.register(apiRoutes, { data, windowHours: config.aggregator.windowHours, runLimit: runs });
+    await pages.register(eventRoutes, { events });
+    await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents), logger });
   });
+  await app.register(bullBoard, { queues, readOnly: !auth, base });
 
-  await app.register(async (board) => {
-    // Bull Board's UI relies on inline scripts and styles, so its scope keeps helmet without a CSP.
-    await board.register(fastifyHelmet, { contentSecurityPolicy: false });
-    const serverAdapter = new FastifyAdapter();
-    serverAdapter.setBasePath('/queues');
-    createBullBoard({
-      queues: QUEUE_NAMES.map((name) => new BullMQAdapter(queues[name])),
-      serverAdapter,
-      options: { uiConfig: { boardTitle: 'tidings queues' } },
-    });
-    await board.register(serverAdapter.registerPlugin(), { prefix: '/queues' });
+  // Shutdown must not wait on clients. Open event streams are ended first. Browsers also open
+  // sockets ahead of requests, which Node counts as busy, so server.close() would wait on
+  // them indefinitely: requests in flight get a moment to finish, then what is left is cut.
+  app.addHook('preClose', async () => {
+    events.close();
+    setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
   });
-
   app.addHook('onClose', async () => {
     await classifyEvents.close();
     eventsConnection.disconnect();

@@ -1,5 +1,11 @@
 import type { Digest, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
+import { redactUrlsIn, shownFeed } from './redact.js';
+
+/*
+ * The topic page and the login form as plain strings: no framework, every value escaped by
+ * the html tag, so the same code renders for Fastify, a test or a static export.
+ */
 
 export interface PageModel {
   digest: Digest;
@@ -7,9 +13,11 @@ export interface PageModel {
   activeRuns: RunProgress[];
   liveWorkers: number;
   topic?: string;
-  /** Shown when the reader must log in before starting a run. */
-  canStartRun: boolean;
+  /** Logged in through the form (a session cookie): the page offers "Log out". */
+  loggedIn: boolean;
   notice?: string;
+  /** Path prefix of every link (DASHBOARD_PUBLIC_URL's path behind a proxy), '' by default. */
+  base: string;
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -38,7 +46,7 @@ function topicSection(group: TopicGroup): SafeHtml {
 
 function topicFilter(model: PageModel): SafeHtml {
   const labels = model.digest.topics.map((g) => g.label);
-  return html`<form class="filter" method="get" action="/">
+  return html`<form class="filter" method="get" action="${model.base}/">
     <label for="topic">Topic</label>
     <select id="topic" name="topic">
       <option value="">All topics</option>
@@ -48,10 +56,10 @@ function topicFilter(model: PageModel): SafeHtml {
   </form>`;
 }
 
-function runRow(run: RunSummary): SafeHtml {
+function runRow(run: RunSummary, base: string): SafeHtml {
   const failing = run.feeds.filter((f) => f.status === 'failed');
   return html`<tr data-run="${run.id}">
-    <td><a href="/api/runs/${encodeURIComponent(run.id)}">${run.id}</a></td>
+    <td><a href="${base}/api/runs/${encodeURIComponent(run.id)}">${run.id}</a></td>
     <td>${run.trigger}</td>
     <td>${time(run.startedAt)}</td>
     <td>${duration(run.durationMs)}</td>
@@ -59,7 +67,7 @@ function runRow(run: RunSummary): SafeHtml {
     <td class="num">${run.counts.new}</td>
     <td class="num">${run.counts.classified}</td>
     <td class="num${run.counts.failed ? ' bad' : ''}">${run.counts.failed}</td>
-    <td>${failing.length ? failing.map((f) => html`<div class="bad" title="${f.error?.message ?? ''}">${f.url}</div>`) : '—'}${
+    <td>${failing.length ? failing.map((f) => html`<div class="bad" title="${redactUrlsIn(f.error?.message ?? '')}">${shownFeed(f.url)}</div>`) : '—'}${
       run.reason ? html`<div class="bad">${run.reason}</div>` : ''
     }</td>
   </tr>`;
@@ -69,25 +77,27 @@ export function renderPage(model: PageModel): string {
   const { digest } = model;
   const groups = model.topic ? digest.topics.filter((g) => g.label === model.topic) : digest.topics;
   const total = digest.topics.reduce((n, g) => n + g.count, 0);
+  const { base } = model;
   const body = html`<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>tidings · finance news by topic</title>
-  <link rel="stylesheet" href="/assets/style.css">
-  <script src="/assets/app.js" defer></script>
+  <link rel="stylesheet" href="${base}/assets/style.css">
+  <script src="${base}/assets/app.js" defer></script>
 </head>
-<body>
+<body data-base="${base}">
   <header class="bar">
     <div class="brand"><strong>tidings</strong> <span>finance news by topic</span></div>
     <nav>
       <span class="workers" id="workers">${model.liveWorkers} live classifier${model.liveWorkers === 1 ? '' : 's'}</span>
-      <a href="/queues">Queues</a>
+      <a href="${base}/queues">Queues</a>
+      <form method="post" action="${base}/runs" id="run-now"><button type="submit">Run now</button></form>
       ${
-        model.canStartRun
-          ? html`<form method="post" action="/runs" id="run-now"><button type="submit">Run now</button></form>`
-          : html`<a class="button" href="/login?next=/">Log in to run</a>`
+        model.loggedIn
+          ? html`<form method="post" action="${base}/logout" id="log-out"><button type="submit">Log out</button></form>`
+          : ''
       }
     </nav>
   </header>
@@ -116,7 +126,7 @@ export function renderPage(model: PageModel): string {
       }
       <table>
         <thead><tr><th>Run</th><th>Trigger</th><th>Started</th><th>Took</th><th>Fetched</th><th>New</th><th>Classified</th><th>Failed</th><th>Problems</th></tr></thead>
-        <tbody id="run-rows">${model.runs.length ? model.runs.map(runRow) : html`<tr><td colspan="9">No runs yet.</td></tr>`}</tbody>
+        <tbody id="run-rows">${model.runs.length ? model.runs.map((run) => runRow(run, base)) : html`<tr><td colspan="9">No runs yet.</td></tr>`}</tbody>
       </table>
     </section>
   </main>
@@ -126,14 +136,16 @@ export function renderPage(model: PageModel): string {
   return body.value;
 }
 
-export function renderLogin(options: { next: string; failed: boolean }): string {
+/** `problem` says why the last attempt did not log in. */
+export function renderLogin(options: { next: string; problem?: string; base: string }): string {
+  const { base } = options;
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>tidings · log in</title><link rel="stylesheet" href="/assets/style.css"></head>
+<head><meta charset="utf-8"><title>tidings · log in</title><link rel="stylesheet" href="${base}/assets/style.css"></head>
 <body class="login">
-  <form method="post" action="/login" class="login-form">
+  <form method="post" action="${base}/login" class="login-form">
     <h1>tidings</h1>
-    ${options.failed ? html`<p class="bad">That token is not right.</p>` : ''}
+    ${options.problem ? html`<p class="bad">${options.problem}</p>` : ''}
     <label for="token">Dashboard token</label>
     <input id="token" name="token" type="password" autocomplete="current-password" required>
     <input type="hidden" name="next" value="${options.next}">

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { DashboardData } from '../../api/dashboard-data.js';
+import { startRun } from '../../api/runs.js';
+import { renderPage } from '../../render/page.js';
+import type { RunLimit } from '../run-limit.js';
+
+const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets');
+const asset = (name: string) => fs.readFileSync(path.join(ASSETS, name), 'utf8');
+
+export interface PageOptions {
+  data: DashboardData;
+  windowHours: number;
+  base: string;
+  /** The per-client budget the page's form shares with POST /api/runs. */
+  runLimit: RunLimit;
+}
+
+/** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
+export async function pageRoutes(app: FastifyInstance, options: PageOptions): Promise<void> {
+  const { data, base } = options;
+  const styles = asset('style.css');
+  const script = asset('app.js');
+
+  app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
+  app.get('/assets/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script));
+
+  app.get<{ Querystring: { topic?: string; started?: string } }>(
+    '/',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { topic: { type: 'string', maxLength: 64 }, started: { type: 'string', maxLength: 200 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const [digest, runs, activeRuns, workers] = await Promise.all([
+        data.store.digest({ hours: options.windowHours }),
+        data.store.runs({ limit: 15 }),
+        data.activeRuns(),
+        data.liveWorkers(),
+      ]);
+      const page = renderPage({
+        digest,
+        runs: runs.runs,
+        activeRuns,
+        liveWorkers: workers.length,
+        topic: request.query.topic || undefined,
+        loggedIn: request.access === 'session',
+        notice: request.query.started ? `Run ${request.query.started} started.` : undefined,
+        base,
+      });
+      return reply.type('text/html; charset=utf-8').send(page);
+    },
+  );
+
+  app.post('/runs', { onRequest: options.runLimit }, async (request, reply) => {
+    const { body } = await startRun(data);
+    request.log.info({ runId: body.runId }, 'run requested');
+    return reply.redirect(`${base}/?started=${encodeURIComponent(body.runId)}`, 303);
+  });
+}
