@@ -1,4 +1,4 @@
-import { type Problem, type RunSummary, redactUrl, type StackStatus } from '@tidings/contracts';
+import type { Problem, RunSummary, StackStatus } from '@tidings/contracts';
 
 export interface ProblemInputs {
   recorded: Problem[];
