@@ -1,5 +1,6 @@
-import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress } from '@tidings/contracts';
+import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/contracts';
 import { liveWorkers } from '@tidings/runtime';
+import { readStackStatus } from '@tidings/status';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -11,7 +12,20 @@ export class DashboardData {
     readonly queues: Record<QueueName, Queue>,
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Shown (masked) in the status, as `tidings status` shows it. */
+    private readonly redisUrl: string,
   ) {}
+
+  /** The same status and problems `tidings status` reports. */
+  status(): Promise<StackStatus> {
+    return readStackStatus({
+      redis: this.redis,
+      redisUrl: this.redisUrl,
+      prefix: this.prefix,
+      queues: this.queues,
+      store: this.store,
+    });
+  }
 
   liveWorkers() {
     return liveWorkers(this.redis, this.prefix);

@@ -1,4 +1,4 @@
-import { QUEUE, QUEUE_NAMES } from '@tidings/contracts';
+import { ProblemSchema, QUEUE, QUEUE_NAMES } from '@tidings/contracts';
 import type { QueueEvents } from 'bullmq';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { DashboardData } from './dashboard-data.js';
@@ -21,6 +21,18 @@ export function createMetrics(data: DashboardData, classifyEvents: QueueEvents) 
       for (const queue of QUEUE_NAMES) {
         for (const [state, n] of Object.entries(counts[queue])) this.set({ queue, state }, n);
       }
+    },
+  });
+  new Gauge({
+    name: 'tidings_problems',
+    help: 'Problems an operator should fix, by kind (the same list as `tidings status` and the page)',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const p of (await data.status()).problems) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+      for (const kind of ProblemSchema.shape.kind.options) this.set({ kind }, counts.get(kind) ?? 0);
     },
   });
   new Gauge({

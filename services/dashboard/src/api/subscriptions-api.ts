@@ -5,11 +5,7 @@ import {
   SubscriptionUpdateSchema,
 } from '@tidings/contracts';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
-
-export interface ApiResult {
-  status: number;
-  body?: unknown;
-}
+import { type ApiResult, refuse } from './result.js';
 
 export interface SubscriptionsApiDeps {
   subscriptions: SubscriptionStore;
@@ -18,13 +14,14 @@ export interface SubscriptionsApiDeps {
   checkWebhookUrl: (url: string) => Promise<void>;
 }
 
-const badRequest = (message: string): ApiResult => ({ status: 400, body: { error: 'Bad Request', message } });
-const notFound = (id: string): ApiResult => ({
-  status: 404,
-  body: { error: 'Not Found', message: `no subscription '${id}'` },
-});
+const badRequest = (message: string) => refuse(400, 'Bad Request', message);
+const notFound = (id: string) => refuse(404, 'Not Found', `no subscription '${id}'`);
 
-async function guard<T>(deps: SubscriptionsApiDeps, webhookUrl: string | null | undefined, fn: () => Promise<T>) {
+async function guard(
+  deps: SubscriptionsApiDeps,
+  webhookUrl: string | null | undefined,
+  fn: () => Promise<ApiResult>,
+): Promise<ApiResult> {
   try {
     if (webhookUrl) await deps.checkWebhookUrl(webhookUrl);
     return await fn();
@@ -64,7 +61,7 @@ export async function updateSubscription(id: string, body: unknown, deps: Subscr
 
 export async function deleteSubscription(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {
   if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
-  return (await deps.subscriptions.remove(id)) ? { status: 204 } : notFound(id);
+  return (await deps.subscriptions.remove(id)) ? { status: 204, body: undefined } : notFound(id);
 }
 
 /** A new feed key: the old feed URL and unsubscribe link stop working at once. */

@@ -44,6 +44,17 @@ export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: st
   return url.toString();
 }
 
+/** Every feed link the page offers, with the key when the topic feeds need one. */
+export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>) {
+  const both = (slug: string) => ({ atom: topicFeedUrl(deps, slug, 'xml'), json: topicFeedUrl(deps, slug, 'json') });
+  return {
+    all: both(ALL_TOPICS_SLUG),
+    byLabel: Object.fromEntries(deps.labels.map((l) => [l, both(topicSlug(l))])),
+    ...(deps.token ? { key: topicFeedKey(deps.token) } : {}),
+    labels: deps.labels,
+  };
+}
+
 function respond(
   meta: FeedMeta,
   articles: Parameters<typeof renderAtom>[1],

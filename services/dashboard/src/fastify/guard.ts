@@ -26,7 +26,8 @@ export interface GuardOptions {
 
 /**
  * Routes anyone who reaches the dashboard may use: the health check for load balancers, the
- * login form and logging out, and static files that hold no data. Matched on the route that
+ * login form and logging out, static files that hold no data, and feeds and unsubscribe
+ * links, which carry their own key. Matched on the route that
  * Fastify chose, not on the raw URL, so no spelling of a path slips through.
  */
 const PUBLIC_ROUTES = new Set([
@@ -36,6 +37,10 @@ const PUBLIC_ROUTES = new Set([
   '/assets/style.css',
   '/assets/app.js',
   '/queues/static/*',
+  // Opened by their own key, checked by the route: feed readers and mail clients send no token.
+  '/feeds/:file',
+  '/feeds/s/:file',
+  '/unsubscribe/:key',
 ]);
 const READS = new Set(['GET', 'HEAD']);
 

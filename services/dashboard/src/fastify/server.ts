@@ -4,6 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { type Config, QUEUE, QUEUE_NAMES, type QueueName } from '@tidings/contracts';
 import { createRedis, type Logger } from '@tidings/runtime';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
@@ -18,9 +19,11 @@ import { bullBoard } from './bull-board.js';
 import { guard } from './guard.js';
 import { apiRoutes } from './routes/api.js';
 import { eventRoutes } from './routes/events.js';
+import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { pageRoutes } from './routes/page.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { runLimit } from './run-limit.js';
 
 /** How long requests in flight may take to finish once the dashboard is closing. */
@@ -62,11 +65,15 @@ export async function buildDashboard(options: DashboardOptions) {
     queues,
     connection,
     config.prefix,
+    config.redis.url,
   );
   const auth = dashboard.token
     ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
     : undefined;
   const attempts = new AttemptLimiter(connection, config.prefix);
+  const subscriptions = new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels });
+  const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
+  const subscriptionDeps = { subscriptions, checkWebhookUrl: async (_url: string) => {} };
   const events = new RunEvents({
     redis: config.redis,
     prefix: config.prefix,
@@ -118,7 +125,17 @@ export async function buildDashboard(options: DashboardOptions) {
         },
       },
     });
-    await pages.register(pageRoutes, { data, windowHours: config.aggregator.windowHours, base, runLimit: runs });
+    await pages.register(pageRoutes, {
+      data,
+      windowHours: config.aggregator.windowHours,
+      base,
+      runLimit: runs,
+      labels: config.zeroShot.labels,
+      token: dashboard.token,
+      publicUrl: dashboard.publicUrl,
+    });
+    await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
+    await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(loginRoutes, {
       auth,
       attempts,

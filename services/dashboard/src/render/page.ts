@@ -1,6 +1,13 @@
-import type { Digest, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
+import type { Digest, Problem, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
+import {
+  alternateLinks,
+  problemsBanner,
+  type SubscribeLinks,
+  subscribeSection,
+  topicSubscribeLink,
+} from './subscribe.js';
 
 /*
  * The topic page and the login form as plain strings: no framework, every value escaped by
@@ -18,6 +25,9 @@ export interface PageModel {
   notice?: string;
   /** Path prefix of every link (DASHBOARD_PUBLIC_URL's path behind a proxy), '' by default. */
   base: string;
+  /** What `tidings status` would report as problems, shown at the top. */
+  problems: Problem[];
+  subscribe: SubscribeLinks;
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -37,9 +47,9 @@ function article(a: TopicArticle): SafeHtml {
   </li>`;
 }
 
-function topicSection(group: TopicGroup): SafeHtml {
+function topicSection(group: TopicGroup, links: SubscribeLinks): SafeHtml {
   return html`<section class="topic" id="topic-${group.label.replace(/[^A-Za-z0-9]+/g, '-')}" data-topic="${group.label}">
-    <h2>${group.label} <span class="count">${group.count}</span></h2>
+    <h2>${group.label} <span class="count">${group.count}</span> ${topicSubscribeLink(links, group.label)}</h2>
     <ol class="articles">${group.articles.map(article)}</ol>
   </section>`;
 }
@@ -86,6 +96,7 @@ export function renderPage(model: PageModel): string {
   <title>tidings · finance news by topic</title>
   <link rel="stylesheet" href="${base}/assets/style.css">
   <script src="${base}/assets/app.js" defer></script>
+  ${alternateLinks(model.subscribe)}
 </head>
 <body data-base="${base}">
   <header class="bar">
@@ -105,6 +116,7 @@ export function renderPage(model: PageModel): string {
     ${model.notice ? html`<p class="notice" id="notice">${model.notice}</p>` : html`<p class="notice" id="notice" hidden></p>`}
   </div>
   <main id="content">
+    ${problemsBanner(model.problems)}
     <section class="summary-line">
       <p>${
         digest.to
@@ -113,7 +125,8 @@ export function renderPage(model: PageModel): string {
       }</p>
       ${digest.topics.length > 0 ? topicFilter(model) : ''}
     </section>
-    <div class="topics">${groups.map(topicSection)}</div>
+    <div class="topics">${groups.map((g) => topicSection(g, model.subscribe))}</div>
+    ${subscribeSection(model.subscribe, base)}
     <section class="runs">
       <h2>Runs</h2>
       ${

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { startRun } from '../../api/runs.js';
+import { subscribeLinks } from '../../api/topic-feeds.js';
 import { renderPage } from '../../render/page.js';
+import { requestBaseUrl } from '../request-base-url.js';
 import type { RunLimit } from '../run-limit.js';
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets');
@@ -16,6 +18,9 @@ export interface PageOptions {
   base: string;
   /** The per-client budget the page's form shares with POST /api/runs. */
   runLimit: RunLimit;
+  labels: string[];
+  token: string | undefined;
+  publicUrl: string | undefined;
 }
 
 /** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
@@ -38,12 +43,14 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
       },
     },
     async (request, reply) => {
-      const [digest, runs, activeRuns, workers] = await Promise.all([
+      const [digest, runs, activeRuns, workers, status] = await Promise.all([
         data.store.digest({ hours: options.windowHours }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
+        data.status(),
       ]);
+      const baseUrl = requestBaseUrl(request, options.publicUrl, base);
       const page = renderPage({
         digest,
         runs: runs.runs,
@@ -53,6 +60,8 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
         loggedIn: request.access === 'session',
         notice: request.query.started ? `Run ${request.query.started} started.` : undefined,
         base,
+        problems: status.problems,
+        subscribe: subscribeLinks({ baseUrl, token: options.token, labels: options.labels }),
       });
       return reply.type('text/html; charset=utf-8').send(page);
     },

@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  createSubscription,
+  deleteSubscription,
+  listSubscriptions,
+  rotateSubscriptionKey,
+  type SubscriptionsApiDeps,
+  updateSubscription,
+} from '../../api/subscriptions-api.js';
+import { renderSubscribed } from '../../render/subscribe.js';
+import { sendResult } from '../reply.js';
+import { requestBaseUrl } from '../request-base-url.js';
+
+const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+/** Managing subscriptions: the JSON API, and the page's form (which works without JavaScript). */
+export async function subscriptionRoutes(
+  app: FastifyInstance,
+  options: { deps: Omit<SubscriptionsApiDeps, 'baseUrl'>; base: string; publicUrl: string | undefined },
+): Promise<void> {
+  const { base } = options;
+  const depsFor = (request: FastifyRequest): SubscriptionsApiDeps => ({
+    ...options.deps,
+    baseUrl: requestBaseUrl(request, options.publicUrl, base),
+  });
+  app.get('/api/subscriptions', async (request, reply) => sendResult(reply, await listSubscriptions(depsFor(request))));
+  app.post('/api/subscriptions', async (request, reply) =>
+    sendResult(reply, await createSubscription(request.body, depsFor(request))),
+  );
+  app.patch<{ Params: { id: string } }>(
+    '/api/subscriptions/:id',
+    { schema: { params: idParam } },
+    async (request, reply) =>
+      sendResult(reply, await updateSubscription(request.params.id, request.body, depsFor(request))),
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/subscriptions/:id',
+    { schema: { params: idParam } },
+    async (request, reply) => sendResult(reply, await deleteSubscription(request.params.id, depsFor(request))),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/api/subscriptions/:id/rotate-key',
+    { schema: { params: idParam } },
+    async (request, reply) => sendResult(reply, await rotateSubscriptionKey(request.params.id, depsFor(request))),
+  );
+
+  // The page's form posts urlencoded fields; one checkbox per topic arrives as a string or a list.
+  app.post<{ Body: Record<string, string | string[] | undefined> }>('/subscriptions', async (request, reply) => {
+    const form = request.body ?? {};
+    const text = (name: string) => {
+      const value = form[name];
+      const one = Array.isArray(value) ? value[0] : value;
+      return one?.trim() ? one.trim() : undefined;
+    };
+    const topics = form.topics === undefined ? [] : Array.isArray(form.topics) ? form.topics : [form.topics];
+    const result = await createSubscription(
+      {
+        name: text('name'),
+        topics,
+        ...(text('email') ? { email: text('email') } : {}),
+        ...(text('webhookUrl') ? { webhookUrl: text('webhookUrl') } : {}),
+      },
+      depsFor(request),
+    );
+    return reply.code(result.status).type('text/html; charset=utf-8').send(renderSubscribed(result, base));
+  });
+}

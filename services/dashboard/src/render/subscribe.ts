@@ -1,0 +1,100 @@
+import type { Problem } from '@tidings/contracts';
+import type { ApiResult } from '../api/result.js';
+import { html, type SafeHtml } from './html.js';
+
+/** The feed links the page offers: per topic label, and for every topic at once. */
+export interface SubscribeLinks {
+  all: { atom: string; json: string };
+  byLabel: Record<string, { atom: string; json: string }>;
+  /** Shown beside the links when DASHBOARD_TOKEN is set, since readers must add it to the URL. */
+  key?: string;
+  labels: string[];
+}
+
+export function alternateLinks(links: SubscribeLinks): SafeHtml {
+  return html`<link rel="alternate" type="application/atom+xml" title="tidings: every topic" href="${links.all.atom}">
+  <link rel="alternate" type="application/feed+json" title="tidings: every topic (JSON Feed)" href="${links.all.json}">`;
+}
+
+export function topicSubscribeLink(links: SubscribeLinks, label: string): SafeHtml {
+  const feed = links.byLabel[label];
+  if (!feed) return html``;
+  return html`<a class="subscribe" href="${feed.atom}" title="Atom feed of ${label}">Subscribe</a> <a class="subscribe" href="${feed.json}" title="JSON Feed of ${label}">JSON</a>`;
+}
+
+/** What an operator should fix, at the top of the page: the list `tidings status` prints. */
+export function problemsBanner(problems: Problem[]): SafeHtml {
+  if (problems.length === 0) return html``;
+  return html`<section class="problems" id="problems" role="alert">
+    <h2>Problems (${problems.length})</h2>
+    <ul>${problems.map((p) => html`<li data-problem="${p.kind}"><strong>${p.kind}</strong>${p.where ? html` at ${p.where}` : ''}: ${p.message}</li>`)}</ul>
+  </section>`;
+}
+
+/** Feeds per topic, every topic's feed, and a form for a personal mix delivered by feed, email or webhook. */
+export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml {
+  return html`<section class="subscribe-section" id="subscribe">
+    <h2>Subscribe</h2>
+    <p>Every topic is a feed: <a href="${links.all.atom}">all topics (Atom)</a> · <a href="${links.all.json}">JSON Feed</a>.
+      ${links.key ? html`Feed key: <code id="feed-key">${links.key}</code> (in every feed link; changing DASHBOARD_TOKEN revokes it).` : ''}</p>
+    <form method="post" action="${base}/subscriptions" class="subscribe-form">
+      <label for="sub-name">Name</label> <input id="sub-name" name="name" required maxlength="100">
+      <fieldset><legend>Topics</legend>${links.labels.map(
+        (l, i) => html`<label><input type="checkbox" name="topics" value="${l}" id="sub-topic-${i}"> ${l}</label> `,
+      )}</fieldset>
+      <label for="sub-email">Email (optional)</label> <input id="sub-email" name="email" type="email" maxlength="254">
+      <label for="sub-webhook">Webhook URL (optional)</label> <input id="sub-webhook" name="webhookUrl" type="url" maxlength="2048">
+      <button type="submit">Subscribe</button>
+    </form>
+  </section>`;
+}
+
+function shell(title: string, base: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>tidings · ${title}</title><link rel="stylesheet" href="${base}/assets/style.css"></head>
+<body class="login"><main class="login-form"><h1>tidings</h1>${body}<p><a href="${base}/">Back to the topics</a></p></main></body>
+</html>
+`.value;
+}
+
+/** The answer to the page's subscribe form: the new feed URLs, and the webhook secret this once. */
+export function renderSubscribed(result: ApiResult, base: string): string {
+  const body = result.body as Record<string, string | string[]> & { message?: string };
+  if (result.status !== 201)
+    return shell('subscribe', base, html`<p class="bad">Not subscribed: ${body.message ?? ''}</p>`);
+  return shell(
+    'subscribed',
+    base,
+    html`<p>Subscribed <strong>${body.name}</strong> to ${(body.topics as string[]).join(', ')}.</p>
+    <p>Your feed: <a id="personal-feed" href="${body.feedUrl}">${body.feedUrl}</a> (<a href="${body.jsonFeedUrl}">JSON Feed</a>)</p>
+    ${body.webhookSecret ? html`<p>Webhook signing secret (shown only now): <code id="webhook-secret">${body.webhookSecret}</code></p>` : ''}
+    <p>Unsubscribe any time: <a href="${body.unsubscribeUrl}">${body.unsubscribeUrl}</a></p>`,
+  );
+}
+
+export function renderUnsubscribe(options: {
+  state: 'confirm' | 'done' | 'unknown';
+  name: string | undefined;
+  key: string;
+  base: string;
+}): string {
+  const { state, name, key, base } = options;
+  if (state === 'unknown')
+    return shell(
+      'unsubscribe',
+      base,
+      html`<p>This link is no longer valid: already unsubscribed, or the key was replaced.</p>`,
+    );
+  if (state === 'done')
+    return shell(
+      'unsubscribed',
+      base,
+      html`<p id="unsubscribed">${name} is unsubscribed: no more digests, and the feed is gone.</p>`,
+    );
+  return shell(
+    'unsubscribe',
+    base,
+    html`<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
+  );
+}

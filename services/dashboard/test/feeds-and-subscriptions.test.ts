@@ -1,0 +1,233 @@
+import type { Run, TopicArticle } from '@tidings/contracts';
+import { createLogger, recordProblem } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
+import Parser from 'rss-parser';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { testConfig, testRedis } from '../../../test/harness.js';
+import { buildDashboard } from '../src/index.js';
+
+const TOKEN = 'feeds-test-token-0123456789';
+const silent = createLogger('feeds-test', { level: 'silent' });
+const redis = testRedis();
+afterAll(() => redis.quit());
+const open: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const app of open.splice(0)) await app.close();
+});
+
+const article = (id: string, label: string, published: string, link = `https://news.example/${id}`): TopicArticle => ({
+  id,
+  feed: 'https://news.example/rss',
+  title: `Story ${id} <b>&</b> more`,
+  summary: `Summary of ${id}`,
+  link,
+  published,
+  publishedEstimated: false,
+  fetchedAt: published,
+  label,
+  score: 0.8,
+  scores: { [label]: 0.8 },
+  runId: 'run-1',
+});
+
+function run(articles: TopicArticle[]): Run {
+  const labels = [...new Set(articles.map((a) => a.label))];
+  return {
+    id: 'run-1',
+    trigger: 'manual',
+    feeds: [],
+    startedAt: '2026-11-24T12:00:00.000Z',
+    finishedAt: '2026-11-24T12:00:01.000Z',
+    durationMs: 1000,
+    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
+    failures: [],
+    finalisedBy: 'aggregator',
+    topics: labels.map((label) => {
+      const list = articles.filter((a) => a.label === label);
+      return { label, count: list.length, articles: list };
+    }),
+  };
+}
+
+async function serve(env: Record<string, string> = {}) {
+  const config = testConfig(env);
+  await new TopicStore(redis, config.prefix).writeRun(
+    run([
+      article('oil1', 'Oil or Gas', '2026-11-24T08:00:00.000Z'),
+      article('oil2', 'Oil or Gas', '2026-11-24T10:00:00.000Z', 'javascript:alert(1)'),
+      article('btc1', 'Crypto', '2026-11-24T09:00:00.000Z'),
+      article('ipo1', 'IPO', '2026-11-24T11:00:00.000Z'),
+    ]),
+  );
+  const { app } = await buildDashboard({ config, logger: silent });
+  open.push(app);
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = (path: string) => `${address}${path}`;
+  const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(url(path), {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { config, url, json };
+}
+
+describe('topic feeds', () => {
+  it('serve a topic as Atom 1.0 that a feed parser reads back: newest first, text only, http(s) links', async () => {
+    const { url } = await serve();
+    const res = await fetch(url('/feeds/oil-or-gas.xml'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    const xml = await res.text();
+    const feed = await new Parser().parseString(xml);
+    expect(feed.title).toBe('tidings: Oil or Gas');
+    expect(feed.items.map((i) => i.id)).toEqual(['urn:tidings:article:oil2', 'urn:tidings:article:oil1']);
+    expect(feed.items[1]?.title).toBe('Story oil1 <b>&</b> more');
+    expect(feed.items[1]?.link).toBe('https://news.example/oil1');
+    expect(feed.items[0]?.link).toBeUndefined();
+    expect(xml).not.toContain('javascript:');
+    expect(xml).toContain('<category term="Oil or Gas" label="Oil or Gas"/>');
+    expect(xml).toContain('<t:score>0.8000</t:score>');
+  });
+
+  it('serve every topic as JSON Feed 1.1 with its required fields, and answer 304 to a repeated conditional request', async () => {
+    const { url } = await serve();
+    const res = await fetch(url('/feeds/all.json'));
+    const feed = await res.json();
+    expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(typeof feed.title).toBe('string');
+    expect(feed.items.map((i: { id: string }) => i.id)).toEqual([
+      'urn:tidings:article:ipo1',
+      'urn:tidings:article:oil2',
+      'urn:tidings:article:btc1',
+      'urn:tidings:article:oil1',
+    ]);
+    for (const item of feed.items) {
+      expect(typeof item.id).toBe('string');
+      expect(typeof item.content_text).toBe('string');
+      expect(item.content_html).toBeUndefined();
+    }
+    expect(feed.items[0]).toMatchObject({ tags: ['IPO'], _tidings: { topic: 'IPO', score: 0.8 } });
+    const etag = res.headers.get('etag') ?? '';
+    expect((await fetch(url('/feeds/all.json'), { headers: { 'if-none-match': etag } })).status).toBe(304);
+    const modified = res.headers.get('last-modified') ?? '';
+    expect((await fetch(url('/feeds/all.json'), { headers: { 'if-modified-since': modified } })).status).toBe(304);
+    expect((await fetch(url('/feeds/no-such-topic.xml'))).status).toBe(404);
+  });
+
+  it('need a key derived from the token when one is set; the key opens feeds and nothing else', async () => {
+    const { url } = await serve({ DASHBOARD_TOKEN: TOKEN });
+    expect((await fetch(url('/feeds/crypto.xml'))).status).toBe(401);
+    expect((await fetch(url('/feeds/crypto.xml?key=0123456789abcdef0123456789abcdef'))).status).toBe(401);
+    const page = await (await fetch(url('/'), { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const key = /<code id="feed-key">([a-f0-9]{32})<\/code>/.exec(page)?.[1] ?? '';
+    expect(key).toMatch(/^[a-f0-9]{32}$/);
+    expect(page).not.toContain(TOKEN);
+    expect((await fetch(url(`/feeds/crypto.xml?key=${key}`))).status).toBe(200);
+    expect((await fetch(url(`/api/topics?key=${key}`))).status).toBe(401);
+    expect((await fetch(url(`/?key=${key}`), { redirect: 'manual' })).status).not.toBe(200);
+  });
+
+  it('are offered on the page: an alternate link and a Subscribe link per topic', async () => {
+    const { url } = await serve();
+    const page = await (await fetch(url('/'))).text();
+    expect(page).toMatch(
+      /<link rel="alternate" type="application\/atom\+xml" title="tidings: every topic" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/all\.xml">/,
+    );
+    expect(page).toMatch(/<a class="subscribe" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/oil-or-gas\.xml"/);
+  });
+});
+
+describe('subscriptions', () => {
+  it('are managed through the API: personal feeds of exactly the chosen topics, keys that rotate, and unsubscribe links', async () => {
+    const { url, json } = await serve({ DASHBOARD_PUBLIC_URL: 'https://news.example.org/' });
+    const created = await json('POST', '/api/subscriptions', {
+      name: 'Ann',
+      topics: ['Crypto', 'IPO'],
+      webhookUrl: 'https://hooks.example.org/ann',
+    });
+    expect(created.status).toBe(201);
+    const ann = await created.json();
+    expect(ann.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
+    expect(ann.jsonFeedUrl).toBe(ann.feedUrl.replace(/\.xml$/, '.json'));
+    expect(ann.webhookSecret).toMatch(/^[a-f0-9]{48}$/);
+    const bob = await (await json('POST', '/api/subscriptions', { name: 'Bob', topics: ['Oil or Gas'] })).json();
+    expect(bob.webhookSecret).toBeUndefined();
+
+    const listed = await (await json('GET', '/api/subscriptions')).json();
+    expect(listed.subscriptions.map((s: { name: string }) => s.name).sort()).toEqual(['Ann', 'Bob']);
+    expect(JSON.stringify(listed)).not.toContain(ann.webhookSecret);
+
+    const annKey = new URL(ann.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    const annFeed = await new Parser().parseString(await (await fetch(url(`/feeds/s/${annKey}.xml`))).text());
+    expect(annFeed.items.map((i) => i.id)).toEqual(['urn:tidings:article:ipo1', 'urn:tidings:article:btc1']);
+    // A personal key opens its own feed only.
+    expect((await fetch(url(`/feeds/crypto.xml?key=${annKey}`))).status).toBe(200);
+
+    expect((await json('POST', '/api/subscriptions', { name: 'Cy', topics: ['Gold'] })).status).toBe(400);
+    const patched = await (await json('PATCH', `/api/subscriptions/${bob.id}`, { topics: ['Crypto'] })).json();
+    expect(patched.topics).toEqual(['Crypto']);
+
+    const rotation = await json('POST', `/api/subscriptions/${ann.id}/rotate-key`);
+    expect(rotation.status).toBe(200);
+    const rotated = await rotation.json();
+    expect(rotated.feedUrl).not.toBe(ann.feedUrl);
+    expect((await fetch(url(`/feeds/s/${annKey}.xml`))).status).toBe(404);
+
+    const newKey = new URL(rotated.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    // Following the link only asks; the button (or a mail client's one-click POST) unsubscribes.
+    expect((await fetch(url(`/unsubscribe/${newKey}`))).status).toBe(200);
+    expect((await fetch(url(`/feeds/s/${newKey}.json`))).status).toBe(200);
+    expect((await fetch(url(`/unsubscribe/${newKey}`), { method: 'POST' })).status).toBe(200);
+    expect((await fetch(url(`/feeds/s/${newKey}.json`))).status).toBe(404);
+    expect((await json('DELETE', `/api/subscriptions/${bob.id}`)).status).toBe(204);
+    expect((await (await json('GET', '/api/subscriptions')).json()).subscriptions).toEqual([]);
+  });
+
+  it('need the token to be managed when one is set, while a personal feed needs only its key', async () => {
+    const { url, json } = await serve({ DASHBOARD_TOKEN: TOKEN });
+    expect((await json('POST', '/api/subscriptions', { name: 'Eve', topics: ['Crypto'] })).status).toBe(401);
+    expect((await json('GET', '/api/subscriptions')).status).toBe(401);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const sub = await (await json('POST', '/api/subscriptions', { name: 'Ann', topics: ['Crypto'] }, auth)).json();
+    const key = new URL(sub.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    expect((await fetch(url(`/feeds/s/${key}.xml`))).status).toBe(200);
+  });
+
+  it('can be made with the page’s form, without JavaScript', async () => {
+    const { url } = await serve();
+    const form = new URLSearchParams([
+      ['name', 'Dee'],
+      ['topics', 'Crypto'],
+      ['topics', 'IPO'],
+    ]);
+    const res = await fetch(url('/subscriptions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(res.status).toBe(201);
+    const page = await res.text();
+    expect(page).toContain('Subscribed <strong>Dee</strong> to Crypto, IPO.');
+    expect(page).toMatch(/id="personal-feed" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/s\/[a-f0-9]{32}\.xml"/);
+  });
+});
+
+describe('problems', () => {
+  it('show at the top of the page and in /metrics, the same list tidings status reports', async () => {
+    const { config, url } = await serve();
+    await recordProblem(redis, config.prefix, 'model-unavailable:host-a', {
+      kind: 'model-unavailable',
+      message: 'cannot load the NLI model: the folder lacks config.json',
+      where: 'host-a',
+    });
+    const page = await (await fetch(url('/'))).text();
+    expect(page).toContain('<h2>Problems (1)</h2>');
+    expect(page).toContain(
+      '<li data-problem="model-unavailable"><strong>model-unavailable</strong> at host-a: cannot load the NLI model',
+    );
+    const metrics = await (await fetch(url('/metrics'))).text();
+    expect(metrics).toContain('tidings_problems{kind="model-unavailable"} 1');
+    expect(metrics).toContain('tidings_problems{kind="feed-failing"} 0');
+  });
+});
