@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { maskFeedUrl } from './mask-url.js';
 
 /**
  * Every environment variable tidings reads, with its default and meaning. The README's
@@ -10,6 +11,8 @@ export interface VarSpec<T> {
   default: string | undefined;
   description: string;
   secret?: boolean;
+  /** How the raw value is shown in errors and `tidings config` when only part of it is secret. */
+  mask?: (raw: string) => string;
   schema: z.ZodType<T, string>;
 }
 
@@ -129,8 +132,20 @@ export const CONFIG_VARS = {
   }),
   FEED_URLS: spec({
     default: DEFAULT_FEED,
-    description: 'Comma-separated feed URLs or local files read by each run.',
+    description:
+      'Comma-separated feed URLs or local files read by each run; credentials in them (user:pass@, query values) are never shown.',
+    mask: (raw) =>
+      raw
+        .split(',')
+        .map((feed) => feed.replace(feed.trim(), maskFeedUrl(feed.trim())))
+        .join(','),
     schema: feedList,
+  }),
+  FEED_ALLOW_PRIVATE: spec({
+    default: 'false',
+    description:
+      'May feeds named in a request (API, queue) reach loopback, private, link-local or metadata addresses; FEED_URLS always may.',
+    schema: bool,
   }),
   DIGEST_CRON: spec({
     default: '0 6 * * *',

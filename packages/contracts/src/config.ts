@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CONFIG_VARS, type ConfigValues, type ConfigVarName } from './config-vars.js';
 import { ConfigError } from './errors/config-error.js';
+import { redactUrl } from './mask-url.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -8,7 +9,15 @@ export interface Config {
   redis: { url: string; embedded: boolean; embeddedPort: number };
   prefix: string;
   dataDir: string;
-  feeds: { urls: string[]; timeoutMs: number; maxBytes: number; retries: number; summaryMaxChars: number };
+  feeds: {
+    urls: string[];
+    timeoutMs: number;
+    maxBytes: number;
+    retries: number;
+    summaryMaxChars: number;
+    /** May feeds not named in FEED_URLS reach private addresses (FEED_ALLOW_PRIVATE). */
+    allowPrivate: boolean;
+  };
   schedule: { cron: string; tz: string };
   seenTtlDays: number;
   /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
@@ -39,7 +48,7 @@ function readValues(env: NodeJS.ProcessEnv): ConfigValues {
     }
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
-      const shown = spec.secret ? '(value hidden)' : `'${raw}'`;
+      const shown = spec.secret ? '(value hidden)' : `'${spec.mask ? spec.mask(raw) : raw}'`;
       throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? 'invalid'}: ${shown}`);
     }
     values[name] = parsed.data;
@@ -61,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: v.FETCH_MAX_BYTES,
       retries: v.FETCH_RETRIES,
       summaryMaxChars: v.SUMMARY_MAX_CHARS,
+      allowPrivate: v.FEED_ALLOW_PRIVATE,
     },
     schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
     seenTtlDays: v.SEEN_TTL_DAYS,
@@ -94,7 +104,10 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<Con
     const value = values[name];
     if (value === undefined) out[name] = null;
     else if (spec.secret) out[name] = maskSecret(name, String(value));
-    else out[name] = Array.isArray(value) ? value.join(',') : String(value);
+    else {
+      const shown = Array.isArray(value) ? value.join(',') : String(value);
+      out[name] = 'mask' in spec && spec.mask ? spec.mask(shown) : shown;
+    }
   }
   return out;
 }
@@ -102,15 +115,4 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<Con
 function maskSecret(name: string, value: string): string {
   if (name === 'REDIS_URL') return redactUrl(value);
   return '********';
-}
-
-/** A URL with its password (and user) replaced, safe for logs and pages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
