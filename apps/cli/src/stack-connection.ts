@@ -2,6 +2,7 @@ import { type Config, QUEUE, RedisUnreachableError, redactUrl } from '@tidings/c
 import { createRedis } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
+import { stackRedisUrl } from './stack-file.js';
 
 export interface StackConnection {
   feeds: Queue;
@@ -10,11 +11,13 @@ export interface StackConnection {
 }
 
 /**
- * Runs `fn` with the queues and the topic store of the stack at config.redis.url, then
- * closes everything. An unreachable Redis is one line naming it (password masked).
+ * Runs `fn` with the queues and the topic store of the stack (REDIS_URL, or the private
+ * redis-server `tidings start` runs on this DATA_DIR), then closes everything. An unreachable
+ * Redis is one line naming it (password masked).
  */
 export async function withStackConnection<T>(config: Config, fn: (stack: StackConnection) => Promise<T>): Promise<T> {
-  const connection = createRedis(config.redis.url, { maxRetriesPerRequest: 3, retryStrategy: () => null });
+  const url = stackRedisUrl(config);
+  const connection = createRedis(url, { maxRetriesPerRequest: 3, retryStrategy: () => null });
   // The command's own failure says what went wrong in one line; these events would repeat it as stack dumps.
   let connectionError: Error | undefined;
   connection.on('error', (err: Error) => {
@@ -24,7 +27,7 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
     await connection.ping();
   } catch (err) {
     connection.disconnect();
-    throw new RedisUnreachableError(redactUrl(config.redis.url), (connectionError ?? (err as Error)).message);
+    throw new RedisUnreachableError(redactUrl(url), (connectionError ?? (err as Error)).message);
   }
   const feeds = new Queue(QUEUE.feeds, { connection, prefix: config.prefix });
   const aggregate = new Queue(QUEUE.aggregate, { connection, prefix: config.prefix });

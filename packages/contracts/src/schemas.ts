@@ -186,6 +186,20 @@ export const WorkerHeartbeatSchema = z.object({
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
 
+/**
+ * DATA_DIR/stack.json, written by `tidings start` while its private redis-server runs, so
+ * the other commands on this host find it: the URL without the password, and the file that
+ * holds the password (mode 0600), so the file itself can be read by anyone without harm.
+ */
+export const StackFileSchema = z.strictObject({
+  redisUrl: z
+    .string()
+    .regex(/^redis:\/\/127\.0\.0\.1:\d+$/, { message: 'not a loopback redis:// URL without a password' }),
+  passwordFile: z.string().min(1),
+  pid: z.number().int().positive(),
+});
+export type StackFile = z.infer<typeof StackFileSchema>;
+
 /** One line naming the first thing wrong with a payload, e.g. "article.published: Invalid ISO datetime". */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
