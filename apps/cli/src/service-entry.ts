@@ -1,12 +1,13 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 export const SERVICE_NAMES = ['loader', 'classifier', 'aggregator', 'dashboard'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** A service's main module, found through its package ("@tidings/<name>/main"), never by a path into it. */
 export function serviceEntry(name: ServiceName): string {
-  return fileURLToPath(import.meta.resolve(`@tidings/${name}/main`));
+  // createRequire rather than import.meta.resolve, which vitest's module runner lacks.
+  return createRequire(import.meta.url).resolve(`@tidings/${name}/main`);
 }
 
 export interface SpawnServiceOptions {
