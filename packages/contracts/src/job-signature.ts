@@ -1,11 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { LoadJob } from './schemas.js';
 
+/** The fields a signature covers, as a job is written (reclassify may be left to its default). */
+type SignedFields = Pick<LoadJob, 'trigger' | 'feeds'> & { reclassify?: boolean };
+
 /**
  * What a signature covers: the job id (so a signature copied into another job is worthless)
  * and everything in the job that decides what is read.
  */
-function signedText(jobId: string, job: Pick<LoadJob, 'trigger' | 'feeds' | 'reclassify'>): string {
+function signedText(jobId: string, job: SignedFields): string {
   return JSON.stringify([jobId, job.trigger, job.reclassify ?? false, job.feeds ?? []]);
 }
 
