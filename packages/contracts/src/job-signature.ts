@@ -13,11 +13,7 @@ function signedText(jobId: string, job: SignedFields): string {
 }
 
 /** HMAC-SHA256 of a `feeds` job under the host's signing key (DATA_DIR/job-signing.key). */
-export function signLoadJob(
-  key: Buffer,
-  jobId: string,
-  job: Pick<LoadJob, 'trigger' | 'feeds' | 'reclassify'>,
-): string {
+export function signLoadJob(key: Buffer, jobId: string, job: SignedFields): string {
   return createHmac('sha256', key).update(signedText(jobId, job)).digest('hex');
 }
 
