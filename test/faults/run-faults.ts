@@ -6,6 +6,7 @@
  */
 import { type CorpusResult, runCorpus } from './bad-input.js';
 import type { Row } from './cluster.js';
+import './hostile-jobs.js';
 import { SCENARIOS } from './scenarios.js';
 
 const only = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
 import { CNBC_FIXTURE, FIXTURES, ROOT, TINY_MODEL_DIR, testConfig } from '../../../test/harness.js';
 
-const CLI = path.join(ROOT, 'packages/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
 function tidings(args: string[], env: Record<string, string> = {}, timeout = 60_000) {
