@@ -111,7 +111,7 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server.',
+      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password).',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),
