@@ -219,7 +219,7 @@ describe('tidings start', () => {
     const code = await tidings.exited;
     expect(code).toBe(1);
     expect(tidings.output().trim()).toBe(
-      "tidings cli: redis-server is not installed: install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
+      "tidings cli: redis-server is not installed; install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
     );
   });
 });
