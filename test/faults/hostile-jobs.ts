@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Article, JOB, type RunManifest } from '@tidings/contracts';
+import { type Article, buildRunFlow, JOB, type RunManifest } from '@tidings/contracts';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
-import type { Job, Queue } from 'bullmq';
+import { FlowProducer, type Job, type Queue } from 'bullmq';
 import { waitFor } from '../wait.js';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -29,8 +29,12 @@ interface Hostile {
   what: string;
   data: unknown;
   jobId?: string;
-  /** A feeds job that may complete, its feeds refused one by one in the run report. */
-  completesWithRefusedFeeds?: boolean;
+  /**
+   * refused: the job fails at the worker with its field named; refused-feeds: a feeds job that
+   * completes with each feed refused in the run report; link-dropped: the job completes and
+   * the article is kept, with "" for its link.
+   */
+  outcome: 'refused' | 'refused-feeds' | 'link-dropped';
 }
 
 function article(overrides: Partial<Article> = {}): Article {
@@ -54,48 +58,81 @@ function manifest(runId: string, articles: Article[] = []): RunManifest {
 function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
   const localhostUrl = canaryUrl.replace('127.0.0.1', 'localhost');
   return [
-    { queue: 'feeds', what: 'a local file', data: { trigger: 'manual', feeds: [canaryFile] } },
-    { queue: 'feeds', what: 'a file:// URL', data: { trigger: 'manual', feeds: [`file://${canaryFile}`] } },
-    { queue: 'feeds', what: '/etc/shadow', data: { trigger: 'manual', feeds: ['/etc/shadow'] } },
-    { queue: 'feeds', what: '/root/.ssh/id_rsa', data: { trigger: 'manual', feeds: ['/root/.ssh/id_rsa'] } },
+    { queue: 'feeds', what: 'a local file', data: { trigger: 'manual', feeds: [canaryFile] }, outcome: 'refused' },
+    {
+      queue: 'feeds',
+      what: 'a file:// URL',
+      data: { trigger: 'manual', feeds: [`file://${canaryFile}`] },
+      outcome: 'refused',
+    },
+    { queue: 'feeds', what: '/etc/shadow', data: { trigger: 'manual', feeds: ['/etc/shadow'] }, outcome: 'refused' },
+    {
+      queue: 'feeds',
+      what: '/root/.ssh/id_rsa',
+      data: { trigger: 'manual', feeds: ['/root/.ssh/id_rsa'] },
+      outcome: 'refused',
+    },
     {
       queue: 'feeds',
       what: 'a local file with a forged signature',
       data: { trigger: 'manual', feeds: [canaryFile], signature: 'ab'.repeat(32) },
+      outcome: 'refused',
     },
     {
       queue: 'feeds',
       what: 'loopback, localhost and metadata addresses',
       data: { trigger: 'manual', feeds: [canaryUrl, localhostUrl, 'http://169.254.169.254/latest/meta-data/'] },
-      completesWithRefusedFeeds: true,
+      outcome: 'refused-feeds',
     },
-    { queue: 'feeds', what: 'an 8 MB feed URL', data: { trigger: 'manual', feeds: [`https://a.example/${BIG}`] } },
-    { queue: 'feeds', what: 'a string payload', data: 'not a job' },
-    { queue: 'feeds', what: 'unknown fields', data: { trigger: 'manual', run: 'rm -rf /' } },
-    { queue: 'classify', what: 'a traversal run id', data: { runId: '../../pwned', article: article() } },
+    {
+      queue: 'feeds',
+      what: 'an 8 MB feed URL',
+      data: { trigger: 'manual', feeds: [`https://a.example/${BIG}`] },
+      outcome: 'refused',
+    },
+    { queue: 'feeds', what: 'a string payload', data: 'not a job', outcome: 'refused' },
+    { queue: 'feeds', what: 'unknown fields', data: { trigger: 'manual', run: 'rm -rf /' }, outcome: 'refused' },
+    {
+      queue: 'classify',
+      what: 'a traversal run id',
+      data: { runId: '../../pwned', article: article() },
+      outcome: 'refused',
+    },
     {
       queue: 'classify',
       what: 'a javascript: link',
       data: { runId: 'r1', article: article({ link: 'javascript:alert(1)' }) },
+      outcome: 'link-dropped',
     },
-    { queue: 'classify', what: 'an 8 MB title', data: { runId: 'r1', article: article({ title: BIG }) } },
-    { queue: 'classify', what: 'a null payload', data: null },
-    { queue: 'aggregate', what: 'a traversal run id', data: manifest('../../pwned') },
-    { queue: 'aggregate', what: 'an absolute run id', data: manifest('/tmp/pwned') },
+    {
+      queue: 'classify',
+      what: 'an 8 MB title',
+      data: { runId: 'r1', article: article({ title: BIG }) },
+      outcome: 'refused',
+    },
+    { queue: 'classify', what: 'a null payload', data: null, outcome: 'refused' },
+    { queue: 'aggregate', what: 'a traversal run id', data: manifest('../../pwned'), outcome: 'refused' },
+    { queue: 'aggregate', what: 'an absolute run id', data: manifest('/tmp/pwned'), outcome: 'refused' },
     {
       queue: 'aggregate',
       what: 'a data: link',
       data: manifest('links', [article({ link: 'data:text/html,<script>alert(1)</script>' })]),
+      outcome: 'link-dropped',
     },
-    { queue: 'aggregate', what: 'an 8 MB summary', data: manifest('big', [article({ summary: BIG })]) },
-    { queue: 'aggregate', what: 'an array payload', data: [1, 2, 3] },
+    {
+      queue: 'aggregate',
+      what: 'an 8 MB summary',
+      data: manifest('big', [article({ summary: BIG })]),
+      outcome: 'refused',
+    },
+    { queue: 'aggregate', what: 'an array payload', data: [1, 2, 3], outcome: 'refused' },
     // A job id someone chose becomes the run id: it must come out as a safe one.
     {
       queue: 'feeds',
       what: 'a traversal job id',
       data: { trigger: 'manual', feeds: [canaryUrl] },
       jobId: '../../pwned',
-      completesWithRefusedFeeds: true,
+      outcome: 'refused-feeds',
     },
   ];
 }
@@ -160,17 +197,27 @@ async function run(): Promise<Row> {
     const queues = { feeds: c.feeds, classify: c.classify, aggregate: c.aggregate };
     const cases = hostileJobs(canaryFile, server.url('/canary'));
     const added: { hostile: Hostile; jobId: string }[] = [];
+    const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
     for (const [i, hostile] of cases.entries()) {
       const name =
         hostile.queue === 'feeds' ? JOB.load : hostile.queue === 'classify' ? JOB.classify : JOB.aggregateRun;
       const jobId = hostile.jobId ?? `hostile-${i}`;
+      if (hostile.queue === 'aggregate' && hostile.outcome === 'link-dropped') {
+        // As a whole run, so the article is classified and grouped, and its link shown if kept.
+        await flows.add(buildRunFlow(hostile.data as RunManifest));
+        added.push({ hostile, jobId: (hostile.data as RunManifest).runId });
+        continue;
+      }
       await queues[hostile.queue].add(name, hostile.data, { jobId, attempts: 1 });
       added.push({ hostile, jobId });
     }
+    await flows.close();
     for (const { hostile, jobId } of added) {
       const job = await settled(queues[hostile.queue], jobId);
       const state = await job.getState();
-      if (hostile.completesWithRefusedFeeds) {
+      if (hostile.outcome === 'link-dropped') {
+        if (state !== 'completed') problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason})`);
+      } else if (hostile.outcome === 'refused-feeds') {
         const runId = job.returnvalue?.runId as string | undefined;
         const feeds = (job.returnvalue?.feeds ?? []) as { status: string; error?: { code: string } }[];
         if (state !== 'completed' || !feeds.every((f) => f.error?.code === 'FEED_ADDRESS_REFUSED'))
@@ -181,6 +228,14 @@ async function run(): Promise<Row> {
       }
     }
 
+    const snapshots = fs.existsSync(path.join(dataDir, 'runs'))
+      ? fs.readdirSync(path.join(dataDir, 'runs')).map((f) => fs.readFileSync(path.join(dataDir, 'runs', f), 'utf8'))
+      : [];
+    if (/(javascript|data|vbscript|file):/.test(snapshots.join('\n')))
+      problems.push('a script or data link reached a snapshot');
+    const linksRun = snapshots.map((text) => JSON.parse(text).run).find((r) => r.id === 'links');
+    const linksArticle = linksRun?.topics.flatMap((g: { articles: Article[] }) => g.articles)[0];
+    if (linksArticle?.link !== '') problems.push(`the article with a data: link: ${JSON.stringify(linksArticle)}`);
     if (server.hits('/canary') > 0)
       problems.push(`the private canary URL was fetched ${server.hits('/canary')} time(s)`);
     if ((await everything(c)).includes(canary)) problems.push('the canary file reached Redis');
@@ -199,7 +254,7 @@ async function run(): Promise<Row> {
       NAME,
       [finished],
       ARTICLES,
-      `${cases.length} hostile jobs refused; 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
+      `${cases.length} hostile jobs (${cases.filter((h) => h.outcome === 'link-dropped').length} kept with "" for a script link, the rest refused); 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
     );
   } finally {
     await c.stop();

@@ -23,11 +23,15 @@ export const ArticleSchema = z.object({
   /** Plain text; the loader caps titles at 300 characters and summaries at SUMMARY_MAX_CHARS. */
   title: z.string().max(1_000),
   summary: z.string().max(100_001),
-  /** An http(s) URL or "": a javascript:, data: or file: link would run or read something where it is shown. */
+  /**
+   * An http(s) URL or "": a javascript:, data: or file: link would run or read something
+   * wherever it is shown, so any other link becomes "" in every job, record and snapshot
+   * that passes through this schema (the article itself is kept).
+   */
   link: z
     .string()
     .max(8_192)
-    .refine((link) => link === '' || isHttpUrl(link), { message: 'not an http(s) URL' }),
+    .transform((link) => (isHttpUrl(link) ? link : '')),
   published: isoDate,
   /** True when the feed gave no usable date and `published` is the fetch time. */
   publishedEstimated: z.boolean().default(false),

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/contracts';
-import { type Job, Queue } from 'bullmq';
+import { buildRunFlow, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/contracts';
+import { FlowProducer, type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig, testRedis, waitFor } from '../../../test/harness.js';
+import { TINY_MODEL_DIR, testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
 import { writeSnapshot } from '../src/snapshot.js';
 
@@ -19,7 +19,9 @@ fs.mkdirSync(dataDir, { recursive: true });
 const config = testConfig({ DATA_DIR: dataDir });
 const redis = testRedis();
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
+const flows = new FlowProducer({ connection: redis, prefix: config.prefix });
 let aggregator: ServiceProcess;
+let classifier: ServiceProcess;
 
 /** Every file under the test's folder that is not inside DATA_DIR. */
 function filesOutsideDataDir(): string[] {
@@ -43,14 +45,25 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
   });
-  await waitFor(() => aggregator.output().includes('aggregator ready') || undefined, {
-    what: 'the aggregator',
-    timeoutMs: 30_000,
+  classifier = spawnService('classifier', {
+    REDIS_URL: config.redis.url,
+    TIDINGS_PREFIX: config.prefix,
+    DATA_DIR: dataDir,
+    MODEL_DIR: TINY_MODEL_DIR,
+    CLASSIFIER_THREADS: '1',
   });
+  await waitFor(
+    () =>
+      (aggregator.output().includes('aggregator ready') && classifier.output().includes('classifier ready')) ||
+      undefined,
+    { what: 'the aggregator and a classifier', timeoutMs: 60_000 },
+  );
 });
 
 afterAll(async () => {
   await aggregator.stop();
+  await classifier.stop();
+  await flows.close();
   await aggregate.close();
   await redis.quit();
   fs.rmSync(outside, { recursive: true, force: true });
@@ -95,19 +108,32 @@ describe('an aggregate job cannot write outside DATA_DIR or put a script link in
       const done = await settled(job.id as string);
       expect(done.failedReason).toMatch(/^bad aggregate job data: runId: not a run id/);
       expect(filesOutsideDataDir()).toEqual([]);
-      expect(fs.existsSync(path.join(dataDir, 'latest.json'))).toBe(false);
+      expect(fs.readdirSync(dataDir)).toEqual([]);
     },
   );
 
   it.each(['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd'])(
-    'refuses an article link %j: it never reaches the store or latest.json',
+    'classifies an article with link %j but keeps "" for its link in the store and every snapshot',
     async (link) => {
       const runId = `links-${Date.now()}`;
-      await aggregate.add(JOB.aggregateRun, manifest(runId, link), { jobId: runId });
-      const done = await settled(runId);
-      expect(done.failedReason).toBe('bad aggregate job data: articles.0.link: not an http(s) URL');
-      expect(fs.existsSync(path.join(dataDir, 'runs', `${runId}.json`))).toBe(false);
-      expect(fs.existsSync(path.join(dataDir, 'latest.json'))).toBe(false);
+      // As the loader would add it, but with a link no loader keeps: a flow with one classify child.
+      await flows.add(buildRunFlow(manifest(runId, link)));
+      expect((await settled(runId)).returnvalue).toMatchObject({ runId, written: true });
+      const snapshot = JSON.parse(fs.readFileSync(path.join(dataDir, 'runs', `${runId}.json`), 'utf8'));
+      const grouped = snapshot.run.topics.flatMap((g: { articles: { id: string; link: string }[] }) => g.articles);
+      expect(grouped).toMatchObject([{ id: 'a1', link: '' }]);
+      const stored = [
+        await redis.get(`${config.prefix}:store:run:${runId}`),
+        await redis.hget(`${config.prefix}:store:article:a1`, 'data'),
+      ].join('\n');
+      expect(stored).toContain('"link":""');
+      for (const text of [
+        JSON.stringify(snapshot),
+        fs.readFileSync(path.join(dataDir, 'latest.json'), 'utf8'),
+        stored,
+      ]) {
+        expect(text).not.toContain(link.slice(0, 10));
+      }
     },
   );
 
