@@ -31,7 +31,7 @@ export const ArticleSchema = z.object({
   link: z
     .string()
     .max(8_192)
-    .transform((link) => (isHttpUrl(link) ? link : '')),
+    .overwrite((link) => (isHttpUrl(link) ? link : '')),
   published: isoDate,
   /** True when the feed gave no usable date and `published` is the fetch time. */
   publishedEstimated: z.boolean().default(false),
