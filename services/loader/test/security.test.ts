@@ -31,7 +31,7 @@ const server = await startFeedServer({
   '/feed': (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(cnbc),
   '/private-feed': (req, res) => {
     authorization = req.headers.authorization;
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(cnbc);
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag: '"v1"' }).end(cnbc);
   },
   '/links': (_req, res) => void res.writeHead(200).end(HOSTILE_LINKS),
   '/passwd': (_req, res) => void res.writeHead(200).end('root:x:0:0:root:/root:/bin/bash\n'),
@@ -194,6 +194,34 @@ describe('feeds named in a job may not reach this host or its networks', () => {
     await waitFor(() => loader.output().includes(jobId) || undefined, { what: 'the run in the log' });
     expect(loader.output()).toContain('****:****@127.0.0.1');
     expect(JSON.stringify(manifest) + loader.output()).not.toMatch(/s3cretpass|t0k3nvalue/);
+    // Nor do Redis key names, which SCAN, MONITOR and every Redis tool show.
+    const keys = await redis.keys(`${config.prefix}:*`);
+    expect(keys.some((k) => k.includes('feed-validators'))).toBe(true);
+    expect(keys.filter((k) => /s3cretpass|t0k3nvalue/.test(k))).toEqual([]);
+  });
+
+  it('with FEED_ALLOW_PRIVATE=true, reads a private address a job names', async () => {
+    const prefix = `${config.prefix}p`;
+    const allowing = spawnService('loader', {
+      REDIS_URL: config.redis.url,
+      TIDINGS_PREFIX: prefix,
+      DATA_DIR: dataDir,
+      FEED_URLS: CNBC_FIXTURE,
+      FEED_ALLOW_PRIVATE: 'true',
+      DIGEST_CRON: '0 6 1 1 *',
+    });
+    const queue = new Queue(QUEUE.feeds, { connection: redis, prefix });
+    const parents = new Queue(QUEUE.aggregate, { connection: redis, prefix });
+    try {
+      await queue.add(JOB.load, { trigger: 'manual', feeds: [server.url('/feed')] }, { jobId: 'allowed' });
+      await waitForJobState(queue, 'allowed', 'completed', 30_000);
+      const manifest = RunManifestSchema.parse((await parents.getJob('allowed'))?.data);
+      expect(manifest.feeds).toMatchObject([{ url: server.url('/feed'), status: 'ok', kept: 12 }]);
+    } finally {
+      await allowing.stop();
+      await queue.close();
+      await parents.close();
+    }
   });
 });
 
