@@ -127,7 +127,8 @@ export const CONFIG_VARS = {
   }),
   DATA_DIR: spec({
     default: './data',
-    description: 'Snapshots (runs/<id>.json, latest.json), the embedded Redis append-only file, the model cache.',
+    description:
+      'Snapshots (runs/<id>.json, latest.json), the embedded Redis append-only file and password, the job-signing key, the model cache.',
     schema: z.string().min(1, { message: 'must not be empty' }),
   }),
   FEED_URLS: spec({
