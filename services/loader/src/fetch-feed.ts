@@ -111,6 +111,9 @@ function request(url: URL, headers: Record<string, string>, signal: AbortSignal,
     const req = transport.request(url, {
       headers,
       signal,
+      // A fresh socket every time: a pooled one, opened for an operator's feed to a private
+      // host, would let a request's feed to the same host skip the lookup and its check.
+      agent: false,
       ...(policy ? { lookup: guardedLookup(policy) } : {}),
     });
     req.once('error', reject);

@@ -43,7 +43,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-loader-security-'
 // A secret the loader must never read for a job: its content must not show up anywhere.
 const secretFile = path.join(dataDir, 'id_rsa');
 fs.writeFileSync(secretFile, 'root-canary-secret-key-material\n');
-const operatorUrl = server.url('/private-feed').replace('http://', 'http://reader:s3cretpass@');
+// By name, not IP: a socket kept open for it must not carry a job's request to the same host.
+const operatorUrl = server.url('/private-feed').replace('http://127.0.0.1', 'http://reader:s3cretpass@localhost');
 const config = testConfig({ DATA_DIR: dataDir, FETCH_RETRIES: '0' });
 const redis = testRedis();
 const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
@@ -184,7 +185,7 @@ describe('feeds named in a job may not reach this host or its networks', () => {
     const jobId = await addRaw({ trigger: 'manual', reclassify: true });
     const manifest = await manifestOf(jobId);
     expect(authorization).toBe(`Basic ${Buffer.from('reader:s3cretpass').toString('base64')}`);
-    const masked = `http://****:****@127.0.0.1:${serverPort()}/private-feed?token=****`;
+    const masked = `http://****:****@localhost:${serverPort()}/private-feed?token=****`;
     expect(manifest.feeds.map((f) => [f.url, f.status])).toEqual([
       [masked, 'ok'],
       [CNBC_FIXTURE, 'ok'],
@@ -192,12 +193,21 @@ describe('feeds named in a job may not reach this host or its networks', () => {
     expect(new Set(manifest.articles.map((a) => a.feed))).toEqual(new Set([masked]));
     // The logs (debug level, every line) never carry the credentials either.
     await waitFor(() => loader.output().includes(jobId) || undefined, { what: 'the run in the log' });
-    expect(loader.output()).toContain('****:****@127.0.0.1');
+    expect(loader.output()).toContain('****:****@localhost');
     expect(JSON.stringify(manifest) + loader.output()).not.toMatch(/s3cretpass|t0k3nvalue/);
     // Nor do Redis key names, which SCAN, MONITOR and every Redis tool show.
     const keys = await redis.keys(`${config.prefix}:*`);
     expect(keys.some((k) => k.includes('feed-validators'))).toBe(true);
     expect(keys.filter((k) => /s3cretpass|t0k3nvalue/.test(k))).toEqual([]);
+  });
+
+  it('refuses a job’s feed to the host of an operator’s private feed right after reading it', async () => {
+    await manifestOf(await addRaw({ trigger: 'manual', reclassify: true }));
+    const before = server.hits('/feed');
+    const url = server.url('/feed').replace('127.0.0.1', 'localhost');
+    const manifest = await manifestOf(await addRaw({ trigger: 'manual', feeds: [url], reclassify: true }));
+    expect(manifest.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
+    expect(server.hits('/feed')).toBe(before);
   });
 
   it('with FEED_ALLOW_PRIVATE=true, reads a private address a job names', async () => {
