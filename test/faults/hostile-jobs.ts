@@ -111,6 +111,12 @@ function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
       outcome: 'refused',
     },
     { queue: 'classify', what: 'a null payload', data: null, outcome: 'refused' },
+    {
+      queue: 'classify',
+      what: 'unknown fields',
+      data: { runId: 'r1', article: article(), exec: 'sh' },
+      outcome: 'refused',
+    },
     { queue: 'aggregate', what: 'a traversal run id', data: manifest('../../pwned'), outcome: 'refused' },
     { queue: 'aggregate', what: 'an absolute run id', data: manifest('/tmp/pwned'), outcome: 'refused' },
     {
@@ -126,6 +132,7 @@ function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
       outcome: 'refused',
     },
     { queue: 'aggregate', what: 'an array payload', data: [1, 2, 3], outcome: 'refused' },
+    { queue: 'aggregate', what: 'unknown fields', data: { ...manifest('extra'), path: '/etc' }, outcome: 'refused' },
     // A job id someone chose becomes the run id: it must come out as a safe one.
     {
       queue: 'feeds',

@@ -39,7 +39,8 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
-export const ClassifyJobSchema = z.object({
+/** Data of a `classify` job; nothing else is accepted, as with every queue's job data. */
+export const ClassifyJobSchema = z.strictObject({
   runId: RunIdSchema,
   article: ArticleSchema,
 });
@@ -104,7 +105,7 @@ export const LoadJobSchema = z
 export type LoadJob = z.infer<typeof LoadJobSchema>;
 
 /** Data of the `aggregate-run` parent job: what the loader found, the run's manifest. */
-export const RunManifestSchema = z.object({
+export const RunManifestSchema = z.strictObject({
   runId: RunIdSchema,
   trigger: TriggerSchema,
   startedAt: isoDate,
