@@ -17,10 +17,9 @@ const STACK_FILE = 'stack.json';
 export const redisPasswordFile = (dataDir: string) => path.join(dataDir, 'redis-password');
 
 /** Records where `tidings start`'s private redis-server is, for the other commands on this host. */
-export function writeStackFile(dataDir: string, stack: StackFile): string {
+export function writeStackFile(dataDir: string, stack: StackFile): void {
   const file = fileInDataDir(dataDir, STACK_FILE);
   fs.writeFileSync(file, `${JSON.stringify(StackFileSchema.parse(stack), null, 2)}\n`);
-  return file;
 }
 
 export function removeStackFile(dataDir: string): void {

@@ -46,7 +46,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       password: readSecretFile(passwordFile, { create: true }),
     });
     redisUrl = redis.url;
-    writeStackFile(config.dataDir, { redisUrl: `redis://127.0.0.1:${redis.port}`, passwordFile, pid: process.pid });
+    writeStackFile(config.dataDir, { redisUrl: `redis://127.0.0.1:${redis.port}`, passwordFile });
     logger.info({ port: redis.port, dir: path.join(config.dataDir, 'redis') }, 'started a private redis-server');
   }
   const childEnv = { ...env, REDIS_URL: redisUrl, DATA_DIR: config.dataDir, LOG_LEVEL: config.logLevel };

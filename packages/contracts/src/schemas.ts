@@ -201,7 +201,6 @@ export const StackFileSchema = z.strictObject({
     .string()
     .regex(/^redis:\/\/127\.0\.0\.1:\d+$/, { message: 'not a loopback redis:// URL without a password' }),
   passwordFile: z.string().min(1),
-  pid: z.number().int().positive(),
 });
 export type StackFile = z.infer<typeof StackFileSchema>;
 

@@ -41,7 +41,16 @@ export function readSecretFile(file: string, { create = false } = {}): string | 
         `run 'chmod 600 ${file}', or delete it to have a new one made`,
       );
     }
-    return fs.readFileSync(file, 'utf8').trim();
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    // An empty or short file (a crash while it was written, an edit) would make a guessable key.
+    if (secret.length < 32) {
+      throw new UnsafeFileError(
+        file,
+        'holds no usable secret (under 32 characters)',
+        'delete it to have a new one made',
+      );
+    }
+    return secret;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     if (!create) return undefined;

@@ -138,6 +138,35 @@ describe('a feeds job names only what it may read', () => {
     expect(job.failedReason).toMatch(/signature: does not match/);
   });
 
+  it('refuses every signature when the key file is empty (a key anyone could guess)', async () => {
+    const emptyKeyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-empty-key-'));
+    fs.writeFileSync(path.join(emptyKeyDir, 'job-signing.key'), '', { mode: 0o600 });
+    const prefix = `${config.prefix}e`;
+    const other = spawnService('loader', {
+      REDIS_URL: config.redis.url,
+      TIDINGS_PREFIX: prefix,
+      DATA_DIR: emptyKeyDir,
+      FEED_URLS: CNBC_FIXTURE,
+      DIGEST_CRON: '0 6 1 1 *',
+    });
+    const queue = new Queue(QUEUE.feeds, { connection: redis, prefix });
+    try {
+      const data = { trigger: 'manual' as const, feeds: [secretFile], reclassify: false };
+      await queue.add(
+        JOB.load,
+        { ...data, signature: signLoadJob(Buffer.alloc(0), 'empty', data) },
+        { jobId: 'empty' },
+      );
+      const job = await waitForJobState(queue, 'empty', 'failed', 30_000);
+      expect(job.failedReason).toMatch(/job-signing\.key: holds no usable secret \(under 32 characters\)/);
+      expect(job.returnvalue).toBeFalsy();
+    } finally {
+      await other.stop();
+      await queue.close();
+      fs.rmSync(emptyKeyDir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a local file for a job signed with the key in DATA_DIR, as `tidings run --feed` signs it', async () => {
     const key = jobSigningKey(dataDir, { create: true }) as Buffer;
     expect(fs.statSync(path.join(dataDir, 'job-signing.key')).mode & 0o777).toBe(0o600);
