@@ -3,7 +3,7 @@
  * password, how `tidings run` finds it and signs what it asks for, masked feed credentials,
  * and a service that cannot start as configured.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,16 @@ import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 const dirs: string[] = [];
-afterAll(() => {
+const stacks: ChildProcess[] = [];
+afterAll(async () => {
+  // A test that failed or timed out must not leave a stack running.
+  for (const child of stacks) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -33,6 +42,7 @@ function startTidings(env: Record<string, string>) {
     env: { ...baseEnv, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  stacks.push(child);
   let output = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (output += d));
@@ -44,14 +54,21 @@ function startTidings(env: Record<string, string>) {
   return { child, exited, output: () => output, stderr: () => stderr };
 }
 
+/** A CLI command to its end; asynchronous, so the test's own timeout still applies while it runs. */
 function tidings(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: ROOT,
     env: { ...baseEnv, ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  stacks.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
 }
 
 async function stackEnv(dataDir: string) {
@@ -108,7 +125,7 @@ describe('the private redis-server of `tidings start`', () => {
       const feedDir = tempDir();
       writeGeneratedFeed(path.join(feedDir, 'mine.xml'), 4, { tag: 'mine' });
       const relative = path.relative(ROOT, path.join(feedDir, 'mine.xml'));
-      const run = tidings(['run', '--feed', relative, '--wait', '--timeout', '90'], { DATA_DIR: dataDir });
+      const run = await tidings(['run', '--feed', relative, '--wait', '--timeout', '90'], { DATA_DIR: dataDir });
       expect(run.stderr).toMatch(/^run manual-\S+ enqueued\n/);
       expect(run.code).toBe(0);
       const { run: summary } = JSON.parse(run.stdout);
@@ -121,7 +138,7 @@ describe('the private redis-server of `tidings start`', () => {
     }
     expect(await stack.exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'stack.json'))).toBe(false);
-  });
+  }, 180_000);
 
   it('refuses to trust a password file others can read', async () => {
     const dataDir = tempDir();
@@ -141,21 +158,21 @@ describe('a service that cannot start as configured', () => {
     const stack = startTidings({ ...(await stackEnv(dataDir)), DASHBOARD_HOST: '0.0.0.0', LOG_LEVEL: 'warn' });
     const code = await Promise.race([
       stack.exited,
-      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 45_000)),
+      new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 90_000)),
     ]);
-    if (code === 'still running') stack.child.kill('SIGKILL');
+    if (code === 'still running') stack.child.kill('SIGTERM');
     expect(code).toBe(1);
     const reason =
       "tidings dashboard: DASHBOARD_TOKEN: required when DASHBOARD_HOST is not loopback (it is '0.0.0.0'); set a token of at least 16 characters, or bind to 127.0.0.1";
     expect(stack.stderr().trim().split('\n').at(-1)).toBe(reason);
     // Started once: its line appears once from the dashboard itself, once as the stack's last word.
     expect(stack.output().split(reason).length - 1).toBe(2);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('feed credentials', () => {
-  it('`tidings config` shows FEED_URLS with user, password and query values masked', () => {
-    const { code, stdout } = tidings(['config'], {
+  it('`tidings config` shows FEED_URLS with user, password and query values masked', async () => {
+    const { code, stdout } = await tidings(['config'], {
       FEED_URLS: 'https://reader:pa55word@feeds.example/rss?token=t0k3n,./local.xml',
     });
     expect(code).toBe(0);
