@@ -4,6 +4,7 @@ import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { stackRedisUrl } from './stack-file.js';
 
 export interface StackConnection {
   redis: Redis;
@@ -13,11 +14,13 @@ export interface StackConnection {
 }
 
 /**
- * Runs `fn` with the queues and the topic store of the stack at config.redis.url, then
- * closes everything. An unreachable Redis is one line naming it (password masked).
+ * Runs `fn` with the queues and the topic store of the stack (REDIS_URL, or the private
+ * redis-server `tidings start` runs on this DATA_DIR), then closes everything. An unreachable
+ * Redis is one line naming it (password masked).
  */
 export async function withStackConnection<T>(config: Config, fn: (stack: StackConnection) => Promise<T>): Promise<T> {
-  const connection = createRedis(config.redis, { maxRetriesPerRequest: 3, retryStrategy: () => null });
+  const target = { ...config.redis, url: stackRedisUrl(config) };
+  const connection = createRedis(target, { maxRetriesPerRequest: 3, retryStrategy: () => null });
   // The command's own failure says what went wrong in one line; these events would repeat it as stack dumps.
   let connectionError: Error | undefined;
   connection.on('error', (err: Error) => {
@@ -27,7 +30,7 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
     await connection.ping();
   } catch (err) {
     connection.disconnect();
-    throw new RedisUnreachableError(redactUrl(config.redis.url), (connectionError ?? (err as Error)).message);
+    throw new RedisUnreachableError(redactUrl(target.url), (connectionError ?? (err as Error)).message);
   }
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Config, loadConfig } from '@tidings/contracts';
-import { createLogger, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import { createLogger, type RedisServerHandle, readSecretFile, startRedisServer } from '@tidings/runtime';
 import { ROOT } from './paths.js';
+import { redisPasswordFile, removeStackFile, writeStackFile } from './stack-file.js';
 import { type ServiceSpec, Supervisor } from './supervisor.js';
 
 function serviceSpecs(config: Config): ServiceSpec[] {
@@ -24,6 +25,8 @@ export interface Stack {
   url: string;
   supervisor: Supervisor;
   redis: RedisServerHandle | undefined;
+  /** Resolves with a service's one-line reason if one exits because it cannot start as configured. */
+  configError: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,17 +38,30 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   let redis: RedisServerHandle | undefined;
   let redisUrl = config.redis.url;
   if (config.redis.embedded) {
+    // Loopback is not private on a shared host: every local user could read and write the queues.
+    const passwordFile = redisPasswordFile(config.dataDir);
     redis = await startRedisServer({
       port: config.redis.embeddedPort,
       dir: path.join(config.dataDir, 'redis'),
       appendOnly: true,
+      password: readSecretFile(passwordFile, { create: true }),
     });
     redisUrl = redis.url;
+    writeStackFile(config.dataDir, { redisUrl: `redis://127.0.0.1:${redis.port}`, passwordFile });
     logger.info({ port: redis.port, dir: path.join(config.dataDir, 'redis') }, 'started a private redis-server');
   }
   const childEnv = { ...env, REDIS_URL: redisUrl, DATA_DIR: config.dataDir, LOG_LEVEL: config.logLevel };
   const effective = loadConfig(childEnv);
-  const supervisor = new Supervisor(serviceSpecs(effective), { cwd: ROOT, env: childEnv, logger });
+  let reportConfigError: (line: string) => void = () => {};
+  const configError = new Promise<string>((resolve) => {
+    reportConfigError = resolve;
+  });
+  const supervisor = new Supervisor(serviceSpecs(effective), {
+    cwd: ROOT,
+    env: childEnv,
+    logger,
+    onConfigError: (_service, line) => reportConfigError(line),
+  });
   supervisor.start();
   const host = effective.dashboard.host.includes(':') ? `[${effective.dashboard.host}]` : effective.dashboard.host;
   const url = `http://${host}:${effective.dashboard.port}/`;
@@ -54,13 +70,23 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
     stopped ??= (async () => {
       await supervisor.stop();
       await redis?.stop();
+      if (redis) removeStackFile(effective.dataDir);
     })();
     return stopped;
   };
-  return { config: effective, url, supervisor, redis, stop };
+  return { config: effective, url, supervisor, redis, configError, stop };
 }
 
+/**
+ * Stops everything on SIGINT/SIGTERM (exit 0), or when a service cannot start as configured:
+ * then its one line is the last thing printed and the exit code is 1.
+ */
 export function stopOnSignals(stack: Stack): void {
+  void stack.configError.then(async (line) => {
+    await stack.stop();
+    process.stderr.write(`${line}\n`);
+    process.exit(1);
+  });
   let signalled = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

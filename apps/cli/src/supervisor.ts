@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-import type { Logger } from '@tidings/runtime';
+import { EXIT_CONFIG, type Logger } from '@tidings/runtime';
 import { formatLogLine } from './format-log-line.js';
 import { type ServiceName, spawnService } from './service-entry.js';
 
@@ -20,11 +20,17 @@ export interface SupervisorOptions {
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
   stopTimeoutMs?: number;
+  /**
+   * A service exited with EXIT_CONFIG: it cannot start as configured, and restarting it would
+   * only repeat that. Called once, with the service's last line on stderr (its one-line reason).
+   */
+  onConfigError?: (service: string, line: string) => void;
 }
 
 interface Supervised {
   spec: ServiceSpec;
   child?: ChildProcess;
+  lastErrorLine?: string;
   restarts: number;
   startedAt: number;
   restartTimer?: NodeJS.Timeout;
@@ -64,14 +70,27 @@ export class Supervisor {
     });
     s.child = child;
     s.startedAt = Date.now();
+    const lines: Promise<void>[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
-      readline.createInterface({ input: stream }).on('line', (line) => {
+      const reader = readline.createInterface({ input: stream });
+      reader.on('line', (line) => {
+        if (stream === child.stderr && line.trim() !== '') s.lastErrorLine = line;
         output.write(`${formatLogLine(line, s.spec.name, Boolean(output.isTTY))}\n`);
       });
+      lines.push(new Promise((resolve) => reader.once('close', () => resolve())));
     }
-    child.on('exit', (code, signal) => {
+    child.on('exit', async (code, signal) => {
       if (this.stopping) return;
+      if (code === EXIT_CONFIG) {
+        // The reason may still be in the pipe when 'exit' fires.
+        await Promise.all(lines);
+        this.stopping = true;
+        const line = s.lastErrorLine ?? `${s.spec.name} cannot start as configured`;
+        this.options.logger.error({ service: s.spec.name, code }, 'service cannot start as configured; stopping');
+        this.options.onConfigError?.(s.spec.name, line);
+        return;
+      }
       // A service that ran a minute before crashing starts again from the shortest delay.
       if (Date.now() - s.startedAt > 60_000) s.restarts = 0;
       const base = this.options.restartDelayMs ?? 1_000;

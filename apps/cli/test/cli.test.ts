@@ -147,6 +147,8 @@ describe('tidings run --wait', () => {
       REDIS_URL: config.redis.url,
       TIDINGS_PREFIX: config.prefix,
       FEED_URLS: path.join(FIXTURES, 'feeds/atom.xml'),
+      // The loader trusts a --feed file only in a job signed with the key in its DATA_DIR.
+      DATA_DIR: config.dataDir,
     };
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--feed', CNBC_FIXTURE, '--wait'], {

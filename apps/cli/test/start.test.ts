@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, readRunProgress, requestRun } from '@tidings/contracts';
+import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/contracts';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
@@ -47,7 +47,6 @@ async function stackEnv(articles: number, processes: number) {
   const port = await freePort();
   return {
     dataDir,
-    url: `redis://127.0.0.1:${port}`,
     env: {
       DATA_DIR: dataDir,
       REDIS_PORT: String(port),
@@ -61,8 +60,14 @@ async function stackEnv(articles: number, processes: number) {
   };
 }
 
-async function connect(url: string) {
-  const redis = createRedis(url);
+/** The stack's redis-server needs its password: found the way `tidings run` finds it, through stack.json. */
+async function connect(dataDir: string) {
+  const stackFile = path.join(dataDir, 'stack.json');
+  await waitFor(() => fs.existsSync(stackFile) || undefined, { what: 'stack.json', timeoutMs: 20_000 });
+  const recorded = StackFileSchema.parse(JSON.parse(fs.readFileSync(stackFile, 'utf8')));
+  const url = new URL(recorded.redisUrl);
+  url.password = fs.readFileSync(recorded.passwordFile, 'utf8').trim();
+  const redis = createRedis(url.toString());
   // Until the child's redis-server listens, connection attempts fail; ioredis retries them.
   redis.on('error', () => {});
   const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: 'tidings' });
@@ -91,7 +96,7 @@ describe('tidings start', () => {
         what: 'redis',
         timeoutMs: 20_000,
       });
-      const q = await connect(stack.url);
+      const q = await connect(stack.dataDir);
       await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 3, {
         what: '3 live classifiers',
         timeoutMs: 60_000,
@@ -123,7 +128,7 @@ describe('tidings start', () => {
       what: 'redis',
       timeoutMs: 20_000,
     });
-    let q = await connect(stack.url);
+    let q = await connect(stack.dataDir);
     await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 1, {
       what: 'a live classifier',
       timeoutMs: 60_000,
@@ -151,7 +156,7 @@ describe('tidings start', () => {
     const second = await startTidings(stack.env);
     try {
       await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis')) || undefined, { what: 'redis' });
-      q = await connect(stack.url);
+      q = await connect(stack.dataDir);
       const run = await waitFor(() => q.store.run(runId).then((r) => r ?? undefined), {
         what: 'the run to finish',
         timeoutMs: 120_000,
@@ -173,7 +178,7 @@ describe('tidings start', () => {
     await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis/redis-server.pid')) || undefined, {
       what: 'redis',
     });
-    const q = await connect(stack.url);
+    const q = await connect(stack.dataDir);
     await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 1, {
       what: 'a live classifier',
       timeoutMs: 60_000,
@@ -196,7 +201,7 @@ describe('tidings start', () => {
         what: 'the leftover redis-server to stop',
         timeoutMs: 20_000,
       });
-      const again = await connect(stack.url);
+      const again = await connect(stack.dataDir);
       await waitFor(async () => (await liveWorkers(again.redis, 'tidings')).length === 1, {
         what: 'a live classifier',
         timeoutMs: 60_000,

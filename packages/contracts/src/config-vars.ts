@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { maskFeedUrl } from './mask-url.js';
 import { ALL_TOPICS_SLUG, topicSlug } from './topic-slug.js';
 
 /**
@@ -11,6 +12,8 @@ export interface VarSpec<T> {
   default: string | undefined;
   description: string;
   secret?: boolean;
+  /** How the raw value is shown in errors and `tidings config` when only part of it is secret. */
+  mask?: (raw: string) => string;
   schema: z.ZodType<T, string>;
 }
 
@@ -131,7 +134,7 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server.',
+      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password).',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),
@@ -153,13 +156,26 @@ export const CONFIG_VARS = {
   }),
   DATA_DIR: spec({
     default: './data',
-    description: 'Snapshots (runs/<id>.json, latest.json), the embedded Redis append-only file, the model cache.',
+    description:
+      'Snapshots (runs/<id>.json, latest.json), the embedded Redis append-only file and password, the job-signing key, the model cache.',
     schema: z.string().min(1, { message: 'must not be empty' }),
   }),
   FEED_URLS: spec({
     default: DEFAULT_FEED,
-    description: 'Comma-separated feed URLs or local files read by each run.',
+    description:
+      'Comma-separated feed URLs or local files read by each run; credentials in them (user:pass@, query values) are never shown.',
+    mask: (raw) =>
+      raw
+        .split(',')
+        .map((feed) => feed.replace(feed.trim(), maskFeedUrl(feed.trim())))
+        .join(','),
     schema: feedList,
+  }),
+  FEED_ALLOW_PRIVATE: spec({
+    default: 'false',
+    description:
+      'May feeds named in a request (API, queue) reach loopback, private, link-local or metadata addresses; FEED_URLS always may.',
+    schema: bool,
   }),
   DIGEST_CRON: spec({
     default: '0 6 * * *',

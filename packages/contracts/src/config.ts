@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { CONFIG_VARS, type ConfigValues, type ConfigVarName } from './config-vars.js';
 import { ConfigError } from './errors/config-error.js';
+import { redactUrl } from './mask-url.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -8,7 +9,15 @@ export interface Config {
   redis: { url: string; embedded: boolean; embeddedPort: number; tlsCaFile: string | undefined };
   prefix: string;
   dataDir: string;
-  feeds: { urls: string[]; timeoutMs: number; maxBytes: number; retries: number; summaryMaxChars: number };
+  feeds: {
+    urls: string[];
+    timeoutMs: number;
+    maxBytes: number;
+    retries: number;
+    summaryMaxChars: number;
+    /** May feeds not named in FEED_URLS reach private addresses (FEED_ALLOW_PRIVATE). */
+    allowPrivate: boolean;
+  };
   schedule: { cron: string; tz: string };
   seenTtlDays: number;
   /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
@@ -59,7 +68,7 @@ function readValues(env: NodeJS.ProcessEnv): ConfigValues {
     }
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
-      const shown = spec.secret ? '(value hidden)' : `'${raw}'`;
+      const shown = spec.secret ? '(value hidden)' : `'${spec.mask ? spec.mask(raw) : raw}'`;
       throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? 'invalid'}: ${shown}`);
     }
     values[name] = parsed.data;
@@ -86,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: v.FETCH_MAX_BYTES,
       retries: v.FETCH_RETRIES,
       summaryMaxChars: v.SUMMARY_MAX_CHARS,
+      allowPrivate: v.FEED_ALLOW_PRIVATE,
     },
     schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
     seenTtlDays: v.SEEN_TTL_DAYS,
@@ -136,7 +146,10 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<Con
     const value = values[name];
     if (value === undefined) out[name] = null;
     else if (spec.secret) out[name] = maskSecret(name, String(value));
-    else out[name] = Array.isArray(value) ? value.join(',') : String(value);
+    else {
+      const shown = Array.isArray(value) ? value.join(',') : String(value);
+      out[name] = 'mask' in spec && spec.mask ? spec.mask(shown) : shown;
+    }
   }
   return out;
 }
@@ -146,44 +159,10 @@ function maskSecret(name: string, value: string): string {
   return '********';
 }
 
-/** Query parameters whose values are credentials often enough to hide them wherever a URL is shown. */
-const SECRET_PARAM = /token|key|secret|pass|auth|sig|session|credential/i;
-
-/**
- * A URL with its credentials replaced, safe for logs and pages: the password (or a user name
- * that stands alone, which is how tokens ride in URLs) and token-like query values.
- */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '****';
-    else if (u.username) u.username = '****';
-    for (const name of new Set(u.searchParams.keys())) {
-      if (SECRET_PARAM.test(name)) u.searchParams.set(name, '****');
-    }
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
-
 /** The dashboard's address for links in feeds and digests: DASHBOARD_PUBLIC_URL, else where it listens. */
 export function dashboardBaseUrl(config: Pick<Config, 'dashboard'>): string {
   if (config.dashboard.publicUrl) return new URL(config.dashboard.publicUrl).toString();
   const { host, port } = config.dashboard;
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/`;
-}
-
-/**
- * A URL whose path or query may be the secret itself (Slack and other webhook URLs): only its
- * origin is shown, safe for logs, pages and command output.
- */
-export function redactSecretUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.pathname === '/' && !u.search ? u.origin : `${u.origin}/…`;
-  } catch {
-    return '(unparseable URL)';
-  }
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Redis keys that more than one service reads or writes, all under one prefix so
  * deployments can share a server. Keys private to one package live in that package
@@ -7,7 +9,9 @@ export function redisKeys(prefix: string) {
   return {
     prefix,
     seenArticle: (articleId: string) => `${prefix}:seen:${articleId}`,
-    feedCacheHeaders: (feedUrl: string) => `${prefix}:feed-validators:${feedUrl}`,
+    // Hashed: a feed URL may carry credentials, and key names show up in SCAN, MONITOR and Redis tools.
+    feedCacheHeaders: (feedUrl: string) =>
+      `${prefix}:feed-validators:${createHash('sha256').update(feedUrl).digest('hex').slice(0, 32)}`,
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
     workerHeartbeatPattern: `${prefix}:workers:*`,
     topicsChannel: `${prefix}:topics`,

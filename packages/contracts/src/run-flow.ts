@@ -7,8 +7,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FlowJob, Job, Queue } from 'bullmq';
+import { BadJobError } from './errors/bad-job-error.js';
+import { RUN_ID_PATTERN } from './ids.js';
+import { signLoadJob } from './job-signature.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
-import type { ClassifyJob, ClassifyResult, LoadJob, RunManifest } from './schemas.js';
+import {
+  type ClassifyJob,
+  type ClassifyResult,
+  describeZodError,
+  type LoadJob,
+  LoadJobSchema,
+  type RunManifest,
+} from './schemas.js';
 
 /** BullMQ job ids may not contain ':'; run and article ids are made of [A-Za-z0-9_-]. */
 export function classifyJobId(runId: string, articleId: string): string {
@@ -64,12 +74,13 @@ function compactIso(date: Date): string {
 export function runIdForJob(jobId: string): string {
   const scheduled = SCHEDULED_JOB_ID.exec(jobId);
   if (scheduled) return `daily-${compactIso(new Date(Number(scheduled[1])))}`;
-  // A job id chosen by someone else (Bull Board, a script) still makes a valid run id.
+  // A job id added by hand (Bull Board, redis-cli) may hold anything; the run id it becomes
+  // names keys and files, so it is cut down to the run id pattern, never passed through.
   const safe = jobId
     .replace(/[^A-Za-z0-9_-]/g, '-')
-    .replace(/^[-_]+/, '')
+    .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 100);
-  return safe || `run-${createHash('sha256').update(jobId).digest('hex').slice(0, 12)}`;
+  return RUN_ID_PATTERN.test(safe) ? safe : `run-${createHash('sha256').update(jobId).digest('hex').slice(0, 16)}`;
 }
 
 export function newRequestedRunId(now = new Date()): string {
@@ -81,13 +92,31 @@ export interface RunRequest {
   reclassify?: boolean;
 }
 
-/** Asks the loaders for a run now; returns the run's id at once. */
-export async function requestRun(feedsQueue: Queue, request: RunRequest = {}): Promise<string> {
+export interface RunRequestOptions {
+  /**
+   * The host's job-signing key (runtime's jobSigningKey): only the CLI on the loader's host
+   * has it, and only a job signed with it may name local files or private addresses.
+   */
+  signingKey?: Buffer;
+}
+
+/**
+ * Asks the loaders for a run now; returns the run's id at once. A request the loader would
+ * refuse (a feed that is not an http(s) URL, unsigned) throws BadJobError before anything is added.
+ */
+export async function requestRun(
+  feedsQueue: Queue,
+  request: RunRequest = {},
+  options: RunRequestOptions = {},
+): Promise<string> {
   if (feedsQueue.name !== QUEUE.feeds) throw new Error(`requestRun needs the "${QUEUE.feeds}" queue`);
   const runId = newRequestedRunId();
   const data: LoadJob = { trigger: 'manual', reclassify: request.reclassify ?? false };
   if (request.feeds && request.feeds.length > 0) data.feeds = request.feeds;
-  await feedsQueue.add(JOB.load, data, { ...DEFAULT_JOB_OPTIONS.feeds, jobId: runId });
+  if (options.signingKey) data.signature = signLoadJob(options.signingKey, runId, data);
+  const parsed = LoadJobSchema.safeParse(data);
+  if (!parsed.success) throw new BadJobError(QUEUE.feeds, describeZodError(parsed.error));
+  await feedsQueue.add(JOB.load, parsed.data, { ...DEFAULT_JOB_OPTIONS.feeds, jobId: runId });
   return runId;
 }
 

@@ -3,12 +3,35 @@ import { ArticleIdSchema, RunIdSchema } from './ids.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
+/** Longest feed URL or path a job may name; real feed URLs are far shorter. */
+export const FEED_MAX_CHARS = 2048;
+
+/** An absolute http: or https: URL with a host: the only links and job feeds tidings follows. */
+export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export const ArticleSchema = z.object({
   id: ArticleIdSchema,
-  feed: z.string().min(1),
-  title: z.string(),
-  summary: z.string(),
-  link: z.string(),
+  /** The feed as it may be shown: credentials masked (maskFeedUrl). */
+  feed: z.string().min(1).max(FEED_MAX_CHARS),
+  /** Plain text; the loader caps titles at 300 characters and summaries at SUMMARY_MAX_CHARS. */
+  title: z.string().max(1_000),
+  summary: z.string().max(100_001),
+  /**
+   * An http(s) URL or "": a javascript:, data: or file: link would run or read something
+   * wherever it is shown, so any other link becomes "" in every job, record and snapshot
+   * that passes through this schema (the article itself is kept).
+   */
+  link: z
+    .string()
+    .max(8_192)
+    .overwrite((link) => (isHttpUrl(link) ? link : '')),
   published: isoDate,
   /** True when the feed gave no usable date and `published` is the fetch time. */
   publishedEstimated: z.boolean().default(false),
@@ -16,7 +39,8 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
-export const ClassifyJobSchema = z.object({
+/** Data of a `classify` job; nothing else is accepted, as with every queue's job data. */
+export const ClassifyJobSchema = z.strictObject({
   runId: RunIdSchema,
   article: ArticleSchema,
 });
@@ -51,16 +75,39 @@ export const FeedReportSchema = z.object({
 });
 export type FeedReport = z.infer<typeof FeedReportSchema>;
 
-/** Data of a `feeds` queue job: one request to run the digest now or on schedule. */
-export const LoadJobSchema = z.object({
-  trigger: TriggerSchema,
-  feeds: z.array(z.string().min(1)).min(1).max(50).optional(),
-  reclassify: z.boolean().default(false),
-});
+/**
+ * Data of a `feeds` queue job: one request to run the digest now or on schedule. Anyone who
+ * can write to Redis (Bull Board, the API) can add one, so a feed named here is an http(s)
+ * URL. A local file is allowed only in a job signed by `tidings run` on the loader's host
+ * (`signature`, checked by the loader with the key in DATA_DIR); files named in FEED_URLS
+ * are read when a job names no feeds.
+ */
+export const LoadJobSchema = z
+  .strictObject({
+    trigger: TriggerSchema,
+    feeds: z.array(z.string().min(1).max(FEED_MAX_CHARS)).min(1).max(50).optional(),
+    reclassify: z.boolean().default(false),
+    signature: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { message: 'not a hex HMAC-SHA256' })
+      .optional(),
+  })
+  .superRefine((job, ctx) => {
+    if (job.signature) return;
+    job.feeds?.forEach((feed, i) => {
+      if (!isHttpUrl(feed))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['feeds', i],
+          message:
+            'not an http(s) URL (a local file is read only when FEED_URLS names it or `tidings run` asks for it)',
+        });
+    });
+  });
 export type LoadJob = z.infer<typeof LoadJobSchema>;
 
 /** Data of the `aggregate-run` parent job: what the loader found, the run's manifest. */
-export const RunManifestSchema = z.object({
+export const RunManifestSchema = z.strictObject({
   runId: RunIdSchema,
   trigger: TriggerSchema,
   startedAt: isoDate,
@@ -149,6 +196,19 @@ export const WorkerHeartbeatSchema = z.object({
   beatAt: isoDate,
 });
 export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
+
+/**
+ * DATA_DIR/stack.json, written by `tidings start` while its private redis-server runs, so
+ * the other commands on this host find it: the URL without the password, and the file that
+ * holds the password (mode 0600), so the file itself can be read by anyone without harm.
+ */
+export const StackFileSchema = z.strictObject({
+  redisUrl: z
+    .string()
+    .regex(/^redis:\/\/127\.0\.0\.1:\d+$/, { message: 'not a loopback redis:// URL without a password' }),
+  passwordFile: z.string().min(1),
+});
+export type StackFile = z.infer<typeof StackFileSchema>;
 
 /** One line naming the first thing wrong with a payload, e.g. "article.published: Invalid ISO datetime". */
 export function describeZodError(error: z.ZodError): string {

@@ -34,6 +34,7 @@ describe('config defaults', () => {
       maxBytes: 5 * 1024 * 1024,
       retries: 3,
       summaryMaxChars: 1000,
+      allowPrivate: false,
     });
     expect(config.schedule).toEqual({ cron: '0 6 * * *', tz: 'UTC' });
     expect(config.seenTtlDays).toBe(30);
@@ -107,6 +108,11 @@ describe('config values', () => {
       { FEED_URLS: 'ftp://x.example/feed' },
       "FEED_URLS: only http(s) URLs or local file paths are feeds: 'ftp://x.example/feed'",
     ],
+    [
+      { FEED_URLS: 'ftp://reader:s3cret@x.example/feed?key=abc' },
+      "FEED_URLS: only http(s) URLs or local file paths are feeds: 'ftp://****:****@x.example/feed?key=****'",
+    ],
+    [{ FEED_ALLOW_PRIVATE: 'maybe' }, "FEED_ALLOW_PRIVATE: not true or false: 'maybe'"],
     [{ FETCH_TIMEOUT_MS: '15s' }, "FETCH_TIMEOUT_MS: not a whole number: '15s'"],
     [{ FETCH_MAX_BYTES: '10' }, "FETCH_MAX_BYTES: must be at least 1024: '10'"],
     [{ FETCH_RETRIES: '11' }, "FETCH_RETRIES: must be at most 10: '11'"],
@@ -199,5 +205,13 @@ describe('config values', () => {
     expect(described.DASHBOARD_TOKEN).toBe('********');
     expect(described.DIGEST_CRON).toBe('0 6 * * *');
     expect(described.MODEL_DIR).toBeNull();
+  });
+
+  it('masks credentials in feed URLs when describing the configuration', () => {
+    const described = describeConfig({
+      FEED_URLS: 'https://reader:pa55word@feeds.example/rss?token=t0k3n&lang=en,./local.xml',
+    });
+    expect(described.FEED_URLS).toBe('https://****:****@feeds.example/rss?token=****&lang=****,./local.xml');
+    expect(JSON.stringify(described)).not.toMatch(/pa55word|t0k3n|reader/);
   });
 });

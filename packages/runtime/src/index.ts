@@ -1,3 +1,4 @@
+export * from './data-dir.js';
 export * from './free-port.js';
 export * from './heartbeat.js';
 export * from './live-workers.js';

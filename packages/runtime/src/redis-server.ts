@@ -12,9 +12,15 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   bin?: string;
   startTimeoutMs?: number;
+  /**
+   * Clients must AUTH with it. Given to redis-server on its stdin as configuration, never as
+   * an argument, since every user on the host can read a process's command line.
+   */
+  password?: string;
 }
 
 export interface RedisServerHandle {
+  /** With the password when there is one: what clients connect with. Never log it. */
   url: string;
   port: number;
   process: ChildProcess;
@@ -76,7 +82,17 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '--protected-mode',
     'yes',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { password } = options;
+  if (password !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(password)) {
+    // A password is written into redis-server's configuration: anything but these characters would need quoting.
+    throw new Error('the redis-server password must be 16 or more letters, digits, - or _');
+  }
+  // "-" makes redis-server read configuration from stdin before the arguments.
+  const child = spawn(bin, password === undefined ? args : ['-', ...args], {
+    stdio: [password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  child.stdin?.on('error', () => {});
+  child.stdin?.end(`requirepass ${password}\n`);
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -88,7 +104,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     child.once('spawn', () => resolve());
   });
 
-  const url = `redis://127.0.0.1:${port}`;
+  const url = password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${password}@127.0.0.1:${port}`;
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) {

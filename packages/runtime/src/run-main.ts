@@ -3,15 +3,21 @@ import { createLogger, type Logger } from './logger.js';
 import { type Closable, closeOnSignals } from './shutdown.js';
 
 /**
- * Runs a process's start-up. An error a user can act on (a TidingsError) ends the process
- * with its one line and exit code 1; anything else is a bug and keeps its stack.
+ * Exit code of a service that cannot start as configured (sysexits' EX_CONFIG): starting it
+ * again cannot help, so a supervisor stops everything instead of restarting it.
  */
-export function runMain(name: string, start: () => Promise<void>): void {
+export const EXIT_CONFIG = 78;
+
+/**
+ * Runs a process's start-up. An error a user can act on (a TidingsError) ends the process
+ * with its one line and `userErrorExitCode`; anything else is a bug, keeps its stack and exits 1.
+ */
+export function runMain(name: string, start: () => Promise<void>, { userErrorExitCode = 1 } = {}): void {
   start().catch((err: unknown) => {
     const line =
       err instanceof TidingsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`tidings ${name}: ${line}\n`);
-    process.exit(1);
+    process.exit(err instanceof TidingsError ? userErrorExitCode : 1);
   });
 }
 
@@ -22,14 +28,19 @@ export interface RunningService extends Closable {
 
 /**
  * A service's main: reads the configuration once, starts the service with its logger, and
- * closes it on SIGTERM/SIGINT (or when its supervisor goes away).
+ * closes it on SIGTERM/SIGINT (or when its supervisor goes away). A TidingsError at start
+ * (a bad setting, a missing token or model) exits with EXIT_CONFIG.
  */
 export function runService(name: string, start: (config: Config, logger: Logger) => Promise<RunningService>): void {
-  runMain(name, async () => {
-    const config = loadConfig();
-    const logger = createLogger(name, { level: config.logLevel });
-    const service = await start(config, logger);
-    logger.info(service.ready ?? {}, `${name} ready`);
-    closeOnSignals(() => [service], { logger });
-  });
+  runMain(
+    name,
+    async () => {
+      const config = loadConfig();
+      const logger = createLogger(name, { level: config.logLevel });
+      const service = await start(config, logger);
+      logger.info(service.ready ?? {}, `${name} ready`);
+      closeOnSignals(() => [service], { logger });
+    },
+    { userErrorExitCode: EXIT_CONFIG },
+  );
 }

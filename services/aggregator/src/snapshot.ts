@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import type { Digest, Run } from '@tidings/contracts';
+import { type Digest, type Run, RunIdSchema, UnsafeFileError } from '@tidings/contracts';
+import { fileInDataDir } from '@tidings/runtime';
 
 export interface Snapshot {
   run: Run;
@@ -8,7 +8,6 @@ export interface Snapshot {
 }
 
 async function writeAtomically(file: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, content);
   await fs.rename(tmp, file);
@@ -23,12 +22,16 @@ export async function writeSnapshot(
   snapshot: Snapshot,
   { latest }: { latest: boolean },
 ): Promise<{ runFile: string; latestFile: string | null }> {
+  // The run id names a file: it must be one (the schemas check it too), and the file must stay in DATA_DIR.
+  if (!RunIdSchema.safeParse(snapshot.run.id).success) {
+    throw new UnsafeFileError(`runs/${snapshot.run.id}.json`, 'the run id is not a run id; nothing was written');
+  }
   const content = `${JSON.stringify(snapshot, null, 2)}\n`;
-  const runFile = path.join(dataDir, 'runs', `${snapshot.run.id}.json`);
+  const runFile = fileInDataDir(dataDir, 'runs', `${snapshot.run.id}.json`);
   await writeAtomically(runFile, content);
   // A late run (finalised by the watchdog, or retried) must not replace a newer run's latest.json.
   if (!latest) return { runFile, latestFile: null };
-  const latestFile = path.join(dataDir, 'latest.json');
+  const latestFile = fileInDataDir(dataDir, 'latest.json');
   await writeAtomically(latestFile, content);
   return { runFile, latestFile };
 }

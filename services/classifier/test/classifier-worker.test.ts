@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/contracts';
 import { readFeed } from '@tidings/loader';
-import { createLogger, liveWorkers } from '@tidings/runtime';
+import { createLogger, EXIT_CONFIG, liveWorkers } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
@@ -129,31 +129,34 @@ describe('classifier processes', () => {
       },
       'the ONNX file cannot be read',
     ],
-  ])('with %s exit 1 with one clear line and leave the jobs waiting', async (_name, makeDir, cause) => {
-    const config = testConfig();
-    const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
-    await queue.add(JOB.classify, { runId: 'r', article: article(1) }, { jobId: 'waits' });
-    const modelDir = makeDir();
-    const proc = spawnService('classifier', {
-      REDIS_URL: config.redis.url,
-      TIDINGS_PREFIX: config.prefix,
-      MODEL_DIR: modelDir,
-    });
-    const { code } = await proc.exited;
-    expect(code).toBe(1);
-    const lines = proc
-      .output()
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('tidings classifier:'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`cannot load the NLI model: tried MODEL_DIR=${modelDir}`);
-    expect(lines[0]).toContain(cause);
-    expect(lines[0]).toContain('pnpm tidings models fetch');
-    expect(proc.output()).not.toMatch(/\n\s+at /);
-    expect(await queue.getJobState('waits')).toBe('waiting');
-    await queue.close();
-  });
+  ])(
+    'with %s exit EX_CONFIG (78, not restarted) with one clear line and leave the jobs waiting',
+    async (_name, makeDir, cause) => {
+      const config = testConfig();
+      const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
+      await queue.add(JOB.classify, { runId: 'r', article: article(1) }, { jobId: 'waits' });
+      const modelDir = makeDir();
+      const proc = spawnService('classifier', {
+        REDIS_URL: config.redis.url,
+        TIDINGS_PREFIX: config.prefix,
+        MODEL_DIR: modelDir,
+      });
+      const { code } = await proc.exited;
+      expect(code).toBe(EXIT_CONFIG);
+      const lines = proc
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('tidings classifier:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`cannot load the NLI model: tried MODEL_DIR=${modelDir}`);
+      expect(lines[0]).toContain(cause);
+      expect(lines[0]).toContain('pnpm tidings models fetch');
+      expect(proc.output()).not.toMatch(/\n\s+at /);
+      expect(await queue.getJobState('waits')).toBe('waiting');
+      await queue.close();
+    },
+  );
 
   it('two processes on one queue both take jobs, and no job is done twice', async () => {
     const config = testConfig();

@@ -1,6 +1,13 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { maskFeedUrl } from '@tidings/contracts';
 import { FeedError } from './errors/feed-error.js';
+import { type AddressPolicy, AddressRefused, guardedLookup } from './private-address.js';
 
 export interface CacheHeaders {
   etag?: string;
@@ -16,6 +23,11 @@ export interface FetchFeedOptions {
   backoffMs?: number;
   cacheHeaders?: CacheHeaders;
   userAgent?: string;
+  /**
+   * For a feed someone other than the operator named: only http(s), never a local file, and
+   * every address (first request and each redirect, after DNS) must pass this policy.
+   */
+  untrusted?: { addressPolicy?: AddressPolicy };
 }
 
 export type FetchedFeed =
@@ -32,8 +44,17 @@ export function isRemoteFeed(feed: string): boolean {
 
 /** Reads a feed from an http(s) URL or a local file, within the given time and size limits. */
 export async function fetchFeed(feed: string, options: FetchFeedOptions = {}): Promise<FetchedFeed> {
-  const opts = { ...DEFAULTS, ...options };
-  if (!isRemoteFeed(feed)) return readFeedFile(feed, opts.maxBytes);
+  const opts = { ...DEFAULTS, ...options, addressPolicy: options.untrusted?.addressPolicy };
+  if (!isRemoteFeed(feed)) {
+    if (options.untrusted) {
+      throw new FeedError(
+        'FEED_NOT_ALLOWED',
+        feed,
+        'not an http(s) URL; a local file is read only when FEED_URLS names it or `tidings run` asks for it',
+      );
+    }
+    return readFeedFile(feed, opts.maxBytes);
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetchOnce(feed, opts);
@@ -73,12 +94,76 @@ function tooLarge(feed: string, maxBytes: number): FeedError {
   );
 }
 
-async function fetchOnce(feed: string, opts: typeof DEFAULTS & FetchFeedOptions): Promise<FetchedFeed> {
+interface Answer {
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: Readable;
+}
+
+/**
+ * One HTTP request. node:http rather than fetch, because only it lets the connection use our
+ * own DNS lookup: with an address policy, every address is checked as the socket connects.
+ */
+function request(url: URL, headers: Record<string, string>, signal: AbortSignal, policy?: AddressPolicy) {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise<Answer>((resolve, reject) => {
+    const req = transport.request(url, {
+      headers,
+      signal,
+      // A fresh socket every time: a pooled one, opened for an operator's feed to a private
+      // host, would let a request's feed to the same host skip the lookup and its check.
+      agent: false,
+      ...(policy ? { lookup: guardedLookup(policy) } : {}),
+    });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+      const decoded =
+        encoding === 'gzip' || encoding === 'x-gzip'
+          ? res.pipe(zlib.createGunzip())
+          : encoding === 'deflate'
+            ? res.pipe(zlib.createInflate())
+            : res;
+      if (decoded !== res) res.once('error', (err) => decoded.destroy(err));
+      resolve({
+        status: res.statusCode ?? 0,
+        statusText: res.statusMessage ?? '',
+        headers: res.headers,
+        body: decoded,
+      });
+    });
+    req.end();
+  });
+}
+
+function header(headers: http.IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+async function fetchOnce(
+  feed: string,
+  opts: typeof DEFAULTS & FetchFeedOptions & { addressPolicy?: AddressPolicy },
+): Promise<FetchedFeed> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  let answer: Answer | undefined;
   try {
-    let url = feed;
+    let url = new URL(feed);
     for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new FeedError(
+          'FEED_NOT_ALLOWED',
+          feed,
+          `a redirect led to a ${url.protocol} URL; only http(s) is followed`,
+        );
+      }
+      // An IP in the URL opens a socket without any lookup, so it is checked here, on every hop.
+      const literal = url.hostname.replace(/^\[|\]$/g, '');
+      if (opts.addressPolicy && net.isIP(literal) && opts.addressPolicy(literal) !== undefined) {
+        throw addressRefused(feed, hop);
+      }
       const headers: Record<string, string> = {
         'user-agent': opts.userAgent ?? USER_AGENT,
         accept:
@@ -87,78 +172,84 @@ async function fetchOnce(feed: string, opts: typeof DEFAULTS & FetchFeedOptions)
       };
       if (opts.cacheHeaders?.etag) headers['if-none-match'] = opts.cacheHeaders.etag;
       if (opts.cacheHeaders?.lastModified) headers['if-modified-since'] = opts.cacheHeaders.lastModified;
-      const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
-      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-        await response.body?.cancel();
-        const location = response.headers.get('location');
-        if (!location) throw new FeedError('FEED_HTTP_STATUS', feed, `redirect ${response.status} without a Location`);
+      answer = await request(url, headers, controller.signal, opts.addressPolicy);
+      if (answer.status >= 300 && answer.status < 400 && answer.status !== 304) {
+        answer.body.destroy();
+        const location = header(answer.headers, 'location');
+        if (!location) throw new FeedError('FEED_HTTP_STATUS', feed, `redirect ${answer.status} without a Location`);
         if (hop >= opts.maxRedirects) {
           throw new FeedError(
             'FEED_TOO_MANY_REDIRECTS',
             feed,
-            `more than ${opts.maxRedirects} redirects (last to ${location})`,
+            `more than ${opts.maxRedirects} redirects (last to ${maskFeedUrl(new URL(location, url).toString())})`,
           );
         }
-        url = new URL(location, url).toString();
+        url = new URL(location, url);
         continue;
       }
-      if (response.status === 304) {
-        await response.body?.cancel();
-        return { status: 'not-modified', cacheHeaders: opts.cacheHeaders ?? {}, url };
+      if (answer.status === 304) {
+        answer.body.destroy();
+        return { status: 'not-modified', cacheHeaders: opts.cacheHeaders ?? {}, url: url.toString() };
       }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new FeedError('FEED_HTTP_STATUS', feed, `HTTP ${response.status} ${response.statusText}`.trim(), {
-          status: response.status,
+      if (answer.status < 200 || answer.status > 299) {
+        answer.body.destroy();
+        throw new FeedError('FEED_HTTP_STATUS', feed, `HTTP ${answer.status} ${answer.statusText}`.trim(), {
+          status: answer.status,
         });
       }
-      const body = await readCapped(response, feed, opts.maxBytes);
+      const body = await readCapped(answer, feed, opts.maxBytes);
       const cacheHeaders: CacheHeaders = {};
-      const etag = response.headers.get('etag');
-      const lastModified = response.headers.get('last-modified');
+      const etag = header(answer.headers, 'etag');
+      const lastModified = header(answer.headers, 'last-modified');
       if (etag) cacheHeaders.etag = etag;
       if (lastModified) cacheHeaders.lastModified = lastModified;
-      return { status: 'ok', body, contentType: response.headers.get('content-type'), cacheHeaders, url };
+      return {
+        status: 'ok',
+        body,
+        contentType: header(answer.headers, 'content-type'),
+        cacheHeaders,
+        url: url.toString(),
+      };
     }
   } catch (err) {
+    answer?.body.destroy();
     if (err instanceof FeedError) throw err;
+    if (err instanceof AddressRefused) throw addressRefused(feed, -1);
     if (controller.signal.aborted) {
       throw new FeedError('FEED_TIMEOUT', feed, `no complete answer within ${opts.timeoutMs} ms`, { cause: err });
     }
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new FeedError(
-      'FEED_NETWORK',
-      feed,
-      `network error: ${cause?.code ?? cause?.message ?? (err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    // Which network error it was (refused, reset, unreachable) is what tells a closed port from
+    // an open one: it goes to the operator's log (message), never to the run report.
+    throw new FeedError('FEED_NETWORK', feed, `network error: ${code}`, {
+      cause: err,
+      reportDetail: 'network error: no usable answer from the server',
+    });
   } finally {
     clearTimeout(timer);
   }
 }
 
+function addressRefused(feed: string, hop: number): FeedError {
+  return new FeedError(
+    'FEED_ADDRESS_REFUSED',
+    feed,
+    `${hop > 0 ? 'a redirect leads' : 'it leads'} to a loopback, private, link-local or metadata address, which only feeds named in FEED_URLS may reach (or set FEED_ALLOW_PRIVATE=true)`,
+  );
+}
+
 /** Stops reading as soon as the body passes the cap, so a huge or endless body costs no memory. */
-async function readCapped(response: Response, feed: string, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes && !response.headers.get('content-encoding')) {
-    await response.body?.cancel();
+async function readCapped(answer: Answer, feed: string, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(header(answer.headers, 'content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes && !header(answer.headers, 'content-encoding')) {
     throw tooLarge(feed, maxBytes);
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(feed, maxBytes);
-    }
-    chunks.push(value);
+  for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw tooLarge(feed, maxBytes);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }

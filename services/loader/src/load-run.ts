@@ -1,8 +1,9 @@
 import type { Article, LoadJob, RunManifest } from '@tidings/contracts';
-import { buildRunFlow } from '@tidings/contracts';
+import { buildRunFlow, maskFeedUrl } from '@tidings/contracts';
 import type { Logger } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
+import { privateAddressReason } from './private-address.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
 
@@ -11,9 +12,23 @@ export interface LoadRunDeps {
   aggregateQueue: Queue;
   seen: SeenArticles;
   cacheHeaders: FeedCacheHeaders;
+  /** FEED_URLS: feeds the operator named, read as given (files, private addresses). */
   defaultFeeds: string[];
+  /** FEED_ALLOW_PRIVATE: may other feeds reach private addresses too. */
+  allowPrivate: boolean;
   readOptions: ReadFeedOptions;
   logger: Logger;
+}
+
+/**
+ * Whose feeds a job names decides what they may reach. The operator's (FEED_URLS, or a job
+ * signed by the CLI on this host) are read as given; anyone else's (Bull Board, the API,
+ * a job written straight to Redis) only over http(s), never a file, and not to a private
+ * address unless FEED_ALLOW_PRIVATE.
+ */
+function untrusted(feed: string, signed: boolean, deps: LoadRunDeps): ReadFeedOptions['untrusted'] {
+  if (signed || deps.defaultFeeds.includes(feed)) return undefined;
+  return deps.allowPrivate ? {} : { addressPolicy: privateAddressReason };
 }
 
 export interface LoadRunResult {
@@ -37,20 +52,33 @@ function mergeArticles(lists: Article[][]): Article[] {
  * articles back. Feed cache headers are stored only after the flow exists, so a crash before
  * that reads the feed again instead of seeing "not modified".
  */
-export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps: LoadRunDeps): Promise<LoadRunResult> {
+export async function loadRun(
+  runId: string,
+  job: LoadJob,
+  startedAt: Date,
+  deps: LoadRunDeps,
+  /** The job carries a valid signature by this host's CLI (checked by the caller). */
+  signed = false,
+): Promise<LoadRunResult> {
   const log = deps.logger.child({ runId });
   const feeds = job.feeds ?? deps.defaultFeeds;
   const results = [];
   for (const feed of feeds) {
     const cacheHeaders = job.reclassify ? {} : await deps.cacheHeaders.get(feed);
-    const result = await readFeed(feed, { ...deps.readOptions, cacheHeaders });
-    if (result.report.error) log.warn({ feed, error: result.report.error }, 'feed failed');
+    const result = await readFeed(feed, {
+      ...deps.readOptions,
+      cacheHeaders,
+      untrusted: untrusted(feed, signed, deps),
+    });
+    const shown = maskFeedUrl(feed);
+    if (result.error)
+      log.warn({ feed: shown, error: result.report.error, detail: result.error.message }, 'feed failed');
     else
       log.info(
-        { feed, status: result.report.status, kept: result.report.kept, dropped: result.report.dropped },
+        { feed: shown, status: result.report.status, kept: result.report.kept, dropped: result.report.dropped },
         'feed read',
       );
-    results.push(result);
+    results.push({ feed, ...result });
   }
   const all = mergeArticles(results.map((r) => r.articles));
   const existing = await deps.aggregateQueue.getJob(runId);
@@ -79,7 +107,7 @@ export async function loadRun(runId: string, job: LoadJob, startedAt: Date, deps
   }
 
   for (const r of results) {
-    if (r.report.status === 'ok') await deps.cacheHeaders.set(r.report.url, r.cacheHeaders);
+    if (r.report.status === 'ok') await deps.cacheHeaders.set(r.feed, r.cacheHeaders);
   }
   return {
     runId,

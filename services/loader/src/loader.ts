@@ -1,6 +1,15 @@
-import { type Config, type LoadJob, LoadJobSchema, QUEUE, runIdForJob } from '@tidings/contracts';
+import {
+  BadJobError,
+  type Config,
+  type LoadJob,
+  LoadJobSchema,
+  QUEUE,
+  runIdForJob,
+  verifyLoadJob,
+} from '@tidings/contracts';
 import type { Logger } from '@tidings/runtime';
-import { startWorkerService } from '@tidings/runtime';
+import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
+import { UnrecoverableError } from 'bullmq';
 import { FeedCacheHeaders } from './feed-cache-headers.js';
 import { loadRun } from './load-run.js';
 import { ensureDailySchedule } from './schedule.js';
@@ -29,10 +38,21 @@ export async function startLoader(options: LoaderOptions) {
     worker: { concurrency },
     process: async (data, job, log) => {
       const runId = runIdForJob(job.id ?? '');
+      const signed = data.signature !== undefined;
+      // Read at each signed job, not at start: `tidings run` makes the key on first use.
+      const key = signed ? jobSigningKey(config.dataDir) : undefined;
+      if (signed && (key === undefined || !verifyLoadJob(key, job.id ?? '', data))) {
+        throw new UnrecoverableError(
+          new BadJobError(
+            QUEUE.feeds,
+            `signature: does not match this host's job-signing key (${jobSigningKeyFile(config.dataDir)}); only \`tidings run\` on the loader's host signs jobs, nothing was read`,
+          ).message,
+        );
+      }
       // When the work started: a scheduled job is created one period before it runs, so its
       // timestamp would make a daily run look like it took a day.
       const startedAt = new Date(job.processedOn ?? Date.now());
-      const result = await loadRun(runId, data, startedAt, { ...deps, logger: log.child({ runId }) });
+      const result = await loadRun(runId, data, startedAt, { ...deps, logger: log.child({ runId }) }, signed);
       return { runId, articles: result.articles, feeds: result.manifest.feeds };
     },
   });
@@ -42,6 +62,7 @@ export async function startLoader(options: LoaderOptions) {
     seen: new SeenArticles(service.connection, config.prefix, config.seenTtlDays),
     cacheHeaders: new FeedCacheHeaders(service.connection, config.prefix),
     defaultFeeds: config.feeds.urls,
+    allowPrivate: config.feeds.allowPrivate,
     readOptions: config.feeds,
     logger,
   };

@@ -58,15 +58,22 @@ export function capText(text: string, max: number): string {
   return `${(atWord.length > max / 2 ? atWord : cut).trimEnd()}…`;
 }
 
-/** The link without tracking parameters or fragment, resolved against the feed's link. */
+/**
+ * The link without tracking parameters, fragment or credentials, resolved against the feed's
+ * link; "" unless it is http(s), since a javascript:, data: or file: link would run or read
+ * something wherever it is shown or followed.
+ */
 export function canonicalLink(link: string | undefined, base?: string): string {
   if (!link) return '';
   let url: URL;
   try {
     url = new URL(link.trim(), base);
   } catch {
-    return link.trim();
+    return '';
   }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return '';
+  url.username = '';
+  url.password = '';
   url.hash = '';
   for (const name of [...url.searchParams.keys()]) {
     if (name.toLowerCase().startsWith('utm_') || TRACKING_PARAMS.has(name.toLowerCase())) url.searchParams.delete(name);

@@ -74,7 +74,10 @@ export async function parseFeedXml(xml: string, feed: string): Promise<ParsedFee
         cause: err,
       });
     }
-    throw new FeedError('FEED_MALFORMED', feed, `the XML is malformed (${message})`, { cause: err });
+    // The parser's message ends in "Line: … Column: … Char: x", and some name a tag: bytes of
+    // the document. Only its leading words say what is wrong without echoing any of them.
+    const reason = /^[A-Za-z][A-Za-z ,.'-]*/.exec(message.split(/:|\bLine\b/)[0] ?? '')?.[0].trim();
+    throw new FeedError('FEED_MALFORMED', feed, `the XML is malformed${reason ? ` (${reason})` : ''}`, { cause: err });
   }
   return { title: parsed.title, link: parsed.link, items: parsed.items ?? [] };
 }

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, requestRun } from '@tidings/contracts';
 import { startFeedServer } from '@tidings/feed-fixtures';
-import { createLogger } from '@tidings/runtime';
+import { createLogger, jobSigningKey } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
@@ -86,9 +89,16 @@ describe('loader fan-out', () => {
     expect(manifest.articles).toHaveLength(12);
   });
 
-  it('runs a feed given with the request instead of FEED_URLS', async () => {
-    const q = await setup({ FEED_URLS: 'fixtures/feeds/atom.xml' });
-    const { manifest } = await runAndWait(q, { feeds: [CNBC_FIXTURE] });
+  it('runs a feed given with the request instead of FEED_URLS (a file: signed, as `tidings run` does)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-loader-'));
+    const q = await setup({ FEED_URLS: 'fixtures/feeds/atom.xml', DATA_DIR: dataDir });
+    const runId = await requestRun(
+      q.feeds,
+      { feeds: [CNBC_FIXTURE] },
+      { signingKey: jobSigningKey(dataDir, { create: true }) },
+    );
+    await waitForJobState(q.feeds, runId, 'completed');
+    const manifest = RunManifestSchema.parse((await q.aggregate.getJob(runId))?.data);
     expect(manifest.feeds.map((f) => f.url)).toEqual([CNBC_FIXTURE]);
   });
 

@@ -1,5 +1,6 @@
 import { loadConfig, redactUrl, requestRun } from '@tidings/contracts';
 import { withStackConnection } from '../stack-connection.js';
+import { prepareFeeds } from '../stack-file.js';
 import { waitForRun } from '../wait-for-run.js';
 
 export interface RunFlags {
@@ -11,8 +12,13 @@ export interface RunFlags {
 
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = loadConfig();
+  const request = prepareFeeds(config, flags.feeds);
   await withStackConnection(config, async ({ queues, store }) => {
-    const runId = await requestRun(queues.feeds, { feeds: flags.feeds, reclassify: flags.reclassify });
+    const runId = await requestRun(
+      queues.feeds,
+      { feeds: request.feeds, reclassify: flags.reclassify },
+      { signingKey: request.signingKey },
+    );
     if (!flags.wait) {
       process.stdout.write(`${runId}\n`);
       return;

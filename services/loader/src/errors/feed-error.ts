@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { maskFeedUrl, TidingsError } from '@tidings/contracts';
 
 export type FeedErrorCode =
   | 'FEED_TIMEOUT'
@@ -7,22 +7,34 @@ export type FeedErrorCode =
   | 'FEED_TOO_LARGE'
   | 'FEED_TOO_MANY_REDIRECTS'
   | 'FEED_FILE_NOT_FOUND'
+  | 'FEED_NOT_ALLOWED'
+  | 'FEED_ADDRESS_REFUSED'
   | 'FEED_BAD_ENCODING'
   | 'FEED_UNSAFE_XML'
   | 'FEED_MALFORMED'
   | 'FEED_NOT_A_FEED';
 
-/** Why one feed could not be read; always names the feed. */
+/**
+ * Why one feed could not be read; always names the feed, with any credentials in its URL
+ * masked, since the message reaches logs and run reports.
+ */
 export class FeedError extends TidingsError {
+  /** The message for the run report, which anyone with the dashboard reads. */
+  readonly reportMessage: string;
+
   constructor(
     code: FeedErrorCode,
-    readonly feed: string,
+    feed: string,
     detail: string,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; reportDetail?: string },
   ) {
-    super(code, `${feed}: ${detail}`, { cause: options?.cause });
+    const shown = maskFeedUrl(feed);
+    super(code, `${shown}: ${detail}`, { cause: options?.cause });
+    this.feed = shown;
     this.status = options?.status;
+    this.reportMessage = options?.reportDetail ? `${shown}: ${options.reportDetail}` : this.message;
   }
+  readonly feed: string;
   readonly status: number | undefined;
   declare readonly code: FeedErrorCode;
 

@@ -1,0 +1,282 @@
+/**
+ * Hostile jobs written straight into every queue (feeds, classify, aggregate), as Bull Board
+ * or anyone with Redis access can, against real loader, classifier and aggregator processes:
+ * local files, file:// and private addresses as feeds, forged signatures, traversal run ids,
+ * script links, oversized and malformed payloads. Passes when nothing was read, nothing was
+ * written outside DATA_DIR, every worker is still running, and a normal run afterwards
+ * finishes with nothing lost.
+ *
+ * Importing this module registers the scenario with the fault suite (one line in
+ * run-faults.ts); `node --import tsx test/faults/hostile-jobs.ts` runs it alone.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Article, buildRunFlow, JOB, type RunManifest } from '@tidings/contracts';
+import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { FlowProducer, type Job, type Queue } from 'bullmq';
+import { waitFor } from '../wait.js';
+import { FaultCluster, type Row } from './cluster.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+
+const NAME = '9 hostile jobs in every queue';
+const ARTICLES = 6;
+const BIG = 'x'.repeat(8 * 1024 * 1024);
+
+interface Hostile {
+  queue: 'feeds' | 'classify' | 'aggregate';
+  what: string;
+  data: unknown;
+  jobId?: string;
+  /**
+   * refused: the job fails at the worker with its field named; refused-feeds: a feeds job that
+   * completes with each feed refused in the run report; link-dropped: the job completes and
+   * the article is kept, with "" for its link.
+   */
+  outcome: 'refused' | 'refused-feeds' | 'link-dropped';
+}
+
+function article(overrides: Partial<Article> = {}): Article {
+  return {
+    id: 'a1',
+    feed: 'https://a.example/rss',
+    title: 'Stocks rally',
+    summary: '',
+    link: 'https://a.example/story',
+    published: '2026-11-24T10:00:00.000Z',
+    publishedEstimated: false,
+    fetchedAt: '2026-11-24T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function manifest(runId: string, articles: Article[] = []): RunManifest {
+  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [], articles };
+}
+
+function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
+  const localhostUrl = canaryUrl.replace('127.0.0.1', 'localhost');
+  return [
+    { queue: 'feeds', what: 'a local file', data: { trigger: 'manual', feeds: [canaryFile] }, outcome: 'refused' },
+    {
+      queue: 'feeds',
+      what: 'a file:// URL',
+      data: { trigger: 'manual', feeds: [`file://${canaryFile}`] },
+      outcome: 'refused',
+    },
+    { queue: 'feeds', what: '/etc/shadow', data: { trigger: 'manual', feeds: ['/etc/shadow'] }, outcome: 'refused' },
+    {
+      queue: 'feeds',
+      what: '/root/.ssh/id_rsa',
+      data: { trigger: 'manual', feeds: ['/root/.ssh/id_rsa'] },
+      outcome: 'refused',
+    },
+    {
+      queue: 'feeds',
+      what: 'a local file with a forged signature',
+      data: { trigger: 'manual', feeds: [canaryFile], signature: 'ab'.repeat(32) },
+      outcome: 'refused',
+    },
+    {
+      queue: 'feeds',
+      what: 'loopback, localhost and metadata addresses',
+      data: { trigger: 'manual', feeds: [canaryUrl, localhostUrl, 'http://169.254.169.254/latest/meta-data/'] },
+      outcome: 'refused-feeds',
+    },
+    {
+      queue: 'feeds',
+      what: 'an 8 MB feed URL',
+      data: { trigger: 'manual', feeds: [`https://a.example/${BIG}`] },
+      outcome: 'refused',
+    },
+    { queue: 'feeds', what: 'a string payload', data: 'not a job', outcome: 'refused' },
+    { queue: 'feeds', what: 'unknown fields', data: { trigger: 'manual', run: 'rm -rf /' }, outcome: 'refused' },
+    {
+      queue: 'classify',
+      what: 'a traversal run id',
+      data: { runId: '../../pwned', article: article() },
+      outcome: 'refused',
+    },
+    {
+      queue: 'classify',
+      what: 'a javascript: link',
+      data: { runId: 'r1', article: article({ link: 'javascript:alert(1)' }) },
+      outcome: 'link-dropped',
+    },
+    {
+      queue: 'classify',
+      what: 'an 8 MB title',
+      data: { runId: 'r1', article: article({ title: BIG }) },
+      outcome: 'refused',
+    },
+    { queue: 'classify', what: 'a null payload', data: null, outcome: 'refused' },
+    {
+      queue: 'classify',
+      what: 'unknown fields',
+      data: { runId: 'r1', article: article(), exec: 'sh' },
+      outcome: 'refused',
+    },
+    { queue: 'aggregate', what: 'a traversal run id', data: manifest('../../pwned'), outcome: 'refused' },
+    { queue: 'aggregate', what: 'an absolute run id', data: manifest('/tmp/pwned'), outcome: 'refused' },
+    {
+      queue: 'aggregate',
+      what: 'a data: link',
+      data: manifest('links', [article({ link: 'data:text/html,<script>alert(1)</script>' })]),
+      outcome: 'link-dropped',
+    },
+    {
+      queue: 'aggregate',
+      what: 'an 8 MB summary',
+      data: manifest('big', [article({ summary: BIG })]),
+      outcome: 'refused',
+    },
+    { queue: 'aggregate', what: 'an array payload', data: [1, 2, 3], outcome: 'refused' },
+    { queue: 'aggregate', what: 'unknown fields', data: { ...manifest('extra'), path: '/etc' }, outcome: 'refused' },
+    // A job id someone chose becomes the run id: it must come out as a safe one.
+    {
+      queue: 'feeds',
+      what: 'a traversal job id',
+      data: { trigger: 'manual', feeds: [canaryUrl] },
+      jobId: '../../pwned',
+      outcome: 'refused-feeds',
+    },
+  ];
+}
+
+/** Every file under `root` except those inside the given folders. */
+function filesOutside(root: string, inside: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (inside.includes(file)) continue;
+      if (entry.isDirectory()) walk(file);
+      else found.push(path.relative(root, file));
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** Every value in Redis under the prefix, to look for the canary in. */
+async function everything(c: FaultCluster): Promise<string> {
+  const parts: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await c.client.scan(cursor, 'MATCH', `${c.prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) {
+      const type = await c.client.type(key);
+      if (type === 'string') parts.push((await c.client.get(key)) ?? '');
+      else if (type === 'hash') parts.push(JSON.stringify(await c.client.hgetall(key)));
+      else if (type === 'list') parts.push(JSON.stringify(await c.client.lrange(key, 0, -1)));
+    }
+  } while (cursor !== '0');
+  return parts.join('\n');
+}
+
+async function settled(queue: Queue, jobId: string): Promise<Job> {
+  return (await waitFor(
+    async () => {
+      const state = await queue.getJobState(jobId);
+      return state === 'completed' || state === 'failed' ? queue.getJob(jobId) : undefined;
+    },
+    { what: `${queue.name} job ${jobId} to settle`, timeoutMs: 60_000 },
+  )) as Job;
+}
+
+async function run(): Promise<Row> {
+  const canary = `CANARY-${randomBytes(8).toString('hex')}`;
+  const server = await startFeedServer({ '/canary': (_q, r) => void r.end(canary) });
+  const c = await new FaultCluster({}).start();
+  try {
+    const canaryFile = path.join(c.dir, 'id_rsa');
+    fs.writeFileSync(canaryFile, `${canary}\n`);
+    const env = { FEED_URLS: writeGeneratedFeed(path.join(c.dir, 'operator.xml'), ARTICLES, { tag: 'op' }) };
+    const dataDir = c.serviceEnv().DATA_DIR ?? '';
+    fs.mkdirSync(dataDir, { recursive: true });
+    const services = [c.spawn('loader', env), c.spawn('classifier', env), c.spawn('aggregator', env)];
+    await c.waitForClassifiers(1);
+    const before = filesOutside(c.dir, [dataDir, path.join(c.dir, 'redis')]);
+
+    const problems: string[] = [];
+    const queues = { feeds: c.feeds, classify: c.classify, aggregate: c.aggregate };
+    const cases = hostileJobs(canaryFile, server.url('/canary'));
+    const added: { hostile: Hostile; jobId: string }[] = [];
+    const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
+    for (const [i, hostile] of cases.entries()) {
+      const name =
+        hostile.queue === 'feeds' ? JOB.load : hostile.queue === 'classify' ? JOB.classify : JOB.aggregateRun;
+      const jobId = hostile.jobId ?? `hostile-${i}`;
+      if (hostile.queue === 'aggregate' && hostile.outcome === 'link-dropped') {
+        // As a whole run, so the article is classified and grouped, and its link shown if kept.
+        await flows.add(buildRunFlow(hostile.data as RunManifest));
+        added.push({ hostile, jobId: (hostile.data as RunManifest).runId });
+        continue;
+      }
+      await queues[hostile.queue].add(name, hostile.data, { jobId, attempts: 1 });
+      added.push({ hostile, jobId });
+    }
+    await flows.close();
+    for (const { hostile, jobId } of added) {
+      const job = await settled(queues[hostile.queue], jobId);
+      const state = await job.getState();
+      if (hostile.outcome === 'link-dropped') {
+        if (state !== 'completed') problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason})`);
+      } else if (hostile.outcome === 'refused-feeds') {
+        const runId = job.returnvalue?.runId as string | undefined;
+        const feeds = (job.returnvalue?.feeds ?? []) as { status: string; error?: { code: string } }[];
+        if (state !== 'completed' || !feeds.every((f) => f.error?.code === 'FEED_ADDRESS_REFUSED'))
+          problems.push(`${hostile.queue} ${hostile.what}: ${state}, feeds ${JSON.stringify(feeds)}`);
+        if (!runId || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(runId)) problems.push(`${hostile.what}: run id ${runId}`);
+      } else if (state !== 'failed' || !/^bad \w+ job data: /.test(job.failedReason ?? '')) {
+        problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason ?? 'no reason'})`);
+      }
+    }
+
+    const snapshots = fs.existsSync(path.join(dataDir, 'runs'))
+      ? fs.readdirSync(path.join(dataDir, 'runs')).map((f) => fs.readFileSync(path.join(dataDir, 'runs', f), 'utf8'))
+      : [];
+    if (/(javascript|data|vbscript|file):/.test(snapshots.join('\n')))
+      problems.push('a script or data link reached a snapshot');
+    const linksRun = snapshots.map((text) => JSON.parse(text).run).find((r) => r.id === 'links');
+    const linksArticle = linksRun?.topics.flatMap((g: { articles: Article[] }) => g.articles)[0];
+    if (linksArticle?.link !== '') problems.push(`the article with a data: link: ${JSON.stringify(linksArticle)}`);
+    if (server.hits('/canary') > 0)
+      problems.push(`the private canary URL was fetched ${server.hits('/canary')} time(s)`);
+    if ((await everything(c)).includes(canary)) problems.push('the canary file reached Redis');
+    const after = filesOutside(c.dir, [dataDir, path.join(c.dir, 'redis')]);
+    const stray = after.filter((f) => !before.includes(f));
+    if (stray.length > 0) problems.push(`written outside DATA_DIR: ${stray.join(', ')}`);
+    if (fs.existsSync('/tmp/pwned.json')) problems.push('/tmp/pwned.json exists');
+    const dead = services.filter((s) => s.child.exitCode !== null || s.child.signalCode !== null);
+    if (dead.length > 0) problems.push(`${dead.length} service(s) exited: ${dead.map((d) => d.output().slice(-300))}`);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+
+    // Still working: a normal run reads the operator's feed and loses nothing.
+    const runId = await c.trigger({ reclassify: true });
+    const finished = await c.waitForRun(runId);
+    return c.measure(NAME, [finished], ARTICLES, {
+      note: `${cases.length} hostile jobs (${cases.filter((h) => h.outcome === 'link-dropped').length} kept with "" for a script link, the rest refused); 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
+    });
+  } finally {
+    await c.stop();
+    await server.close();
+  }
+}
+
+export const HOSTILE_JOBS: Scenario = { name: NAME, run, noControl: true };
+SCENARIOS.push(HOSTILE_JOBS);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run()
+    .then((row) => {
+      process.stdout.write(`${JSON.stringify(row, null, 2)}\n`);
+      process.exit(row.finished && row.lost === 0 && row.duplicated === 0 ? 0 : 1);
+    })
+    .catch((err: Error) => {
+      process.stderr.write(`${NAME}: FAILED: ${err.message}\n`);
+      process.exit(1);
+    });
+}
