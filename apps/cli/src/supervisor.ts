@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-import { EXIT_CONFIG, type Logger } from '@tidings/runtime';
+import { EXIT_CONFIG, EXIT_UNAVAILABLE, type Logger } from '@tidings/runtime';
 import { formatLogLine } from './format-log-line.js';
 import { type ServiceName, spawnService } from './service-entry.js';
 
@@ -56,6 +56,13 @@ export class Supervisor {
     for (const s of this.services) this.spawn(s);
   }
 
+  /** The services whose process is running now (not exited, not waiting to restart). */
+  running(): string[] {
+    return this.services
+      .filter((s) => s.child && s.child.exitCode === null && s.child.signalCode === null)
+      .map((s) => s.spec.name);
+  }
+
   pids(): Record<string, number | undefined> {
     return Object.fromEntries(this.services.map((s) => [s.spec.name, s.child?.pid]));
   }
@@ -89,6 +96,14 @@ export class Supervisor {
         const line = s.lastErrorLine ?? `${s.spec.name} cannot start as configured`;
         this.options.logger.error({ service: s.spec.name, code }, 'service cannot start as configured; stopping');
         this.options.onConfigError?.(s.spec.name, line);
+        return;
+      }
+      if (code === EXIT_UNAVAILABLE) {
+        await Promise.all(lines);
+        this.options.logger.error(
+          { service: s.spec.name, code, reason: s.lastErrorLine },
+          'service cannot get what it needs; not restarting it (see tidings status)',
+        );
         return;
       }
       // A service that ran a minute before crashing starts again from the shortest delay.

@@ -9,6 +9,13 @@ import { type Closable, closeOnSignals } from './shutdown.js';
 export const EXIT_CONFIG = 78;
 
 /**
+ * Exit code of a service that cannot get what it needs (sysexits' EX_UNAVAILABLE), e.g. a
+ * classifier whose model will not load: a supervisor leaves it down (it has recorded the
+ * problem where `tidings status` and the page show it) and keeps the rest of the stack up.
+ */
+export const EXIT_UNAVAILABLE = 69;
+
+/**
  * Runs a process's start-up. An error a user can act on (a TidingsError) ends the process
  * with its one line and `userErrorExitCode`; anything else is a bug, keeps its stack and exits 1.
  */
@@ -17,7 +24,7 @@ export function runMain(name: string, start: () => Promise<void>, { userErrorExi
     const line =
       err instanceof TidingsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`tidings ${name}: ${line}\n`);
-    process.exit(err instanceof TidingsError ? userErrorExitCode : 1);
+    process.exit(err instanceof TidingsError ? (err.exitCode ?? userErrorExitCode) : 1);
   });
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/contracts';
 import { readFeed } from '@tidings/loader';
-import { createLogger, EXIT_CONFIG, liveWorkers } from '@tidings/runtime';
+import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';
@@ -130,7 +130,7 @@ describe('classifier processes', () => {
       'the ONNX file cannot be read',
     ],
   ])(
-    'with %s exit EX_CONFIG (78, not restarted) with one clear line and leave the jobs waiting',
+    'with %s exit EX_UNAVAILABLE (69, left down by the supervisor) with one clear line and leave the jobs waiting',
     async (_name, makeDir, cause) => {
       const config = testConfig();
       const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
@@ -142,7 +142,7 @@ describe('classifier processes', () => {
         MODEL_DIR: modelDir,
       });
       const { code } = await proc.exited;
-      expect(code).toBe(EXIT_CONFIG);
+      expect(code).toBe(EXIT_UNAVAILABLE);
       const lines = proc
         .output()
         .trim()

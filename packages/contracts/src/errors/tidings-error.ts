@@ -2,6 +2,11 @@ export interface TidingsErrorOptions {
   /** What the user can change to make it work; appended to the message. */
   fix?: string;
   cause?: unknown;
+  /**
+   * How a service that fails to start with this error exits, so its supervisor knows what to
+   * do (runtime's EXIT_CONFIG, the default: stop everything; EXIT_UNAVAILABLE: leave this one down).
+   */
+  exitCode?: number;
 }
 
 /**
@@ -10,6 +15,7 @@ export interface TidingsErrorOptions {
  */
 export class TidingsError extends Error {
   readonly fix: string | undefined;
+  readonly exitCode: number | undefined;
 
   constructor(
     readonly code: string,
@@ -19,5 +25,6 @@ export class TidingsError extends Error {
     super(options.fix ? `${message}; ${options.fix}` : message, { cause: options.cause });
     this.name = new.target.name;
     this.fix = options.fix;
+    this.exitCode = options.exitCode;
   }
 }

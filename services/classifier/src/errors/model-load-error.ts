@@ -1,4 +1,5 @@
 import { TidingsError } from '@tidings/contracts';
+import { EXIT_UNAVAILABLE } from '@tidings/runtime';
 
 export const MODEL_FIX_HINT =
   'set MODEL_DIR to a folder with config.json, tokenizer.json and onnx/model.onnx (onnx/model_quantized.onnx for MODEL_DTYPE=q8), ' +
@@ -10,6 +11,7 @@ export class ModelLoadError extends TidingsError {
     super('TIDINGS_MODEL_UNAVAILABLE', `cannot load the NLI model: tried ${tried}: ${cause}`, {
       fix: `Fix: ${MODEL_FIX_HINT}`,
       cause: options?.cause,
+      exitCode: EXIT_UNAVAILABLE,
     });
   }
 }
