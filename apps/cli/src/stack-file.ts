@@ -9,8 +9,7 @@ import {
   StackFileSchema,
   UnsafeFileError,
 } from '@tidings/contracts';
-import { privateAddressReason } from '@tidings/loader';
-import { fileInDataDir, jobSigningKey, readSecretFile } from '@tidings/runtime';
+import { fileInDataDir, jobSigningKey, privateAddressReason, readSecretFile } from '@tidings/runtime';
 
 const STACK_FILE = 'stack.json';
 /** The embedded redis-server's password: made on first start, kept for every later one. */

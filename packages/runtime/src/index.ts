@@ -4,6 +4,7 @@ export * from './heartbeat.js';
 export * from './live-workers.js';
 export * from './logger.js';
 export * from './peak-memory.js';
+export * from './private-address.js';
 export * from './problems.js';
 export * from './redis.js';
 export * from './redis-server.js';

@@ -194,6 +194,32 @@ describe('subscriptions', () => {
     expect((await fetch(url(`/feeds/s/${key}.xml`))).status).toBe(200);
   });
 
+  it('refuse a webhook on a private address unless FEED_ALLOW_PRIVATE says every such address is trusted', async () => {
+    const closed = await serve();
+    const refused = await closed.json('POST', '/api/subscriptions', {
+      name: 'Mallory',
+      topics: ['Crypto'],
+      webhookUrl: 'http://127.0.0.1:6379/',
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toBe(
+      'webhookUrl: http://127.0.0.1:6379 resolves to a loopback, private, link-local or metadata address; use a public address, or set FEED_ALLOW_PRIVATE=true where every such address is trusted',
+    );
+    const viaDns = await closed.json('POST', '/api/subscriptions', {
+      name: 'Mallory',
+      topics: ['Crypto'],
+      webhookUrl: 'http://localhost:6379/',
+    });
+    expect(viaDns.status).toBe(400);
+    const open = await serve({ FEED_ALLOW_PRIVATE: 'true' });
+    const allowed = await open.json('POST', '/api/subscriptions', {
+      name: 'Lab',
+      topics: ['Crypto'],
+      webhookUrl: 'http://127.0.0.1:8080/hook',
+    });
+    expect(allowed.status).toBe(201);
+  });
+
   it('can be made with the page’s form, without JavaScript', async () => {
     const { url } = await serve();
     const form = new URLSearchParams([

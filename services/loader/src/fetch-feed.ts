@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { maskFeedUrl } from '@tidings/contracts';
+import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
 import { FeedError } from './errors/feed-error.js';
-import { type AddressPolicy, AddressRefused, guardedLookup } from './private-address.js';
 
 export interface CacheHeaders {
   etag?: string;

@@ -6,7 +6,6 @@ export { loadRun } from './load-run.js';
 export { type Loader, startLoader } from './loader.js';
 export { normaliseItems } from './normalise-article.js';
 export { parseFeed } from './parse-feed.js';
-export { privateAddressReason } from './private-address.js';
 export { readFeed } from './read-feed.js';
 export { ensureDailySchedule } from './schedule.js';
 export { SeenArticles } from './seen-articles.js';

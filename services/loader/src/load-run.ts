@@ -1,9 +1,9 @@
 import type { Article, LoadJob, RunManifest } from '@tidings/contracts';
 import { buildRunFlow, maskFeedUrl } from '@tidings/contracts';
 import type { Logger } from '@tidings/runtime';
+import { privateAddressReason } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
-import { privateAddressReason } from './private-address.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
 

@@ -8,12 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { JOB, QUEUE, type RunManifest, RunManifestSchema, signLoadJob } from '@tidings/contracts';
 import { startFeedServer } from '@tidings/feed-fixtures';
-import { freePort, jobSigningKey } from '@tidings/runtime';
+import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
 import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
-import { privateAddressReason } from '../src/private-address.js';
 import { readFeed } from '../src/read-feed.js';
 
 const cnbc = fs.readFileSync(CNBC_FIXTURE, 'utf8');

@@ -6,6 +6,7 @@ import {
   type Run,
   redactSecretUrl,
 } from '@tidings/contracts';
+import { privateAddressReason } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -60,6 +61,8 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     }
     const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
     await postJson(to, body, {
+      // A subscriber's URL is someone else's choice: it may not reach this host or its network.
+      ...(config.feeds.allowPrivate ? {} : { addressPolicy: privateAddressReason }),
       headers: {
         'x-tidings-delivery': id,
         'x-tidings-event': 'digest',

@@ -1,5 +1,9 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { redactSecretUrl } from '@tidings/contracts';
+import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
 import { DeliveryError } from './errors/delivery-error.js';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the way GitHub and Stripe sign their webhooks. */
@@ -10,30 +14,56 @@ export function signBody(body: string, secret: string): string {
 export interface PostOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Addresses this URL may not reach (a subscriber's webhook: no private addresses), checked
+   * when the socket connects; unset for URLs the operator named.
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 /**
  * POSTs a JSON body. A 2xx is delivered; 408, 429, 5xx and network errors are worth another
- * try; any other answer will not change by asking again. Redirects are not followed: a
- * webhook that moved must be updated, not chased to wherever it points.
+ * try; any other answer, or an address the URL may not reach, will not change by asking
+ * again. Redirects are not followed: a webhook that moved must be updated, not chased.
  */
 export async function postJson(url: string, body: string, options: PostOptions = {}): Promise<number> {
   const shown = redactSecretUrl(url);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      body,
-      redirect: 'manual',
-      headers: { 'content-type': 'application/json', 'user-agent': 'tidings-notifier', ...options.headers },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw new DeliveryError(shown, `no answer (${cause})`, true, { cause: err });
+  const target = new URL(url);
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  // Node skips the lookup for an IP written in the URL, so that case is checked here.
+  if (options.addressPolicy && net.isIP(literal) !== 0 && options.addressPolicy(literal) !== undefined) {
+    throw new DeliveryError(shown, 'points at a loopback, private, link-local or metadata address', false);
   }
-  await response.body?.cancel();
-  if (response.ok) return response.status;
-  const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
-  throw new DeliveryError(shown, `answered HTTP ${response.status}`, retryable);
+  const client = target.protocol === 'https:' ? https : http;
+  return await new Promise<number>((resolve, reject) => {
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'tidings-notifier',
+          ...options.headers,
+        },
+        timeout: options.timeoutMs ?? 10_000,
+        agent: false,
+        ...(options.addressPolicy ? { lookup: guardedLookup(options.addressPolicy) } : {}),
+      },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(status);
+        const retryable = status === 408 || status === 429 || status >= 500;
+        reject(new DeliveryError(shown, `answered HTTP ${status}`, retryable));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (err instanceof AddressRefused || err.code === 'EADDRREFUSED') {
+        reject(new DeliveryError(shown, 'resolves to a loopback, private, link-local or metadata address', false));
+      } else reject(new DeliveryError(shown, `no answer (${err.code ?? err.message})`, true, { cause: err }));
+    });
+    request.end(body);
+  });
 }

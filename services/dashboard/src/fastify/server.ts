@@ -2,8 +2,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { type Config, QUEUE, QUEUE_NAMES, type QueueName } from '@tidings/contracts';
-import { createRedis, type Logger } from '@tidings/runtime';
+import { type Config, QUEUE, QUEUE_NAMES, type QueueName, redactSecretUrl } from '@tidings/contracts';
+import { assertPublicUrl, createRedis, type Logger } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
@@ -73,7 +73,13 @@ export async function buildDashboard(options: DashboardOptions) {
   const attempts = new AttemptLimiter(connection, config.prefix);
   const subscriptions = new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels });
   const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
-  const subscriptionDeps = { subscriptions, checkWebhookUrl: async (_url: string) => {} };
+  const subscriptionDeps = {
+    subscriptions,
+    // A subscriber's webhook is called on their behalf: no private addresses unless FEED_ALLOW_PRIVATE.
+    checkWebhookUrl: async (url: string) => {
+      if (!config.feeds.allowPrivate) await assertPublicUrl(url, redactSecretUrl(url));
+    },
+  };
   const events = new RunEvents({
     redis: config.redis,
     prefix: config.prefix,

@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { TidingsError } from '@tidings/contracts';
 
 /**
  * Addresses a feed named in a request may not reach: this host, the private networks behind
@@ -90,4 +91,28 @@ export function guardedLookup(policy: AddressPolicy): net.LookupFunction {
       callback(null, first.address, first.family);
     });
   };
+}
+
+/** A URL given on someone's behalf (a subscriber's webhook) points at a host it may not reach. */
+export class PrivateAddressError extends TidingsError {
+  constructor(shownUrl: string) {
+    super('TIDINGS_PRIVATE_ADDRESS', `${shownUrl} resolves to a loopback, private, link-local or metadata address`, {
+      fix: 'use a public address, or set FEED_ALLOW_PRIVATE=true where every such address is trusted',
+    });
+  }
+}
+
+/**
+ * Checks, before it is stored, that a URL someone asked tidings to call resolves only to
+ * public addresses. The connection itself is checked again (guardedLookup), since DNS may
+ * answer differently later.
+ */
+export async function assertPublicUrl(url: string, shownUrl = url): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const addresses =
+    net.isIP(host) !== 0 ? [{ address: host }] : await dns.promises.lookup(host, { all: true }).catch(() => []);
+  // A name that does not resolve now is not refused here: the delivery's own check decides later.
+  if (addresses.some((a) => privateAddressReason(a.address) !== undefined)) {
+    throw new PrivateAddressError(shownUrl);
+  }
 }
