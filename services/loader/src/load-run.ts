@@ -1,5 +1,6 @@
 import type { Article, LoadJob, RunManifest } from '@tidings/contracts';
 import { buildRunFlow, maskFeedUrl } from '@tidings/contracts';
+import type { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import { privateAddressReason } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';
@@ -14,6 +15,8 @@ export interface LoadRunDeps {
   cacheHeaders: FeedCacheHeaders;
   /** FEED_URLS: feeds the operator named, read as given (files, private addresses). */
   defaultFeeds: string[];
+  /** The operator's feed list (`tidings feeds`), read by every run beside FEED_URLS. */
+  feedList: FeedList;
   /** FEED_ALLOW_PRIVATE: may other feeds reach private addresses too. */
   allowPrivate: boolean;
   readOptions: ReadFeedOptions;
@@ -26,8 +29,13 @@ export interface LoadRunDeps {
  * a job written straight to Redis) only over http(s), never a file, and not to a private
  * address unless FEED_ALLOW_PRIVATE.
  */
-function untrusted(feed: string, signed: boolean, deps: LoadRunDeps): ReadFeedOptions['untrusted'] {
-  if (signed || deps.defaultFeeds.includes(feed)) return undefined;
+function untrusted(
+  feed: string,
+  signed: boolean,
+  operatorFeeds: Set<string>,
+  deps: LoadRunDeps,
+): ReadFeedOptions['untrusted'] {
+  if (signed || operatorFeeds.has(feed)) return undefined;
   return deps.allowPrivate ? {} : { addressPolicy: privateAddressReason };
 }
 
@@ -61,14 +69,15 @@ export async function loadRun(
   signed = false,
 ): Promise<LoadRunResult> {
   const log = deps.logger.child({ runId });
-  const feeds = job.feeds ?? deps.defaultFeeds;
+  const operatorFeeds = new Set([...deps.defaultFeeds, ...(await deps.feedList.urls())]);
+  const feeds = job.feeds ?? [...operatorFeeds];
   const results = [];
   for (const feed of feeds) {
     const cacheHeaders = job.reclassify ? {} : await deps.cacheHeaders.get(feed);
     const result = await readFeed(feed, {
       ...deps.readOptions,
       cacheHeaders,
-      untrusted: untrusted(feed, signed, deps),
+      untrusted: untrusted(feed, signed, operatorFeeds, deps),
     });
     const shown = maskFeedUrl(feed);
     if (result.error)
@@ -109,6 +118,8 @@ export async function loadRun(
   for (const r of results) {
     if (r.report.status === 'ok') await deps.cacheHeaders.set(r.feed, r.cacheHeaders);
   }
+  // Keyed by the feed as listed (not its masked form), so `tidings feeds list` finds it.
+  await deps.feedList.recordStatus(results.map((r) => ({ ...r.report, url: r.feed })));
   return {
     runId,
     articles: fresh.length,

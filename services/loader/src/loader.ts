@@ -7,6 +7,7 @@ import {
   runIdForJob,
   verifyLoadJob,
 } from '@tidings/contracts';
+import { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
 import { UnrecoverableError } from 'bullmq';
@@ -62,6 +63,7 @@ export async function startLoader(options: LoaderOptions) {
     seen: new SeenArticles(service.connection, config.prefix, config.seenTtlDays),
     cacheHeaders: new FeedCacheHeaders(service.connection, config.prefix),
     defaultFeeds: config.feeds.urls,
+    feedList: new FeedList(service.connection, config.prefix),
     allowPrivate: config.feeds.allowPrivate,
     readOptions: config.feeds,
     logger,
