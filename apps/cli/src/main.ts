@@ -46,6 +46,9 @@ Commands:
   config                           Print the effective configuration (secrets masked).
   help, --help                     This text.
 
+Every command takes --data-dir DIR (default DATA_DIR, ./data): the CLI finds the stack that
+'tidings start' runs there (its Redis and password) through DIR/stack.json.
+
 Configuration comes from environment variables; see README.md or 'tidings config'.
 `;
 
@@ -56,6 +59,7 @@ runMain('cli', async () => {
     allowPositionals: true,
     options: {
       help: { type: 'boolean', short: 'h' },
+      'data-dir': { type: 'string' },
       feed: { type: 'string', multiple: true },
       reclassify: { type: 'boolean' },
       wait: { type: 'boolean' },
@@ -72,6 +76,8 @@ runMain('cli', async () => {
       webhook: { type: 'string' },
     },
   });
+  // The stack a command belongs to is found through its DATA_DIR (stack.json); the flag wins.
+  if (values['data-dir']) process.env.DATA_DIR = values['data-dir'];
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
     process.stdout.write(HELP);

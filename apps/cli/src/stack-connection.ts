@@ -8,6 +8,8 @@ import { stackRedisUrl } from './stack-file.js';
 
 export interface StackConnection {
   redis: Redis;
+  /** The Redis in use, password masked, for messages. */
+  redisShown: string;
   queues: Record<QueueName, Queue>;
   store: TopicStore;
   subscriptions: SubscriptionStore;
@@ -32,6 +34,14 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
     connection.disconnect();
     throw new RedisUnreachableError(redactUrl(target.url), (connectionError ?? (err as Error)).message);
   }
+  const redisShown = redactUrl(target.url);
+  const source = !config.redis.embedded
+    ? 'REDIS_URL'
+    : target.url === config.redis.url
+      ? `the default: no stack recorded in ${config.dataDir}`
+      : `the stack recorded in ${config.dataDir}/stack.json`;
+  // Which Redis a command talks to is the first thing to know when it seems to do nothing.
+  process.stderr.write(`tidings: using the Redis at ${redisShown} (${source})\n`);
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
   ) as Record<QueueName, Queue>;
@@ -39,6 +49,7 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
   try {
     return await fn({
       redis: connection,
+      redisShown,
       queues,
       store: new TopicStore(connection, config.prefix, { labelOrder: config.zeroShot.labels }),
       subscriptions: new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels }),

@@ -125,8 +125,13 @@ describe('the private redis-server of `tidings start`', () => {
       const feedDir = tempDir();
       writeGeneratedFeed(path.join(feedDir, 'mine.xml'), 4, { tag: 'mine' });
       const relative = path.relative(ROOT, path.join(feedDir, 'mine.xml'));
-      const run = await tidings(['run', '--feed', relative, '--wait', '--timeout', '90'], { DATA_DIR: dataDir });
-      expect(run.stderr).toMatch(/^run manual-\S+ enqueued\n/);
+      // --data-dir names the stack, as DATA_DIR does; the CLI says which Redis it found there.
+      const run = await tidings(['run', '--data-dir', dataDir, '--feed', relative, '--wait', '--timeout', '90'], {});
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^tidings: using the Redis at redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:\\d+ \\(the stack recorded in ${dataDir}/stack\\.json\\)\\nrun manual-\\S+ enqueued\\n`,
+        ),
+      );
       expect(run.code).toBe(0);
       const { run: summary } = JSON.parse(run.stdout);
       expect(summary.feeds).toMatchObject([{ url: path.join(feedDir, 'mine.xml'), status: 'ok', kept: 4 }]);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
-import { redactUrl, requestRun } from '@tidings/contracts';
+import { requestRun } from '@tidings/contracts';
 import { portOrFree } from '@tidings/runtime';
 import { formatTopicGroups } from '../format-digest.js';
 import { DEMO_FEED, ROOT } from '../paths.js';
@@ -21,7 +21,7 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
   });
   stopOnSignals(stack);
   try {
-    await withStackConnection(stack.config, async ({ queues, store }) => {
+    await withStackConnection(stack.config, async ({ queues, store, redisShown }) => {
       const runId = await requestRun(queues.feeds, { reclassify: true });
       process.stderr.write(
         `tidings demo: run ${runId} on ${path.relative(process.cwd(), DEMO_FEED)} with the tiny test model\n`,
@@ -29,7 +29,7 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
       const run = await waitForRun(runId, {
         store,
         queues,
-        redis: redactUrl(stack.config.redis.url),
+        redis: redisShown,
         timeoutMs: 180_000,
         // The demo's own services are still starting (the classifier loads its model).
         noWorkerMs: 60_000,

@@ -1,4 +1,4 @@
-import { loadConfig, redactUrl, requestRun } from '@tidings/contracts';
+import { loadConfig, requestRun } from '@tidings/contracts';
 import { withStackConnection } from '../stack-connection.js';
 import { prepareFeeds } from '../stack-file.js';
 import { waitForRun } from '../wait-for-run.js';
@@ -13,7 +13,7 @@ export interface RunFlags {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = loadConfig();
   const request = prepareFeeds(config, flags.feeds);
-  await withStackConnection(config, async ({ queues, store }) => {
+  await withStackConnection(config, async ({ queues, store, redisShown }) => {
     const runId = await requestRun(
       queues.feeds,
       { feeds: request.feeds, reclassify: flags.reclassify },
@@ -23,11 +23,11 @@ export async function runCommand(flags: RunFlags): Promise<number> {
       process.stdout.write(`${runId}\n`);
       return;
     }
-    process.stderr.write(`run ${runId} enqueued on the Redis at ${redactUrl(config.redis.url)}\n`);
+    process.stderr.write(`run ${runId} enqueued\n`);
     const run = await waitForRun(runId, {
       store,
       queues,
-      redis: redactUrl(config.redis.url),
+      redis: redisShown,
       timeoutMs: flags.timeoutS * 1000,
     });
     const { topics, ...summary } = run;

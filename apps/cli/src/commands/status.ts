@@ -40,8 +40,8 @@ export function formatStatus(status: StackStatus): string {
 /** `tidings status [--json]`: exits 1 while there are problems, so scripts can alert on it. */
 export async function statusCommand(flags: { json: boolean }): Promise<number> {
   const config = loadConfig();
-  const status = await withStackConnection(config, ({ redis, queues, store }) =>
-    readStackStatus({ redis, redisUrl: config.redis.url, prefix: config.prefix, queues, store }),
+  const status = await withStackConnection(config, ({ redis, redisShown, queues, store }) =>
+    readStackStatus({ redis, redisUrl: redisShown, prefix: config.prefix, queues, store }),
   );
   process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return status.problems.length > 0 ? 1 : 0;
