@@ -8,9 +8,9 @@ import { loadConfig } from '@tidings/contracts';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort } from '@tidings/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, ROOT, TINY_MODEL_DIR, waitFor } from '../harness.js';
+import { runTidings } from '../cli-process.js';
+import { CNBC_FIXTURE, TINY_MODEL_DIR, waitFor } from '../harness.js';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const PASSWORD = 'tls-test-password-0123';
 
 /** A private CA and a certificate for 127.0.0.1 signed by it, made with openssl for this test. */
@@ -143,23 +143,7 @@ describe('a TLS Redis with a password', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const tidings = (args: string[], extra: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extra },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-      child.on('exit', (code) => resolve({ code, stdout, stderr })),
-    );
-  };
+  const tidings = (args: string[], extra: Record<string, string> = {}) => runTidings(args, { ...env, ...extra });
 
   it('runs the pipeline, and the CLI starts and follows a run, with the password never shown', async () => {
     const run = await tidings(['run', '--wait']);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
@@ -6,31 +5,11 @@ import { loadConfig, StackStatusSchema } from '@tidings/contracts';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTidings } from '../../../test/cli-process.js';
 import { CNBC_FIXTURE, FIXTURES, ROOT, TINY_MODEL_DIR, testPrefix, testRedisUrl } from '../../../test/harness.js';
 import { spawnService } from '../../../test/service-process.js';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const logger = createLogger('test', { level: 'silent' });
-
-/** The CLI as its own process; asynchronous, so the services this test runs in-process keep working. */
-function tidings(args: string[], env: Record<string, string>) {
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
-  );
-}
 
 describe('tidings status and run --wait beside a stack', () => {
   const opened: { close(): Promise<unknown> }[] = [];
@@ -40,7 +19,7 @@ describe('tidings status and run --wait beside a stack', () => {
 
   it('run --wait says within seconds that no loader is connected, naming the Redis and the fix', async () => {
     const env = { REDIS_URL: testRedisUrl(), TIDINGS_PREFIX: testPrefix() };
-    const r = await tidings(['run', '--wait', '--feed', 'https://news.example/feed.xml'], env);
+    const r = await runTidings(['run', '--wait', '--feed', 'https://news.example/feed.xml'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(`run manual-\\S+ is queued, but no loader is connected to the Redis at ${testRedisUrl()}`),
@@ -62,10 +41,10 @@ describe('tidings status and run --wait beside a stack', () => {
     opened.push(await startLoader({ config, logger }));
     opened.push(await startClassifier({ config, logger }));
     opened.push(await startAggregator({ config, logger }));
-    const run = await tidings(['run', '--wait'], env);
+    const run = await runTidings(['run', '--wait'], env);
     expect(run.code, run.stderr).toBe(0);
 
-    const status = await tidings(['status', '--json'], env);
+    const status = await runTidings(['status', '--json'], env);
     const parsed = StackStatusSchema.parse(JSON.parse(status.stdout));
     expect(parsed.redis).toBe(testRedisUrl());
     expect(parsed.workers.map((w) => w.kind).sort()).toEqual(['aggregator', 'classifier', 'loader']);
@@ -78,7 +57,7 @@ describe('tidings status and run --wait beside a stack', () => {
     ]);
     expect(status.code).toBe(1);
 
-    const screen = await tidings(['status'], env);
+    const screen = await runTidings(['status'], env);
     expect(screen.stdout).toMatch(/classifier +\S+ {2}tiny-nli \(fp32, loaded in \d+ ms\)/);
     expect(screen.stdout).toMatch(/Problems \(1\):\n {2}feed-failing at /);
   });
@@ -92,7 +71,7 @@ describe('tidings status and run --wait beside a stack', () => {
     };
     const classifier = spawnService('classifier', env);
     expect((await classifier.exited).code).not.toBe(0);
-    const status = await tidings(['status', '--json'], env);
+    const status = await runTidings(['status', '--json'], env);
     expect(status.code).toBe(1);
     const { problems } = StackStatusSchema.parse(JSON.parse(status.stdout));
     expect(problems).toEqual([
