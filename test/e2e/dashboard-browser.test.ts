@@ -59,6 +59,14 @@ describe('the topic page in a real browser', () => {
       'https://www.cnbc.com/2026/11/24/bitcoin-slides-below-80000-as-crypto-etf-outflows-mount.html',
     );
     expect(await page.locator('#run-rows tr').count()).toBe(1);
+    // Every score, behind a summary a reader opens without JavaScript: ten bars, the top first.
+    const scores = page.locator('.article details.scores').first();
+    await scores.locator('summary').click();
+    const meters = scores.locator('meter');
+    expect(await meters.count()).toBe(10);
+    const values = (await meters.evaluateAll((ms) => ms.map((m) => Number((m as HTMLMeterElement).value)))) as number[];
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
     await page.screenshot({ path: path.join(ARTIFACTS, 'topic-page.png'), fullPage: true });
 
     await page.evaluate(() => {

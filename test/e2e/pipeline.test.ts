@@ -59,6 +59,12 @@ describe('loader → classifier → aggregator on the CNBC-shaped fixture', () =
     const grouped = run.topics.flatMap((g) => g.articles.map((a) => [a.title, g.label] as const));
     expect(grouped).toHaveLength(12);
     for (const [title, label] of grouped) expect(label, title).toBe(expectedTopic(title));
+    // Every label's score is kept; in single-label mode they sum to 1, the top one is the label's.
+    for (const a of run.topics.flatMap((g) => g.articles)) {
+      expect(Object.keys(a.scores ?? {}).sort()).toEqual([...config.zeroShot.labels].sort());
+      expect(Object.values(a.scores ?? {}).reduce((sum, x) => sum + x, 0)).toBeCloseTo(1, 5);
+      expect(a.scores?.[a.label]).toBe(a.score);
+    }
     const stock = run.topics.find((g) => g.label === 'Stock')!;
     expect(stock.articles.map((a) => a.title)).toEqual([
       'Cramer says chip stocks still have room to run',

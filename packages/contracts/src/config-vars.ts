@@ -276,6 +276,14 @@ export const CONFIG_VARS = {
     description: 'A run still waiting for its articles after this long is finalised by the watchdog.',
     schema: positive,
   }),
+  LOW_CONFIDENCE_SCORE: spec({
+    default: '0.5',
+    description: 'An article whose top score is below this is marked as one the model hesitated on.',
+    schema: z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { message: 'not a number from 0 to 1' })
+      .transform(Number),
+  }),
   DASHBOARD_HOST: spec({
     default: '127.0.0.1',
     description: 'Address the dashboard listens on; anything but loopback requires DASHBOARD_TOKEN.',

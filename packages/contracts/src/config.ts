@@ -43,6 +43,8 @@ export interface Config {
     maxSseClients: number;
     /** One reverse proxy in front sets X-Forwarded-For. */
     trustProxy: boolean;
+    /** Articles whose top score is below this are marked as uncertain. */
+    lowConfidenceScore: number;
   };
   notify: {
     smtpUrl: string | undefined;
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: v.DASHBOARD_PUBLIC_URL,
       maxSseClients: v.DASHBOARD_MAX_SSE_CLIENTS,
       trustProxy: v.TRUST_PROXY,
+      lowConfidenceScore: v.LOW_CONFIDENCE_SCORE,
     },
     notify: {
       smtpUrl: v.SMTP_URL,

@@ -139,6 +139,7 @@ export async function buildDashboard(options: DashboardOptions) {
       labels: config.zeroShot.labels,
       token: dashboard.token,
       publicUrl: dashboard.publicUrl,
+      lowConfidenceScore: dashboard.lowConfidenceScore,
     });
     await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });

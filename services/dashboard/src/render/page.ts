@@ -28,6 +28,8 @@ export interface PageModel {
   /** What `tidings status` would report as problems, shown at the top. */
   problems: Problem[];
   subscribe: SubscribeLinks;
+  /** Articles whose top score is below this are marked as ones the model hesitated on. */
+  lowConfidenceScore: number;
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -38,19 +40,36 @@ function duration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-function article(a: TopicArticle): SafeHtml {
+/**
+ * Every label's score, as a list the reader opens without JavaScript; <meter> draws each bar,
+ * so no inline style is needed under the strict CSP, and screen readers read the values.
+ */
+function scoreList(a: TopicArticle, lowConfidence: boolean): SafeHtml {
+  const scores = Object.entries(a.scores ?? { [a.label]: a.score }).sort((x, y) => y[1] - x[1]);
+  return html`<details class="scores${lowConfidence ? ' low-confidence' : ''}">
+      <summary>score ${a.score.toFixed(2)}${lowConfidence ? html` · <span class="unsure">model unsure</span>` : ''}</summary>
+      <ul>${scores.map(
+        ([label, score]) =>
+          html`<li><span class="score-label">${label}</span> <meter min="0" max="1" value="${score.toFixed(4)}" title="${label}: ${score.toFixed(2)}">${score.toFixed(2)}</meter> ${score.toFixed(2)}</li>`,
+      )}</ul>
+    </details>`;
+}
+
+function article(a: TopicArticle, lowConfidenceScore: number): SafeHtml {
   const href = safeHref(a.link);
-  return html`<li class="article">
+  const low = a.score < lowConfidenceScore;
+  return html`<li class="article${low ? ' low-confidence' : ''}">
     <h3>${href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${a.title}</a>` : a.title}</h3>
-    <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''} · score ${a.score.toFixed(2)}</p>
+    <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''}</p>
+    ${scoreList(a, low)}
     ${a.summary ? html`<p class="summary">${a.summary}</p>` : ''}
   </li>`;
 }
 
-function topicSection(group: TopicGroup, links: SubscribeLinks): SafeHtml {
+function topicSection(group: TopicGroup, links: SubscribeLinks, lowConfidenceScore: number): SafeHtml {
   return html`<section class="topic" id="topic-${group.label.replace(/[^A-Za-z0-9]+/g, '-')}" data-topic="${group.label}">
     <h2>${group.label} <span class="count">${group.count}</span> ${topicSubscribeLink(links, group.label)}</h2>
-    <ol class="articles">${group.articles.map(article)}</ol>
+    <ol class="articles">${group.articles.map((a) => article(a, lowConfidenceScore))}</ol>
   </section>`;
 }
 
@@ -125,7 +144,7 @@ export function renderPage(model: PageModel): string {
       }</p>
       ${digest.topics.length > 0 ? topicFilter(model) : ''}
     </section>
-    <div class="topics">${groups.map((g) => topicSection(g, model.subscribe))}</div>
+    <div class="topics">${groups.map((g) => topicSection(g, model.subscribe, model.lowConfidenceScore))}</div>
     ${subscribeSection(model.subscribe, base)}
     <section class="runs">
       <h2>Runs</h2>

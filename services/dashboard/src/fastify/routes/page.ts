@@ -21,6 +21,7 @@ export interface PageOptions {
   labels: string[];
   token: string | undefined;
   publicUrl: string | undefined;
+  lowConfidenceScore: number;
 }
 
 /** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
@@ -62,6 +63,7 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
         base,
         problems: status.problems,
         subscribe: subscribeLinks({ baseUrl, token: options.token, labels: options.labels }),
+        lowConfidenceScore: options.lowConfidenceScore,
       });
       return reply.type('text/html; charset=utf-8').send(page);
     },
