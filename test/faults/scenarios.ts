@@ -79,7 +79,10 @@ export const SCENARIOS: Scenario[] = [
         c.spawn('loader', env);
         c.spawn('aggregator', env);
         const runId = await c.trigger();
-        await waitFor(async () => (await c.progress(runId)).total === 1 || undefined, { what: 'the run' });
+        await waitFor(async () => (await c.progress(runId)).total === 1 || undefined, {
+          what: 'the run',
+          timeoutMs: 60_000,
+        });
         let kills = 0;
         let starts = 0;
         const job = async () => (await c.classify.getJobs(['active', 'waiting', 'failed', 'completed']))[0];

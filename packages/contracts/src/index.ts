@@ -1,3 +1,4 @@
+export * from './calendar-day.js';
 export * from './config.js';
 export { CONFIG_VARS, type ConfigVarName, DEFAULT_FEED, DEFAULT_LABELS } from './config-vars.js';
 export * from './errors/bad-job-error.js';

@@ -1,4 +1,4 @@
-import type { Problem, RunSummary, StackStatus } from '@tidings/contracts';
+import { maskFeedUrl, type Problem, type RunSummary, type StackStatus } from '@tidings/contracts';
 
 export interface ProblemInputs {
   recorded: Problem[];
@@ -26,7 +26,7 @@ export function findProblems(input: ProblemInputs): Problem[] {
     problems.push({
       kind: 'feed-failing',
       message: `${feed.error?.code ?? 'FEED_FAILED'}: ${feed.error?.message ?? 'failed'}`,
-      where: feed.url,
+      where: maskFeedUrl(feed.url),
       since: last?.startedAt,
     });
   }

@@ -201,6 +201,37 @@ export class TopicStore {
     };
   }
 
+  /** Every stored article published in [start, end), grouped by topic: one day of history. */
+  async digestBetween(start: number, end: number): Promise<Digest> {
+    const labels = await this.labels();
+    const idLists = await Promise.all(
+      labels.map((l) => this.redis.zrevrangebyscore(this.keys.topic(l), `(${end}`, start)),
+    );
+    const articles = await this.articles(idLists.flat());
+    return {
+      generatedAt: new Date().toISOString(),
+      windowHours: (end - start) / 3_600_000,
+      from: new Date(start).toISOString(),
+      to: new Date(end).toISOString(),
+      runId: null,
+      topics: groupByTopic(articles, this.labelOrder),
+    };
+  }
+
+  /**
+   * Articles per topic in each of the given [start, end) ranges: the trends chart's numbers,
+   * counted by Redis (ZCOUNT) without reading an article.
+   */
+  async countsBetween(ranges: { start: number; end: number }[]): Promise<Record<string, number>[]> {
+    const labels = await this.labels();
+    const pipeline = this.redis.pipeline();
+    for (const { start, end } of ranges) {
+      for (const l of labels) pipeline.zcount(this.keys.topic(l), start, `(${end}`);
+    }
+    const counts = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n));
+    return ranges.map((_, r) => Object.fromEntries(labels.map((l, i) => [l, counts[r * labels.length + i] ?? 0])));
+  }
+
   /** Deletes articles published, and runs started, before the cutoff. */
   async prune(cutoff: Date): Promise<{ articles: number; runs: number }> {
     const max = `(${cutoff.getTime()}`;

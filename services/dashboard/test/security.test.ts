@@ -249,6 +249,7 @@ describe('3. the token', () => {
       ['aggregate', true],
       ['classify', true],
       ['feeds', true],
+      ['notify', true],
     ]);
     // Reads and the dashboard's own writes stay open on loopback without a token.
     expect((await send(s, '/api/runs')).status).toBe(200);

@@ -71,6 +71,7 @@ export async function buildDashboard(options: DashboardOptions) {
     ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
     : undefined;
   const attempts = new AttemptLimiter(connection, config.prefix);
+  const history = { timeZone: config.schedule.tz, retentionDays: config.aggregator.retentionDays };
   const subscriptions = new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels });
   const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
   const subscriptionDeps = {
@@ -140,6 +141,7 @@ export async function buildDashboard(options: DashboardOptions) {
       token: dashboard.token,
       publicUrl: dashboard.publicUrl,
       lowConfidenceScore: dashboard.lowConfidenceScore,
+      history,
     });
     await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
@@ -149,7 +151,7 @@ export async function buildDashboard(options: DashboardOptions) {
       base,
       publicHttps: dashboard.publicUrl?.startsWith('https:') ?? false,
     });
-    await pages.register(apiRoutes, { data, windowHours: config.aggregator.windowHours, runLimit: runs });
+    await pages.register(apiRoutes, { data, windowHours: config.aggregator.windowHours, runLimit: runs, history });
     await pages.register(eventRoutes, { events });
     await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents), logger });
   });

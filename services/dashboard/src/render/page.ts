@@ -1,4 +1,5 @@
 import type { Digest, Problem, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
+import type { HistoryNav, TrendDay } from '../api/history.js';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
 import {
@@ -8,6 +9,7 @@ import {
   subscribeSection,
   topicSubscribeLink,
 } from './subscribe.js';
+import { trendsSection } from './trends.js';
 
 /*
  * The topic page and the login form as plain strings: no framework, every value escaped by
@@ -30,6 +32,9 @@ export interface PageModel {
   subscribe: SubscribeLinks;
   /** Articles whose top score is below this are marked as ones the model hesitated on. */
   lowConfidenceScore: number;
+  /** The day shown (?day=), and the days before and after it that history still has. */
+  history: HistoryNav;
+  trends: TrendDay[];
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -138,13 +143,25 @@ export function renderPage(model: PageModel): string {
     ${problemsBanner(model.problems)}
     <section class="summary-line">
       <p>${
-        digest.to
-          ? html`${total} articles in ${digest.topics.length} topics, published in the ${digest.windowHours} hours up to ${time(digest.to)}.`
-          : 'No articles yet: start a run.'
+        model.history.day
+          ? html`${total} articles in ${digest.topics.length} topics, published on ${model.history.day}.`
+          : digest.to
+            ? html`${total} articles in ${digest.topics.length} topics, published in the ${digest.windowHours} hours up to ${time(digest.to)}.`
+            : 'No articles yet: start a run.'
       }</p>
+      <nav class="history" aria-label="Earlier days">${
+        model.history.previous
+          ? html`<a rel="prev" href="${base}/?day=${model.history.previous}">← ${model.history.previous}</a>`
+          : ''
+      } ${model.history.day ? html`<a href="${base}/">Latest</a>` : ''} ${
+        model.history.next
+          ? html`<a rel="next" href="${base}/?day=${model.history.next}">${model.history.next} →</a>`
+          : ''
+      }</nav>
       ${digest.topics.length > 0 ? topicFilter(model) : ''}
     </section>
     <div class="topics">${groups.map((g) => topicSection(g, model.subscribe, model.lowConfidenceScore))}</div>
+    ${trendsSection(model.trends, model.subscribe.labels)}
     ${subscribeSection(model.subscribe, base)}
     <section class="runs">
       <h2>Runs</h2>

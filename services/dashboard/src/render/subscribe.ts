@@ -1,6 +1,7 @@
 import type { Problem } from '@tidings/contracts';
 import type { ApiResult } from '../api/result.js';
 import { html, type SafeHtml } from './html.js';
+import { redactUrlsIn } from './redact.js';
 
 /** The feed links the page offers: per topic label, and for every topic at once. */
 export interface SubscribeLinks {
@@ -27,7 +28,10 @@ export function problemsBanner(problems: Problem[]): SafeHtml {
   if (problems.length === 0) return html``;
   return html`<section class="problems" id="problems" role="alert">
     <h2>Problems (${problems.length})</h2>
-    <ul>${problems.map((p) => html`<li data-problem="${p.kind}"><strong>${p.kind}</strong>${p.where ? html` at ${p.where}` : ''}: ${p.message}</li>`)}</ul>
+    <ul>${problems.map(
+      (p) =>
+        html`<li data-problem="${p.kind}"><strong>${p.kind}</strong>${p.where ? html` at ${redactUrlsIn(p.where)}` : ''}: ${redactUrlsIn(p.message)}</li>`,
+    )}</ul>
   </section>`;
 }
 

@@ -2,6 +2,7 @@ import { DigestSchema } from '@tidings/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DashboardData } from '../../api/dashboard-data.js';
+import { getDayDigest, getTrends, type HistoryOptions } from '../../api/history.js';
 import { getRun, listRuns, startRun } from '../../api/runs.js';
 import { getDigest, getTopicArticles, MAX_HOURS, PAGE } from '../../api/topics.js';
 import { sendResult } from '../reply.js';
@@ -10,6 +11,8 @@ import type { RunLimit } from '../run-limit.js';
 export interface ApiOptions {
   data: DashboardData;
   windowHours: number;
+  /** DIGEST_TZ and RETENTION_DAYS: what a day is, and how far back history goes. */
+  history: HistoryOptions;
   /** The per-client budget POST /api/runs shares with the page's POST /runs. */
   runLimit: RunLimit;
 }
@@ -37,7 +40,7 @@ const digestResponse = z.toJSONSchema(DigestSchema, { target: 'draft-7', io: 'ou
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { data } = options;
 
-  app.get<{ Querystring: { run?: string; hours?: number } }>(
+  app.get<{ Querystring: { run?: string; hours?: number; day?: string } }>(
     '/api/topics',
     {
       schema: {
@@ -47,12 +50,37 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
           properties: {
             run: { type: 'string', maxLength: 200 },
             hours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_HOURS },
+            day: { type: 'string', maxLength: 10 },
           },
         },
-        response: { 200: digestResponse, 404: errorBody },
+        response: { 200: digestResponse, 400: errorBody, 404: errorBody },
       },
     },
-    async (request, reply) => sendResult(reply, await getDigest(data, request.query, options.windowHours)),
+    async (request, reply) =>
+      sendResult(
+        reply,
+        request.query.day
+          ? await getDayDigest(data, request.query.day, options.history)
+          : await getDigest(data, request.query, options.windowHours),
+      ),
+  );
+
+  app.get<{ Querystring: { days?: number } }>(
+    '/api/trends',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { days: { type: 'integer', minimum: 1, maximum: 3650 } },
+        },
+      },
+    },
+    async (request, reply) =>
+      sendResult(
+        reply,
+        await getTrends(data, request.query.days ?? Math.min(30, options.history.retentionDays), options.history),
+      ),
   );
 
   app.get<{ Params: { label: string }; Querystring: { offset: number; limit: number } }>(

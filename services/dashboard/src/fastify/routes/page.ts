@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Digest } from '@tidings/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardData } from '../../api/dashboard-data.js';
+import { getDayDigest, getTrends, type HistoryOptions, historyNav, type TrendDay } from '../../api/history.js';
 import { startRun } from '../../api/runs.js';
 import { subscribeLinks } from '../../api/topic-feeds.js';
 import { renderPage } from '../../render/page.js';
+import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
 import type { RunLimit } from '../run-limit.js';
 
@@ -22,6 +25,7 @@ export interface PageOptions {
   token: string | undefined;
   publicUrl: string | undefined;
   lowConfidenceScore: number;
+  history: HistoryOptions;
 }
 
 /** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
@@ -33,23 +37,31 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
   app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
   app.get('/assets/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script));
 
-  app.get<{ Querystring: { topic?: string; started?: string } }>(
+  app.get<{ Querystring: { topic?: string; started?: string; day?: string } }>(
     '/',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: { topic: { type: 'string', maxLength: 64 }, started: { type: 'string', maxLength: 200 } },
+          properties: {
+            topic: { type: 'string', maxLength: 64 },
+            started: { type: 'string', maxLength: 200 },
+            day: { type: 'string', maxLength: 10 },
+          },
         },
       },
     },
     async (request, reply) => {
-      const [digest, runs, activeRuns, workers, status] = await Promise.all([
-        data.store.digest({ hours: options.windowHours }),
+      const { day } = request.query;
+      const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
+      if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
+      const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
+        dayDigest ? (dayDigest.body as Digest) : data.store.digest({ hours: options.windowHours }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
         data.status(),
+        getTrends(data, Math.min(30, options.history.retentionDays), options.history),
       ]);
       const baseUrl = requestBaseUrl(request, options.publicUrl, base);
       const page = renderPage({
@@ -64,6 +76,8 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
         problems: status.problems,
         subscribe: subscribeLinks({ baseUrl, token: options.token, labels: options.labels }),
         lowConfidenceScore: options.lowConfidenceScore,
+        history: historyNav(day, options.history),
+        trends: (trends.body as { days: TrendDay[] }).days,
       });
       return reply.type('text/html; charset=utf-8').send(page);
     },
