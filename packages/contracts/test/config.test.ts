@@ -43,6 +43,7 @@ describe('config defaults', () => {
       dtype: 'fp32',
       cacheDir: path.resolve('./data/models'),
       allowRemoteModels: true,
+      hubEndpoint: 'https://huggingface.co',
       concurrency: 1,
       threads: os.availableParallelism(),
       processes: 1,
@@ -71,7 +72,10 @@ describe('config values', () => {
       WINDOW_HOURS: '12.5',
       MODEL_DIR: 'models/x',
       MODEL_DTYPE: 'q8',
+      HF_ENDPOINT: 'http://hf-mirror.internal:8080/',
     });
+    // Without the slash, since file URLs are `{endpoint}/{model}/resolve/...`.
+    expect(config.classifier.hubEndpoint).toBe('http://hf-mirror.internal:8080');
     expect(config.redis).toMatchObject({ url: 'redis://:pw@redis.internal:6380/2', embedded: false });
     expect(config.feeds.urls).toEqual(['https://a.example/rss', './local.xml']);
     expect(config.zeroShot.labels).toEqual(['Tech', 'Health']);
