@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@tidings/contracts';
 import type { Logger } from '@tidings/runtime';
@@ -66,11 +67,12 @@ export async function ensureModel(classifier: Config['classifier'], options: Ens
       `it lacks ${missing.join(', ')} and ALLOW_REMOTE_MODELS=false forbids downloading it`,
     );
   }
-  await withFileLock(
+  const locked = withFileLock(
     `${dir}.lock`,
     async () => {
       // Whoever held the lock before may have done it all.
       if (ready(dir, classifier.dtype)) return;
+      removeLeftovers(dir);
       const progress = options.onProgress ?? tenthsLogger(logger);
       try {
         for (
@@ -107,5 +109,27 @@ export async function ensureModel(classifier: Config['classifier'], options: Ens
       onStale: (owner) => logger.warn({ lock: `${dir}.lock` }, `taking over the lock of ${owner}, which is gone`),
     },
   );
+  try {
+    await locked;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined || !['EACCES', 'EPERM', 'EROFS'].includes(code)) throw err;
+    // A complete model in a read-only cache (a copied volume) still loads, as one file.
+    if (missing.length === 0) {
+      logger.warn({ dir, code }, 'the model cache is read-only: the model stays one ONNX file');
+      return result;
+    }
+    throw new ModelLoadError(tried, `the cache folder cannot be written (${code})`, { cause: err });
+  }
   return result;
+}
+
+/** Files a killed download or conversion left under their temporary names; only the lock holder runs this. */
+function removeLeftovers(dir: string): void {
+  for (const sub of [dir, path.join(dir, 'onnx')]) {
+    if (!fs.existsSync(sub)) continue;
+    for (const name of fs.readdirSync(sub)) {
+      if (/\.(part|converting)-\d+$/.test(name)) fs.rmSync(path.join(sub, name), { force: true });
+    }
+  }
 }

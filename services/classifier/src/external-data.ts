@@ -155,29 +155,44 @@ export function convertToExternalData(dir: string, onnxFile: string): ExternalDa
   } catch (err) {
     throw new ModelConvertError(modelPath, `cannot be read (${(err as Error).message})`, { cause: err });
   }
-  const fd = fs.openSync(tmp(dataPath), 'w');
+  const reason = (err: unknown) => (err as Error).message;
+  // Disk errors (a read-only cache, a full disk) carry a code; anything else is the bytes' fault.
+  const writing = (err: unknown) => (err as NodeJS.ErrnoException).code !== undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp(dataPath), 'w');
+  } catch (err) {
+    throw new ModelConvertError(modelPath, `cannot have a data file written beside it (${reason(err)})`, {
+      cause: err,
+    });
+  }
   const data = new DataFile(fd, dataName);
   let converted: Buffer;
   try {
     converted = rewrite(model, MODEL_GRAPH, (graph) =>
       rewrite(graph, GRAPH_INITIALIZER, (tensor) => externalTensor(tensor, data)),
     );
+    fs.fsyncSync(fd);
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(tmp(dataPath), { force: true });
-    throw new ModelConvertError(modelPath, `is not an ONNX model this can rewrite (${(err as Error).message})`, {
-      cause: err,
-    });
+    const detail = writing(err) ? 'cannot have its data file written' : 'is not an ONNX model this can rewrite';
+    throw new ModelConvertError(modelPath, `${detail} (${reason(err)})`, { cause: err });
   }
-  fs.fsyncSync(fd);
   fs.closeSync(fd);
-  if (data.tensors > 0) {
-    fs.renameSync(tmp(dataPath), dataPath);
-    fs.writeFileSync(tmp(modelPath), converted);
-    fs.renameSync(tmp(modelPath), modelPath);
-  } else fs.rmSync(tmp(dataPath));
-  // A model with no raw_data weights has nothing to move; only a data file that exists may be announced.
-  if (fs.existsSync(dataPath)) markExternalData(dir);
+  try {
+    if (data.tensors > 0) {
+      fs.renameSync(tmp(dataPath), dataPath);
+      fs.writeFileSync(tmp(modelPath), converted);
+      fs.renameSync(tmp(modelPath), modelPath);
+    } else fs.rmSync(tmp(dataPath));
+    // A model with no raw_data weights has nothing to move; only a data file that exists may be announced.
+    if (fs.existsSync(dataPath)) markExternalData(dir);
+  } catch (err) {
+    fs.rmSync(tmp(dataPath), { force: true });
+    fs.rmSync(tmp(modelPath), { force: true });
+    throw new ModelConvertError(modelPath, `cannot be rewritten in place (${reason(err)})`, { cause: err });
+  }
   return {
     tensors: data.tensors,
     onnxBytesBefore: model.byteLength,

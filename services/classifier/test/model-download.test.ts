@@ -76,19 +76,24 @@ describe('getting MODEL_ID into an empty cache', () => {
     }
   });
 
-  it('takes over the lock of a process that died holding it, and says whose it was', async () => {
+  it('takes over the lock of a process that died mid-download, says whose it was, and clears its half file', async () => {
     const mirror = await startHubMirror({ [MODEL_ID]: TINY_MODEL_DIR });
     const config = loadConfig({ MODEL_ID, HF_ENDPOINT: mirror.endpoint, MODEL_CACHE_DIR: path.join(work, 'stale') });
     const lock = path.join(config.classifier.cacheDir, `${MODEL_ID}.lock`);
     const dead = spawnSync('true').pid;
     fs.mkdirSync(path.dirname(lock), { recursive: true });
     fs.writeFileSync(lock, JSON.stringify({ pid: dead, host: os.hostname() }));
+    const half = path.join(config.classifier.cacheDir, MODEL_ID, `onnx/model.onnx.part-${dead}`);
+    fs.mkdirSync(path.dirname(half), { recursive: true });
+    fs.writeFileSync(half, Buffer.alloc(100));
     const lines: string[] = [];
     const logger = createLogger('test', { level: 'info', destination: { write: (l: string) => void lines.push(l) } });
     try {
       const model = await ensureModel(config.classifier, { logger });
       expect(model.downloaded).toHaveLength(4);
       expect(lines.join('')).toContain(`taking over the lock of pid ${dead} on ${os.hostname()}, which is gone`);
+      expect(fs.existsSync(half)).toBe(false);
+      expect(fs.existsSync(lock)).toBe(false);
     } finally {
       await mirror.close();
     }
