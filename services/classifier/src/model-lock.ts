@@ -26,13 +26,23 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How often the holder touches its lock, and how old a lock nobody touches may get before it is taken over. */
+const REFRESH_MS = 5_000;
+const ABANDONED_MS = 120_000;
+
 /**
- * A lock held by a process of this host that is gone. A lock from another host (a cache on
- * a shared volume) cannot be judged from here and is waited for. A file that cannot be read
- * yet is one its owner is still writing.
+ * A lock held by a process of this host that is gone, or one its holder stopped touching: a
+ * holder on another host (a container sharing the cache volume) cannot be asked whether its
+ * pid lives, but a live one refreshes the file's time. A file that cannot be read yet is one
+ * its owner is still writing.
  */
-function stale(owner: LockOwner | undefined): boolean {
-  return owner !== undefined && owner.host === os.hostname() && !alive(owner.pid);
+function stale(file: string, owner: LockOwner | undefined): boolean {
+  if (owner !== undefined && owner.host === os.hostname() && !alive(owner.pid)) return true;
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs > ABANDONED_MS;
+  } catch {
+    return false;
+  }
 }
 
 export interface LockWait {
@@ -63,7 +73,7 @@ export async function withFileLock<T>(file: string, body: () => Promise<T>, wait
     }
     const owner = readOwner(file);
     const who = owner ? `pid ${owner.pid} on ${owner.host}` : 'another process';
-    if (stale(owner)) {
+    if (stale(file, owner)) {
       wait.onStale?.(who);
       fs.rmSync(file, { force: true });
       continue;
@@ -72,9 +82,14 @@ export async function withFileLock<T>(file: string, body: () => Promise<T>, wait
     waited = true;
     await new Promise((resolve) => setTimeout(resolve, wait.pollMs ?? 250));
   }
+  const refresh = setInterval(() => {
+    const now = new Date();
+    fs.utimes(file, now, now, () => {});
+  }, REFRESH_MS);
   try {
     return await body();
   } finally {
+    clearInterval(refresh);
     fs.rmSync(file, { force: true });
   }
 }

@@ -98,4 +98,28 @@ describe('getting MODEL_ID into an empty cache', () => {
       await mirror.close();
     }
   });
+
+  it('takes over a lock from another host (a container sharing the cache) once its holder stopped refreshing it', async () => {
+    const mirror = await startHubMirror({ [MODEL_ID]: TINY_MODEL_DIR });
+    const config = loadConfig({ MODEL_ID, HF_ENDPOINT: mirror.endpoint, MODEL_CACHE_DIR: path.join(work, 'other') });
+    const lock = path.join(config.classifier.cacheDir, `${MODEL_ID}.lock`);
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, JSON.stringify({ pid: 1, host: 'another-container' }));
+    const logger = createLogger('test', { level: 'silent' });
+    try {
+      // Fresh, it is waited for: its holder may be downloading.
+      const ensured = ensureModel(config.classifier, { logger });
+      const first = await Promise.race([ensured, new Promise((r) => setTimeout(() => r('waiting'), 1_000))]);
+      expect(first).toBe('waiting');
+      expect(mirror.requests()).toEqual({});
+      // Untouched for 3 minutes: its holder is gone, and the waiting call takes over.
+      const old = new Date(Date.now() - 180_000);
+      fs.utimesSync(lock, old, old);
+      const model = await ensured;
+      expect(model.downloaded).toHaveLength(4);
+      expect(mirror.requests()).toEqual(onceEach());
+    } finally {
+      await mirror.close();
+    }
+  });
 });
