@@ -11,9 +11,14 @@ const MODEL_ID = 'tidings/tiny-nli';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-models-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The real CLI as a process; asynchronous, because the mirror answering it lives in this one. */
-function tidings(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+/**
+ * The real CLI as a process; asynchronous, because the mirror answering it lives in this one.
+ * With `tty`, it runs under script(1), on a real pseudo-terminal.
+ */
+function tidings(args: string[], env: Record<string, string>, tty = false) {
+  const command = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const [file, ...argv] = tty ? ['script', '-qec', command.join(' '), '/dev/null'] : command;
+  const child = spawn(file ?? '', argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
   });
@@ -93,6 +98,26 @@ describe('tidings models fetch from a mirror (HF_ENDPOINT)', () => {
       expect(Math.abs(got.scores[label] - score)).toBeLessThan(1e-6);
     }
   });
+
+  it('on a terminal, shows the progress in place on one line', async () => {
+    const mirror = await startHubMirror({ [MODEL_ID]: TINY_MODEL_DIR }, { pieces: 20, pieceDelayMs: 20 });
+    try {
+      const cache = path.join(work, 'tty');
+      const result = await tidings(
+        ['models', 'fetch'],
+        { MODEL_ID, HF_ENDPOINT: mirror.endpoint, MODEL_CACHE_DIR: cache, CLASSIFIER_THREADS: '1' },
+        true,
+      );
+      expect(result.code, result.stdout).toBe(0);
+      const rewrites = result.stdout.split('\r\x1b[2K').filter((l) => l.startsWith('onnx/model.onnx: '));
+      // Every chunk rewrites the line: more updates than the 11 tenths a log would get, none on a line of its own.
+      expect(rewrites.length).toBeGreaterThan(11);
+      expect(rewrites.slice(0, -1).every((l) => !l.includes('\n'))).toBe(true);
+      expect(result.stdout).toContain('onnx/model.onnx: 0.0 MB of 0.0 MB (100%)');
+    } finally {
+      await mirror.close();
+    }
+  }, 120_000);
 
   it('fails clearly, naming the folder, when the model is not cached and ALLOW_REMOTE_MODELS=false', async () => {
     const cache = path.join(work, 'empty');
