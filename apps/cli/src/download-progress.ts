@@ -1,12 +1,17 @@
 import type { DownloadProgress } from '@tidings/classifier';
 import { ProgressDisplay } from './progress-display.js';
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+/** Bytes in the unit that shows them moving: a model is a gigabyte, its config.json a few hundred bytes. */
+function size(bytes: number): string {
+  if (bytes < 10_000) return `${bytes} B`;
+  if (bytes < 10e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
 
 export function formatDownload(p: DownloadProgress): string {
-  if (p.total === undefined) return `${p.file}: ${mb(p.received)}`;
+  if (p.total === undefined) return `${p.file}: ${size(p.received)}`;
   const percent = p.total === 0 ? 100 : Math.floor((p.received / p.total) * 100);
-  return `${p.file}: ${mb(p.received)} of ${mb(p.total)} (${percent}%)`;
+  return `${p.file}: ${size(p.received)} of ${size(p.total)} (${percent}%)`;
 }
 
 /**

@@ -62,7 +62,7 @@ describe('tidings models fetch from a mirror (HF_ENDPOINT)', () => {
       const fetched = await tidings(['models', 'fetch'], env);
       expect(fetched.code, fetched.stderr).toBe(0);
       // Not a terminal: a line per tenth of each file, from the first bytes to all of them.
-      expect(fetched.stderr).toContain('onnx/model.onnx: 0.0 MB of 0.0 MB (100%)');
+      expect(fetched.stderr).toContain('onnx/model.onnx: 6142 B of 6142 B (100%)');
       const modelLines = fetched.stderr.split('\n').filter((l) => l.startsWith('onnx/model.onnx:'));
       expect(modelLines.length).toBeGreaterThanOrEqual(5);
       expect(modelLines.length).toBeLessThanOrEqual(11);
@@ -113,7 +113,7 @@ describe('tidings models fetch from a mirror (HF_ENDPOINT)', () => {
       // Every chunk rewrites the line: more updates than the 11 tenths a log would get, none on a line of its own.
       expect(rewrites.length).toBeGreaterThan(11);
       expect(rewrites.slice(0, -1).every((l) => !l.includes('\n'))).toBe(true);
-      expect(result.stdout).toContain('onnx/model.onnx: 0.0 MB of 0.0 MB (100%)');
+      expect(result.stdout).toContain('onnx/model.onnx: 6142 B of 6142 B (100%)');
     } finally {
       await mirror.close();
     }
