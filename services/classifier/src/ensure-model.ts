@@ -25,11 +25,6 @@ export interface ModelOnDisk {
   converted: ExternalDataResult | undefined;
 }
 
-/** The folder of a hub model in the cache, the one transformers.js loads as a local model. */
-export function cachedModelDir(classifier: Config['classifier']): string {
-  return path.join(classifier.cacheDir, classifier.modelId);
-}
-
 /** Complete, and its weights in external data: nothing left to do. */
 function ready(dir: string, dtype: Config['classifier']['dtype']): boolean {
   return missingModelFiles(dir, dtype).length === 0 && usesExternalData(dir);
@@ -56,7 +51,8 @@ function tenthsLogger(logger: Logger): (p: DownloadProgress) => void {
 export async function ensureModel(classifier: Config['classifier'], options: EnsureModelOptions): Promise<ModelOnDisk> {
   const { logger } = options;
   if (classifier.modelDir) return { dir: classifier.modelDir, downloaded: [], converted: undefined };
-  const dir = cachedModelDir(classifier);
+  // The folder transformers.js loads MODEL_ID from as a local model (model-runtime.ts configureEnv).
+  const dir = path.join(classifier.cacheDir, classifier.modelId);
   const result: ModelOnDisk = { dir, downloaded: [], converted: undefined };
   if (ready(dir, classifier.dtype)) return result;
   const tried = `to get MODEL_ID=${classifier.modelId} (${classifier.dtype}) from ${classifier.hubEndpoint} into ${dir}`;

@@ -1,8 +1,7 @@
 export { type Classifier, prepareModel, startClassifier } from './classifier.js';
 export { classifyArticle } from './classify-article.js';
-export { cachedModelDir, type EnsureModelOptions, ensureModel, type ModelOnDisk } from './ensure-model.js';
+export { ensureModel } from './ensure-model.js';
 export { MODEL_FIX_HINT, ModelLoadError } from './errors/model-load-error.js';
-export { convertToExternalData, type ExternalDataResult, usesExternalData } from './external-data.js';
 export type { DownloadProgress } from './hub-download.js';
 export {
   type LibraryZeroShot,
