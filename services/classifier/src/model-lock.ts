@@ -31,13 +31,14 @@ const REFRESH_MS = 5_000;
 const ABANDONED_MS = 120_000;
 
 /**
- * A lock held by a process of this host that is gone, or one its holder stopped touching: a
- * holder on another host (a container sharing the cache volume) cannot be asked whether its
- * pid lives, but a live one refreshes the file's time. A file that cannot be read yet is one
- * its owner is still writing.
+ * A lock held by a process of this host that is gone, or one its holder stopped touching:
+ * a holder on another host (a container sharing the cache volume) cannot be asked whether
+ * its pid lives, but a live one refreshes the file's time (a pid an unrelated process reused
+ * ends up here too). A file that cannot be read yet is one its owner is still writing.
  */
 function stale(file: string, owner: LockOwner | undefined): boolean {
-  if (owner !== undefined && owner.host === os.hostname() && !alive(owner.pid)) return true;
+  // Our own pid on a lock we do not hold: an earlier process of a restarted container had it.
+  if (owner?.host === os.hostname() && (owner.pid === process.pid || !alive(owner.pid))) return true;
   try {
     return Date.now() - fs.statSync(file).mtimeMs > ABANDONED_MS;
   } catch {
@@ -50,7 +51,6 @@ export interface LockWait {
   onWait?: (owner: string) => void;
   /** Called when a dead process's lock is taken over. */
   onStale?: (owner: string) => void;
-  pollMs?: number;
 }
 
 /**
@@ -80,7 +80,7 @@ export async function withFileLock<T>(file: string, body: () => Promise<T>, wait
     }
     if (!waited) wait.onWait?.(who);
     waited = true;
-    await new Promise((resolve) => setTimeout(resolve, wait.pollMs ?? 250));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const refresh = setInterval(() => {
     const now = new Date();
