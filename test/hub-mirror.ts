@@ -6,6 +6,8 @@ import path from 'node:path';
 export interface HubMirrorOptions {
   /** The first request for this file gets half of it, then the connection is cut. */
   cutOnce?: string;
+  /** The first request for this file gets half of it, then nothing, on a connection left open. */
+  stallOnce?: string;
   /** Every file is sent in this many pieces, this far apart, so concurrent downloads overlap. */
   pieces?: number;
   pieceDelayMs?: number;
@@ -19,6 +21,7 @@ export interface HubMirrorOptions {
 export async function startHubMirror(models: Record<string, string>, options: HubMirrorOptions = {}) {
   const requests = new Map<string, number>();
   let cut = false;
+  let stalled = false;
   const server = http.createServer(async (req, res) => {
     const match = /^\/([\w.-]+\/[\w.-]+)\/resolve\/([\w.-]+)\/(.+)$/.exec(decodeURI(req.url ?? ''));
     const dir = match ? models[match[1] ?? ''] : undefined;
@@ -32,6 +35,11 @@ export async function startHubMirror(models: Record<string, string>, options: Hu
     requests.set(key, (requests.get(key) ?? 0) + 1);
     const body = fs.readFileSync(full);
     res.writeHead(200, { 'content-length': body.byteLength, 'content-type': 'application/octet-stream' });
+    if (options.stallOnce === file && !stalled) {
+      stalled = true;
+      res.write(body.subarray(0, Math.floor(body.byteLength / 2)));
+      return;
+    }
     if (options.cutOnce === file && !cut) {
       cut = true;
       res.write(body.subarray(0, Math.floor(body.byteLength / 2)), () => res.socket?.destroy());

@@ -25,18 +25,31 @@ export async function downloadFile(
   dest: string,
   file: string,
   onProgress: (p: DownloadProgress) => void,
+  idleMs = 60_000,
 ): Promise<number> {
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const part = `${dest}.part-${process.pid}`;
+  // A connection that stays open but sends nothing would hold the model lock forever.
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), idleMs);
+  const stalled = (received: number, total: number | undefined) =>
+    `no data for ${idleMs / 1000} s after ${received} of ${total ?? '?'} bytes`;
   let response: Response;
   try {
     // identity: a compressed body would not match Content-Length, the size every file is checked against.
-    response = await fetch(url, { headers: { 'accept-encoding': 'identity', 'user-agent': 'tidings' } });
+    response = await fetch(url, {
+      headers: { 'accept-encoding': 'identity', 'user-agent': 'tidings' },
+      signal: idle.signal,
+    });
   } catch (err) {
+    clearTimeout(timer);
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new ModelDownloadError(url, `no answer (${cause})`, { cause: err });
+    throw new ModelDownloadError(url, idle.signal.aborted ? stalled(0, undefined) : `no answer (${cause})`, {
+      cause: err,
+    });
   }
   if (!response.ok || !response.body) {
+    clearTimeout(timer);
     await response.body?.cancel();
     throw new ModelDownloadError(url, `answered HTTP ${response.status}`);
   }
@@ -46,6 +59,8 @@ export async function downloadFile(
   const out = await fs.promises.open(part, 'w');
   try {
     for await (const chunk of response.body) {
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), idleMs);
       await out.write(chunk);
       received += chunk.byteLength;
       onProgress({ file, received, total });
@@ -54,7 +69,12 @@ export async function downloadFile(
   } catch (err) {
     await out.close();
     fs.rmSync(part, { force: true });
-    throw new ModelDownloadError(url, `the transfer broke after ${received} of ${total ?? '?'} bytes`, { cause: err });
+    const detail = idle.signal.aborted
+      ? stalled(received, total)
+      : `the transfer broke after ${received} of ${total ?? '?'} bytes`;
+    throw new ModelDownloadError(url, detail, { cause: err });
+  } finally {
+    clearTimeout(timer);
   }
   await out.close();
   if (total !== undefined && received !== total) {

@@ -9,6 +9,7 @@ import { TINY_MODEL_DIR, testPrefix, testRedis, testRedisUrl, waitFor } from '..
 import { startHubMirror } from '../../../test/hub-mirror.js';
 import { spawnService } from '../../../test/service-process.js';
 import { ensureModel } from '../src/ensure-model.js';
+import { downloadFile } from '../src/hub-download.js';
 
 const MODEL_ID = 'tidings/tiny-nli';
 const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
@@ -118,6 +119,22 @@ describe('getting MODEL_ID into an empty cache', () => {
       const model = await ensured;
       expect(model.downloaded).toHaveLength(4);
       expect(mirror.requests()).toEqual(onceEach());
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('gives up on a connection that stays open but sends nothing, and leaves no half file', async () => {
+    const mirror = await startHubMirror({ [MODEL_ID]: TINY_MODEL_DIR }, { stallOnce: 'onnx/model.onnx' });
+    const dest = path.join(work, 'stalled', 'onnx/model.onnx');
+    const url = `${mirror.endpoint}/${MODEL_ID}/resolve/main/onnx/model.onnx`;
+    try {
+      await expect(downloadFile(url, dest, 'onnx/model.onnx', () => {}, 500)).rejects.toThrow(
+        `cannot download ${url}: no data for 0.5 s after 3071 of 6142 bytes`,
+      );
+      expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
+      // The next request is answered whole.
+      expect(await downloadFile(url, dest, 'onnx/model.onnx', () => {}, 500)).toBe(6142);
     } finally {
       await mirror.close();
     }
