@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { liveWorkers } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TINY_MODEL_DIR } from '../../../test/harness.js';
+import { ROOT, TINY_MODEL_DIR, testPrefix, testRedis, testRedisUrl, waitFor } from '../../../test/harness.js';
 import { startHubMirror } from '../../../test/hub-mirror.js';
+import { spawnService } from '../../../test/service-process.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const MODEL_ID = 'tidings/tiny-nli';
@@ -96,6 +98,28 @@ describe('tidings models fetch from a mirror (HF_ENDPOINT)', () => {
     expect(got.label).toBe(want.label);
     for (const [label, score] of Object.entries(want.scores as Record<string, number>)) {
       expect(Math.abs(got.scores[label] - score)).toBeLessThan(1e-6);
+    }
+
+    // And the classifier service: it loads the folder, classifies its warm-up sentence, and connects.
+    const redis = testRedis();
+    const prefix = testPrefix();
+    const service = spawnService('classifier', {
+      ...env,
+      ALLOW_REMOTE_MODELS: 'false',
+      REDIS_URL: testRedisUrl(),
+      TIDINGS_PREFIX: prefix,
+      DATA_DIR: path.join(work, 'data'),
+    });
+    try {
+      const worker = await waitFor(async () => (await liveWorkers(redis, prefix))[0], {
+        what: 'the offline classifier to connect',
+        timeoutMs: 120_000,
+      });
+      expect(worker.model).toBe(MODEL_ID);
+      expect(mirror.requests()[`${MODEL_ID}/onnx/model.onnx`]).toBe(2);
+    } finally {
+      await service.stop('SIGKILL');
+      redis.disconnect();
     }
   });
 
