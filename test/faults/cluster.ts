@@ -10,7 +10,7 @@ import { TINY_MODEL_DIR } from '../paths.js';
 import { type ServiceProcess, spawnService } from '../service-process.js';
 import { waitFor } from '../wait.js';
 
-type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'dashboard';
+type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'notifier' | 'dashboard';
 
 /** Children of a run that are finished for good, classified or failed. */
 export const done = (p: RunProgress): number => p.classified + p.failed;
@@ -61,6 +61,7 @@ export class FaultCluster {
   feeds!: Queue;
   aggregate!: Queue;
   classify!: Queue;
+  notify!: Queue;
   store!: TopicStore;
   private port = 0;
   private readonly procs = new Set<ServiceProcess>();
@@ -75,7 +76,8 @@ export class FaultCluster {
     this.feeds = new Queue(QUEUE.feeds, { connection: this.client, prefix: this.prefix });
     this.aggregate = new Queue(QUEUE.aggregate, { connection: this.client, prefix: this.prefix });
     this.classify = new Queue(QUEUE.classify, { connection: this.client, prefix: this.prefix });
-    for (const q of [this.feeds, this.aggregate, this.classify]) q.on('error', () => {});
+    this.notify = new Queue(QUEUE.notify, { connection: this.client, prefix: this.prefix });
+    for (const q of [this.feeds, this.aggregate, this.classify, this.notify]) q.on('error', () => {});
     this.store = new TopicStore(this.client, this.prefix);
     return this;
   }
@@ -191,7 +193,7 @@ export class FaultCluster {
 
   async stop(): Promise<void> {
     await Promise.all([...this.procs].map((p) => p.stop('SIGKILL')));
-    for (const q of [this.feeds, this.aggregate, this.classify]) await q?.close().catch(() => {});
+    for (const q of [this.feeds, this.aggregate, this.classify, this.notify]) await q?.close().catch(() => {});
     this.client?.disconnect();
     await this.redis?.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { waitFor } from '../wait.js';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
-const NAME = '9 hostile jobs in every queue';
+const NAME = '10 hostile jobs in every queue';
 const ARTICLES = 6;
 const BIG = 'x'.repeat(8 * 1024 * 1024);
 

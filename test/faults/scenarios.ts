@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { Article, RunManifest } from '@tidings/contracts';
-import { buildRunFlow } from '@tidings/contracts';
+import type { Article, RunManifest, StackStatus } from '@tidings/contracts';
+import { buildRunFlow, DEFAULT_LABELS, deliveryId } from '@tidings/contracts';
 import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import { FlowProducer } from 'bullmq';
-import { SLOW_TINY_MODEL_DIR } from '../paths.js';
+import { ROOT, SLOW_TINY_MODEL_DIR } from '../paths.js';
 import { waitFor } from '../wait.js';
 import { done, FaultCluster, type Row } from './cluster.js';
 
@@ -37,6 +39,21 @@ function checks(): { problems: string[]; check(ok: boolean, problem: string): vo
 
 function feedEnv(cluster: FaultCluster, count: number, tag = 'f'): Record<string, string> {
   return { FEED_URLS: writeGeneratedFeed(path.join(cluster.dir, `${tag}.xml`), count, { tag }) };
+}
+
+/** `tidings status --json` against the cluster, as an operator would run it (it exits 1 while there are problems). */
+function cliStatus(cluster: FaultCluster): Promise<StackStatus> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...cluster.serviceEnv() };
+  const main = path.join(ROOT, 'apps/cli/src/main.ts');
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--import', 'tsx', main, 'status', '--json'], { cwd: ROOT, env }, (err, stdout) => {
+      try {
+        resolve(JSON.parse(stdout) as StackStatus);
+      } catch {
+        reject(new Error(`tidings status --json printed no status: ${err?.message ?? stdout}`));
+      }
+    }),
+  );
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -358,5 +375,70 @@ export const SCENARIOS: Scenario[] = [
           note: `${triggers.length} triggers (${schedulers} scheduler), ${stored} runs stored, ${written} store writes`,
         });
       }),
+  },
+  {
+    name: '9 a notification destination that is down for the whole run',
+    run: async () => {
+      const ok: FeedHandler = (_req, res) => void res.writeHead(200).end();
+      // Down: every delivery answers 503, which the notifier retries, so each attempt reaches it.
+      const hooks = await startFeedServer({
+        '/up': ok,
+        '/down': FAULTS.inject ? (_req, res) => void res.writeHead(503).end('maintenance') : ok,
+      });
+      try {
+        return await withCluster(
+          { NOTIFY_ATTEMPTS: '3', NOTIFY_RETRY_DELAY_MS: '200', FEED_ALLOW_PRIVATE: 'true' },
+          async (c) => {
+            const env = feedEnv(c, 12);
+            const subscriptions = new SubscriptionStore(c.client, c.prefix, { labels: DEFAULT_LABELS.split(',') });
+            const topics = DEFAULT_LABELS.split(',');
+            const up = await subscriptions.create({ name: 'up', topics, webhookUrl: hooks.url('/up') });
+            const down = await subscriptions.create({ name: 'down', topics, webhookUrl: hooks.url('/down') });
+            c.spawn('classifier', env);
+            c.spawn('loader', env);
+            c.spawn('aggregator', env);
+            c.spawn('notifier', env);
+            const runId = await c.trigger();
+            const run = await c.waitForRun(runId);
+            const job = (subscriptionId: string) =>
+              c.notify.getJob(deliveryId({ runId, destination: { kind: 'webhook', subscriptionId } }));
+            const settled = async (id: string) => (await job(id))?.finishedOn !== undefined;
+            await waitFor(async () => ((await settled(up.id)) && (await settled(down.id))) || undefined, {
+              what: 'both deliveries to finish',
+              timeoutMs: 60_000,
+            }).catch(() => undefined);
+            const [upJob, downJob] = [await job(up.id), await job(down.id)];
+            const downState = await downJob?.getState();
+            const status = await cliStatus(c);
+            const shown = status.problems.find(
+              (p) => p.kind === 'notification-failed' && downJob?.id !== undefined && p.message.includes(downJob.id),
+            );
+            const { problems, check } = checks();
+            check(hooks.hits('/down') === 3, `the down destination was tried ${hooks.hits('/down')} times, not 3`);
+            check(
+              hooks.hits('/up') === 1 && (await upJob?.getState()) === 'completed',
+              `the healthy destination got ${hooks.hits('/up')} deliveries (job ${await upJob?.getState()}), not exactly 1`,
+            );
+            check(
+              downState === 'failed' && downJob?.attemptsMade === 3,
+              `the down delivery ended ${downState} after ${downJob?.attemptsMade} attempt(s), not failed after 3`,
+            );
+            check(
+              /answered HTTP 503/.test(downJob?.failedReason ?? '') &&
+                // The path may hold a secret, so the reason names the destination by its host.
+                (downJob?.failedReason ?? '').includes(new URL(hooks.url('/down')).host),
+              `failedReason "${downJob?.failedReason}" does not name the destination and its 503`,
+            );
+            check(shown !== undefined, 'tidings status does not show the failed delivery as a problem');
+            return c.measure('9 a notification destination that is down for the whole run', [run], 12, {
+              problems,
+              note: `up ${hooks.hits('/up')} delivery, down tried ${hooks.hits('/down')} times; status: ${shown?.message ?? 'no problem shown'}`,
+            });
+          },
+        );
+      } finally {
+        await hooks.close();
+      }
+    },
   },
 ];

@@ -36,7 +36,7 @@ Commands:
   parse <file-or-url>              Print the normalised articles of one feed as JSON lines.
   classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
                                    Classify one text; prints the label and every score as JSON.
-  models fetch                     Download MODEL_ID from the Hugging Face hub into MODEL_CACHE_DIR.
+  models fetch                     Download MODEL_ID from HF_ENDPOINT into MODEL_CACHE_DIR, with progress; verify it loads.
   subscribers add --name N --topics A,B [--email E] [--webhook URL]
                                    Subscribe someone to topics: prints their personal feed URLs (and
                                    their webhook's signing secret, shown this once).

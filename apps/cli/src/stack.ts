@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureModel } from '@tidings/classifier/ensure-model';
 import { type Config, loadConfig } from '@tidings/contracts';
 import { createLogger, type RedisServerHandle, readSecretFile, startRedisServer } from '@tidings/runtime';
 import { ROOT } from './paths.js';
@@ -35,6 +36,8 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const config = loadConfig(env);
   const logger = createLogger('tidings', { level: config.logLevel });
   fs.mkdirSync(config.dataDir, { recursive: true });
+  // Once, before any classifier starts: N classifiers must not each download the model.
+  await ensureModel(config.classifier, { logger });
   let redis: RedisServerHandle | undefined;
   let redisUrl = config.redis.url;
   if (config.redis.embedded) {

@@ -120,7 +120,10 @@ describe('tidings classify and models', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(
-      'cannot load the NLI model: tried to download MODEL_ID=Xenova/distilbart-mnli-12-1 (fp32)',
+      'cannot load the NLI model: tried to get MODEL_ID=Xenova/distilbart-mnli-12-1 (fp32) from https://huggingface.co into ',
+    );
+    expect(stderr).toContain(
+      'cannot download https://huggingface.co/Xenova/distilbart-mnli-12-1/resolve/main/config.json',
     );
     expect(stderr).toContain('MODEL_DIR');
   });

@@ -9,6 +9,7 @@ import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
+import { startHubMirror } from '../../../test/hub-mirror.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 
@@ -222,4 +223,38 @@ describe('tidings start', () => {
       "tidings cli: redis-server is not installed; install it with 'apt-get install -y redis-server', or set REDIS_URL to a Redis server",
     );
   });
+
+  it('gets MODEL_ID once, before any classifier starts, so N classifiers never download it', async () => {
+    const mirror = await startHubMirror({ 'tidings/tiny-nli': TINY_MODEL_DIR }, { pieces: 10, pieceDelayMs: 200 });
+    const stack = await stackEnv(1, 3);
+    const { MODEL_DIR: _, ...env } = stack.env;
+    const tidings = await startTidings({
+      ...env,
+      MODEL_ID: 'tidings/tiny-nli',
+      HF_ENDPOINT: mirror.endpoint,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await waitFor(async () => fs.existsSync(path.join(stack.dataDir, 'redis')) || undefined, {
+        what: 'redis',
+        timeoutMs: 60_000,
+      });
+      const q = await connect(stack.url);
+      await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 3, {
+        what: '3 live classifiers',
+        timeoutMs: 120_000,
+      });
+      await q.close();
+      const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+      expect(mirror.requests()).toEqual(Object.fromEntries(files.map((f) => [`tidings/tiny-nli/${f}`, 1])));
+      expect(fs.existsSync(path.join(stack.dataDir, 'models/tidings/tiny-nli/onnx/model.onnx_data'))).toBe(true);
+      // A classifier started during the download would have found the lock taken and said so.
+      expect(tidings.output()).not.toContain('waiting for pid');
+      expect(tidings.output().match(/moved the weights of onnx\/model\.onnx/g)).toHaveLength(1);
+    } finally {
+      tidings.child.kill('SIGTERM');
+      await tidings.exited;
+      await mirror.close();
+    }
+  }, 240_000);
 });

@@ -241,6 +241,12 @@ export const CONFIG_VARS = {
     description: 'May the classifier download MODEL_ID from the hub when it is not cached.',
     schema: bool,
   }),
+  HF_ENDPOINT: spec({
+    default: 'https://huggingface.co',
+    description:
+      'The Hugging Face hub, or a mirror with its layout ({endpoint}/{model}/resolve/{revision}/{file}), that models are downloaded from.',
+    schema: httpUrl.transform((s) => s.replace(/\/+$/, '')),
+  }),
   CLASSIFIER_CONCURRENCY: spec({
     default: '1',
     description: 'Jobs one classifier process works on at once (the work is CPU-bound: keep 1, add processes).',

@@ -28,6 +28,8 @@ export interface Config {
     dtype: 'fp32' | 'q8';
     cacheDir: string;
     allowRemoteModels: boolean;
+    /** HF_ENDPOINT without a trailing slash. */
+    hubEndpoint: string;
     concurrency: number;
     threads: number;
     processes: number;
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dtype: v.MODEL_DTYPE,
       cacheDir: path.resolve(v.MODEL_CACHE_DIR ?? path.join(dataDir, 'models')),
       allowRemoteModels: v.ALLOW_REMOTE_MODELS,
+      hubEndpoint: v.HF_ENDPOINT,
       concurrency: v.CLASSIFIER_CONCURRENCY,
       threads: v.CLASSIFIER_THREADS,
       processes: v.CLASSIFIER_PROCESSES,

@@ -49,6 +49,7 @@ describe('config defaults', () => {
       dtype: 'fp32',
       cacheDir: path.resolve('./data/models'),
       allowRemoteModels: true,
+      hubEndpoint: 'https://huggingface.co',
       concurrency: 1,
       threads: os.availableParallelism(),
       processes: 1,
@@ -85,7 +86,10 @@ describe('config values', () => {
       WINDOW_HOURS: '12.5',
       MODEL_DIR: 'models/x',
       MODEL_DTYPE: 'q8',
+      HF_ENDPOINT: 'http://hf-mirror.internal:8080/',
     });
+    // Without the slash, since file URLs are `{endpoint}/{model}/resolve/...`.
+    expect(config.classifier.hubEndpoint).toBe('http://hf-mirror.internal:8080');
     expect(config.redis).toMatchObject({ url: 'redis://:pw@redis.internal:6380/2', embedded: false });
     expect(config.feeds.urls).toEqual(['https://a.example/rss', './local.xml']);
     expect(config.zeroShot.labels).toEqual(['Tech', 'Health']);
@@ -134,6 +138,7 @@ describe('config values', () => {
     [{ MODEL_ID: 'not a model' }, "MODEL_ID: not a hub model id like owner/name: 'not a model'"],
     [{ MODEL_DTYPE: 'fp16' }, "MODEL_DTYPE: must be fp32 or q8: 'fp16'"],
     [{ ALLOW_REMOTE_MODELS: 'sometimes' }, "ALLOW_REMOTE_MODELS: not true or false: 'sometimes'"],
+    [{ HF_ENDPOINT: 'hf-mirror.internal' }, "HF_ENDPOINT: not an http(s) URL: 'hf-mirror.internal'"],
     [{ CLASSIFIER_CONCURRENCY: '0' }, "CLASSIFIER_CONCURRENCY: must be at least 1: '0'"],
     [{ CLASSIFIER_THREADS: 'all' }, "CLASSIFIER_THREADS: not a whole number: 'all'"],
     [{ CLASSIFIER_PROCESSES: '65' }, "CLASSIFIER_PROCESSES: must be at most 64: '65'"],

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/contracts';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
 import { classifyArticle } from './classify-article.js';
+import { ensureModel } from './ensure-model.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
 import { modelSource } from './model-source.js';
@@ -18,6 +19,7 @@ export interface ClassifierOptions {
 export async function prepareModel(config: Config, logger: Logger): Promise<NliModel> {
   const source = modelSource(config.classifier);
   const started = performance.now();
+  await ensureModel(config.classifier, { logger });
   const model = await loadNliModel(source, { threads: config.classifier.threads });
   await classifyText(model, 'Warm-up: the model answers before the worker takes a job.', config.zeroShot);
   logger.info(

@@ -1,8 +1,9 @@
 export { type Classifier, prepareModel, startClassifier } from './classifier.js';
 export { classifyArticle } from './classify-article.js';
+export { ensureModel } from './ensure-model.js';
 export { MODEL_FIX_HINT, ModelLoadError } from './errors/model-load-error.js';
+export type { DownloadProgress } from './hub-download.js';
 export {
-  downloadModel,
   type LibraryZeroShot,
   loadLibraryZeroShot,
   loadNliModel,

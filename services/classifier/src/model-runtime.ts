@@ -33,8 +33,12 @@ export interface RuntimeOptions {
   threads: number;
 }
 
+/**
+ * transformers.js only ever loads from disk: a hub model is fetched into the cache by
+ * ensureModel first, so a missing file is an error here, not a download to the hub.
+ */
 function configureEnv(source: ModelSource): void {
-  env.allowRemoteModels = source.allowRemote;
+  env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.cacheDir = source.cacheDir;
   env.localModelPath = source.dir ? path.dirname(source.dir) : source.cacheDir;
@@ -42,11 +46,8 @@ function configureEnv(source: ModelSource): void {
 
 function explain(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
-  if (/fetch failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN|network/i.test(message)) {
-    return 'the Hugging Face hub cannot be reached and the model is not in the cache';
-  }
   if (/local_files_only|allowRemoteModels=false|not found locally/i.test(message)) {
-    return 'the model is not in the cache and downloading is off';
+    return `a file of the model is missing from its folder (${message.slice(0, 160)})`;
   }
   if (/protobuf|onnx|Load model|parse/i.test(message)) return `the ONNX file cannot be read (${message.slice(0, 160)})`;
   return message.slice(0, 200);
@@ -129,20 +130,4 @@ export async function loadLibraryZeroShot(source: ModelSource, options: RuntimeO
     (await classifier(text, labels, opts)) as { labels: string[]; scores: number[] }) as LibraryZeroShot;
   call.dispose = () => classifier.dispose();
   return call;
-}
-
-/** Downloads a hub model into the cache folder; the folder it lands in is a valid MODEL_DIR. */
-export async function downloadModel(modelId: string, cacheDir: string, dtype: ModelSource['dtype']): Promise<string> {
-  env.allowRemoteModels = true;
-  env.cacheDir = cacheDir;
-  env.localModelPath = cacheDir;
-  const describe = `to download MODEL_ID=${modelId} (${dtype}) into ${cacheDir}`;
-  try {
-    await AutoTokenizer.from_pretrained(modelId);
-    const model = await AutoModelForSequenceClassification.from_pretrained(modelId, { dtype });
-    await model.dispose();
-  } catch (err) {
-    throw new ModelLoadError(describe, explain(err), { cause: err });
-  }
-  return path.join(cacheDir, modelId);
 }

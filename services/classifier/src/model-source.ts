@@ -11,7 +11,6 @@ export interface ModelSource {
   dir: string | undefined;
   dtype: ModelDtype;
   cacheDir: string;
-  allowRemote: boolean;
   /** The name results carry, e.g. "distilbart-mnli-12-1" or "tiny-nli". */
   name: string;
   describe: string;
@@ -22,14 +21,13 @@ export function onnxFileFor(dtype: ModelDtype): string {
 }
 
 export function modelSource(classifier: Config['classifier']): ModelSource {
-  const { modelDir, modelId, dtype, cacheDir, allowRemoteModels } = classifier;
+  const { modelDir, modelId, dtype, cacheDir } = classifier;
   if (modelDir) {
     return {
       id: path.basename(modelDir),
       dir: modelDir,
       dtype,
       cacheDir,
-      allowRemote: false,
       name: path.basename(modelDir),
       describe: `MODEL_DIR=${modelDir} (${onnxFileFor(dtype)})`,
     };
@@ -39,14 +37,31 @@ export function modelSource(classifier: Config['classifier']): ModelSource {
     dir: undefined,
     dtype,
     cacheDir,
-    allowRemote: allowRemoteModels,
     name: modelId,
-    describe: `MODEL_ID=${modelId} (${dtype}) from the cache ${cacheDir}${allowRemoteModels ? ' and the Hugging Face hub' : ' (ALLOW_REMOTE_MODELS=false)'}`,
+    describe: `MODEL_ID=${modelId} (${dtype}) from ${path.join(cacheDir, modelId)}`,
   };
 }
 
-/** Names the files a model folder lacks, before ONNX Runtime gives a less readable error. */
+/** The `_data` files config.json announces for an ONNX file, named the way transformers.js names them. */
+export function announcedDataFiles(dir: string, onnxFile: string): string[] {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+    'transformers.js_config'?: { use_external_data_format?: unknown };
+  };
+  const format = config['transformers.js_config']?.use_external_data_format;
+  const base = path.basename(onnxFile);
+  const perFile = typeof format === 'object' && format !== null ? (format as Record<string, unknown>) : undefined;
+  const chunks = Number(perFile ? (perFile[base] ?? perFile[base.replace(/\.onnx$/, '')] ?? 0) : (format ?? 0));
+  return Array.from({ length: chunks }, (_, i) => `${onnxFile}_data${i === 0 ? '' : `_${i}`}`);
+}
+
+/**
+ * Names the files a model folder lacks, before ONNX Runtime gives a less readable error, or
+ * transformers.js none at all: a missing external-data file is an unhandled rejection there.
+ */
 export function missingModelFiles(dir: string, dtype: ModelDtype): string[] {
   const required = ['config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFileFor(dtype)];
-  return required.filter((file) => !fs.existsSync(path.join(dir, file)));
+  const missing = required.filter((file) => !fs.existsSync(path.join(dir, file)));
+  if (missing.includes('config.json')) return missing;
+  const data = announcedDataFiles(dir, onnxFileFor(dtype)).filter((file) => !fs.existsSync(path.join(dir, file)));
+  return [...missing, ...data];
 }

@@ -3,7 +3,7 @@ import { EXIT_UNAVAILABLE } from '@tidings/runtime';
 
 export const MODEL_FIX_HINT =
   'set MODEL_DIR to a folder with config.json, tokenizer.json and onnx/model.onnx (onnx/model_quantized.onnx for MODEL_DTYPE=q8), ' +
-  "or run 'pnpm tidings models fetch' on a machine that reaches the Hugging Face hub";
+  "or run 'pnpm tidings models fetch' where HF_ENDPOINT (the Hugging Face hub) is reachable and copy MODEL_CACHE_DIR here";
 
 /** The model could not be had; the message says what was tried and how to fix it. */
 export class ModelLoadError extends TidingsError {
