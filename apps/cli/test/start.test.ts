@@ -239,7 +239,7 @@ describe('tidings start', () => {
         what: 'redis',
         timeoutMs: 60_000,
       });
-      const q = await connect(stack.url);
+      const q = await connect(stack.dataDir);
       await waitFor(async () => (await liveWorkers(q.redis, 'tidings')).length === 3, {
         what: '3 live classifiers',
         timeoutMs: 120_000,
