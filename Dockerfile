@@ -3,7 +3,16 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-RUN npm install -g pnpm@10
+# Registry settings, for a build behind a private registry or a TLS-inspecting proxy, come in as
+# build secrets: mounted for one RUN only, never stored in a layer. Both are optional; without
+# them npm and pnpm use the public registry and Node's own CA list (docs/deploy.md):
+#   --secret id=npmrc,src=<an npmrc>      registry, auth tokens
+#   --secret id=npm_ca,src=<a PEM file>   the CA bundle the registry's TLS chain needs
+# The npm_ca file overrides any cafile= line in the npmrc, which would name a host path.
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi \
+ && if [ -s /run/secrets/npm_ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
+ && npm install -g pnpm@10
 WORKDIR /src
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # Every workspace package's package.json (pnpm-workspace.yaml: packages/*, services/*, apps/*,
@@ -24,13 +33,20 @@ COPY services/notifier/package.json services/notifier/
 COPY apps/cli/package.json apps/cli/
 COPY bench/package.json bench/
 # The lockfile alone decides the dependency layer, so code changes rebuild only what follows.
-RUN pnpm fetch --frozen-lockfile
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi \
+ && if [ -s /run/secrets/npm_ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
+ && pnpm fetch --frozen-lockfile
 # The sources a service can need: the services and the libraries under packages/.
 COPY packages/ packages/
 COPY services/ services/
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=loader|classifier|aggregator|notifier|dashboard" && exit 1)
-RUN pnpm install --frozen-lockfile --offline \
+# The legacy deploy resolves the service's dependencies again, so it needs the registry too.
+RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi \
+ && if [ -s /run/secrets/npm_ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
+ && pnpm install --frozen-lockfile --offline \
  && pnpm --filter "@tidings/${SERVICE}" deploy --legacy --prod /out \
  && rm -rf /out/test
 

@@ -80,7 +80,10 @@ export async function startClassifier(options: ClassifierOptions) {
     process: async (data, _job, log) => {
       const { truncated, ...result } = await classifyArticle(data, model, { ...config.zeroShot, worker: heartbeat.id });
       heartbeat.jobDone();
-      log.debug({ label: result.label, score: result.score, ms: result.ms, truncated }, 'classified');
+      log.info(
+        { worker: heartbeat.id, label: result.label, score: result.score, ms: result.ms, truncated },
+        'classified',
+      );
       return result;
     },
     worker: {
