@@ -4,6 +4,12 @@ import { Gauge, Histogram, Registry } from 'prom-client';
 import type { DashboardData } from './dashboard-data.js';
 
 /**
+ * Runs the outcome gauge reads at each scrape: every run is read in full, so the count is
+ * bounded; 1000 covers RETENTION_DAYS' default 30 days of a run every hour.
+ */
+const RUNS_COUNTED = 1000;
+
+/**
  * Prometheus metrics. Depths, workers, topic sizes and run outcomes are read from Redis at
  * scrape time (so every dashboard replica reports the same); classify durations are
  * observed from the queue's completion events while this process runs.
@@ -55,11 +61,11 @@ export function createMetrics(data: DashboardData, classifyEvents: QueueEvents) 
   });
   new Gauge({
     name: 'tidings_runs',
-    help: 'Stored runs by outcome (ok, with failures, finalised by the watchdog)',
+    help: `Outcomes (ok, with failures, finalised by the watchdog) of the newest ${RUNS_COUNTED} stored runs`,
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      const { runs } = await data.store.runs({ limit: 1000 });
+      const { runs } = await data.store.runs({ limit: RUNS_COUNTED });
       const outcome = (r: (typeof runs)[number]) =>
         r.finalisedBy === 'watchdog'
           ? 'watchdog'
