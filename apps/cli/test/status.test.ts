@@ -1,12 +1,23 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
 import { loadConfig, StackStatusSchema } from '@tidings/contracts';
 import { startLoader } from '@tidings/loader';
-import { createLogger } from '@tidings/runtime';
+import { createLogger, createRedis, freePort, startRedisServer } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTidings } from '../../../test/cli-process.js';
-import { CNBC_FIXTURE, FIXTURES, ROOT, TINY_MODEL_DIR, testPrefix, testRedisUrl } from '../../../test/harness.js';
+import {
+  CNBC_FIXTURE,
+  FIXTURES,
+  ROOT,
+  TINY_MODEL_DIR,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+} from '../../../test/harness.js';
 import { spawnService } from '../../../test/service-process.js';
 
 const logger = createLogger('test', { level: 'silent' });
@@ -78,4 +89,46 @@ describe('tidings status and run --wait beside a stack', () => {
       expect.objectContaining({ kind: 'model-unavailable', message: expect.stringContaining('no-such-model') }),
     ]);
   });
+});
+
+describe('the CLI beside a running stack', () => {
+  it('uses the stack recorded in DATA_DIR, never the fallback Redis, even when one answers there', async () => {
+    const decoyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-decoy-'));
+    const decoy = await startRedisServer({ dir: decoyDir });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-beside-'));
+    const env = {
+      DATA_DIR: dataDir,
+      REDIS_DEFAULT_URL: decoy.url,
+      FEED_URLS: CNBC_FIXTURE,
+      MODEL_DIR: TINY_MODEL_DIR,
+      CLASSIFIER_THREADS: '1',
+      DASHBOARD_PORT: String(await freePort()),
+      DIGEST_CRON: '0 6 1 1 *',
+    };
+    const stack = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), 'start'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: 'ignore',
+    });
+    const decoyClient = createRedis(decoy.url);
+    try {
+      await waitFor(() => fs.existsSync(path.join(dataDir, 'stack.json')) || undefined, {
+        what: 'stack.json',
+        timeoutMs: 60_000,
+      });
+      const run = await runTidings(['run', '--wait', '--timeout', '120'], env);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).run.counts.classified).toBe(12);
+      expect(run.stderr).toMatch(
+        /^tidings: using the Redis at redis:\/\/:\*\*\*\*@127\.0\.0\.1:\d+ \(the stack recorded in /,
+      );
+      expect(run.stderr).not.toContain(decoy.url);
+      expect(await decoyClient.dbsize()).toBe(0);
+    } finally {
+      stack.kill('SIGTERM');
+      await new Promise((r) => stack.once('exit', r));
+      decoyClient.disconnect();
+      await decoy.stop();
+    }
+  }, 240_000);
 });

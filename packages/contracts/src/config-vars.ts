@@ -134,9 +134,16 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: services use redis://127.0.0.1:6379, and `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password).',
+      'Redis server. Unset: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
+  }),
+  REDIS_DEFAULT_URL: spec({
+    default: 'redis://127.0.0.1:6379',
+    description:
+      'The Redis a command or service uses when REDIS_URL is unset and no stack is recorded in DATA_DIR/stack.json.',
+    secret: true,
+    schema: redisUrl,
   }),
   REDIS_TLS_CA: spec({
     default: undefined,

@@ -3,8 +3,6 @@ import { CONFIG_VARS, type ConfigValues, type ConfigVarName } from './config-var
 import { ConfigError } from './errors/config-error.js';
 import { redactUrl } from './mask-url.js';
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
 export interface Config {
   redis: { url: string; embedded: boolean; embeddedPort: number; tlsCaFile: string | undefined };
   prefix: string;
@@ -86,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(v.DATA_DIR);
   return {
     redis: {
-      url: v.REDIS_URL ?? DEFAULT_REDIS_URL,
+      url: v.REDIS_URL ?? v.REDIS_DEFAULT_URL,
       embedded: v.REDIS_URL === undefined,
       embeddedPort: v.REDIS_PORT,
       tlsCaFile: v.REDIS_TLS_CA === undefined ? undefined : path.resolve(v.REDIS_TLS_CA),
@@ -161,7 +159,7 @@ export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<Con
 }
 
 function maskSecret(name: string, value: string): string {
-  if (name === 'REDIS_URL' || name === 'SMTP_URL') return redactUrl(value);
+  if (name === 'REDIS_URL' || name === 'REDIS_DEFAULT_URL' || name === 'SMTP_URL') return redactUrl(value);
   return '********';
 }
 
