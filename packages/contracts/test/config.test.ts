@@ -138,7 +138,10 @@ describe('config values', () => {
     [{ MODEL_ID: 'not a model' }, "MODEL_ID: not a hub model id like owner/name: 'not a model'"],
     [{ MODEL_DTYPE: 'fp16' }, "MODEL_DTYPE: must be fp32 or q8: 'fp16'"],
     [{ ALLOW_REMOTE_MODELS: 'sometimes' }, "ALLOW_REMOTE_MODELS: not true or false: 'sometimes'"],
-    [{ HF_ENDPOINT: 'hf-mirror.internal' }, "HF_ENDPOINT: not an http(s) URL: 'hf-mirror.internal'"],
+    [
+      { HF_ENDPOINT: 'hf-mirror.internal' },
+      "HF_ENDPOINT: not an absolute http(s) URL without credentials: 'hf-mirror.internal'",
+    ],
     [{ CLASSIFIER_CONCURRENCY: '0' }, "CLASSIFIER_CONCURRENCY: must be at least 1: '0'"],
     [{ CLASSIFIER_THREADS: 'all' }, "CLASSIFIER_THREADS: not a whole number: 'all'"],
     [{ CLASSIFIER_PROCESSES: '65' }, "CLASSIFIER_PROCESSES: must be at most 64: '65'"],
