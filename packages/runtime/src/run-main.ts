@@ -17,14 +17,19 @@ export const EXIT_UNAVAILABLE = 69;
 
 /**
  * Runs a process's start-up. An error a user can act on (a TidingsError) ends the process
- * with its one line and `userErrorExitCode`; anything else is a bug, keeps its stack and exits 1.
+ * with its one line and the code `exitCodeFor` gives it (1 by default); anything else is a bug,
+ * keeps its stack and exits 1.
  */
-export function runMain(name: string, start: () => Promise<void>, { userErrorExitCode = 1 } = {}): void {
+export function runMain(
+  name: string,
+  start: () => Promise<void>,
+  { exitCodeFor = (_err: TidingsError): number => 1 }: { exitCodeFor?: (err: TidingsError) => number } = {},
+): void {
   start().catch((err: unknown) => {
     const line =
       err instanceof TidingsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     process.stderr.write(`tidings ${name}: ${line}\n`);
-    process.exit(err instanceof TidingsError ? (err.exitCode ?? userErrorExitCode) : 1);
+    process.exit(err instanceof TidingsError ? exitCodeFor(err) : 1);
   });
 }
 
@@ -48,6 +53,7 @@ export function runService(name: string, start: (config: Config, logger: Logger)
       logger.info(service.ready ?? {}, `${name} ready`);
       closeOnSignals(() => [service], { logger });
     },
-    { userErrorExitCode: EXIT_CONFIG },
+    // A service's supervisor acts on the code: the error's own (a missing model), else EX_CONFIG.
+    { exitCodeFor: (err) => err.exitCode ?? EXIT_CONFIG },
   );
 }
