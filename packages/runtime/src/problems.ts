@@ -1,5 +1,6 @@
 import { type Problem, ProblemSchema, redisKeys } from '@tidings/contracts';
 import type { Redis } from 'ioredis';
+import { scanRecords } from './scan-records.js';
 
 /**
  * Problems a process records where `tidings status`, the page and /metrics read them, e.g. a
@@ -21,23 +22,6 @@ export async function clearProblem(redis: Redis, prefix: string, id: string): Pr
   await redis.del(redisKeys(prefix).problem(id));
 }
 
-export async function recordedProblems(redis: Redis, prefix: string): Promise<Problem[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', redisKeys(prefix).problemPattern, 'COUNT', 200);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== '0');
-  if (keys.length === 0) return [];
-  const values = await redis.mget(keys);
-  return values.flatMap((raw) => {
-    if (!raw) return [];
-    try {
-      const parsed = ProblemSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? [parsed.data] : [];
-    } catch {
-      return [];
-    }
-  });
+export function recordedProblems(redis: Redis, prefix: string): Promise<Problem[]> {
+  return scanRecords(redis, redisKeys(prefix).problemPattern, ProblemSchema);
 }
