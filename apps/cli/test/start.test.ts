@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,11 +7,24 @@ import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
 import { startHubMirror } from '../../../test/hub-mirror.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+
+/** Every stack a test started: a test that times out must not leave one running. */
+const started: ChildProcess[] = [];
+afterAll(async () => {
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}, 60_000);
 
 async function startTidings(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
@@ -19,6 +32,7 @@ async function startTidings(env: Record<string, string>) {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
