@@ -5,14 +5,23 @@ import { NoWorkerError } from './errors/no-worker-error.js';
 import { RunWaitTimeoutError } from './errors/run-wait-timeout-error.js';
 import { formatProgress, ProgressDisplay } from './progress-display.js';
 
+type WorkerKind = 'loader' | 'classifier' | 'aggregator';
+
+/**
+ * How long a run may wait for a kind of worker that is not connected before `run --wait`
+ * says so. A stack that was just started is still connecting: a loader in a few seconds, a
+ * classifier only once its model is loaded and warmed up.
+ */
+const NO_WORKER_MS: Record<WorkerKind, number> = { loader: 15_000, classifier: 60_000, aggregator: 15_000 };
+
 export interface WaitForRunOptions {
   store: TopicStore;
   queues: Record<QueueName, Queue>;
   /** Shown (password masked) when no worker is there to do the work. */
   redis: string;
   timeoutMs: number;
-  /** How long a step may lack its kind of worker before waiting is pointless (default 5 s). */
-  noWorkerMs?: number;
+  /** How long a step may lack its kind of worker before waiting is pointless. */
+  noWorkerMs?: Partial<Record<WorkerKind, number>>;
   display?: ProgressDisplay;
 }
 
@@ -24,7 +33,7 @@ export interface WaitForRunOptions {
 export async function waitForRun(runId: string, options: WaitForRunOptions): Promise<Run> {
   const display = options.display ?? new ProgressDisplay();
   const deadline = Date.now() + options.timeoutMs;
-  const noWorkerMs = options.noWorkerMs ?? 5_000;
+  const noWorkerMs = { ...NO_WORKER_MS, ...options.noWorkerMs };
   let missingSince: number | undefined;
   try {
     for (;;) {
@@ -45,7 +54,7 @@ export async function waitForRun(runId: string, options: WaitForRunOptions): Pro
       if ((await queue.getWorkersCount()) > 0) missingSince = undefined;
       else {
         missingSince ??= Date.now();
-        if (Date.now() - missingSince >= noWorkerMs) throw new NoWorkerError(runId, needed, options.redis);
+        if (Date.now() - missingSince >= noWorkerMs[needed]) throw new NoWorkerError(runId, needed, options.redis);
       }
       if (Date.now() > deadline) throw new RunWaitTimeoutError(runId, Math.round(options.timeoutMs / 1000));
       await new Promise((r) => setTimeout(r, 250));

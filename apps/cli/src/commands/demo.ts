@@ -31,8 +31,8 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
         queues,
         redis: redisShown,
         timeoutMs: 180_000,
-        // The demo's own services are still starting (the classifier loads its model).
-        noWorkerMs: 60_000,
+        // The demo's own services are still starting.
+        noWorkerMs: { loader: 60_000, classifier: 60_000, aggregator: 60_000 },
       });
       const digest = await store.digest({ hours: stack.config.aggregator.windowHours });
       process.stdout.write(
