@@ -62,7 +62,14 @@ export class SubscriptionStore {
   async get(id: string): Promise<Subscription | null> {
     const raw = await this.redis.get(this.keys.subscription(id));
     if (!raw) return null;
-    const parsed = SubscriptionSchema.safeParse(JSON.parse(raw));
+    // A record that is not JSON, or not a subscription, is treated as no subscription at all.
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+    const parsed = SubscriptionSchema.safeParse(value);
     return parsed.success ? parsed.data : null;
   }
 

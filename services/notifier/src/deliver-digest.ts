@@ -6,7 +6,7 @@ import {
   type Run,
   redactSecretUrl,
 } from '@tidings/contracts';
-import { privateAddressReason } from '@tidings/runtime';
+import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -21,6 +21,25 @@ export interface DeliveryOutcome {
   destination: string;
   articles: number;
   reason?: string;
+}
+
+/** One webhook delivery: the JSON digest, its delivery id, and its signature when there is a secret. */
+function postDigest(
+  url: string,
+  payload: ReturnType<typeof digestPayload>,
+  deliveryId: string,
+  secret: string | undefined,
+  addressPolicy?: AddressPolicy,
+): Promise<number> {
+  const body = JSON.stringify(payload);
+  return postJson(url, body, {
+    ...(addressPolicy ? { addressPolicy } : {}),
+    headers: {
+      'x-tidings-delivery': deliveryId,
+      'x-tidings-event': 'digest',
+      ...(secret ? { 'x-tidings-signature': signBody(body, secret) } : {}),
+    },
+  });
 }
 
 export interface DeliverDeps {
@@ -59,16 +78,9 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
       });
       return { status: 'delivered', destination: `email to subscription ${sub.id}`, articles };
     }
-    const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
-    await postJson(to, body, {
-      // A subscriber's URL is someone else's choice: it may not reach this host or its network.
-      ...(config.feeds.allowPrivate ? {} : { addressPolicy: privateAddressReason }),
-      headers: {
-        'x-tidings-delivery': id,
-        'x-tidings-event': 'digest',
-        ...(sub.webhookSecret ? { 'x-tidings-signature': signBody(body, sub.webhookSecret) } : {}),
-      },
-    });
+    // A subscriber's URL is someone else's choice: it may not reach this host or its network.
+    const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
+    await postDigest(to, digestPayload(run, groups, dashboardUrl), id, sub.webhookSecret, policy);
     return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
   }
   const groups = selectTopics(run, config.notify.topics);
@@ -83,13 +95,6 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
   const url = config.notify.webhookUrls[d.index];
   if (!url)
     return { status: 'skipped', destination: 'webhook', articles: 0, reason: 'no such NOTIFY_WEBHOOK_URLS entry' };
-  const body = JSON.stringify(digestPayload(run, groups, dashboardUrl));
-  await postJson(url, body, {
-    headers: {
-      'x-tidings-delivery': id,
-      'x-tidings-event': 'digest',
-      ...(config.notify.webhookSecret ? { 'x-tidings-signature': signBody(body, config.notify.webhookSecret) } : {}),
-    },
-  });
+  await postDigest(url, digestPayload(run, groups, dashboardUrl), id, config.notify.webhookSecret);
   return { status: 'delivered', destination: `webhook ${redactSecretUrl(url)}`, articles };
 }

@@ -4,6 +4,7 @@ import {
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
 } from '@tidings/contracts';
+import { PrivateAddressError } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';
 
@@ -27,8 +28,7 @@ async function guard(
     return await fn();
   } catch (err) {
     if (err instanceof UnknownTopicError) return badRequest(err.message);
-    if ((err as { code?: string }).code === 'TIDINGS_PRIVATE_ADDRESS')
-      return badRequest(`webhookUrl: ${(err as Error).message}`);
+    if (err instanceof PrivateAddressError) return badRequest(`webhookUrl: ${err.message}`);
     throw err;
   }
 }
