@@ -18,7 +18,10 @@ export const redisPasswordFile = (dataDir: string) => path.join(dataDir, 'redis-
 /** Records where `tidings start`'s private redis-server is, for the other commands on this host. */
 export function writeStackFile(dataDir: string, stack: StackFile): void {
   const file = fileInDataDir(dataDir, STACK_FILE);
-  fs.writeFileSync(file, `${JSON.stringify(StackFileSchema.parse(stack), null, 2)}\n`);
+  // Written aside and renamed, so a command reading it while the stack starts never sees half a file.
+  const aside = fileInDataDir(dataDir, `${STACK_FILE}.${process.pid}.tmp`);
+  fs.writeFileSync(aside, `${JSON.stringify(StackFileSchema.parse(stack), null, 2)}\n`);
+  fs.renameSync(aside, file);
 }
 
 export function removeStackFile(dataDir: string): void {
