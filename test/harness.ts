@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';
 
 export * from './paths.js';
+export * from './run-flow-fixture.js';
 export * from './wait.js';
 
 /** The private test server's URL; never the machine's 127.0.0.1:6379. */

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Article, buildRunFlow, classifyJobId, QUEUE, type RunManifest } from '@tidings/contracts';
+import { type Article, classifyJobId, QUEUE } from '@tidings/contracts';
 import { createLogger } from '@tidings/runtime';
-import { FlowProducer, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testConfig, testRedis, waitFor } from '../harness.js';
+import { addRunFlow, testConfig, testRedis, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const redis = testRedis();
@@ -34,26 +34,16 @@ async function startRun(
   runId: string,
   children: { article: Article; data?: unknown; delay?: number }[],
 ) {
-  const flows = new FlowProducer({ connection: redis, prefix });
-  opened.push(flows);
-  const manifest: RunManifest = {
+  await addRunFlow(
+    redis,
+    prefix,
     runId,
-    trigger: 'manual',
-    startedAt: new Date().toISOString(),
-    feeds: [],
-    articles: children.map((c) => c.article),
-  };
-  const flow = buildRunFlow(manifest);
-  flow.children = flow.children?.map((child, i) => ({
-    ...child,
-    data: children[i]?.data ?? child.data,
-    opts: {
-      ...child.opts,
-      backoff: { type: 'fixed', delay: 10 },
-      ...(children[i]?.delay ? { delay: children[i]?.delay } : {}),
-    },
-  }));
-  await flows.add(flow);
+    children.map((c) => ({
+      article: c.article,
+      data: c.data,
+      opts: { backoff: { type: 'fixed', delay: 10 }, ...(c.delay ? { delay: c.delay } : {}) },
+    })),
+  );
 }
 
 async function services(env: Record<string, string> = {}, watchdogIntervalMs?: number) {

@@ -126,7 +126,15 @@ export class FaultCluster {
   /** The run's progress as contracts defines it; all zero, state "missing", before the loader added the run. */
   async progress(runId: string): Promise<RunProgress> {
     return (
-      (await readRunProgress(this.aggregate, runId)) ?? { runId, state: 'missing', classified: 0, failed: 0, total: 0 }
+      (await readRunProgress(this.aggregate, this.client, runId)) ?? {
+        runId,
+        state: 'missing',
+        classified: 0,
+        failed: 0,
+        total: 0,
+        feeds: 0,
+        feedsRead: 0,
+      }
     );
   }
 

@@ -1,5 +1,5 @@
 /**
- * Hostile jobs written straight into every queue (feeds, classify, aggregate), as Bull Board
+ * Hostile jobs written straight into every queue (feeds, read-feed, classify, aggregate), as Bull Board
  * or anyone with Redis access can, against real loader, classifier and aggregator processes:
  * local files, file:// and private addresses as feeds, forged signatures, traversal run ids,
  * script links, oversized and malformed payloads. Passes when nothing was read, nothing was
@@ -13,9 +13,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Article, buildRunFlow, JOB, type RunManifest } from '@tidings/contracts';
+import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/contracts';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
-import { FlowProducer, type Job, type Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
+import { addRunFlow } from '../run-flow-fixture.js';
 import { waitFor } from '../wait.js';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -25,16 +26,19 @@ const ARTICLES = 6;
 const BIG = 'x'.repeat(8 * 1024 * 1024);
 
 interface Hostile {
-  queue: 'feeds' | 'classify' | 'aggregate';
+  queue: 'feeds' | 'read-feed' | 'classify' | 'aggregate';
   what: string;
   data: unknown;
   jobId?: string;
   /**
-   * refused: the job fails at the worker with its field named; refused-feeds: a feeds job that
-   * completes with each feed refused in the run report; link-dropped: the job completes and
-   * the article is kept, with "" for its link.
+   * refused: the job fails at the worker with its field named; refused-feeds: a feeds job whose
+   * run reports each feed refused; refused-read: a read-feed job that completes with its feed
+   * refused in its report; link-dropped: the job completes and the article is kept, with ""
+   * for its link.
    */
-  outcome: 'refused' | 'refused-feeds' | 'link-dropped';
+  outcome: 'refused' | 'refused-feeds' | 'refused-read' | 'link-dropped';
+  /** For link-dropped runs: the run's articles, added as its read-feed jobs would. */
+  articles?: Article[];
 }
 
 function article(overrides: Partial<Article> = {}): Article {
@@ -51,9 +55,17 @@ function article(overrides: Partial<Article> = {}): Article {
   };
 }
 
-function manifest(runId: string, articles: Article[] = []): RunManifest {
-  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [], articles };
+function manifest(runId: string): RunManifest {
+  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] };
 }
+
+const read = (feed: string, extra: Record<string, unknown> = {}) => ({
+  runId: 'hostile-read',
+  index: 0,
+  feed,
+  reclassify: true,
+  ...extra,
+});
 
 function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
   const localhostUrl = canaryUrl.replace('127.0.0.1', 'localhost');
@@ -92,6 +104,23 @@ function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
     },
     { queue: 'feeds', what: 'a string payload', data: 'not a job', outcome: 'refused' },
     { queue: 'feeds', what: 'unknown fields', data: { trigger: 'manual', run: 'rm -rf /' }, outcome: 'refused' },
+    { queue: 'read-feed', what: 'a local file', data: read(canaryFile), outcome: 'refused-read' },
+    {
+      queue: 'read-feed',
+      what: 'a local file with a forged grant',
+      data: read(canaryFile, { grant: 'ab'.repeat(32) }),
+      jobId: 'hostile-read.feed-0',
+      outcome: 'refused-read',
+    },
+    { queue: 'read-feed', what: 'a loopback URL', data: read(canaryUrl), outcome: 'refused-read' },
+    {
+      queue: 'read-feed',
+      what: 'a traversal run id',
+      data: read(canaryUrl, { runId: '../../pwned' }),
+      outcome: 'refused',
+    },
+    { queue: 'read-feed', what: 'an 8 MB feed', data: read(`https://a.example/${BIG}`), outcome: 'refused' },
+    { queue: 'read-feed', what: 'unknown fields', data: read(canaryUrl, { exec: 'sh' }), outcome: 'refused' },
     {
       queue: 'classify',
       what: 'a traversal run id',
@@ -122,13 +151,14 @@ function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
     {
       queue: 'aggregate',
       what: 'a data: link',
-      data: manifest('links', [article({ link: 'data:text/html,<script>alert(1)</script>' })]),
+      data: manifest('links'),
+      articles: [article({ link: 'data:text/html,<script>alert(1)</script>' })],
       outcome: 'link-dropped',
     },
     {
       queue: 'aggregate',
-      what: 'an 8 MB summary',
-      data: manifest('big', [article({ summary: BIG })]),
+      what: 'an 8 MB feed name',
+      data: { ...manifest('big'), feeds: [BIG] },
       outcome: 'refused',
     },
     { queue: 'aggregate', what: 'an array payload', data: [1, 2, 3], outcome: 'refused' },
@@ -201,24 +231,28 @@ async function run(): Promise<Row> {
     const before = filesOutside(c.dir, [dataDir, path.join(c.dir, 'redis')]);
 
     const problems: string[] = [];
-    const queues = { feeds: c.feeds, classify: c.classify, aggregate: c.aggregate };
+    const readFeed = new Queue(QUEUE.readFeed, { connection: c.client, prefix: c.prefix });
+    const queues = { feeds: c.feeds, 'read-feed': readFeed, classify: c.classify, aggregate: c.aggregate };
+    const names = { feeds: JOB.load, 'read-feed': JOB.readFeed, classify: JOB.classify, aggregate: JOB.aggregateRun };
     const cases = hostileJobs(canaryFile, server.url('/canary'));
     const added: { hostile: Hostile; jobId: string }[] = [];
-    const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
     for (const [i, hostile] of cases.entries()) {
-      const name =
-        hostile.queue === 'feeds' ? JOB.load : hostile.queue === 'classify' ? JOB.classify : JOB.aggregateRun;
       const jobId = hostile.jobId ?? `hostile-${i}`;
       if (hostile.queue === 'aggregate' && hostile.outcome === 'link-dropped') {
         // As a whole run, so the article is classified and grouped, and its link shown if kept.
-        await flows.add(buildRunFlow(hostile.data as RunManifest));
-        added.push({ hostile, jobId: (hostile.data as RunManifest).runId });
+        const { runId } = hostile.data as RunManifest;
+        await addRunFlow(
+          c.client,
+          c.prefix,
+          runId,
+          (hostile.articles ?? []).map((a) => ({ article: a })),
+        );
+        added.push({ hostile, jobId: runId });
         continue;
       }
-      await queues[hostile.queue].add(name, hostile.data, { jobId, attempts: 1 });
+      await queues[hostile.queue].add(names[hostile.queue], hostile.data, { jobId, attempts: 1 });
       added.push({ hostile, jobId });
     }
-    await flows.close();
     for (const { hostile, jobId } of added) {
       const job = await settled(queues[hostile.queue], jobId);
       const state = await job.getState();
@@ -226,14 +260,26 @@ async function run(): Promise<Row> {
         if (state !== 'completed') problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason})`);
       } else if (hostile.outcome === 'refused-feeds') {
         const runId = job.returnvalue?.runId as string | undefined;
-        const feeds = (job.returnvalue?.feeds ?? []) as { status: string; error?: { code: string } }[];
-        if (state !== 'completed' || !feeds.every((f) => f.error?.code === 'FEED_ADDRESS_REFUSED'))
+        if (!runId || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(runId)) {
+          problems.push(`${hostile.what}: run id ${runId}`);
+          continue;
+        }
+        const feeds = (await c.waitForRun(runId, 60_000))?.feeds ?? [];
+        if (
+          state !== 'completed' ||
+          feeds.length !== 3 ||
+          !feeds.every((f) => f.error?.code === 'FEED_ADDRESS_REFUSED')
+        )
           problems.push(`${hostile.queue} ${hostile.what}: ${state}, feeds ${JSON.stringify(feeds)}`);
-        if (!runId || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(runId)) problems.push(`${hostile.what}: run id ${runId}`);
+      } else if (hostile.outcome === 'refused-read') {
+        const code = (job.returnvalue as FeedReport | undefined)?.error?.code ?? '';
+        if (state !== 'completed' || !['FEED_NOT_ALLOWED', 'FEED_ADDRESS_REFUSED'].includes(code))
+          problems.push(`${hostile.queue} ${hostile.what}: ${state}, ${JSON.stringify(job.returnvalue)}`);
       } else if (state !== 'failed' || !/^bad \w+ job data: /.test(job.failedReason ?? '')) {
         problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason ?? 'no reason'})`);
       }
     }
+    await readFeed.close();
 
     const snapshots = fs.existsSync(path.join(dataDir, 'runs'))
       ? fs.readdirSync(path.join(dataDir, 'runs')).map((f) => fs.readFileSync(path.join(dataDir, 'runs', f), 'utf8'))

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { Article, RunManifest, StackStatus } from '@tidings/contracts';
-import { buildRunFlow, DEFAULT_LABELS, deliveryId } from '@tidings/contracts';
+import type { Article, StackStatus } from '@tidings/contracts';
+import { DEFAULT_LABELS, deliveryId } from '@tidings/contracts';
 import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { FlowProducer } from 'bullmq';
 import { ROOT, SLOW_TINY_MODEL_DIR } from '../paths.js';
+import { addRunFlow } from '../run-flow-fixture.js';
 import { waitFor } from '../wait.js';
 import { done, FaultCluster, type Row } from './cluster.js';
 
@@ -311,22 +311,13 @@ export const SCENARIOS: Scenario[] = [
           fetchedAt: '2026-11-24T10:00:00.000Z',
         }));
         const poison = { ...articles[0]!, id: 'poison', title: 'Poison' };
-        const manifest: RunManifest = {
-          runId,
-          trigger: 'manual',
-          startedAt: new Date().toISOString(),
-          feeds: [],
-          articles: [...articles, poison],
-        };
-        const flows = new FlowProducer({ connection: c.client, prefix: c.prefix });
-        const flow = buildRunFlow(manifest);
-        flow.children = flow.children?.map((child) =>
-          child.data.article.id === 'poison' && FAULTS.inject
-            ? { ...child, data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } }
-            : child,
-        );
-        await flows.add(flow);
-        await flows.close();
+        await addRunFlow(c.client, c.prefix, runId, [
+          ...articles.map((article) => ({ article })),
+          {
+            article: poison,
+            ...(FAULTS.inject ? { data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } } : {}),
+          },
+        ]);
         const run = await c.waitForRun(runId);
         const { problems, check } = checks();
         check(

@@ -5,7 +5,8 @@ export function formatProgress(p: RunProgress): string {
     .sort((a, b) => b[1] - a[1])
     .map(([label, n]) => `${label} ${n}`)
     .join(', ');
-  return `run ${p.runId}: classified ${p.classified}/${p.total}${p.failed ? `, failed ${p.failed}` : ''}${topics ? ` | ${topics}` : ''}`;
+  const feeds = p.feedsRead < p.feeds ? `feeds read ${p.feedsRead}/${p.feeds}, ` : '';
+  return `run ${p.runId}: ${feeds}classified ${p.classified}/${p.total}${p.failed ? `, failed ${p.failed}` : ''}${topics ? ` | ${topics}` : ''}`;
 }
 
 /**

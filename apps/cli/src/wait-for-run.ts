@@ -1,6 +1,7 @@
 import { type QueueName, type Run, readRunProgress } from '@tidings/contracts';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { NoWorkerError } from './errors/no-worker-error.js';
 import { RunWaitTimeoutError } from './errors/run-wait-timeout-error.js';
 import { formatProgress, ProgressDisplay } from './progress-display.js';
@@ -17,6 +18,7 @@ const NO_WORKER_MS: Record<WorkerKind, number> = { loader: 15_000, classifier: 6
 export interface WaitForRunOptions {
   store: TopicStore;
   queues: Record<QueueName, Queue>;
+  client: Redis;
   /** Shown (password masked) when no worker is there to do the work. */
   redis: string;
   timeoutMs: number;
@@ -39,15 +41,17 @@ export async function waitForRun(runId: string, options: WaitForRunOptions): Pro
     for (;;) {
       const run = await options.store.run(runId);
       if (run) return run;
-      const progress = await readRunProgress(options.queues.aggregate, runId, { perTopic: true });
+      // Counts only: reading every child's result on each poll would take CPU from the classifiers.
+      const progress = await readRunProgress(options.queues.aggregate, options.client, runId);
       display.update(progress ? formatProgress(progress) : `run ${runId}: waiting for a loader to read the feeds`);
-      const needed = progress
-        ? progress.classified + progress.failed < progress.total
-          ? 'classifier'
-          : 'aggregator'
-        : 'loader';
+      const needed =
+        !progress || progress.feedsRead < progress.feeds
+          ? 'loader'
+          : progress.classified + progress.failed < progress.total
+            ? 'classifier'
+            : 'aggregator';
       const queue = {
-        loader: options.queues.feeds,
+        loader: progress ? options.queues['read-feed'] : options.queues.feeds,
         classifier: options.queues.classify,
         aggregator: options.queues.aggregate,
       }[needed];

@@ -1,9 +1,10 @@
+import { startClassifier } from '@tidings/classifier';
 import { QUEUE, readRunProgress, requestRun } from '@tidings/contracts';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitForJobState } from '../../../test/harness.js';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { formatLogLine } from '../src/format-log-line.js';
 import { formatProgress, ProgressDisplay } from '../src/progress-display.js';
 
@@ -16,20 +17,27 @@ function fakeStream(isTTY: boolean) {
 }
 
 describe('run progress', () => {
-  it('reads classified/total and per-topic counts of a real run', async () => {
+  it('counts articles, not the feeds read, as a real run goes from read to classified', async () => {
     const config = testConfig({ FEED_URLS: CNBC_FIXTURE });
     const loader = await startLoader({ config, logger: createLogger('t', { level: 'silent' }), schedule: false });
     const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
     const runId = await requestRun(loader.feedsQueue);
-    await waitForJobState(loader.feedsQueue, runId, 'completed');
-    expect(await readRunProgress(aggregate, runId)).toEqual({
-      runId,
-      state: 'waiting-children',
-      classified: 0,
-      failed: 0,
-      total: 12,
+    // The feed is read (a finished child of the run) and nothing is classified yet.
+    expect(
+      await waitFor(async () => {
+        const p = await readRunProgress(aggregate, redis, runId);
+        return p?.feedsRead === 1 ? p : undefined;
+      }),
+    ).toEqual({ runId, state: 'waiting-children', classified: 0, failed: 0, total: 12, feeds: 1, feedsRead: 1 });
+    const classifier = await startClassifier({ config, logger: createLogger('t', { level: 'silent' }) });
+    const done = await waitFor(async () => {
+      const p = await readRunProgress(aggregate, redis, runId, { perTopic: true });
+      return p?.classified === 12 ? p : undefined;
     });
-    expect(await readRunProgress(aggregate, 'no-such-run')).toBeNull();
+    expect(done).toMatchObject({ failed: 0, total: 12, feedsRead: 1 });
+    expect(Object.values(done.perTopic ?? {}).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(await readRunProgress(aggregate, redis, 'no-such-run')).toBeNull();
+    await classifier.close();
     await aggregate.close();
     await loader.close();
   });
@@ -42,9 +50,22 @@ describe('run progress', () => {
         classified: 5,
         failed: 1,
         total: 12,
+        feeds: 2,
+        feedsRead: 2,
         perTopic: { Stock: 2, Crypto: 3 },
       }),
     ).toBe('run r: classified 5/12, failed 1 | Crypto 3, Stock 2');
+    expect(
+      formatProgress({
+        runId: 'r',
+        state: 'waiting-children',
+        classified: 0,
+        failed: 0,
+        total: 40,
+        feeds: 9,
+        feedsRead: 4,
+      }),
+    ).toBe('run r: feeds read 4/9, classified 0/40');
   });
 
   it('rewrites one line on a terminal and prints plain lines elsewhere', () => {

@@ -151,7 +151,7 @@ describe('tidings start', () => {
     const runId = await requestRun(q.feeds);
     const progress = await waitFor(
       async () => {
-        const p = await readRunProgress(q.aggregate, runId);
+        const p = await readRunProgress(q.aggregate, q.redis, runId);
         return p && p.classified > 50 && p.classified < total ? p : undefined;
       },
       { what: 'the run to be under way', timeoutMs: 60_000, intervalMs: 20 },

@@ -201,6 +201,21 @@ export const CONFIG_VARS = {
     description: 'Retries of a feed request on network errors and 5xx (exponential backoff).',
     schema: int(0, 10),
   }),
+  FEED_CONCURRENCY: spec({
+    default: '8',
+    description: 'Feeds one loader process reads at once; each feed is a job of its own.',
+    schema: int(1, 256),
+  }),
+  FEED_HOST_CONCURRENCY: spec({
+    default: '2',
+    description: 'Feeds read from one host at once, across every loader (politeness).',
+    schema: int(1, 64),
+  }),
+  FEED_HOST_DELAY_MS: spec({
+    default: '250',
+    description: 'Least time between the starts of two requests to one host, across every loader (politeness).',
+    schema: int(0, 60_000),
+  }),
   SUMMARY_MAX_CHARS: spec({
     default: '1000',
     description: 'Longest summary kept per article (cut at a word boundary, with an ellipsis).',

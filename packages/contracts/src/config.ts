@@ -15,6 +15,12 @@ export interface Config {
     summaryMaxChars: number;
     /** May feeds not named in FEED_URLS reach private addresses (FEED_ALLOW_PRIVATE). */
     allowPrivate: boolean;
+    /** Feeds one loader reads at once (FEED_CONCURRENCY). */
+    concurrency: number;
+    /** Feeds read from one host at once, across loaders (FEED_HOST_CONCURRENCY). */
+    hostConcurrency: number;
+    /** Least ms between requests to one host (FEED_HOST_DELAY_MS). */
+    hostDelayMs: number;
   };
   schedule: { cron: string; tz: string };
   seenTtlDays: number;
@@ -98,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retries: v.FETCH_RETRIES,
       summaryMaxChars: v.SUMMARY_MAX_CHARS,
       allowPrivate: v.FEED_ALLOW_PRIVATE,
+      concurrency: v.FEED_CONCURRENCY,
+      hostConcurrency: v.FEED_HOST_CONCURRENCY,
+      hostDelayMs: v.FEED_HOST_DELAY_MS,
     },
     schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
     seenTtlDays: v.SEEN_TTL_DAYS,

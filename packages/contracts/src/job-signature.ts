@@ -23,3 +23,20 @@ export function verifyLoadJob(key: Buffer, jobId: string, job: LoadJob): boolean
   const given = Buffer.from(job.signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/**
+ * The loader's grant on one `read-feed` job of a run whose `feeds` job it verified: lets
+ * that job, and no other, read a file or private address the signed request named.
+ */
+export function grantFeedRead(key: Buffer, jobId: string, feed: string): string {
+  return createHmac('sha256', key)
+    .update(JSON.stringify(['read-feed', jobId, feed]))
+    .digest('hex');
+}
+
+export function verifyFeedRead(key: Buffer, jobId: string, feed: string, grant: string | undefined): boolean {
+  if (!grant) return false;
+  const expected = Buffer.from(grantFeedRead(key, jobId, feed), 'hex');
+  const given = Buffer.from(grant, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

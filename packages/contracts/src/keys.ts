@@ -12,6 +12,10 @@ export function redisKeys(prefix: string) {
     // Hashed: a feed URL may carry credentials, and key names show up in SCAN, MONITOR and Redis tools.
     feedCacheHeaders: (feedUrl: string) =>
       `${prefix}:feed-validators:${createHash('sha256').update(feedUrl).digest('hex').slice(0, 32)}`,
+    /** A run's articles (id → Article JSON), written by its read-feed jobs, read by the aggregator. */
+    runArticles: (runId: string) => `${prefix}:run-articles:${runId}`,
+    /** A run's feed reports (read-feed index → FeedReport JSON), written as each feed is read. */
+    runFeeds: (runId: string) => `${prefix}:run-feeds:${runId}`,
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
     workerHeartbeatPattern: `${prefix}:workers:*`,
     topicsChannel: `${prefix}:topics`,

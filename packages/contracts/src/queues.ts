@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 
 export const QUEUE = {
   feeds: 'feeds',
+  readFeed: 'read-feed',
   classify: 'classify',
   aggregate: 'aggregate',
   notify: 'notify',
@@ -11,6 +12,7 @@ export const QUEUE_NAMES: QueueName[] = Object.values(QUEUE);
 
 export const JOB = {
   load: 'load-feeds',
+  readFeed: 'read-feed',
   classify: 'classify',
   aggregateRun: 'aggregate-run',
   deliver: 'deliver-digest',
@@ -27,6 +29,12 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 10_000 },
     removeOnComplete: { age: 7 * DAY_S, count: 500 },
     removeOnFail: { age: 30 * DAY_S, count: 500 },
+  },
+  'read-feed': {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: DAY_S, count: 10_000 },
+    removeOnFail: { age: 7 * DAY_S, count: 10_000 },
   },
   classify: {
     attempts: 3,

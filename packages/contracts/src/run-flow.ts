@@ -1,28 +1,44 @@
 /**
  * The run flow, the one contract between the loader, the classifiers and the aggregator:
  * a parent "aggregate-run" job in "aggregate" whose id is the run id and whose data is the
- * run's manifest, with one "classify" child per article whose id is "<run id>.<article id>".
- * Building it, naming and parsing its job ids, reading its progress and requesting a run
- * all live here, so changing the flow means changing this file.
+ * run's manifest, with one "read-feed" child per feed ("<run id>.feed-<n>"). Each read-feed
+ * job adds one "classify" child per new article ("<run id>.<article id>") to the same
+ * parent, in chunks, before it finishes, so the parent cannot complete while a feed is
+ * still being read. Building it, naming and parsing its job ids, reading its progress and
+ * requesting a run all live here, so changing the flow means changing this file.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { FlowJob, Job, Queue } from 'bullmq';
+import type { FlowJob, Job, JobsOptions, Queue } from 'bullmq';
 import { BadJobError } from './errors/bad-job-error.js';
 import { RUN_ID_PATTERN } from './ids.js';
 import { signLoadJob } from './job-signature.js';
+import { redisKeys } from './keys.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
 import {
+  type Article,
   type ClassifyJob,
   type ClassifyResult,
   describeZodError,
   type LoadJob,
   LoadJobSchema,
+  type ReadFeedJob,
   type RunManifest,
 } from './schemas.js';
 
 /** BullMQ job ids may not contain ':'; run and article ids are made of [A-Za-z0-9_-]. */
 export function classifyJobId(runId: string, articleId: string): string {
   return `${runId}.${articleId}`;
+}
+
+export function readFeedJobId(runId: string, index: number): string {
+  return `${runId}.feed-${index}`;
+}
+
+/** A child of a run as BullMQ reports it ("<prefix>:<queue>:<job id>"): which queue, which job. */
+export function childOfKey(key: string): { queue: string; jobId: string } {
+  const jobId = key.slice(key.lastIndexOf(':') + 1);
+  const rest = key.slice(0, key.lastIndexOf(':'));
+  return { queue: rest.slice(rest.lastIndexOf(':') + 1), jobId };
 }
 
 /** The article id of a child, from its job id or from the "<prefix>:classify:<job id>" key BullMQ reports it by. */
@@ -32,29 +48,48 @@ export function articleIdOfChild(childKeyOrJobId: string, runId: string): string
 }
 
 /**
- * The flow of one run. A failing child never blocks its run: it moves to the parent's
- * ignored failures, which the aggregator reports.
+ * The flow that starts a run: the parent and one read-feed child per feed. A failing child
+ * never blocks its run: it moves to the parent's ignored failures, which the aggregator reports.
  */
-export function buildRunFlow(manifest: RunManifest): FlowJob {
+export function buildRunFlow(manifest: RunManifest, reads: ReadFeedJob[]): FlowJob {
   return {
     name: JOB.aggregateRun,
     queueName: QUEUE.aggregate,
     data: manifest,
     opts: { ...DEFAULT_JOB_OPTIONS.aggregate, jobId: manifest.runId },
-    children: manifest.articles.map((article) => {
-      const data: ClassifyJob = { runId: manifest.runId, article };
-      return {
-        name: JOB.classify,
-        queueName: QUEUE.classify,
-        data,
-        opts: {
-          ...DEFAULT_JOB_OPTIONS.classify,
-          jobId: classifyJobId(manifest.runId, article.id),
-          ignoreDependencyOnFailure: true,
-        },
-      };
-    }),
+    children: reads.map((data) => ({
+      name: JOB.readFeed,
+      queueName: QUEUE.readFeed,
+      data,
+      opts: {
+        ...DEFAULT_JOB_OPTIONS['read-feed'],
+        jobId: readFeedJobId(data.runId, data.index),
+        ignoreDependencyOnFailure: true,
+      },
+    })),
   };
+}
+
+/**
+ * The classify children a read-feed job adds to its run's parent, for Queue.addBulk on the
+ * "classify" queue. `parentQueue` is the aggregate queue's qualified name (Queue.qualifiedName).
+ * A child added twice (a retried read-feed job) keeps its job id, so BullMQ adds it once.
+ */
+export function classifyChildren(
+  runId: string,
+  articles: Article[],
+  parentQueue: string,
+): { name: string; data: ClassifyJob; opts: JobsOptions }[] {
+  return articles.map((article) => ({
+    name: JOB.classify,
+    data: { runId, article },
+    opts: {
+      ...DEFAULT_JOB_OPTIONS.classify,
+      jobId: classifyJobId(runId, article.id),
+      parent: { id: runId, queue: parentQueue },
+      ignoreDependencyOnFailure: true,
+    },
+  }));
 }
 
 const SCHEDULED_JOB_ID = /^repeat:.+:(\d+)$/;
@@ -121,8 +156,9 @@ export async function requestRun(
 }
 
 /**
- * Where a run stands: `classified` children returned a result, `failed` ones failed every
- * attempt, `total` counts every child. A run is done when classified + failed = total.
+ * Where a run stands: `classified` articles returned a result, `failed` ones failed every
+ * attempt, `total` counts every article its feeds gave so far; `feedsRead` of `feeds` feeds
+ * are read. A run is done when every feed is read and classified + failed = total.
  */
 export interface RunProgress {
   runId: string;
@@ -130,29 +166,52 @@ export interface RunProgress {
   classified: number;
   failed: number;
   total: number;
+  feeds: number;
+  feedsRead: number;
   /** Classified articles per label; read only when asked for, since it reads every child's value. */
   perTopic?: Record<string, number>;
 }
 
-export async function progressOfRunJob(job: Job, { perTopic = false } = {}): Promise<RunProgress> {
-  const [state, counts, values] = await Promise.all([
+/** What progress needs of a Redis client. */
+export interface HashCounter {
+  hlen(key: string): Promise<number>;
+}
+
+/**
+ * Counted, not read: the run's article and feed hashes give the totals, BullMQ's counts the
+ * finished children (feeds among them, told apart by the few ignored failures' keys).
+ */
+export async function progressOfRunJob(
+  job: Job,
+  redis: HashCounter,
+  prefix: string,
+  { perTopic = false } = {},
+): Promise<RunProgress> {
+  const runId = job.id ?? '';
+  const keys = redisKeys(prefix);
+  const [state, counts, total, feedsRead, ignored] = await Promise.all([
     job.getState(),
-    job.getDependenciesCount({ processed: true, unprocessed: true, ignored: true }),
-    perTopic ? job.getChildrenValues<ClassifyResult>() : Promise.resolve(undefined),
+    job.getDependenciesCount({ processed: true, ignored: true }),
+    redis.hlen(keys.runArticles(runId)),
+    redis.hlen(keys.runFeeds(runId)),
+    job.getIgnoredChildrenFailures(),
   ]);
-  const classified = counts.processed ?? 0;
-  const failed = counts.ignored ?? 0;
+  const feedsFailed = Object.keys(ignored).filter((key) => childOfKey(key).queue === QUEUE.readFeed).length;
+  const feeds = Array.isArray(job.data?.feeds) ? job.data.feeds.length : 0;
   const progress: RunProgress = {
-    runId: job.id ?? '',
+    runId,
     state,
-    classified,
-    failed,
-    total: classified + failed + (counts.unprocessed ?? 0),
+    classified: Math.max(0, (counts.processed ?? 0) - feedsRead),
+    failed: Math.max(0, (counts.ignored ?? 0) - feedsFailed),
+    total,
+    feeds,
+    feedsRead: feedsRead + feedsFailed,
   };
-  if (values) {
+  if (perTopic) {
     progress.perTopic = {};
-    for (const v of Object.values(values))
-      if (v?.label) progress.perTopic[v.label] = (progress.perTopic[v.label] ?? 0) + 1;
+    for (const [key, v] of Object.entries(await job.getChildrenValues<ClassifyResult>()))
+      if (childOfKey(key).queue === QUEUE.classify && v?.label)
+        progress.perTopic[v.label] = (progress.perTopic[v.label] ?? 0) + 1;
   }
   return progress;
 }
@@ -160,10 +219,12 @@ export async function progressOfRunJob(job: Job, { perTopic = false } = {}): Pro
 /** Progress of a run by id, from its parent job in the "aggregate" queue; null before the loader added it. */
 export async function readRunProgress(
   aggregateQueue: Queue,
+  redis: HashCounter,
   runId: string,
   options: { perTopic?: boolean } = {},
 ): Promise<RunProgress | null> {
   if (aggregateQueue.name !== QUEUE.aggregate) throw new Error(`readRunProgress needs the "${QUEUE.aggregate}" queue`);
   const job = await aggregateQueue.getJob(runId);
-  return job ? progressOfRunJob(job, options) : null;
+  if (!job) return null;
+  return progressOfRunJob(job, redis, aggregateQueue.opts.prefix ?? 'bull', options);
 }

@@ -106,15 +106,40 @@ export const LoadJobSchema = z
   });
 export type LoadJob = z.infer<typeof LoadJobSchema>;
 
-/** Data of the `aggregate-run` parent job: what the loader found, the run's manifest. */
+/**
+ * Data of the `aggregate-run` parent job: the run as the loader started it. Its articles are
+ * not here (a run may have 50 000): each `read-feed` child keeps its feed's articles in the
+ * run's article hash (runArticles), and its report is that child's result.
+ */
 export const RunManifestSchema = z.strictObject({
   runId: RunIdSchema,
   trigger: TriggerSchema,
   startedAt: isoDate,
-  feeds: z.array(FeedReportSchema),
-  articles: z.array(ArticleSchema),
+  /** The run's feeds as they may be shown (maskFeedUrl), in the order of their read-feed jobs. */
+  feeds: z.array(z.string().min(1).max(FEED_MAX_CHARS)).max(10_000),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+/** Most feeds one run reads; each is a job of its own. */
+export const RUN_MAX_FEEDS = 10_000;
+
+/**
+ * Data of a `read-feed` job: one feed of one run. Anyone who can write to Redis can add one,
+ * so the loader decides at the worker what the feed may reach: the operator's own feeds
+ * (FEED_URLS, the feed list) and feeds granted by a verified `tidings run` (`grant`, an HMAC
+ * by this host's key) are read as given; anything else only as a public http(s) URL.
+ */
+export const ReadFeedJobSchema = z.strictObject({
+  runId: RunIdSchema,
+  index: z.number().int().nonnegative().lt(RUN_MAX_FEEDS),
+  feed: z.string().min(1).max(FEED_MAX_CHARS),
+  reclassify: z.boolean().default(false),
+  grant: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { message: 'not a hex HMAC-SHA256' })
+    .optional(),
+});
+export type ReadFeedJob = z.infer<typeof ReadFeedJobSchema>;
 
 export const TopicArticleSchema = ArticleSchema.extend({
   label: z.string(),
@@ -146,6 +171,13 @@ export const ArticleFailureSchema = z.object({
   reason: z.string(),
 });
 export type ArticleFailure = z.infer<typeof ArticleFailureSchema>;
+
+/**
+ * Most articles a run's record keeps per topic, and most failures it lists: the record is a
+ * summary of bounded size however large the run; every article is in the store, and the
+ * counts are exact.
+ */
+export const RUN_RECORD_ARTICLES = 100;
 
 export const RunSchema = z.object({
   id: RunIdSchema,

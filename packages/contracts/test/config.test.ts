@@ -35,6 +35,9 @@ describe('config defaults', () => {
       retries: 3,
       summaryMaxChars: 1000,
       allowPrivate: false,
+      concurrency: 8,
+      hostConcurrency: 2,
+      hostDelayMs: 250,
     });
     expect(config.schedule).toEqual({ cron: '0 6 * * *', tz: 'UTC' });
     expect(config.seenTtlDays).toBe(30);
@@ -121,6 +124,9 @@ describe('config values', () => {
     [{ FETCH_TIMEOUT_MS: '15s' }, "FETCH_TIMEOUT_MS: not a whole number: '15s'"],
     [{ FETCH_MAX_BYTES: '10' }, "FETCH_MAX_BYTES: must be at least 1024: '10'"],
     [{ FETCH_RETRIES: '11' }, "FETCH_RETRIES: must be at most 10: '11'"],
+    [{ FEED_CONCURRENCY: '0' }, "FEED_CONCURRENCY: must be at least 1: '0'"],
+    [{ FEED_HOST_CONCURRENCY: '65' }, "FEED_HOST_CONCURRENCY: must be at most 64: '65'"],
+    [{ FEED_HOST_DELAY_MS: '60001' }, "FEED_HOST_DELAY_MS: must be at most 60000: '60001'"],
     [{ SUMMARY_MAX_CHARS: '-1' }, "SUMMARY_MAX_CHARS: not a whole number: '-1'"],
     [{ SEEN_TTL_DAYS: '0' }, "SEEN_TTL_DAYS: must be at least 1: '0'"],
     [{ LABELS: 'Only' }, "LABELS: needs at least two comma-separated labels: 'Only'"],

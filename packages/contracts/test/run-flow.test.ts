@@ -3,8 +3,11 @@ import {
   articleIdOfChild,
   buildRunFlow,
   ClassifyJobSchema,
+  childOfKey,
+  classifyChildren,
   classifyJobId,
   newRequestedRunId,
+  ReadFeedJobSchema,
   RUN_ID_PATTERN,
   type RunManifest,
   runIdForJob,
@@ -35,19 +38,33 @@ describe('run ids', () => {
 });
 
 describe('run flow', () => {
-  it('is one parent named after the run with one classify child per article, whose ids parse back', () => {
+  it('is one parent named after the run with one read-feed child per feed, whose ids parse back', () => {
     const manifest: RunManifest = {
       runId: 'run-1',
       trigger: 'manual',
       startedAt: '2026-11-25T06:00:00.000Z',
-      feeds: [],
-      articles: [article('abc123'), article('f00')],
+      feeds: ['https://a.example/rss', 'https://b.example/rss'],
     };
-    const flow = buildRunFlow(manifest);
+    const reads = manifest.feeds.map((feed, index) => ({ runId: 'run-1', index, feed, reclassify: false }));
+    const flow = buildRunFlow(manifest, reads);
     expect(flow.opts?.jobId).toBe('run-1');
-    expect(flow.children?.map((c) => c.opts?.jobId)).toEqual(['run-1.abc123', 'run-1.f00']);
-    for (const child of flow.children ?? []) expect(ClassifyJobSchema.safeParse(child.data).success).toBe(true);
+    expect(flow.children?.map((c) => [c.queueName, c.opts?.jobId])).toEqual([
+      ['read-feed', 'run-1.feed-0'],
+      ['read-feed', 'run-1.feed-1'],
+    ]);
+    for (const child of flow.children ?? []) expect(ReadFeedJobSchema.safeParse(child.data).success).toBe(true);
+    expect(childOfKey('tidings:read-feed:run-1.feed-1')).toEqual({ queue: 'read-feed', jobId: 'run-1.feed-1' });
+  });
+
+  it('has read-feed jobs add classify children to the run by id, which parse back to their articles', () => {
+    const children = classifyChildren('run-1', [article('abc123'), article('f00')], 'tidings:aggregate');
+    expect(children.map((c) => [c.opts.jobId, c.opts.parent])).toEqual([
+      ['run-1.abc123', { id: 'run-1', queue: 'tidings:aggregate' }],
+      ['run-1.f00', { id: 'run-1', queue: 'tidings:aggregate' }],
+    ]);
+    for (const child of children) expect(ClassifyJobSchema.safeParse(child.data).success).toBe(true);
     expect(articleIdOfChild(`tidings:classify:${classifyJobId('run-1', 'abc123')}`, 'run-1')).toBe('abc123');
     expect(articleIdOfChild('p:classify:daily-2026-11-25T060000Z.f00', 'daily-2026-11-25T060000Z')).toBe('f00');
+    expect(childOfKey('p:classify:run-1.f00')).toEqual({ queue: 'classify', jobId: 'run-1.f00' });
   });
 });

@@ -6,6 +6,7 @@ import {
   DigestSchema,
   describeZodError,
   LoadJobSchema,
+  ReadFeedJobSchema,
   RunManifestSchema,
   RunSchema,
   TopicGroupSchema,
@@ -55,10 +56,21 @@ describe('schemas', () => {
         runId: 'r1',
         trigger: 'schedule',
         startedAt: run.startedAt,
-        feeds: [],
-        articles: [article],
-      }).articles,
+        feeds: ['https://a.example/rss'],
+      }).feeds,
     ).toHaveLength(1);
+    expect(
+      RunManifestSchema.safeParse({
+        runId: 'r1',
+        trigger: 'schedule',
+        startedAt: run.startedAt,
+        feeds: [],
+        articles: [],
+      }).success,
+    ).toBe(false);
+    expect(ReadFeedJobSchema.parse({ runId: 'r1', index: 0, feed: '/etc/passwd' }).reclassify).toBe(false);
+    expect(ReadFeedJobSchema.safeParse({ runId: '../x', index: 0, feed: 'https://a.example/' }).success).toBe(false);
+    expect(ReadFeedJobSchema.safeParse({ runId: 'r1', index: 0, feed: 'x', grant: 'abc' }).success).toBe(false);
     expect(LoadJobSchema.parse({ trigger: 'manual' }).reclassify).toBe(false);
     expect(
       DigestSchema.parse({
@@ -89,10 +101,16 @@ describe('schemas', () => {
     ['run without counts', RunSchema, { ...run, counts: undefined }, 'counts: Invalid input'],
     ['load job with no feeds', LoadJobSchema, { trigger: 'manual', feeds: [] }, 'feeds: Too small'],
     [
-      'manifest with a bad article',
+      'manifest with a feed that is not a string',
       RunManifestSchema,
-      { runId: 'r', trigger: 'manual', startedAt: run.startedAt, feeds: [], articles: [{}] },
-      'articles.0.id: Invalid input',
+      { runId: 'r', trigger: 'manual', startedAt: run.startedAt, feeds: [{}] },
+      'feeds.0: Invalid input',
+    ],
+    [
+      'read-feed job with an index past the last feed a run may have',
+      ReadFeedJobSchema,
+      { runId: 'r', index: 10_000, feed: 'https://a.example/' },
+      'index: Too big',
     ],
   ])('reject %s with a message naming the field', (_name, schema, payload, message) => {
     const parsed = schema.safeParse(payload);

@@ -43,6 +43,10 @@ export class FeedList {
     return (await this.redis.hkeys(this.keys.list)).sort();
   }
 
+  async has(url: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.list, url)) === 1;
+  }
+
   async list(): Promise<ListedFeed[]> {
     const [listed, statuses] = await Promise.all([
       this.redis.hgetall(this.keys.list),
@@ -57,7 +61,7 @@ export class FeedList {
       });
   }
 
-  /** Called by the loader once a run has read its feeds. */
+  /** Called by the loader as each feed of a run is read. */
   async recordStatus(reports: FeedReport[], at = new Date()): Promise<void> {
     if (reports.length === 0) return;
     const fields = reports.flatMap((r) => [

@@ -12,7 +12,8 @@ export interface WorkerServiceOptions<Data, Result> {
   logger: Logger;
   /** Every job is checked against it at the worker; one that fails is failed for good, with the field named. */
   schema: z.ZodType<Data>;
-  process: (data: Data, job: Job, log: Logger) => Promise<Result>;
+  /** `token` is the job's lock token, for BullMQ calls such as moveToDelayed. */
+  process: (data: Data, job: Job, log: Logger, token: string | undefined) => Promise<Result>;
   /** Log fields taken from a valid job's data, e.g. its run id; the job id is always bound. */
   bindings?: (data: Data) => Record<string, unknown>;
   /** BullMQ worker settings beyond connection and prefix (concurrency, lock and stall times). */
@@ -36,7 +37,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
   constructor(private readonly options: WorkerServiceOptions<Data, Result>) {
     const { config, logger, queue } = options;
     this.connection = createRedis(config.redis, {}, logger);
-    this.worker = new Worker(queue, (job) => this.run(job), {
+    this.worker = new Worker(queue, (job, token) => this.run(job, token), {
       concurrency: 1,
       ...options.worker,
       connection: this.connection,
@@ -48,13 +49,13 @@ export class WorkerService<Data = unknown, Result = unknown> {
     this.worker.on('error', (err) => logger.error({ err: err.message }, `${queue} worker error`));
   }
 
-  private async run(job: Job): Promise<Result> {
+  private async run(job: Job, token: string | undefined): Promise<Result> {
     const parsed = this.options.schema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(new BadJobError(this.options.queue, describeZodError(parsed.error)).message);
     }
     const log = this.options.logger.child({ jobId: job.id, ...this.options.bindings?.(parsed.data) });
-    return this.options.process(parsed.data, job, log);
+    return this.options.process(parsed.data, job, log, token);
   }
 
   /** A queue on the service's connection, closed with the service. */

@@ -24,6 +24,7 @@ export interface StatusSources {
 
 const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
   feeds: 'loader',
+  'read-feed': 'loader',
   classify: 'classifier',
   aggregate: 'aggregator',
   notify: 'notifier',

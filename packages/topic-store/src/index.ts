@@ -1,3 +1,10 @@
 export { groupByTopic } from './group-topics.js';
 export { type StoreKeys, storeKeys } from './keys.js';
-export { type BadRecord, type DigestQuery, type Page, TopicStore, type TopicStoreOptions } from './topic-store.js';
+export {
+  type BadRecord,
+  type DigestQuery,
+  type Page,
+  TopicStore,
+  type TopicStoreOptions,
+  WRITE_PAGE,
+} from './topic-store.js';

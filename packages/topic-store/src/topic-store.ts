@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {
   type Digest,
+  RUN_RECORD_ARTICLES,
   type Run,
   RunSchema,
   type RunSummary,
@@ -13,6 +14,15 @@ import { groupByTopic } from './group-topics.js';
 import { storeKeys } from './keys.js';
 
 const WRITE_RUN = fs.readFileSync(new URL('./commands/write-run.lua', import.meta.url), 'utf8');
+const WRITE_ARTICLES = fs.readFileSync(new URL('./commands/write-articles.lua', import.meta.url), 'utf8');
+
+/** Articles written per Lua call: a run of any size is written in bounded steps. */
+export const WRITE_PAGE = 500;
+
+interface StoreCommands {
+  tidingsWriteRun(n: number, ...a: (string | number)[]): Promise<number>;
+  tidingsWriteArticles(n: number, ...a: (string | number)[]): Promise<number>;
+}
 
 export interface Page {
   offset?: number;
@@ -24,6 +34,8 @@ export interface DigestQuery {
   hours: number;
   /** The end of the window is the newest article published at or before this time (default now). */
   at?: Date;
+  /** At most this many articles per topic, the newest; each topic's count stays exact. */
+  perTopic?: number;
 }
 
 /** A stored record that does not match its schema: skipped by every read, and reported. */
@@ -58,6 +70,7 @@ export class TopicStore {
     this.labelOrder = options.labelOrder ?? [];
     this.onBadRecord = options.onBadRecord ?? (() => {});
     this.redis.defineCommand('tidingsWriteRun', { lua: WRITE_RUN });
+    this.redis.defineCommand('tidingsWriteArticles', { lua: WRITE_ARTICLES });
   }
 
   private parse<T>(schema: z.ZodType<T>, key: string, raw: string): T | undefined {
@@ -74,20 +87,46 @@ export class TopicStore {
     return undefined;
   }
 
-  /** Writes the run and its articles atomically; false when the run was already written. */
-  async writeRun(run: Run): Promise<boolean> {
+  private get commands(): StoreCommands {
+    return this.redis as unknown as StoreCommands;
+  }
+
+  /**
+   * One bounded step of a run's articles (at most WRITE_PAGE); false, writing nothing, when
+   * the run is already written. Repeating a step is harmless.
+   */
+  async writeArticles(runId: string, articles: TopicArticle[]): Promise<boolean> {
+    if (articles.length > WRITE_PAGE) throw new RangeError(`writeArticles takes at most ${WRITE_PAGE} articles`);
     const store = this.keys;
-    const articles = run.topics.flatMap((g) => g.articles);
-    const keys = [store.run(run.id), store.runs, store.labels];
-    const args: (string | number)[] = [JSON.stringify(run), Date.parse(run.startedAt), run.id, store.topic('')];
+    const keys = [store.run(runId), store.labels];
+    const args: (string | number)[] = [store.topic('')];
     for (const a of articles) {
       keys.push(store.article(a.id), store.topic(a.label));
       args.push(JSON.stringify(a), a.label, Date.parse(a.published), a.id, a.score, a.runId);
     }
-    const written = await (
-      this.redis as unknown as { tidingsWriteRun(n: number, ...a: (string | number)[]): Promise<number> }
-    ).tidingsWriteRun(keys.length, ...keys, ...args);
-    return written === 1;
+    return (await this.commands.tidingsWriteArticles(keys.length, ...keys, ...args)) === 1;
+  }
+
+  /**
+   * Writes the run once: the articles its topics hold (in steps), then its record, at most
+   * RUN_RECORD_ARTICLES per topic. A run whose other articles were written with
+   * writeArticles passes only the ones its record keeps. False when the run was already written.
+   */
+  async writeRun(run: Run): Promise<boolean> {
+    if (await this.hasRun(run.id)) return false;
+    const articles = run.topics.flatMap((g) => g.articles);
+    for (let start = 0; start < articles.length; start += WRITE_PAGE) {
+      if (!(await this.writeArticles(run.id, articles.slice(start, start + WRITE_PAGE)))) return false;
+    }
+    const record: Run = {
+      ...run,
+      topics: run.topics.map((g) => ({ ...g, articles: g.articles.slice(0, RUN_RECORD_ARTICLES) })),
+      failures: run.failures.slice(0, RUN_RECORD_ARTICLES),
+    };
+    const keys = [this.keys.run(run.id), this.keys.runs];
+    return (
+      (await this.commands.tidingsWriteRun(2, ...keys, JSON.stringify(record), Date.parse(run.startedAt), run.id)) === 1
+    );
   }
 
   async latestRunId(): Promise<string | null> {
@@ -174,7 +213,7 @@ export class TopicStore {
    * grouped by topic. Anchoring on the newest article rather than the clock keeps a quiet
    * feed (or the offline fixture) showing its last day instead of an empty page.
    */
-  async digest({ hours, at = new Date() }: DigestQuery): Promise<Digest> {
+  async digest({ hours, at = new Date(), perTopic }: DigestQuery): Promise<Digest> {
     const labels = await this.labels();
     const newestPerLabel = await Promise.all(
       labels.map((l) =>
@@ -187,34 +226,44 @@ export class TopicStore {
     if (!Number.isFinite(newest))
       return { generatedAt, windowHours: hours, from: null, to: null, runId: latestRun, topics: [] };
     const from = newest - hours * 3_600_000;
-    const idLists = await Promise.all(
-      labels.map((l) => this.redis.zrevrangebyscore(this.keys.topic(l), at.getTime(), `(${from}`)),
-    );
-    const articles = await this.articles(idLists.flat());
     return {
       generatedAt,
       windowHours: hours,
       from: new Date(from).toISOString(),
       to: new Date(newest).toISOString(),
       runId: latestRun,
-      topics: groupByTopic(articles, this.labelOrder),
+      topics: await this.groupsBetween(labels, `(${from}`, String(at.getTime()), perTopic),
     };
   }
 
-  /** Every stored article published in [start, end), grouped by topic: one day of history. */
-  async digestBetween(start: number, end: number): Promise<Digest> {
-    const labels = await this.labels();
-    const idLists = await Promise.all(
-      labels.map((l) => this.redis.zrevrangebyscore(this.keys.topic(l), `(${end}`, start)),
-    );
+  /** Each label's articles with scores in [min, max], newest first, grouped; at most `perTopic` each. */
+  private async groupsBetween(labels: string[], min: string, max: string, perTopic?: number) {
+    const range = (l: string) =>
+      perTopic === undefined
+        ? this.redis.zrevrangebyscore(this.keys.topic(l), max, min)
+        : this.redis.zrevrangebyscore(this.keys.topic(l), max, min, 'LIMIT', 0, perTopic);
+    const [idLists, counts] = await Promise.all([
+      Promise.all(labels.map(range)),
+      perTopic === undefined
+        ? undefined
+        : Promise.all(labels.map((l) => this.redis.zcount(this.keys.topic(l), min, max))),
+    ]);
     const articles = await this.articles(idLists.flat());
+    return groupByTopic(articles, this.labelOrder, {
+      counts: counts && Object.fromEntries(labels.map((l, i) => [l, counts[i] ?? 0])),
+    });
+  }
+
+  /** Every stored article published in [start, end), grouped by topic: one day of history. */
+  async digestBetween(start: number, end: number, { perTopic }: { perTopic?: number } = {}): Promise<Digest> {
+    const labels = await this.labels();
     return {
       generatedAt: new Date().toISOString(),
       windowHours: (end - start) / 3_600_000,
       from: new Date(start).toISOString(),
       to: new Date(end).toISOString(),
       runId: null,
-      topics: groupByTopic(articles, this.labelOrder),
+      topics: await this.groupsBetween(labels, String(start), `(${end}`, perTopic),
     };
   }
 

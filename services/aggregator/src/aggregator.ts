@@ -49,7 +49,7 @@ export async function startAggregator(options: AggregatorOptions) {
   const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
   const deps: FinaliseDeps = {
     store,
-    publisher: service.connection,
+    redis: service.connection,
     prefix: config.prefix,
     dataDir: config.dataDir,
     windowHours: config.aggregator.windowHours,

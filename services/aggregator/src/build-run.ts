@@ -1,62 +1,90 @@
-import type { ArticleFailure, ClassifyResult, Run, RunManifest, TopicArticle } from '@tidings/contracts';
+import {
+  type Article,
+  type ArticleFailure,
+  type ClassifyResult,
+  type FeedReport,
+  RUN_RECORD_ARTICLES,
+  type Run,
+  type RunManifest,
+  type TopicArticle,
+} from '@tidings/contracts';
 import { groupByTopic } from '@tidings/topic-store';
 
-export interface BuildRunInput {
-  manifest: RunManifest;
-  results: ClassifyResult[];
-  /** Failure reasons by article id, for children that failed every attempt. */
-  failureReasons: Map<string, string>;
+export interface FinishRunInput {
+  /** One report per feed of the manifest, in its order. */
+  feeds: FeedReport[];
   finishedAt: Date;
   finalisedBy: Run['finalisedBy'];
-  /** Why the run was finalised early, and the reason given to articles that never finished. */
+  /** Why the run was finalised early. */
   reason?: string;
-  labelOrder?: string[];
 }
 
+const byNewest = (a: TopicArticle, b: TopicArticle) =>
+  b.published.localeCompare(a.published) || a.id.localeCompare(b.id);
+
 /**
- * A finished run from its manifest and whatever its children returned: every article of
- * the manifest is either classified or listed as failed, so none can go missing.
+ * A run's record, built from its articles one at a time in bounded memory: exact counts,
+ * and per topic only the newest RUN_RECORD_ARTICLES articles (the store holds every one).
  */
-export function buildRun(input: BuildRunInput): Run {
-  const { manifest, finishedAt } = input;
-  const resultById = new Map(input.results.map((r) => [r.articleId, r]));
-  const classified: TopicArticle[] = [];
-  const failures: ArticleFailure[] = [];
-  for (const article of manifest.articles) {
-    const result = resultById.get(article.id);
-    if (result) {
-      classified.push({
-        ...article,
-        label: result.label,
-        score: result.score,
-        scores: result.scores,
-        runId: manifest.runId,
-      });
-    } else {
-      failures.push({
-        articleId: article.id,
-        title: article.title,
-        reason: input.failureReasons.get(article.id) ?? input.reason ?? 'no result was recorded for this article',
-      });
-    }
+export class RunBuilder {
+  private readonly kept = new Map<string, TopicArticle[]>();
+  private readonly counts: Record<string, number> = {};
+  private readonly failures: ArticleFailure[] = [];
+  private classified = 0;
+  private failed = 0;
+
+  constructor(
+    private readonly manifest: RunManifest,
+    private readonly labelOrder: string[] = [],
+  ) {}
+
+  /** Records a classified article; returns it as the store keeps it. */
+  addClassified(article: Article, result: ClassifyResult): TopicArticle {
+    const topicArticle: TopicArticle = {
+      ...article,
+      label: result.label,
+      score: result.score,
+      scores: result.scores,
+      runId: this.manifest.runId,
+    };
+    this.classified += 1;
+    this.counts[result.label] = (this.counts[result.label] ?? 0) + 1;
+    const list = this.kept.get(result.label) ?? [];
+    list.push(topicArticle);
+    // Trimmed now and then rather than on every article: amortised, and still bounded.
+    if (list.length >= 2 * RUN_RECORD_ARTICLES) list.sort(byNewest).splice(RUN_RECORD_ARTICLES);
+    this.kept.set(result.label, list);
+    return topicArticle;
   }
-  const startedAt = new Date(manifest.startedAt);
-  return {
-    id: manifest.runId,
-    trigger: manifest.trigger,
-    feeds: manifest.feeds,
-    startedAt: manifest.startedAt,
-    finishedAt: finishedAt.toISOString(),
-    durationMs: Math.max(0, finishedAt.getTime() - startedAt.getTime()),
-    counts: {
-      fetched: manifest.feeds.reduce((sum, f) => sum + f.kept, 0),
-      new: manifest.articles.length,
-      classified: classified.length,
-      failed: failures.length,
-    },
-    failures,
-    finalisedBy: input.finalisedBy,
-    ...(input.reason ? { reason: input.reason } : {}),
-    topics: groupByTopic(classified, input.labelOrder),
-  };
+
+  addFailure(failure: ArticleFailure): void {
+    this.failed += 1;
+    if (this.failures.length < RUN_RECORD_ARTICLES) this.failures.push(failure);
+  }
+
+  finish(input: FinishRunInput): Run {
+    const { manifest } = this;
+    const startedAt = new Date(manifest.startedAt);
+    return {
+      id: manifest.runId,
+      trigger: manifest.trigger,
+      feeds: input.feeds,
+      startedAt: manifest.startedAt,
+      finishedAt: input.finishedAt.toISOString(),
+      durationMs: Math.max(0, input.finishedAt.getTime() - startedAt.getTime()),
+      counts: {
+        fetched: input.feeds.reduce((sum, f) => sum + f.kept, 0),
+        new: this.classified + this.failed,
+        classified: this.classified,
+        failed: this.failed,
+      },
+      failures: this.failures,
+      finalisedBy: input.finalisedBy,
+      ...(input.reason ? { reason: input.reason } : {}),
+      topics: groupByTopic([...this.kept.values()].flat(), this.labelOrder, {
+        counts: this.counts,
+        keep: RUN_RECORD_ARTICLES,
+      }),
+    };
+  }
 }

@@ -1,8 +1,5 @@
 import {
-  articleIdOfChild,
-  type ClassifyResult,
-  ClassifyResultSchema,
-  describeZodError,
+  RUN_RECORD_ARTICLES,
   type Run,
   type RunFinishedMessage,
   type RunManifest,
@@ -12,12 +9,13 @@ import type { Logger } from '@tidings/runtime';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { buildRun } from './build-run.js';
+import { collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface FinaliseDeps {
   store: TopicStore;
-  publisher: Redis;
+  /** Reads the run's article and feed hashes and publishes "run-finished". */
+  redis: Redis;
   prefix: string;
   dataDir: string;
   windowHours: number;
@@ -35,8 +33,9 @@ export interface FinaliseOutcome {
 
 /**
  * Turns a run's parent job into its record: children's results and failures read from
- * BullMQ, the run written once to the store, then the snapshot files and the
- * "run-finished" message. The last two are repeated on a retry; they are idempotent.
+ * BullMQ a page at a time (collectRun), the run written once to the store, then the snapshot
+ * files, the "run-finished" message and the deliveries. Those are repeated on a retry; they
+ * are idempotent.
  */
 export async function finaliseRun(
   job: Job,
@@ -51,39 +50,31 @@ export async function finaliseRun(
   if (existing) {
     run = existing;
   } else {
-    const values = await job.getChildrenValues();
-    const failed = await job.getIgnoredChildrenFailures();
-    const failureReasons = new Map(
-      Object.entries(failed).map(([key, reason]) => [articleIdOfChild(key, manifest.runId), String(reason)]),
-    );
-    const results: ClassifyResult[] = [];
-    for (const [key, value] of Object.entries(values)) {
-      const parsed = ClassifyResultSchema.safeParse(value);
-      if (parsed.success) results.push(parsed.data);
-      else
-        failureReasons.set(
-          articleIdOfChild(key, manifest.runId),
-          `the classifier returned an unreadable result (${describeZodError(parsed.error)})`,
-        );
-    }
-    run = buildRun({
+    run = await collectRun(
+      job,
       manifest,
-      results,
-      failureReasons,
-      finishedAt: new Date(),
-      finalisedBy: byWatchdog ? 'watchdog' : 'aggregator',
-      reason: byWatchdog?.reason,
-      labelOrder: deps.labelOrder,
-    });
+      { store: deps.store, redis: deps.redis, prefix: deps.prefix, labelOrder: deps.labelOrder },
+      { finalisedBy: byWatchdog ? 'watchdog' : 'aggregator', reason: byWatchdog?.reason },
+    );
     written = await deps.store.writeRun(run);
     if (!written) run = (await deps.store.run(manifest.runId)) ?? run;
+    else {
+      // The record is written: the run's working copies are no longer needed.
+      const keys = redisKeys(deps.prefix);
+      await deps.redis.del(keys.runArticles(run.id), keys.runFeeds(run.id));
+    }
   }
 
   const latest = (await deps.store.latestRunId()) === run.id;
-  const digest = await deps.store.digest({ hours: deps.windowHours, at: new Date(run.finishedAt) });
+  // The snapshot's digest is a summary like the run record: every count, the newest articles.
+  const digest = await deps.store.digest({
+    hours: deps.windowHours,
+    at: new Date(run.finishedAt),
+    perTopic: RUN_RECORD_ARTICLES,
+  });
   const files = await writeSnapshot(deps.dataDir, { run, digest }, { latest });
   const message: RunFinishedMessage = { type: 'run-finished', runId: run.id, counts: run.counts };
-  await deps.publisher.publish(redisKeys(deps.prefix).topicsChannel, JSON.stringify(message));
+  await deps.redis.publish(redisKeys(deps.prefix).topicsChannel, JSON.stringify(message));
   const deliveries = await deps.queueDeliveries(run);
   deps.logger.info(
     { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile, deliveries },

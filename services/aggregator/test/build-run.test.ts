@@ -1,7 +1,14 @@
-import type { Article, ClassifyResult, RunManifest, TopicArticle } from '@tidings/contracts';
+import {
+  type Article,
+  type ClassifyResult,
+  type FeedReport,
+  RUN_RECORD_ARTICLES,
+  type RunManifest,
+  type TopicArticle,
+} from '@tidings/contracts';
 import { groupByTopic } from '@tidings/topic-store';
 import { describe, expect, it } from 'vitest';
-import { buildRun } from '../src/build-run.js';
+import { RunBuilder } from '../src/build-run.js';
 
 const article = (id: string, published: string, title = id): Article => ({
   id,
@@ -54,39 +61,35 @@ describe('groupByTopic', () => {
   });
 });
 
-describe('buildRun', () => {
+describe('RunBuilder', () => {
   const manifest: RunManifest = {
     runId: 'run-1',
     trigger: 'manual',
     startedAt: '2026-11-25T06:00:00.000Z',
-    feeds: [
-      { url: 'a', status: 'ok', fetched: 5, kept: 3, dropped: { sponsored: 2 } },
-      {
-        url: 'b',
-        status: 'failed',
-        fetched: 0,
-        kept: 0,
-        dropped: {},
-        error: { code: 'FEED_TIMEOUT', message: 'b: slow' },
-      },
-    ],
-    articles: [
-      article('x', '2026-11-24T01:00:00.000Z'),
-      article('y', '2026-11-24T02:00:00.000Z'),
-      article('z', '2026-11-24T03:00:00.000Z', 'Zed'),
-    ],
+    feeds: ['a', 'b'],
   };
+  const feeds: FeedReport[] = [
+    { url: 'a', status: 'ok', fetched: 5, kept: 3, dropped: { sponsored: 2 } },
+    {
+      url: 'b',
+      status: 'failed',
+      fetched: 0,
+      kept: 0,
+      dropped: {},
+      error: { code: 'FEED_TIMEOUT', message: 'b: slow' },
+    },
+  ];
 
-  it('accounts for every article of the manifest: classified or failed with its reason', () => {
-    const run = buildRun({
-      manifest,
-      results: [result('x', 'Crypto'), result('y', 'Crypto')],
-      failureReasons: new Map([['z', 'boom']]),
-      finishedAt: new Date('2026-11-25T06:00:05.000Z'),
-      finalisedBy: 'aggregator',
-    });
+  it('accounts for every article it is given: classified or failed with its reason', () => {
+    const builder = new RunBuilder(manifest);
+    builder.addClassified(article('x', '2026-11-24T01:00:00.000Z'), result('x', 'Crypto'));
+    const stored = builder.addClassified(article('y', '2026-11-24T02:00:00.000Z'), result('y', 'Crypto'));
+    builder.addFailure({ articleId: 'z', title: 'Zed', reason: 'boom' });
+    const run = builder.finish({ feeds, finishedAt: new Date('2026-11-25T06:00:05.000Z'), finalisedBy: 'aggregator' });
+    expect(stored).toMatchObject({ id: 'y', label: 'Crypto', score: 0.8, runId: 'run-1' });
     expect(run.counts).toEqual({ fetched: 3, new: 3, classified: 2, failed: 1 });
     expect(run.failures).toEqual([{ articleId: 'z', title: 'Zed', reason: 'boom' }]);
+    expect(run.feeds).toEqual(feeds);
     expect(run.durationMs).toBe(5000);
     expect(run.topics).toHaveLength(1);
     expect(run.topics[0]?.articles.map((a) => [a.id, a.runId])).toEqual([
@@ -97,27 +100,24 @@ describe('buildRun', () => {
     expect(run.topics[0]?.articles[0]?.scores).toEqual({ Crypto: 0.8 });
   });
 
-  it('gives unfinished articles the run-level reason when finalised early', () => {
-    const run = buildRun({
-      manifest,
-      results: [],
-      failureReasons: new Map(),
-      finishedAt: new Date(),
-      finalisedBy: 'watchdog',
-      reason: 'timed out',
-    });
-    expect(run.failures.map((f) => f.reason)).toEqual(['timed out', 'timed out', 'timed out']);
+  it('keeps the newest articles of each topic and at most as many failures as a record holds, with exact counts', () => {
+    const builder = new RunBuilder(manifest, ['Stock', 'Crypto']);
+    const n = RUN_RECORD_ARTICLES * 3 + 7;
+    for (let i = 0; i < n; i++) {
+      const published = new Date(Date.UTC(2026, 10, 24, 0, i)).toISOString();
+      builder.addClassified(article(`s${i}`, published), result(`s${i}`, 'Stock'));
+      builder.addFailure({ articleId: `f${i}`, title: '', reason: 'boom' });
+    }
+    builder.addClassified(article('c0', '2026-11-20T00:00:00.000Z'), result('c0', 'Crypto'));
+    const run = builder.finish({ feeds, finishedAt: new Date(), finalisedBy: 'watchdog', reason: 'timed out' });
+    expect(run.counts).toMatchObject({ classified: n + 1, failed: n, new: 2 * n + 1 });
+    expect(run.topics.map((g) => [g.label, g.count, g.articles.length])).toEqual([
+      ['Stock', n, RUN_RECORD_ARTICLES],
+      ['Crypto', 1, 1],
+    ]);
+    expect(run.topics[0]?.articles[0]?.id).toBe(`s${n - 1}`);
+    expect(run.topics[0]?.articles.at(-1)?.id).toBe(`s${n - RUN_RECORD_ARTICLES}`);
+    expect(run.failures).toHaveLength(RUN_RECORD_ARTICLES);
     expect(run).toMatchObject({ finalisedBy: 'watchdog', reason: 'timed out' });
-  });
-
-  it('ignores results for articles outside the manifest', () => {
-    const run = buildRun({
-      manifest,
-      results: [result('stranger', 'Crypto')],
-      failureReasons: new Map(),
-      finishedAt: new Date(),
-      finalisedBy: 'aggregator',
-    });
-    expect(run.counts.classified).toBe(0);
   });
 });

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildRunFlow, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/contracts';
-import { FlowProducer, type Job, Queue } from 'bullmq';
+import { type Article, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/contracts';
+import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_MODEL_DIR, testConfig, testRedis, waitFor } from '../../../test/harness.js';
+import { addRunFlow, TINY_MODEL_DIR, testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
 import { writeSnapshot } from '../src/snapshot.js';
 
@@ -19,7 +19,6 @@ fs.mkdirSync(dataDir, { recursive: true });
 const config = testConfig({ DATA_DIR: dataDir });
 const redis = testRedis();
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
-const flows = new FlowProducer({ connection: redis, prefix: config.prefix });
 let aggregator: ServiceProcess;
 let classifier: ServiceProcess;
 
@@ -63,32 +62,25 @@ beforeAll(async () => {
 afterAll(async () => {
   await aggregator.stop();
   await classifier.stop();
-  await flows.close();
   await aggregate.close();
   await redis.quit();
   fs.rmSync(outside, { recursive: true, force: true });
 });
 
-function manifest(runId: string, link = 'https://a.example/story'): RunManifest {
-  return {
-    runId,
-    trigger: 'manual',
-    startedAt: new Date().toISOString(),
-    feeds: [],
-    articles: [
-      {
-        id: 'a1',
-        feed: 'https://a.example/rss',
-        title: 'A story',
-        summary: '',
-        link,
-        published: new Date().toISOString(),
-        publishedEstimated: false,
-        fetchedAt: new Date().toISOString(),
-      },
-    ],
-  };
+function manifest(runId: string): RunManifest {
+  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] };
 }
+
+const article = (link: string): Article => ({
+  id: 'a1',
+  feed: 'https://a.example/rss',
+  title: 'A story',
+  summary: '',
+  link,
+  published: new Date().toISOString(),
+  publishedEstimated: false,
+  fetchedAt: new Date().toISOString(),
+});
 
 async function settled(jobId: string): Promise<Job> {
   return (await waitFor(
@@ -117,7 +109,7 @@ describe('an aggregate job cannot write outside DATA_DIR or put a script link in
     async (link) => {
       const runId = `links-${Date.now()}`;
       // As the loader would add it, but with a link no loader keeps: a flow with one classify child.
-      await flows.add(buildRunFlow(manifest(runId, link)));
+      await addRunFlow(redis, config.prefix, runId, [{ article: article(link) }]);
       expect((await settled(runId)).returnvalue).toMatchObject({ runId, written: true });
       const snapshot = JSON.parse(fs.readFileSync(path.join(dataDir, 'runs', `${runId}.json`), 'utf8'));
       const grouped = snapshot.run.topics.flatMap((g: { articles: { id: string; link: string }[] }) => g.articles);
@@ -139,7 +131,7 @@ describe('an aggregate job cannot write outside DATA_DIR or put a script link in
 
   it('is still working after all of that: a valid run is written inside DATA_DIR', async () => {
     const runId = `fine-${Date.now()}`;
-    await aggregate.add(JOB.aggregateRun, { ...manifest(runId), articles: [] }, { jobId: runId });
+    await aggregate.add(JOB.aggregateRun, manifest(runId), { jobId: runId });
     expect((await settled(runId)).returnvalue).toMatchObject({ runId, written: true });
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'latest.json'), 'utf8')).run.id).toBe(runId);
     expect(filesOutsideDataDir()).toEqual([]);

@@ -1,42 +1,47 @@
 import {
   BadJobError,
   type Config,
+  type FeedReport,
   type LoadJob,
   LoadJobSchema,
   QUEUE,
+  type ReadFeedJob,
+  ReadFeedJobSchema,
   runIdForJob,
   verifyLoadJob,
 } from '@tidings/contracts';
 import { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { FeedCacheHeaders } from './feed-cache-headers.js';
-import { loadRun } from './load-run.js';
+import { feedHost, HostSlots } from './host-slots.js';
+import { processReadFeedJob, type ReadFeedJobDeps } from './read-feed-job.js';
 import { ensureDailySchedule } from './schedule.js';
 import { SeenArticles } from './seen-articles.js';
+import { startRun } from './start-run.js';
 
 export interface LoaderOptions {
   config: Config;
   logger: Logger;
   /** Keep the daily schedule in step with DIGEST_CRON at start (default true). */
   schedule?: boolean;
-  /**
-   * Runs one loader reads at once (default 2): a run stuck on a slow feed does not hold up a
-   * run someone just asked for; more would only compete for the same feeds.
-   */
-  concurrency?: number;
 }
 
-/** The loader service: a worker on "feeds" that turns each trigger into one run flow. */
+/**
+ * The loader service: two workers. One on "feeds" turns each trigger into a run (a flow with
+ * one read-feed job per feed); one on "read-feed" reads feeds, FEED_CONCURRENCY at once, each
+ * host politely (HostSlots), and adds each new article's classify job to its run.
+ */
 export async function startLoader(options: LoaderOptions) {
-  const { config, logger, schedule = true, concurrency = 2 } = options;
-  const service = startWorkerService<LoadJob, unknown>({
+  const { config, logger, schedule = true } = options;
+  const starter = startWorkerService<LoadJob, unknown>({
     queue: QUEUE.feeds,
     config,
     logger,
     schema: LoadJobSchema,
-    worker: { concurrency },
+    // Starting a run only adds its flow; two at once let a requested run pass a slow scheduled one.
+    worker: { concurrency: 2 },
     process: async (data, job, log) => {
       const runId = runIdForJob(job.id ?? '');
       const signed = data.signature !== undefined;
@@ -53,26 +58,79 @@ export async function startLoader(options: LoaderOptions) {
       // When the work started: a scheduled job is created one period before it runs, so its
       // timestamp would make a daily run look like it took a day.
       const startedAt = new Date(job.processedOn ?? Date.now());
-      const result = await loadRun(runId, data, startedAt, { ...deps, logger: log.child({ runId }) }, signed);
-      return { runId, articles: result.articles, feeds: result.manifest.feeds };
+      const deps = {
+        flows: starter.flowProducer(),
+        aggregateQueue: starter.queue(QUEUE.aggregate),
+        defaultFeeds: config.feeds.urls,
+        feedList: new FeedList(starter.connection, config.prefix),
+        logger: log.child({ runId }),
+      };
+      const started = await startRun(runId, data, startedAt, deps, key);
+      return { runId, feeds: started.feeds };
     },
   });
-  const deps = {
-    flows: service.flowProducer(),
-    aggregateQueue: service.queue(QUEUE.aggregate),
-    seen: new SeenArticles(service.connection, config.prefix, config.seenTtlDays),
-    cacheHeaders: new FeedCacheHeaders(service.connection, config.prefix),
+
+  const reader = startWorkerService<ReadFeedJob, FeedReport>({
+    queue: QUEUE.readFeed,
+    config,
+    logger,
+    schema: ReadFeedJobSchema,
+    bindings: (data) => ({ runId: data.runId }),
+    worker: {
+      concurrency: config.feeds.concurrency,
+      // A feed's read (timeout, retries, chunks of articles) may outlast the default lock.
+      lockDuration: 60_000,
+    },
+    process: async (data, job, log, token) => {
+      const host = feedHost(data.feed);
+      const holder = job.id ?? '';
+      if (host) {
+        const waitMs = await slots.take(host, holder);
+        if (waitMs > 0) {
+          // Back to the queue, not a sleep: this worker's slot goes to a feed on another host.
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          throw new DelayedError();
+        }
+      }
+      try {
+        return await processReadFeedJob(data, holder, { ...readDeps, logger: log });
+      } finally {
+        if (host) await slots.release(host, holder);
+      }
+    },
+  });
+  const slots = new HostSlots(reader.connection, config.prefix, {
+    slots: config.feeds.hostConcurrency,
+    gapMs: config.feeds.hostDelayMs,
+    leaseMs: 2 * config.feeds.timeoutMs * (config.feeds.retries + 1) + 30_000,
+  });
+  const readDeps: ReadFeedJobDeps = {
+    redis: reader.connection,
+    prefix: config.prefix,
+    classifyQueue: reader.queue(QUEUE.classify),
+    parentQueue: reader.queue(QUEUE.aggregate).qualifiedName,
+    seen: new SeenArticles(reader.connection, config.prefix, config.seenTtlDays),
+    cacheHeaders: new FeedCacheHeaders(reader.connection, config.prefix),
     defaultFeeds: config.feeds.urls,
-    feedList: new FeedList(service.connection, config.prefix),
+    feedList: new FeedList(reader.connection, config.prefix),
     allowPrivate: config.feeds.allowPrivate,
+    // Read at each granted job, not at start: `tidings run` makes the key on first use.
+    signingKey: () => jobSigningKey(config.dataDir),
     readOptions: config.feeds,
     logger,
   };
-  const feedsQueue = service.queue(QUEUE.feeds);
+
+  const feedsQueue = starter.queue(QUEUE.feeds);
   if (schedule) {
     await ensureDailySchedule(feedsQueue, config.schedule);
     logger.info({ cron: config.schedule.cron, tz: config.schedule.tz }, 'daily schedule set');
   }
-  return { worker: service.worker, feedsQueue, close: () => service.close() };
+  return {
+    workers: [starter.worker, reader.worker],
+    feedsQueue,
+    close: async () => {
+      await Promise.all([starter.close(), reader.close()]);
+    },
+  };
 }
 export type Loader = Awaited<ReturnType<typeof startLoader>>;

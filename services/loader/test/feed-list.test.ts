@@ -1,11 +1,12 @@
-import { QUEUE, RunManifestSchema, requestRun } from '@tidings/contracts';
+import { QUEUE, requestRun } from '@tidings/contracts';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { FeedList } from '@tidings/feed-list';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitForJobState } from '../../../test/harness.js';
+import { CNBC_FIXTURE, testConfig, testRedis } from '../../../test/harness.js';
 import { startLoader } from '../src/loader.js';
+import { loadedRun } from './loaded-run.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
@@ -28,14 +29,13 @@ describe('the feed list', () => {
     const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
     try {
       const runId = await requestRun(feeds);
-      await waitForJobState(feeds, runId, 'completed');
-      const manifest = RunManifestSchema.parse((await aggregate.getJob(runId))?.data);
-      expect(manifest.feeds.map((f) => [f.url, f.status])).toEqual([
+      const run = await loadedRun(redis, config.prefix, runId);
+      expect(run.feeds.map((f) => [f.url, f.status])).toEqual([
         [CNBC_FIXTURE, 'ok'],
         [server.url('/gone.xml'), 'failed'],
         [server.url('/listed.xml'), 'ok'],
       ]);
-      expect(manifest.articles).toHaveLength(15);
+      expect(run.articles).toHaveLength(15);
       const listed = await list.list();
       expect(listed.map((f) => [f.url, f.last?.status])).toEqual([
         [server.url('/gone.xml'), 'failed'],

@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, requestRun } from '@tidings/contracts';
-import { startFeedServer } from '@tidings/feed-fixtures';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/contracts';
+import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createLogger, jobSigningKey } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
 import { type Loader, startLoader } from '../src/loader.js';
+import { ENQUEUE_CHUNK } from '../src/read-feed-job.js';
 import { SeenArticles } from '../src/seen-articles.js';
+import { loadedRun } from './loaded-run.js';
 
 const logger = createLogger('test', { level: 'silent' });
 const redis = testRedis();
@@ -25,6 +27,7 @@ async function setup(env: Record<string, string> = {}, schedule = false) {
     feeds: new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix }),
     aggregate: new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix }),
     classify: new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix }),
+    readFeed: new Queue(QUEUE.readFeed, { connection: redis, prefix: config.prefix }),
   };
   opened.push(loader, ...Object.values(queues));
   return { config, loader, ...queues };
@@ -32,34 +35,62 @@ async function setup(env: Record<string, string> = {}, schedule = false) {
 
 async function runAndWait(q: Awaited<ReturnType<typeof setup>>, request = {}) {
   const runId = await requestRun(q.feeds, request);
-  await waitForJobState(q.feeds, runId, 'completed');
-  const parent = (await q.aggregate.getJob(runId))!;
-  return { runId, parent, manifest: RunManifestSchema.parse(parent.data) };
+  const run = await loadedRun(redis, q.config.prefix, runId);
+  return { runId, parent: (await q.aggregate.getJob(runId))!, ...run };
 }
 
 describe('loader fan-out', () => {
-  it('adds one flow per run: one classify child per new article, then none for the same feed', async () => {
+  it('adds one flow per run: a read-feed job per feed, which adds one classify child per new article, then none for the same feed', async () => {
     const q = await setup();
     const first = await runAndWait(q);
-    expect(first.manifest).toMatchObject({ runId: first.runId, trigger: 'manual' });
-    expect(first.manifest.articles).toHaveLength(12);
-    expect(await first.parent.getDependenciesCount({ unprocessed: true })).toMatchObject({ unprocessed: 12 });
+    expect(first.manifest).toEqual({
+      runId: first.runId,
+      trigger: 'manual',
+      startedAt: expect.any(String),
+      feeds: [CNBC_FIXTURE],
+    });
+    expect(first.articles).toHaveLength(12);
+    // The read-feed child is done; its 12 classify siblings wait for a classifier.
+    expect(await first.parent.getDependenciesCount({ processed: true, unprocessed: true })).toEqual({
+      processed: 1,
+      unprocessed: 12,
+    });
     const children = await q.classify.getJobs(['waiting']);
     expect(children).toHaveLength(12);
-    expect(new Set(children.map((c) => c.id))).toEqual(
-      new Set(first.manifest.articles.map((a) => `${first.runId}.${a.id}`)),
-    );
+    expect(new Set(children.map((c) => c.id))).toEqual(new Set(first.articles.map((a) => `${first.runId}.${a.id}`)));
     expect(children.every((c) => c.opts.parent?.id === first.runId)).toBe(true);
 
     const second = await runAndWait(q);
-    expect(second.manifest.articles).toHaveLength(0);
-    expect(second.manifest.feeds[0]).toMatchObject({ status: 'ok', kept: 12 });
+    expect(second.articles).toHaveLength(0);
+    expect(second.feeds[0]).toMatchObject({ status: 'ok', kept: 12 });
+    // Its only child, the read-feed job, is done: the run goes straight to the aggregator.
     expect(await second.parent.getState()).toBe('waiting');
     expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: 12 });
 
     const again = await runAndWait(q, { reclassify: true });
-    expect(again.manifest.articles).toHaveLength(12);
+    expect(again.articles).toHaveLength(12);
     expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: 24 });
+  });
+
+  it("adds a large feed's articles in chunks, each article once, and a retried read adds nothing twice", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-big-feed-'));
+    const count = ENQUEUE_CHUNK * 2 + 17;
+    const feed = writeGeneratedFeed(path.join(dir, 'big.xml'), count);
+    const q = await setup({ FEED_URLS: feed });
+    const run = await runAndWait(q);
+    expect(run.articles).toHaveLength(count);
+    expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: count });
+    const read = (await q.readFeed.getJob(readFeedJobId(run.runId, 0)))!;
+    await read.retry('completed');
+    await waitFor(
+      async () =>
+        (await read.getState()) === 'completed' && (await q.readFeed.getJob(read.id!))?.finishedOn !== read.finishedOn,
+      {
+        what: 'the retried read',
+      },
+    );
+    expect(await q.classify.getJobCounts('waiting')).toEqual({ waiting: count });
+    expect(await run.parent.getDependenciesCount({ unprocessed: true })).toEqual({ unprocessed: count });
   });
 
   it('a retried loader job does not start a second run', async () => {
@@ -68,7 +99,7 @@ describe('loader fan-out', () => {
     const job = (await q.feeds.getJob(runId))!;
     await job.retry('completed');
     await waitForJobState(q.feeds, runId, 'completed');
-    expect((await q.feeds.getJob(runId))?.returnvalue).toMatchObject({ runId, articles: 0 });
+    expect((await q.feeds.getJob(runId))?.returnvalue).toMatchObject({ runId, feeds: 1 });
     expect(await q.aggregate.getJobCounts('waiting-children', 'waiting')).toEqual({
       'waiting-children': 1,
       waiting: 0,
@@ -80,13 +111,13 @@ describe('loader fan-out', () => {
     const server = await startFeedServer({ '/dead': (_req, res) => void res.writeHead(500).end() });
     opened.push(server);
     const q = await setup({ FEED_URLS: `${server.url('/dead')},${CNBC_FIXTURE}` });
-    const { manifest } = await runAndWait(q);
-    expect(manifest.feeds.map((f) => f.status)).toEqual(['failed', 'ok']);
-    expect(manifest.feeds[0]?.error).toEqual({
+    const { feeds, articles } = await runAndWait(q);
+    expect(feeds.map((f) => f.status)).toEqual(['failed', 'ok']);
+    expect(feeds[0]?.error).toEqual({
       code: 'FEED_HTTP_STATUS',
       message: `${server.url('/dead')}: HTTP 500 Internal Server Error`,
     });
-    expect(manifest.articles).toHaveLength(12);
+    expect(articles).toHaveLength(12);
   });
 
   it('runs a feed given with the request instead of FEED_URLS (a file: signed, as `tidings run` does)', async () => {
@@ -97,9 +128,9 @@ describe('loader fan-out', () => {
       { feeds: [CNBC_FIXTURE] },
       { signingKey: jobSigningKey(dataDir, { create: true }) },
     );
-    await waitForJobState(q.feeds, runId, 'completed');
-    const manifest = RunManifestSchema.parse((await q.aggregate.getJob(runId))?.data);
-    expect(manifest.feeds.map((f) => f.url)).toEqual([CNBC_FIXTURE]);
+    const { feeds, articles } = await loadedRun(redis, q.config.prefix, runId);
+    expect(feeds).toMatchObject([{ url: CNBC_FIXTURE, status: 'ok' }]);
+    expect(articles).toHaveLength(12);
   });
 
   it('fails bad job data at once with the reason', async () => {
@@ -162,6 +193,8 @@ describe('daily schedule', () => {
     );
     expect(parent.id).toMatch(/^daily-\d{4}-\d{2}-\d{2}T\d{6}Z$/);
     expect(RunManifestSchema.parse(parent.data)).toMatchObject({ trigger: 'schedule' });
-    expect(await parent.getDependenciesCount({ unprocessed: true })).toMatchObject({ unprocessed: 12 });
+    expect(parent.id).toBeDefined();
+    const run = await loadedRun(redis, q.config.prefix, parent.id!);
+    expect(run.articles.length).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JOB, QUEUE, type RunManifest, RunManifestSchema, signLoadJob } from '@tidings/contracts';
+import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/contracts';
 import { startFeedServer } from '@tidings/feed-fixtures';
 import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
 import { type Job, Queue } from 'bullmq';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
 import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
 import { readFeed } from '../src/read-feed.js';
+import { loadedRun } from './loaded-run.js';
 
 const cnbc = fs.readFileSync(CNBC_FIXTURE, 'utf8');
 const HOSTILE_LINKS = `<?xml version="1.0"?><rss version="2.0"><channel><title>h</title><link>https://h.example/</link>
@@ -90,10 +91,7 @@ async function settled(jobId: string): Promise<Job> {
   ) as Promise<Job>;
 }
 
-async function manifestOf(runId: string): Promise<RunManifest> {
-  await waitForJobState(feeds, runId, 'completed');
-  return RunManifestSchema.parse((await aggregate.getJob(runId))?.data);
-}
+const runOf = (runId: string) => loadedRun(redis, config.prefix, runId);
 
 describe('a feeds job names only what it may read', () => {
   it.each([
@@ -172,8 +170,8 @@ describe('a feeds job names only what it may read', () => {
     const jobId = `signed-${Date.now()}`;
     const data = { trigger: 'manual' as const, feeds: [CNBC_FIXTURE], reclassify: true };
     await feeds.add(JOB.load, { ...data, signature: signLoadJob(key, jobId, data) }, { jobId });
-    const manifest = await manifestOf(jobId);
-    expect(manifest.feeds).toMatchObject([{ url: CNBC_FIXTURE, status: 'ok', kept: 12 }]);
+    const run = await runOf(jobId);
+    expect(run.feeds).toMatchObject([{ url: CNBC_FIXTURE, status: 'ok', kept: 12 }]);
   });
 
   it.each([
@@ -185,6 +183,72 @@ describe('a feeds job names only what it may read', () => {
     const job = await settled(await addRaw(data));
     expect(job.failedReason).toMatch(reason);
     expect(job.attemptsMade).toBe(1);
+  });
+});
+
+describe('a read-feed job added straight to its queue reads only what it may', () => {
+  const readFeedQueue = new Queue(QUEUE.readFeed, { connection: redis, prefix: config.prefix });
+  afterAll(() => readFeedQueue.close());
+
+  /** Adds one read-feed job as anyone with Redis access can; returns its report once read. */
+  async function readRaw(feed: string, grant?: (jobId: string) => string) {
+    const runId = `rf-${++seq}-${Date.now()}`;
+    const jobId = readFeedJobId(runId, 0);
+    const data = { runId, index: 0, feed, reclassify: true, ...(grant ? { grant: grant(jobId) } : {}) };
+    await readFeedQueue.add(JOB.readFeed, data, { jobId, attempts: 1 });
+    const job = await waitForJobState(readFeedQueue, jobId, 'completed', 30_000);
+    return { runId, report: job.returnvalue as FeedReport };
+  }
+
+  it.each([
+    ['a local path', secretFile],
+    ['a file:// URL', `file://${secretFile}`],
+    ['/etc/shadow', '/etc/shadow'],
+  ])('refuses %s without a grant: nothing read, nothing added', async (_name, feed) => {
+    const { runId, report } = await readRaw(feed);
+    expect(report).toMatchObject({ status: 'failed', kept: 0, error: { code: 'FEED_NOT_ALLOWED' } });
+    expect(JSON.stringify(report)).not.toMatch(/canary|ENOENT|EACCES|Char/);
+    expect(await redis.exists(redisKeys(config.prefix).runArticles(runId))).toBe(0);
+  });
+
+  it('refuses a loopback URL without a grant, without connecting', async () => {
+    const before = server.hits('/feed');
+    const { report } = await readRaw(server.url('/feed'));
+    expect(report).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
+    expect(server.hits('/feed')).toBe(before);
+  });
+
+  it('refuses a grant made with another key, or copied from another job', async () => {
+    const forged = await readRaw(secretFile, (jobId) => grantFeedRead(Buffer.alloc(32, 1), jobId, secretFile));
+    expect(forged.report.error?.code).toBe('FEED_NOT_ALLOWED');
+    const key = jobSigningKey(dataDir, { create: true }) as Buffer;
+    const copied = await readRaw(secretFile, () => grantFeedRead(key, 'rf-original.feed-0', secretFile));
+    expect(copied.report.error?.code).toBe('FEED_NOT_ALLOWED');
+  });
+
+  it('reads a granted file, as a run that `tidings run --feed` signed grants it', async () => {
+    const key = jobSigningKey(dataDir, { create: true }) as Buffer;
+    const aggregateJob = `granted-${Date.now()}`;
+    // A parent for the articles to join, as the loader's run flow gives them.
+    await aggregate.add(
+      JOB.aggregateRun,
+      { runId: aggregateJob, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] },
+      { jobId: aggregateJob, delay: 60_000 },
+    );
+    const jobId = readFeedJobId(aggregateJob, 0);
+    await readFeedQueue.add(
+      JOB.readFeed,
+      {
+        runId: aggregateJob,
+        index: 0,
+        feed: CNBC_FIXTURE,
+        reclassify: true,
+        grant: grantFeedRead(key, jobId, CNBC_FIXTURE),
+      },
+      { jobId, attempts: 1 },
+    );
+    const job = await waitForJobState(readFeedQueue, jobId, 'completed', 30_000);
+    expect(job.returnvalue).toMatchObject({ url: CNBC_FIXTURE, status: 'ok', kept: 12 });
   });
 });
 
@@ -200,29 +264,30 @@ describe('feeds named in a job may not reach this host or its networks', () => {
   ])('refuses %s without connecting', async (_name, url) => {
     const before = server.hits('/feed');
     const jobId = await addRaw({ trigger: 'manual', feeds: [url()], reclassify: true });
-    const manifest = await manifestOf(jobId);
-    expect(manifest.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
-    expect(manifest.feeds[0]?.error?.message).toMatch(
+    const run = await runOf(jobId);
+    expect(run.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
+    expect(run.feeds[0]?.error?.message).toMatch(
       /it leads to a loopback, private, link-local or metadata address, which only feeds named in FEED_URLS may reach/,
     );
-    expect(manifest.articles).toEqual([]);
+    expect(run.articles).toEqual([]);
     expect(server.hits('/feed')).toBe(before);
   });
 
   it('reads a private address the operator named in FEED_URLS, with its credentials, and shows them masked', async () => {
     const jobId = await addRaw({ trigger: 'manual', reclassify: true });
-    const manifest = await manifestOf(jobId);
+    const run = await runOf(jobId);
     expect(authorization).toBe(`Basic ${Buffer.from('reader:s3cretpass').toString('base64')}`);
     const masked = `http://****:****@localhost:${serverPort()}/private-feed?token=****`;
-    expect(manifest.feeds.map((f) => [f.url, f.status])).toEqual([
+    expect(run.feeds.map((f) => [f.url, f.status])).toEqual([
       [masked, 'ok'],
       [CNBC_FIXTURE, 'ok'],
     ]);
-    expect(new Set(manifest.articles.map((a) => a.feed))).toEqual(new Set([masked]));
+    // The fixture's articles were seen by an earlier run of this suite; the private feed's are new.
+    expect(new Set(run.articles.map((a) => a.feed))).toEqual(new Set([masked]));
     // The logs (debug level, every line) never carry the credentials either.
     await waitFor(() => loader.output().includes(jobId) || undefined, { what: 'the run in the log' });
     expect(loader.output()).toContain('****:****@localhost');
-    expect(JSON.stringify(manifest) + loader.output()).not.toMatch(/s3cretpass|t0k3nvalue/);
+    expect(JSON.stringify(run) + loader.output()).not.toMatch(/s3cretpass|t0k3nvalue/);
     // Nor do Redis key names, which SCAN, MONITOR and every Redis tool show.
     const keys = await redis.keys(`${config.prefix}:*`);
     expect(keys.some((k) => k.includes('feed-validators'))).toBe(true);
@@ -230,11 +295,11 @@ describe('feeds named in a job may not reach this host or its networks', () => {
   });
 
   it('refuses a job’s feed to the host of an operator’s private feed right after reading it', async () => {
-    await manifestOf(await addRaw({ trigger: 'manual', reclassify: true }));
+    await runOf(await addRaw({ trigger: 'manual', reclassify: true }));
     const before = server.hits('/feed');
     const url = server.url('/feed').replace('127.0.0.1', 'localhost');
-    const manifest = await manifestOf(await addRaw({ trigger: 'manual', feeds: [url], reclassify: true }));
-    expect(manifest.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
+    const run = await runOf(await addRaw({ trigger: 'manual', feeds: [url], reclassify: true }));
+    expect(run.feeds[0]).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
     expect(server.hits('/feed')).toBe(before);
   });
 
@@ -249,16 +314,13 @@ describe('feeds named in a job may not reach this host or its networks', () => {
       DIGEST_CRON: '0 6 1 1 *',
     });
     const queue = new Queue(QUEUE.feeds, { connection: redis, prefix });
-    const parents = new Queue(QUEUE.aggregate, { connection: redis, prefix });
     try {
       await queue.add(JOB.load, { trigger: 'manual', feeds: [server.url('/feed')] }, { jobId: 'allowed' });
-      await waitForJobState(queue, 'allowed', 'completed', 30_000);
-      const manifest = RunManifestSchema.parse((await parents.getJob('allowed'))?.data);
-      expect(manifest.feeds).toMatchObject([{ url: server.url('/feed'), status: 'ok', kept: 12 }]);
+      const run = await loadedRun(redis, prefix, 'allowed');
+      expect(run.feeds).toMatchObject([{ url: server.url('/feed'), status: 'ok', kept: 12 }]);
     } finally {
       await allowing.stop();
       await queue.close();
-      await parents.close();
     }
   });
 });
@@ -270,15 +332,20 @@ describe('what a feed can put into a run', () => {
     const signedId = `links-${Date.now()}`;
     const data = { trigger: 'manual' as const, feeds: [server.url('/links')], reclassify: true };
     await feeds.add(JOB.load, { ...data, signature: signLoadJob(key, signedId, data) }, { jobId: signedId });
-    const manifest = await manifestOf(signedId);
-    expect(manifest.articles.map((a) => [a.title, a.link])).toEqual([
-      ['script', ''],
-      ['data', ''],
-      ['vb', ''],
-      ['file', ''],
-      ['with a password', 'https://h.example/story'],
-      ['fine', 'https://h.example/story?id=1'],
-    ]);
+    const run = await runOf(signedId);
+    const byTitle = (a: [string, string], b: [string, string]) => a[0].localeCompare(b[0]);
+    expect(run.articles.map((a): [string, string] => [a.title, a.link]).sort(byTitle)).toEqual(
+      (
+        [
+          ['script', ''],
+          ['data', ''],
+          ['vb', ''],
+          ['file', ''],
+          ['with a password', 'https://h.example/story'],
+          ['fine', 'https://h.example/story?id=1'],
+        ] as [string, string][]
+      ).sort(byTitle),
+    );
   });
 });
 

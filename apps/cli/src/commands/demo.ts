@@ -21,7 +21,7 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
   });
   stopOnSignals(stack);
   try {
-    await withStackConnection(stack.config, async ({ queues, store, redisShown }) => {
+    await withStackConnection(stack.config, async ({ queues, store, redis, redisShown }) => {
       const runId = await requestRun(queues.feeds, { reclassify: true });
       process.stderr.write(
         `tidings demo: run ${runId} on ${path.relative(process.cwd(), DEMO_FEED)} with the tiny test model\n`,
@@ -29,6 +29,7 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
       const run = await waitForRun(runId, {
         store,
         queues,
+        client: redis,
         redis: redisShown,
         timeoutMs: 180_000,
         // The demo's own services are still starting.

@@ -13,7 +13,7 @@ export interface RunFlags {
 export async function runCommand(flags: RunFlags): Promise<number> {
   const config = loadConfig();
   const request = prepareFeeds(config, flags.feeds);
-  await withStackConnection(config, async ({ queues, store, redisShown }) => {
+  await withStackConnection(config, async ({ queues, store, redis, redisShown }) => {
     const runId = await requestRun(
       queues.feeds,
       { feeds: request.feeds, reclassify: flags.reclassify },
@@ -27,6 +27,7 @@ export async function runCommand(flags: RunFlags): Promise<number> {
     const run = await waitForRun(runId, {
       store,
       queues,
+      client: redis,
       redis: redisShown,
       timeoutMs: flags.timeoutS * 1000,
     });

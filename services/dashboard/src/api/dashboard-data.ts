@@ -10,7 +10,7 @@ export class DashboardData {
   constructor(
     readonly store: TopicStore,
     readonly queues: Record<QueueName, Queue>,
-    private readonly redis: Redis,
+    readonly redis: Redis,
     private readonly prefix: string,
     /** Shown (masked) in the status, as `tidings status` shows it. */
     private readonly redisUrl: string,
@@ -59,6 +59,6 @@ export class DashboardData {
    */
   async activeRuns(limit = 20): Promise<RunProgress[]> {
     const jobs = await this.queues.aggregate.getJobs(['waiting-children', 'waiting', 'active'], 0, limit - 1, true);
-    return Promise.all(jobs.filter((job) => job?.id).map((job) => progressOfRunJob(job)));
+    return Promise.all(jobs.filter((job) => job?.id).map((job) => progressOfRunJob(job, this.redis, this.prefix)));
   }
 }

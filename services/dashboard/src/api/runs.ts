@@ -15,7 +15,7 @@ export async function listRuns(data: DashboardData, page: Page): Promise<ApiResu
 export async function getRun(data: DashboardData, id: string): Promise<ApiResult> {
   const run = await data.store.run(id);
   if (run) return { status: 200, body: run };
-  const active = await readRunProgress(data.queues.aggregate, id);
+  const active = await readRunProgress(data.queues.aggregate, data.redis, id);
   if (active) return { status: 202, body: { id: active.runId, status: 'running', progress: active } };
   return refuse(404, 'Not Found', `no run '${id}'`);
 }

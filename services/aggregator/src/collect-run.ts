@@ -1,0 +1,162 @@
+import {
+  type Article,
+  ArticleSchema,
+  articleIdOfChild,
+  ClassifyResultSchema,
+  childOfKey,
+  describeZodError,
+  type FeedReport,
+  FeedReportSchema,
+  QUEUE,
+  type Run,
+  type RunManifest,
+  readFeedJobId,
+  redisKeys,
+  type TopicArticle,
+} from '@tidings/contracts';
+import type { TopicStore } from '@tidings/topic-store';
+import { WRITE_PAGE } from '@tidings/topic-store';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { RunBuilder } from './build-run.js';
+
+export interface CollectRunDeps {
+  store: TopicStore;
+  redis: Redis;
+  prefix: string;
+  labelOrder: string[];
+}
+
+export interface CollectRunOptions {
+  finalisedBy: Run['finalisedBy'];
+  /** Why the run was finalised early, and the reason given to articles that never finished. */
+  reason?: string;
+}
+
+const NO_RESULT = 'no result was recorded for this article';
+
+function parseJson(raw: string | null | undefined): unknown {
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a finished run's children a page at a time and writes its articles to the store in
+ * the same pages, so memory stays flat however many articles the run has. Every article the
+ * run's feeds gave is either classified or listed as failed with its reason: none can go
+ * missing. Returns the run's record, not yet written.
+ */
+export async function collectRun(
+  job: Job,
+  manifest: RunManifest,
+  deps: CollectRunDeps,
+  options: CollectRunOptions,
+): Promise<Run> {
+  const { runId } = manifest;
+  const keys = redisKeys(deps.prefix);
+  const articlesKey = keys.runArticles(runId);
+  const builder = new RunBuilder(manifest, deps.labelOrder);
+  // Ids of articles already counted: HSCAN may return an entry twice.
+  const accounted = new Set<string>();
+
+  const articlesById = async (ids: string[]): Promise<(Article | undefined)[]> => {
+    if (ids.length === 0) return [];
+    const raws = await deps.redis.hmget(articlesKey, ...ids);
+    return raws.map((raw) => {
+      const parsed = ArticleSchema.safeParse(parseJson(raw));
+      return parsed.success ? parsed.data : undefined;
+    });
+  };
+  const fail = (articleId: string, article: Article | undefined, reason: string) => {
+    accounted.add(articleId);
+    builder.addFailure({ articleId, title: article?.title ?? '', reason });
+  };
+
+  let cursor = 0;
+  do {
+    const page = await job.getDependencies({ processed: { cursor, count: WRITE_PAGE } });
+    cursor = page.nextProcessedCursor ?? 0;
+    const entries = Object.entries(page.processed ?? {})
+      .filter(([key]) => childOfKey(key).queue === QUEUE.classify)
+      .map(([key, value]) => [articleIdOfChild(key, runId), value] as const)
+      .filter(([id]) => !accounted.has(id));
+    const articles = await articlesById(entries.map(([id]) => id));
+    const stored: TopicArticle[] = [];
+    entries.forEach(([id, value], i) => {
+      const article = articles[i];
+      const result = ClassifyResultSchema.safeParse(value);
+      if (!article) fail(id, undefined, 'its article record is missing from the run');
+      else if (!result.success)
+        fail(id, article, `the classifier returned an unreadable result (${describeZodError(result.error)})`);
+      else {
+        accounted.add(id);
+        stored.push(builder.addClassified(article, result.data));
+      }
+    });
+    if (stored.length > 0) await deps.store.writeArticles(runId, stored);
+  } while (cursor !== 0);
+
+  const feedFailures = new Map<string, string>();
+  cursor = 0;
+  do {
+    const page = await job.getDependencies({ ignored: { cursor, count: WRITE_PAGE } });
+    cursor = page.nextIgnoredCursor ?? 0;
+    const failed: [string, string][] = [];
+    for (const [key, reason] of Object.entries(page.ignored ?? {})) {
+      const child = childOfKey(key);
+      if (child.queue === QUEUE.readFeed) feedFailures.set(child.jobId, String(reason));
+      else if (child.queue === QUEUE.classify) failed.push([articleIdOfChild(key, runId), String(reason)]);
+    }
+    const fresh = failed.filter(([id]) => !accounted.has(id));
+    const articles = await articlesById(fresh.map(([id]) => id));
+    fresh.forEach(([id, reason], i) => {
+      fail(id, articles[i], reason);
+    });
+  } while (cursor !== 0);
+
+  // Articles with neither a result nor a failure: their children never finished (the
+  // watchdog), or were never added. Scanned only when the counts say some are left.
+  if ((await deps.redis.hlen(articlesKey)) > accounted.size) {
+    let scan = '0';
+    do {
+      const [next, flat] = await deps.redis.hscan(articlesKey, scan, 'COUNT', WRITE_PAGE);
+      scan = next;
+      for (let i = 0; i < flat.length; i += 2) {
+        const id = flat[i] ?? '';
+        if (accounted.has(id)) continue;
+        const parsed = ArticleSchema.safeParse(parseJson(flat[i + 1]));
+        fail(id, parsed.success ? parsed.data : undefined, options.reason ?? NO_RESULT);
+      }
+    } while (scan !== '0');
+  }
+
+  const reports = await deps.redis.hgetall(keys.runFeeds(runId));
+  const feeds = manifest.feeds.map((url, index): FeedReport => {
+    const report = FeedReportSchema.safeParse(parseJson(reports[String(index)]));
+    if (report.success) return report.data;
+    const failure = feedFailures.get(readFeedJobId(runId, index));
+    return {
+      url,
+      status: 'failed',
+      fetched: 0,
+      kept: 0,
+      dropped: {},
+      error: {
+        code: 'FEED_NOT_READ',
+        message: failure
+          ? `${url}: reading it failed every attempt (${failure})`
+          : `${url}: not read before the run was finalised${options.reason ? ` (${options.reason})` : ''}`,
+      },
+    };
+  });
+  return builder.finish({
+    feeds,
+    finishedAt: new Date(),
+    finalisedBy: options.finalisedBy,
+    reason: options.reason,
+  });
+}

@@ -1,0 +1,123 @@
+import {
+  type Article,
+  classifyChildren,
+  type FeedReport,
+  maskFeedUrl,
+  type ReadFeedJob,
+  redisKeys,
+  verifyFeedRead,
+} from '@tidings/contracts';
+import type { FeedList } from '@tidings/feed-list';
+import type { Logger } from '@tidings/runtime';
+import { privateAddressReason } from '@tidings/runtime';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { FeedCacheHeaders } from './feed-cache-headers.js';
+import { type ReadFeedOptions, readFeed } from './read-feed.js';
+import type { SeenArticles } from './seen-articles.js';
+
+/**
+ * Articles claimed, stored and enqueued per step: a feed of any size is added to its run in
+ * bounded memory and Redis commands, and the first articles are classified while the rest
+ * are still being added.
+ */
+export const ENQUEUE_CHUNK = 500;
+
+/** A run's article and feed hashes outlive any run that could still be finalised. */
+const RUN_DATA_TTL_S = 7 * 86_400;
+
+export interface ReadFeedJobDeps {
+  redis: Redis;
+  prefix: string;
+  classifyQueue: Queue;
+  /** The aggregate queue's qualified name, the parent of every classify child. */
+  parentQueue: string;
+  seen: SeenArticles;
+  cacheHeaders: FeedCacheHeaders;
+  /** FEED_URLS: feeds the operator named, read as given (files, private addresses). */
+  defaultFeeds: string[];
+  feedList: FeedList;
+  /** FEED_ALLOW_PRIVATE: may other feeds reach private addresses too. */
+  allowPrivate: boolean;
+  /** This host's job-signing key, when `tidings run` has made one: checks grants. */
+  signingKey: () => Buffer | undefined;
+  readOptions: ReadFeedOptions;
+  logger: Logger;
+}
+
+/**
+ * Whose feed a job names decides what it may reach. The operator's (FEED_URLS, the feed list,
+ * or a grant from a verified `tidings run`) is read as given; anyone else's (Bull Board, the
+ * API, a job written straight to Redis) only over http(s), never a file, and not to a private
+ * address unless FEED_ALLOW_PRIVATE.
+ */
+async function untrusted(
+  job: ReadFeedJob,
+  jobId: string,
+  deps: ReadFeedJobDeps,
+): Promise<ReadFeedOptions['untrusted']> {
+  const key = job.grant ? deps.signingKey() : undefined;
+  if (key && verifyFeedRead(key, jobId, job.feed, job.grant)) return undefined;
+  if (deps.defaultFeeds.includes(job.feed) || (await deps.feedList.has(job.feed))) return undefined;
+  return deps.allowPrivate ? {} : { addressPolicy: privateAddressReason };
+}
+
+/**
+ * Adds a chunk of a feed's articles to its run: claims the new ones (a retried job gets its
+ * own back), keeps them in the run's article hash for the aggregator, then adds their
+ * classify children to the run's parent. Returns how many were new.
+ */
+async function enqueueChunk(job: ReadFeedJob, chunk: Article[], deps: ReadFeedJobDeps): Promise<number> {
+  const fresh = await deps.seen.claim(job.runId, chunk, { reclassify: job.reclassify });
+  if (fresh.length === 0) return 0;
+  const runArticles = redisKeys(deps.prefix).runArticles(job.runId);
+  try {
+    await deps.redis
+      .multi()
+      .hset(runArticles, Object.fromEntries(fresh.map((a) => [a.id, JSON.stringify(a)])))
+      .expire(runArticles, RUN_DATA_TTL_S)
+      .exec();
+    await deps.classifyQueue.addBulk(classifyChildren(job.runId, fresh, deps.parentQueue));
+  } catch (err) {
+    await deps.seen.release(
+      job.runId,
+      fresh.map((a) => a.id),
+    );
+    throw err;
+  }
+  return fresh.length;
+}
+
+/**
+ * One feed of one run, from fetch to classify jobs; returns its report, which the aggregator
+ * reads as this job's result. Cache headers are stored only once every article is enqueued,
+ * so a crash before that reads the feed again instead of seeing "not modified".
+ */
+export async function processReadFeedJob(job: ReadFeedJob, jobId: string, deps: ReadFeedJobDeps): Promise<FeedReport> {
+  const shown = maskFeedUrl(job.feed);
+  const log = deps.logger.child({ feed: shown });
+  const cacheHeaders = job.reclassify ? {} : await deps.cacheHeaders.get(job.feed);
+  const result = await readFeed(job.feed, {
+    ...deps.readOptions,
+    cacheHeaders,
+    untrusted: await untrusted(job, jobId, deps),
+  });
+  let added = 0;
+  for (let start = 0; start < result.articles.length; start += ENQUEUE_CHUNK) {
+    added += await enqueueChunk(job, result.articles.slice(start, start + ENQUEUE_CHUNK), deps);
+  }
+  const report: FeedReport = { ...result.report };
+  if (result.error) log.warn({ error: report.error, detail: result.error.message }, 'feed failed');
+  else log.info({ status: report.status, kept: report.kept, new: added, dropped: report.dropped }, 'feed read');
+
+  if (report.status === 'ok') await deps.cacheHeaders.set(job.feed, result.cacheHeaders);
+  // Keyed by the feed as listed (not its masked form), so `tidings feeds list` finds it.
+  await deps.feedList.recordStatus([{ ...report, url: job.feed }]);
+  const runFeeds = redisKeys(deps.prefix).runFeeds(job.runId);
+  await deps.redis
+    .multi()
+    .hset(runFeeds, String(job.index), JSON.stringify(report))
+    .expire(runFeeds, RUN_DATA_TTL_S)
+    .exec();
+  return report;
+}
