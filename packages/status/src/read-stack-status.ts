@@ -62,6 +62,8 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   }));
   for (const [queue, list] of clients) {
     if (queue === QUEUE.classify && heartbeats.length > 0) continue;
+    // Every loader runs a worker on both of its queues: counted once, by the one that reads feeds.
+    if (queue === QUEUE.feeds) continue;
     for (const client of list) workers.push({ kind: KIND_OF_QUEUE[queue], host: hostOf(client.addr) });
   }
   const queueCounts = Object.fromEntries(counts);

@@ -250,6 +250,7 @@ describe('3. the token', () => {
       ['classify', true],
       ['feeds', true],
       ['notify', true],
+      ['read-feed', true],
     ]);
     // Reads and the dashboard's own writes stay open on loopback without a token.
     expect((await send(s, '/api/runs')).status).toBe(200);
