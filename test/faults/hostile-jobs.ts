@@ -275,7 +275,7 @@ async function run(): Promise<Row> {
         const code = (job.returnvalue as FeedReport | undefined)?.error?.code ?? '';
         if (state !== 'completed' || !['FEED_NOT_ALLOWED', 'FEED_ADDRESS_REFUSED'].includes(code))
           problems.push(`${hostile.queue} ${hostile.what}: ${state}, ${JSON.stringify(job.returnvalue)}`);
-      } else if (state !== 'failed' || !/^bad \w+ job data: /.test(job.failedReason ?? '')) {
+      } else if (state !== 'failed' || !/^bad [\w-]+ job data: /.test(job.failedReason ?? '')) {
         problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason ?? 'no reason'})`);
       }
     }
