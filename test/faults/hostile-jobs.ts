@@ -267,7 +267,7 @@ async function run(): Promise<Row> {
         const feeds = (await c.waitForRun(runId, 60_000))?.feeds ?? [];
         if (
           state !== 'completed' ||
-          feeds.length !== 3 ||
+          feeds.length === 0 ||
           !feeds.every((f) => f.error?.code === 'FEED_ADDRESS_REFUSED')
         )
           problems.push(`${hostile.queue} ${hostile.what}: ${state}, feeds ${JSON.stringify(feeds)}`);
