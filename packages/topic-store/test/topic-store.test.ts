@@ -1,8 +1,8 @@
-import type { Run, TopicArticle } from '@tidings/contracts';
+import { RUN_RECORD_ARTICLES, type Run, type TopicArticle } from '@tidings/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testPrefix, testRedis } from '../../../test/harness.js';
 import { groupByTopic } from '../src/group-topics.js';
-import { TopicStore } from '../src/topic-store.js';
+import { TopicStore, WRITE_PAGE } from '../src/topic-store.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
@@ -46,6 +46,46 @@ describe('TopicStore', () => {
     ).toBe(false);
     expect(await store.labels()).toEqual(['Crypto']);
     expect((await store.run('r1'))?.topics[0]?.articles.map((a) => a.id)).toEqual(['a']);
+  });
+
+  it('writes a run larger than one step in several, keeps every article, and a record of bounded size', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    const n = WRITE_PAGE * 2 + 3;
+    const articles = Array.from({ length: n }, (_, i) =>
+      ta(`s${i}`, 'Stock', new Date(Date.UTC(2026, 10, 24, 0, 0, i)).toISOString()),
+    );
+    expect(await store.writeRun(run('big', '2026-11-24T06:00:00.000Z', articles))).toBe(true);
+    expect(await store.topicSizes()).toEqual({ Stock: n });
+    const record = await store.run('big');
+    expect(record?.topics.map((g) => [g.label, g.count, g.articles.length])).toEqual([
+      ['Stock', n, RUN_RECORD_ARTICLES],
+    ]);
+    expect(record?.topics[0]?.articles[0]?.id).toBe(`s${n - 1}`);
+    // A step for a run already written changes nothing.
+    expect(await store.writeArticles('big', [ta('late', 'Crypto', '2026-11-24T05:00:00.000Z')])).toBe(false);
+    expect(await store.labels()).toEqual(['Stock']);
+  });
+
+  it('gives a digest with the newest articles of each topic and its exact count', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    const stock = Array.from({ length: 7 }, (_, i) => ta(`s${i}`, 'Stock', `2026-11-24T0${i}:00:00.000Z`));
+    await store.writeRun(
+      run('r1', '2026-11-24T08:00:00.000Z', [...stock, ta('c', 'Crypto', '2026-11-24T03:30:00.000Z')]),
+    );
+    const at = new Date('2026-11-24T09:00:00Z');
+    const digest = await store.digest({ hours: 24, at, perTopic: 3 });
+    expect(digest.topics.map((g) => [g.label, g.count, g.articles.map((a) => a.id)])).toEqual([
+      ['Stock', 7, ['s6', 's5', 's4']],
+      ['Crypto', 1, ['c']],
+    ]);
+    const day = await store.digestBetween(Date.parse('2026-11-24T00:00:00Z'), Date.parse('2026-11-25T00:00:00Z'), {
+      perTopic: 2,
+    });
+    expect(day.topics.map((g) => [g.label, g.count, g.articles.length])).toEqual([
+      ['Stock', 7, 2],
+      ['Crypto', 1, 1],
+    ]);
+    expect((await store.digest({ hours: 24, at })).topics[0]?.articles).toHaveLength(7);
   });
 
   it('serves the newest articles across chosen topics, newest first, at most the limit', async () => {

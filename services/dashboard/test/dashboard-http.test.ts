@@ -120,6 +120,12 @@ describe('dashboard on loopback without a token', () => {
     const bad = await fetch(s.url('/api/topics?hours=-1'));
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toBe('querystring/hours must be > 0');
+    expect((await fetch(s.url('/api/topics?perTopic=1001'))).status).toBe(400);
+    const capped = await (await fetch(s.url('/api/topics?perTopic=1'))).json();
+    expect(capped.topics.map((g: { count: number; articles: unknown[] }) => [g.count, g.articles.length])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     const articles = await (await fetch(s.url('/api/topics/Crypto/articles?limit=1'))).json();
     expect(articles).toMatchObject({ label: 'Crypto', total: 1, limit: 1, articles: [{ id: 'run-1-a1' }] });
     const unknown = await fetch(s.url('/api/topics/Sports/articles'));

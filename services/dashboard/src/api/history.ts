@@ -1,6 +1,7 @@
 import { addDays, type Digest, dayBounds, dayOf, isCalendarDay } from '@tidings/contracts';
 import type { DashboardData } from './dashboard-data.js';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
+import { TOPIC_ARTICLES } from './topics.js';
 
 export interface HistoryOptions {
   /** DIGEST_TZ: calendar days are this time zone's. */
@@ -26,6 +27,7 @@ export async function getDayDigest(
   data: DashboardData,
   day: string,
   options: HistoryOptions,
+  perTopic: number = TOPIC_ARTICLES.default,
 ): Promise<ApiResult<Digest | ErrorBody>> {
   if (!isCalendarDay(day)) return refuse(400, 'Bad Request', `querystring/day must be a date as YYYY-MM-DD: '${day}'`);
   const window = lastDays(options.retentionDays, options);
@@ -37,7 +39,7 @@ export async function getDayDigest(
     );
   }
   const { start, end } = dayBounds(day, options.timeZone);
-  return { status: 200, body: await data.store.digestBetween(start, end) };
+  return { status: 200, body: await data.store.digestBetween(start, end, { perTopic }) };
 }
 
 /** Where the page's previous/next links lead: a day within the retention window, or none. */

@@ -75,6 +75,11 @@ function topicSection(group: TopicGroup, links: SubscribeLinks, lowConfidenceSco
   return html`<section class="topic" id="topic-${group.label.replace(/[^A-Za-z0-9]+/g, '-')}" data-topic="${group.label}">
     <h2>${group.label} <span class="count">${group.count}</span> ${topicSubscribeLink(links, group.label)}</h2>
     <ol class="articles">${group.articles.map((a) => article(a, lowConfidenceScore))}</ol>
+    ${
+      group.articles.length < group.count
+        ? html`<p class="more">The newest ${group.articles.length} of ${group.count}.</p>`
+        : ''
+    }
   </section>`;
 }
 

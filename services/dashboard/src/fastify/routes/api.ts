@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions } from '../../api/history.js';
 import { getRun, listRuns, startRun } from '../../api/runs.js';
-import { getDigest, getTopicArticles, MAX_HOURS, PAGE } from '../../api/topics.js';
+import { getDigest, getTopicArticles, MAX_HOURS, PAGE, TOPIC_ARTICLES } from '../../api/topics.js';
 import { sendResult } from '../reply.js';
 import type { RunLimit } from '../run-limit.js';
 
@@ -40,7 +40,7 @@ const digestResponse = z.toJSONSchema(DigestSchema, { target: 'draft-7', io: 'ou
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { data } = options;
 
-  app.get<{ Querystring: { run?: string; hours?: number; day?: string } }>(
+  app.get<{ Querystring: { run?: string; hours?: number; day?: string; perTopic?: number } }>(
     '/api/topics',
     {
       schema: {
@@ -51,6 +51,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
             run: { type: 'string', maxLength: 200 },
             hours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_HOURS },
             day: { type: 'string', maxLength: 10 },
+            perTopic: { type: 'integer', minimum: 1, maximum: TOPIC_ARTICLES.max },
           },
         },
         response: { 200: digestResponse, 400: errorBody, 404: errorBody },
@@ -60,7 +61,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       sendResult(
         reply,
         request.query.day
-          ? await getDayDigest(data, request.query.day, options.history)
+          ? await getDayDigest(data, request.query.day, options.history, request.query.perTopic)
           : await getDigest(data, request.query, options.windowHours),
       ),
   );

@@ -7,6 +7,7 @@ import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions, historyNav, type TrendDay } from '../../api/history.js';
 import { startRun } from '../../api/runs.js';
 import { subscribeLinks } from '../../api/topic-feeds.js';
+import { TOPIC_ARTICLES } from '../../api/topics.js';
 import { renderPage } from '../../render/page.js';
 import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
@@ -56,7 +57,9 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
       const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
       if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
       const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
-        dayDigest ? (dayDigest.body as Digest) : data.store.digest({ hours: options.windowHours }),
+        dayDigest
+          ? (dayDigest.body as Digest)
+          : data.store.digest({ hours: options.windowHours, perTopic: TOPIC_ARTICLES.default }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
