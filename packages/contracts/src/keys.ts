@@ -12,6 +12,16 @@ export function redisKeys(prefix: string) {
     // Hashed: a feed URL may carry credentials, and key names show up in SCAN, MONITOR and Redis tools.
     feedCacheHeaders: (feedUrl: string) =>
       `${prefix}:feed-validators:${createHash('sha256').update(feedUrl).digest('hex').slice(0, 32)}`,
+    /**
+     * Near-duplicate index of the stories first seen in one time bucket (STORY_WINDOW_HOURS
+     * long): hash of LSH band → story id, story id → owning run and signature, article id →
+     * its story. Written by the loader's story claim only.
+     */
+    storyIndex: (bucket: number) => `${prefix}:story-index:${bucket}`,
+    /** What a bucket number follows in a story index key: the story claim's Lua builds the key. */
+    storyIndexPrefix: `${prefix}:story-index:`,
+    /** A story's sources (JSON list, the story's own article first), read by the topic store. */
+    storySources: (storyId: string) => `${prefix}:story-sources:${storyId}`,
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
     workerHeartbeatPattern: `${prefix}:workers:*`,
     topicsChannel: `${prefix}:topics`,

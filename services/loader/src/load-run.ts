@@ -7,11 +7,14 @@ import type { FlowProducer, Queue } from 'bullmq';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
+import type { StoryClaims } from './story-claims.js';
 
 export interface LoadRunDeps {
   flows: FlowProducer;
   aggregateQueue: Queue;
   seen: SeenArticles;
+  /** Near-duplicates of one story: only the story is classified, its copies become its sources. */
+  stories: StoryClaims;
   cacheHeaders: FeedCacheHeaders;
   /** FEED_URLS: feeds the operator named, read as given (files, private addresses). */
   defaultFeeds: string[];
@@ -92,12 +95,13 @@ export async function loadRun(
   const all = mergeArticles(results.map((r) => r.articles));
   const existing = await deps.aggregateQueue.getJob(runId);
   const fresh = existing ? [] : await deps.seen.claim(runId, all, { reclassify: job.reclassify });
+  const { stories, copies } = await deps.stories.claim(runId, fresh, { reclassify: job.reclassify });
   const manifest: RunManifest = {
     runId,
     trigger: job.trigger,
     startedAt: startedAt.toISOString(),
     feeds: results.map((r) => r.report),
-    articles: fresh,
+    articles: stories,
   };
 
   if (!existing) {
@@ -110,7 +114,7 @@ export async function loadRun(
       );
       throw err;
     }
-    log.info({ articles: fresh.length, found: all.length }, 'run enqueued');
+    log.info({ articles: stories.length, copies: copies.length, found: all.length }, 'run enqueued');
   } else {
     log.info('run already enqueued by an earlier attempt');
   }
@@ -122,7 +126,7 @@ export async function loadRun(
   await deps.feedList.recordStatus(results.map((r) => ({ ...r.report, url: r.feed })));
   return {
     runId,
-    articles: fresh.length,
+    articles: stories.length,
     alreadyEnqueued: Boolean(existing),
     manifest: existing ? (existing.data as RunManifest) : manifest,
   };

@@ -15,6 +15,7 @@ import { FeedCacheHeaders } from './feed-cache-headers.js';
 import { loadRun } from './load-run.js';
 import { ensureDailySchedule } from './schedule.js';
 import { SeenArticles } from './seen-articles.js';
+import { StoryClaims } from './story-claims.js';
 
 export interface LoaderOptions {
   config: Config;
@@ -61,6 +62,10 @@ export async function startLoader(options: LoaderOptions) {
     flows: service.flowProducer(),
     aggregateQueue: service.queue(QUEUE.aggregate),
     seen: new SeenArticles(service.connection, config.prefix, config.seenTtlDays),
+    stories: new StoryClaims(service.connection, config.prefix, {
+      ...config.stories,
+      sourcesTtlDays: config.aggregator.retentionDays,
+    }),
     cacheHeaders: new FeedCacheHeaders(service.connection, config.prefix),
     defaultFeeds: config.feeds.urls,
     feedList: new FeedList(service.connection, config.prefix),
