@@ -116,6 +116,8 @@ describe('StoryClaims', () => {
   it('reclassifying both feeds classifies each story once more, not each copy', async () => {
     const prefix = testPrefix();
     const store = claims(prefix);
+    const fresh = await claims(testPrefix()).claim('run-0', [...cnbc, ...marketwire], { reclassify: true });
+    expect(fresh.stories).toHaveLength(cnbc.length + marketwire.length - SHARED);
     await store.claim('run-1', cnbc);
     await store.claim('run-2', marketwire);
     const again = await store.claim('run-3', [...cnbc, ...marketwire], { reclassify: true });

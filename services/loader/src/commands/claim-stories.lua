@@ -104,7 +104,7 @@ for i = 0, count - 1 do
     for band in string.gmatch(bands, '%S+') do
       if reclassify then
         local holder = lookup('b:' .. band)
-        if holder == nil or story(holder) ~= run then redis.call('HSET', current, 'b:' .. band, id) end
+        if not holder or story(holder) ~= run then redis.call('HSET', current, 'b:' .. band, id) end
       else
         redis.call('HSETNX', current, 'b:' .. band, id)
       end
