@@ -8,6 +8,7 @@ import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
 
@@ -30,7 +31,8 @@ function thirdOutlet(items: string): string {
 <rss version="2.0"><channel><title>Late Wire</title><link>https://www.latewire.example/</link>${items}</channel></rss>
 `;
 }
-const LATE_OIL_COPY = `<item><title>Oil rallies 3% as OPEC+ puts off its planned output increase</title>
+// Its title carries markup as text (escaped twice in the feed), which the page must show as text.
+const LATE_OIL_COPY = `<item><title>Oil rallies 3% as OPEC+ puts off its planned output increase &amp;lt;img src=x onerror=&amp;quot;window.pwned=1&amp;quot;&amp;gt;</title>
 <link>https://www.latewire.example/oil-opec-delay</link><guid isPermaLink="false">lw-1</guid>
 <description>Brent crude settled at $71.20 a barrel; West Texas Intermediate rose to $67.85 and natural gas futures climbed.</description>
 <pubDate>Tue, 24 Nov 2026 21:50:00 GMT</pubDate></item>`;
@@ -129,7 +131,22 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
       'https://www.marketwire.example/commodities/opec-plus-delay-oil-rally',
       'https://www.latewire.example/oil-opec-delay',
     ]);
-    const page = await (await fetch(dashboard.address)).text();
-    expect(page).toMatch(/also reported by <a [^>]*>marketwire\.example<\/a>, <a [^>]*>latewire\.example<\/a>/);
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(dashboard.address);
+      expect(await page.locator('.article .also-reported').count()).toBe(SHARED.length);
+      const outlets = page.locator('.article', { hasText: 'Oil jumps 3%' }).locator('.also-reported a');
+      expect(await outlets.allTextContents()).toEqual(['marketwire.example', 'latewire.example']);
+      expect(await outlets.nth(1).getAttribute('href')).toBe('https://www.latewire.example/oil-opec-delay');
+      expect(await outlets.nth(1).getAttribute('title')).toContain('<img src=x onerror="window.pwned=1">');
+      expect(await page.locator('.article img').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    } finally {
+      await browser.close();
+    }
   });
 });
