@@ -222,7 +222,7 @@ export const CONFIG_VARS = {
       .pipe(z.number().positive({ message: 'must be greater than 0' })),
   }),
   STORY_WINDOW_HOURS: spec({
-    default: '48',
+    default: '24',
     description:
       'A copy of a story joins it when it arrives at least this many hours (at most twice as many) after the story.',
     schema: positive,

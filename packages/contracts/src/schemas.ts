@@ -127,9 +127,9 @@ export const TopicArticleSchema = ArticleSchema.extend({
   scores: z.record(z.string(), z.number()).optional(),
   runId: z.string(),
   /**
-   * Every outlet that reported this story, this article first (absent for articles stored
-   * before stories were kept). Read from the story's sources at read time, so a copy that
-   * arrives after the story was classified is listed too.
+   * Every outlet that reported this story, this article first; present on every article the
+   * topic store reads (not in a Run's own record). Read at read time, so a copy that arrives
+   * after the story was classified is listed too.
    */
   sources: z.array(StorySourceSchema).optional(),
 });

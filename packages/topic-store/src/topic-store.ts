@@ -172,8 +172,10 @@ export class TopicStore {
       const raw = rows[2 * i]?.[1];
       const article = typeof raw === 'string' ? this.parse(TopicArticleSchema, this.keys.article(id), raw) : undefined;
       if (!article) return [];
+      // A story told by one outlet has no list: its only source is itself.
       const sources = this.sources(id, rows[2 * i + 1]?.[1]);
-      return [sources.length > 0 ? { ...article, sources } : article];
+      const own = { feed: article.feed, title: article.title, link: article.link, published: article.published };
+      return [{ ...article, sources: sources.length > 0 ? sources : [own] }];
     });
   }
 

@@ -9,5 +9,5 @@ export { parseFeed } from './parse-feed.js';
 export { readFeed } from './read-feed.js';
 export { ensureDailySchedule } from './schedule.js';
 export { SeenArticles } from './seen-articles.js';
-export { StoryClaims } from './story-claims.js';
+export { type StoryClaimResult, StoryClaims, type StoryClaimsOptions } from './story-claims.js';
 export * from './story-signature.js';

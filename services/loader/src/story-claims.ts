@@ -14,7 +14,7 @@ export interface StoryClaimsOptions {
   sourcesTtlDays: number;
   /** Sources kept per story: a story every outlet carries must not grow without bound. */
   maxSources?: number;
-  /** Articles per Lua call: each call holds Redis for its length, so a big run is cut up. */
+  /** Articles per Lua call: each call holds Redis for its length (about 0.1 ms an article), so a big run is cut up. */
   chunkSize?: number;
   signature?: SignatureOptions;
 }
@@ -47,7 +47,7 @@ export class StoryClaims {
     options: StoryClaimsOptions,
   ) {
     this.keys = redisKeys(prefix);
-    this.options = { maxSources: 20, chunkSize: 200, signature: DEFAULT_SIGNATURE_OPTIONS, ...options };
+    this.options = { maxSources: 20, chunkSize: 100, signature: DEFAULT_SIGNATURE_OPTIONS, ...options };
   }
 
   async claim<T extends Article>(
@@ -73,7 +73,7 @@ export class StoryClaims {
     const { similarity, windowHours, sourcesTtlDays, maxSources } = this.options;
     const bucketSeconds = Math.max(1, Math.round(windowHours * 3_600));
     const sourcesTtl = Math.max(Math.round(sourcesTtlDays * 86_400), 2 * bucketSeconds);
-    const args: (string | number)[] = [
+    const args: (string | number | Buffer)[] = [
       runId,
       similarity,
       bucketSeconds,

@@ -139,21 +139,19 @@ export function bandKeys(signature: Uint32Array, rowsPerBand = DEFAULT_SIGNATURE
   return keys;
 }
 
-/** A signature as fixed-width hex, 8 characters a hash, so Lua can compare it position by position. */
-export function encodeSignature(signature: Uint32Array): string {
-  let out = '';
-  for (const h of signature) out += h.toString(16).padStart(8, '0');
-  return out;
+/** A signature as bytes, 4 a hash (big-endian), so Lua compares it position by position at half the size of hex. */
+export function encodeSignature(signature: Uint32Array): Buffer {
+  const bytes = Buffer.alloc(signature.length * 4);
+  signature.forEach((h, i) => bytes.writeUInt32BE(h, i * 4));
+  return bytes;
 }
 
-export function decodeSignature(encoded: string): Uint32Array {
-  return Uint32Array.from({ length: encoded.length / 8 }, (_, i) =>
-    Number.parseInt(encoded.slice(i * 8, i * 8 + 8), 16),
-  );
+export function decodeSignature(bytes: Buffer): Uint32Array {
+  return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readUInt32BE(i * 4));
 }
 
 export interface StorySignature {
-  signature: string;
+  signature: Buffer;
   bands: string[];
 }
 

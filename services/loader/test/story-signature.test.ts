@@ -106,10 +106,10 @@ describe('story signatures', () => {
     expect(mergedPairs(articles)).toEqual([]);
   });
 
-  it('encodes a signature as fixed-width hex and back, and refuses bands that do not divide it', () => {
+  it('encodes a signature as 4 bytes a hash and back, and refuses bands that do not divide it', () => {
     const signature = minHash(new Set(['oil', 'opec', 'brent']))!;
     const encoded = encodeSignature(signature);
-    expect(encoded).toMatch(/^[0-9a-f]{1024}$/);
+    expect(encoded).toHaveLength(512);
     expect(decodeSignature(encoded)).toEqual(signature);
     expect(bandKeys(signature, 2)).toHaveLength(64);
     expect(() => bandKeys(signature, 3)).toThrow(RangeError);

@@ -7,13 +7,15 @@
 -- the previous bucket, so a story is joinable for one to two buckets after it was first seen:
 --   b:<band key>  -> id of the first story with that LSH band
 --   s:<story id>  -> "<owning run> <signature>"
+--   p:<story id>  -> the story's own source record (JSON)
 --   m:<article id> -> id of the article's story (itself for a story's own article)
--- A story's sources are a list of JSON records, its own article first, capped at ARGV[5].
+-- A story's sources are a list of JSON records, its own article first, capped at ARGV[5]; it
+-- is made when the first copy joins, so the many stories told once cost no list.
 --
 -- ARGV: run id, similarity threshold, bucket seconds, sources ttl seconds, most sources,
 --   "1" to reclassify (another run's stories do not absorb this run's articles), index key
---   prefix, sources key prefix, article count, then per article: id, signature (hex, or ""
---   for an article without words), band keys joined by spaces, source record (JSON).
+--   prefix, sources key prefix, article count, then per article: id, signature (4 bytes a
+--   hash, or "" for an article without words), band keys joined by spaces, source record (JSON).
 -- Returns the story id of each article, in order; an article whose story id is its own id is
 -- a story for this run to classify.
 local run = ARGV[1]
@@ -29,10 +31,24 @@ local bucket = math.floor(tonumber(redis.call('TIME')[1]) / bucketSeconds)
 local current = ARGV[7] .. bucket
 local previous = ARGV[7] .. (bucket - 1)
 
+local hasPrevious = redis.call('EXISTS', previous) == 1
+
 local function lookup(field)
   local value = redis.call('HGET', current, field)
-  if value then return value end
+  if value or not hasPrevious then return value end
   return redis.call('HGET', previous, field)
+end
+
+-- The story each band field points to (false for none), both buckets read in one call each.
+local function lookupAll(fields)
+  local values = redis.call('HMGET', current, unpack(fields))
+  if hasPrevious then
+    local older = redis.call('HMGET', previous, unpack(fields))
+    for i = 1, #fields do
+      if not values[i] then values[i] = older[i] end
+    end
+  end
+  return values
 end
 
 -- The run that classifies a story and the story's signature, or nil for no such story.
@@ -50,12 +66,12 @@ end
 
 local function similar(a, b)
   if a == '' or #a ~= #b then return false end
-  local hashes = #a / 8
+  local hashes = #a / 4
   local needed = threshold * hashes
   local same = 0
   for i = 0, hashes - 1 do
-    local from = i * 8 + 1
-    if string.sub(a, from, from + 7) == string.sub(b, from, from + 7) then
+    local from = i * 4 + 1
+    if string.sub(a, from, from + 3) == string.sub(b, from, from + 3) then
       same = same + 1
       if same >= needed then return true end
     end
@@ -76,17 +92,18 @@ for i = 0, count - 1 do
     -- retried batch, or a run whose flow failed and released its claims before).
     local owner = story(id)
     if owner ~= nil then
-      if owner ~= run then redis.call('HSET', current, 's:' .. id, run .. ' ' .. signature) end
+      if owner ~= run then redis.call('HSET', current, 's:' .. id, run .. ' ' .. signature, 'p:' .. id, source) end
       storyId = id
     end
   elseif member and joinable(story(member)) then
     storyId = member
   end
 
-  if storyId == nil and signature ~= '' then
+  local fields = {}
+  for band in string.gmatch(bands, '%S+') do fields[#fields + 1] = 'b:' .. band end
+  if storyId == nil and #fields > 0 then
     local checked = {}
-    for band in string.gmatch(bands, '%S+') do
-      local candidate = lookup('b:' .. band)
+    for _, candidate in ipairs(lookupAll(fields)) do
       if candidate and not checked[candidate] then
         checked[candidate] = true
         local owner, candidateSignature = story(candidate)
@@ -100,23 +117,31 @@ for i = 0, count - 1 do
 
   if storyId == nil then
     storyId = id
-    redis.call('HSET', current, 'm:' .. id, id, 's:' .. id, run .. ' ' .. signature)
-    for band in string.gmatch(bands, '%S+') do
-      if reclassify then
-        local holder = lookup('b:' .. band)
-        if not holder or story(holder) ~= run then redis.call('HSET', current, 'b:' .. band, id) end
-      else
-        redis.call('HSETNX', current, 'b:' .. band, id)
+    redis.call('HSET', current, 'm:' .. id, id, 's:' .. id, run .. ' ' .. signature, 'p:' .. id, source)
+    if #fields > 0 then
+      local holders = lookupAll(fields)
+      local claimed = {}
+      for k, field in ipairs(fields) do
+        -- The first story keeps its band; a run that reclassifies takes over other runs' bands.
+        if not holders[k] or (reclassify and story(holders[k]) ~= run) then
+          claimed[#claimed + 1] = field
+          claimed[#claimed + 1] = id
+        end
       end
+      if #claimed > 0 then redis.call('HSET', current, unpack(claimed)) end
     end
-    local key = sourcesPrefix .. id
-    redis.call('DEL', key)
-    redis.call('RPUSH', key, source)
-    redis.call('EXPIRE', key, sourcesTtl)
   elseif storyId ~= id and member ~= storyId then
     redis.call('HSET', current, 'm:' .. id, storyId)
     local key = sourcesPrefix .. storyId
-    if redis.call('LLEN', key) < maxSources then redis.call('RPUSH', key, source) end
+    local listed = redis.call('LLEN', key)
+    if listed == 0 then
+      local own = lookup('p:' .. storyId)
+      if own then
+        redis.call('RPUSH', key, own)
+        listed = 1
+      end
+    end
+    if listed < maxSources then redis.call('RPUSH', key, source) end
     redis.call('EXPIRE', key, sourcesTtl)
   end
   stories[i + 1] = storyId
