@@ -142,7 +142,7 @@ export function bandKeys(signature: Uint32Array, rowsPerBand = DEFAULT_SIGNATURE
 /** A signature as bytes, 4 a hash (big-endian), so Lua compares it position by position at half the size of hex. */
 export function encodeSignature(signature: Uint32Array): Buffer {
   const bytes = Buffer.alloc(signature.length * 4);
-  signature.forEach((h, i) => bytes.writeUInt32BE(h, i * 4));
+  for (let i = 0; i < signature.length; i++) bytes.writeUInt32BE(signature[i] as number, i * 4);
   return bytes;
 }
 
