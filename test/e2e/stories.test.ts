@@ -131,6 +131,18 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
       'https://www.marketwire.example/commodities/opec-plus-delay-oil-rally',
       'https://www.latewire.example/oil-opec-delay',
     ]);
+    // The topic feeds name the other outlets too.
+    const json = await (await fetch(new URL('/feeds/oil-or-gas.json', dashboard.address))).json();
+    expect(json.items[0]._tidings.also_reported_by.map((o: { url: string }) => o.url)).toEqual([
+      'https://www.marketwire.example/commodities/opec-plus-delay-oil-rally',
+      'https://www.latewire.example/oil-opec-delay',
+    ]);
+    const atom = await (await fetch(new URL('/feeds/oil-or-gas.xml', dashboard.address))).text();
+    expect(atom).toContain(
+      '<link rel="related" href="https://www.latewire.example/oil-opec-delay" title="Oil rallies 3%',
+    );
+    expect(atom).toContain('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;');
+
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
