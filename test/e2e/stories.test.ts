@@ -10,7 +10,7 @@ import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
+import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, ROOT, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 
@@ -157,6 +157,8 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
       expect(await outlets.nth(1).getAttribute('title')).toContain('<img src=x onerror="window.pwned=1">');
       expect(await page.locator('.article img').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: path.join(ROOT, 'test-artifacts/stories-page.png'), fullPage: true });
     } finally {
       await browser.close();
     }
