@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [--quick]`: tidings' classifier against the seed's way of running (see
  * src/bench-setup.ts), the library pipeline, int8, process/thread layouts and the queue
- * itself, all measured side by side in this one run on bench/models/distilbart-shaped (see
+ * itself, and story merging, all measured side by side in this one run on bench/models/distilbart-shaped (see
  * make-bench-model.py). Medians with their spread, peak RSS beside every speed figure;
  * writes bench/results/latest.json.
  */
@@ -17,6 +17,7 @@ import { libraryVersusTidings } from './src/benchmarks/library-vs-tidings.js';
 import { processLayouts } from './src/benchmarks/process-layouts.js';
 import { queueOverhead } from './src/benchmarks/queue-overhead.js';
 import { seedVersusTidings } from './src/benchmarks/seed-vs-tidings.js';
+import { storyMerge } from './src/benchmarks/story-merge.js';
 import { xenovaVersusHuggingface } from './src/benchmarks/xenova-vs-huggingface.js';
 import { BenchReport } from './src/report.js';
 
@@ -43,6 +44,7 @@ async function main() {
   try {
     await processLayouts(report, redis.url);
     await queueOverhead(report, redis.url, tidingsSeconds);
+    await storyMerge(report, redis.url, tidingsSeconds);
   } finally {
     await redis.stop();
   }

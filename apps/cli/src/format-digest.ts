@@ -1,6 +1,6 @@
-import type { TopicGroup } from '@tidings/contracts';
+import { outletName, type TopicGroup } from '@tidings/contracts';
 
-/** A plain-text digest for terminals: topic, count, then each article's time, score and title. */
+/** A plain-text digest for terminals: topic, count, then each article's time, score and title, and a story's other outlets. */
 export function formatTopicGroups(groups: TopicGroup[]): string {
   if (groups.length === 0) return 'No articles in the digest yet.\n';
   const lines: string[] = [];
@@ -8,6 +8,8 @@ export function formatTopicGroups(groups: TopicGroup[]): string {
     lines.push(`${group.label} (${group.count})`);
     for (const a of group.articles) {
       lines.push(`  ${a.published.slice(0, 16).replace('T', ' ')}  ${a.score.toFixed(2)}  ${a.title}`);
+      const others = (a.sources ?? []).slice(1).map(outletName);
+      if (others.length > 0) lines.push(`                          also reported by ${others.join(', ')}`);
     }
     lines.push('');
   }

@@ -194,16 +194,19 @@ describe('tidings demo --once (the README quick start)', () => {
     const port = String(await freePort());
     const { code, stdout, stderr } = tidings(['demo', '--once'], { DATA_DIR: dataDir, DASHBOARD_PORT: port }, 180_000);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('Digest: 12 classified, 0 failed');
+    // Two fixture feeds, 23 articles, 7 of them the same stories in other words: 16 stories.
+    expect(stdout).toContain('Digest: 16 classified, 0 failed');
     for (const [label, title] of [
       ['Crypto (1)', 'Bitcoin slides below $80,000'],
-      ['Stock (2)', 'Cramer says chip stocks'],
-      ['Other (1)', 'Airports brace'],
+      ['Stock (3)', 'Stocks close higher as tech shares rebound'],
+      ['Other (3)', 'Airports brace'],
     ]) {
       expect(stdout).toContain(label);
       expect(stdout).toContain(title as string);
     }
-    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'latest.json'), 'utf8')).run.counts.classified).toBe(12);
+    expect(stdout).toMatch(/Bitcoin slides below \$80,000.*\n\s+also reported by marketwire\.example\n/);
+    expect(stdout.match(/also reported by marketwire\.example/g)).toHaveLength(7);
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'latest.json'), 'utf8')).run.counts.classified).toBe(16);
     expect(fs.existsSync(path.join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
     const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
     expect(leftovers).toBe('');

@@ -226,6 +226,22 @@ export const CONFIG_VARS = {
     description: 'How long an article counts as already seen, so a daily run classifies only new ones.',
     schema: int(1, 3650),
   }),
+  STORY_SIMILARITY: spec({
+    default: '0.25',
+    description:
+      'Articles whose content words overlap at least this much (estimated Jaccard similarity, 0 to 1) are one story: classified once, shown once with the other outlets.',
+    schema: z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { message: 'not a number from 0 to 1' })
+      .transform(Number)
+      .pipe(z.number().positive({ message: 'must be greater than 0' })),
+  }),
+  STORY_WINDOW_HOURS: spec({
+    default: '24',
+    description:
+      'A copy of a story joins it when it arrives at least this many hours (at most twice as many) after the story.',
+    schema: positive,
+  }),
   LABELS: spec({ default: DEFAULT_LABELS, description: 'Comma-separated topic labels.', schema: labels }),
   HYPOTHESIS_TEMPLATE: spec({
     default: 'This example is {}.',

@@ -24,6 +24,8 @@ export interface Config {
   };
   schedule: { cron: string; tz: string };
   seenTtlDays: number;
+  /** Near-duplicates merged into one story before classification (STORY_SIMILARITY, STORY_WINDOW_HOURS). */
+  stories: { similarity: number; windowHours: number };
   /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
   zeroShot: { labels: string[]; hypothesisTemplate: string; multiLabel: boolean };
   classifier: {
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
     seenTtlDays: v.SEEN_TTL_DAYS,
+    stories: { similarity: v.STORY_SIMILARITY, windowHours: v.STORY_WINDOW_HOURS },
     zeroShot: { labels: v.LABELS, hypothesisTemplate: v.HYPOTHESIS_TEMPLATE, multiLabel: v.MULTI_LABEL },
     classifier: {
       modelId: v.MODEL_ID,

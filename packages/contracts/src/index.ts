@@ -15,5 +15,6 @@ export * from './queues.js';
 export * from './run-flow.js';
 export * from './schemas.js';
 export * from './status.js';
+export * from './story-outlet.js';
 export * from './subscriptions.js';
 export * from './topic-slug.js';

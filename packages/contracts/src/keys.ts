@@ -16,6 +16,16 @@ export function redisKeys(prefix: string) {
     runArticles: (runId: string) => `${prefix}:run-articles:${runId}`,
     /** A run's feed reports (read-feed index → FeedReport JSON), written as each feed is read. */
     runFeeds: (runId: string) => `${prefix}:run-feeds:${runId}`,
+    /**
+     * Near-duplicate index of the stories first seen in one time bucket (STORY_WINDOW_HOURS
+     * long): hash of LSH band → story id, story id → owning run and signature, article id →
+     * its story. Written by the loader's story claim only.
+     */
+    storyIndex: (bucket: number) => `${prefix}:story-index:${bucket}`,
+    /** What a bucket number follows in a story index key: the story claim's Lua builds the key. */
+    storyIndexPrefix: `${prefix}:story-index:`,
+    /** A story's sources (JSON list, the story's own article first), read by the topic store. */
+    storySources: (storyId: string) => `${prefix}:story-sources:${storyId}`,
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
     workerHeartbeatPattern: `${prefix}:workers:*`,
     topicsChannel: `${prefix}:topics`,

@@ -39,6 +39,10 @@ export const ArticleSchema = z.object({
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
+/** One outlet's copy of a story, as the story's sources list keeps it. */
+export const StorySourceSchema = ArticleSchema.pick({ feed: true, title: true, link: true, published: true });
+export type StorySource = z.infer<typeof StorySourceSchema>;
+
 /** Data of a `classify` job; nothing else is accepted, as with every queue's job data. */
 export const ClassifyJobSchema = z.strictObject({
   runId: RunIdSchema,
@@ -147,6 +151,12 @@ export const TopicArticleSchema = ArticleSchema.extend({
   /** Every label's score, as the classifier returned them (absent for articles stored before they were kept). */
   scores: z.record(z.string(), z.number()).optional(),
   runId: z.string(),
+  /**
+   * Every outlet that reported this story, this article first; present on every article the
+   * topic store reads (not in a Run's own record). Read at read time, so a copy that arrives
+   * after the story was classified is listed too.
+   */
+  sources: z.array(StorySourceSchema).optional(),
 });
 export type TopicArticle = z.infer<typeof TopicArticleSchema>;
 

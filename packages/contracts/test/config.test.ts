@@ -182,6 +182,9 @@ describe('config values', () => {
     [{ NOTIFY_ATTEMPTS: '0' }, "NOTIFY_ATTEMPTS: must be at least 1: '0'"],
     [{ NOTIFY_RETRY_DELAY_MS: '10' }, "NOTIFY_RETRY_DELAY_MS: must be at least 100: '10'"],
     [{ LOW_CONFIDENCE_SCORE: '1.5' }, "LOW_CONFIDENCE_SCORE: not a number from 0 to 1: '1.5'"],
+    [{ STORY_SIMILARITY: '0' }, "STORY_SIMILARITY: must be greater than 0: '0'"],
+    [{ STORY_SIMILARITY: 'high' }, "STORY_SIMILARITY: not a number from 0 to 1: 'high'"],
+    [{ STORY_WINDOW_HOURS: '-1' }, "STORY_WINDOW_HOURS: not a positive number: '-1'"],
     [{ REDIS_DEFAULT_URL: 'localhost:6379' }, 'REDIS_DEFAULT_URL: not a redis:// or rediss:// URL: (value hidden)'],
     [{ LOG_LEVEL: 'loud' }, "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent: 'loud'"],
   ])('rejects %o with one clear line', (env, message) => {

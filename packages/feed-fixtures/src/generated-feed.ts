@@ -13,11 +13,27 @@ const HEADLINES = [
   'Airports expect record holiday travel',
 ];
 
-/** An RSS 2.0 document with `count` distinct items cycling through the ten topics. */
+const SYLLABLES = [...'bcdfghjklmnprstvwxyz'].flatMap((c) => [...'aeiou'].map((v) => c + v));
+const WORDS_PER_SUMMARY = 32;
+
+/**
+ * Made-up words, unique within a feed (w ↦ 7919 w + offset is a bijection mod 10⁶) and
+ * differing in their first six letters: each item is its own story, never a near-duplicate of
+ * another item with the same headline.
+ */
+function uniqueWords(tag: string, i: number): string {
+  const offset = [...tag].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 0);
+  return Array.from({ length: WORDS_PER_SUMMARY }, (_, k) => {
+    const n = ((i * WORDS_PER_SUMMARY + k) * 7919 + offset) % 1_000_000;
+    return `${SYLLABLES[Math.floor(n / 10_000)]}${SYLLABLES[Math.floor(n / 100) % 100]}${SYLLABLES[n % 100]}`;
+  }).join(' ');
+}
+
+/** An RSS 2.0 document with `count` distinct stories cycling through the ten topics. */
 export function generatedFeed(count: number, { tag = 'g' } = {}): string {
   const items = Array.from({ length: count }, (_, i) => {
     const minute = String(i % 60).padStart(2, '0');
-    return `<item><title>${HEADLINES[i % HEADLINES.length]} (${tag} ${i})</title><link>https://gen.example/${tag}/${i}</link><guid isPermaLink="false">${tag}-${i}</guid><description>Story ${i}.</description><pubDate>Tue, 24 Nov 2026 10:${minute}:00 GMT</pubDate></item>`;
+    return `<item><title>${HEADLINES[i % HEADLINES.length]} (${tag} ${i})</title><link>https://gen.example/${tag}/${i}</link><guid isPermaLink="false">${tag}-${i}</guid><description>Story ${i}: ${uniqueWords(tag, i)}.</description><pubDate>Tue, 24 Nov 2026 10:${minute}:00 GMT</pubDate></item>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Generated</title><link>https://gen.example/</link>\n${items.join('\n')}\n</channel></rss>\n`;
 }

@@ -5,6 +5,8 @@ import {
   type Run,
   RunSchema,
   type RunSummary,
+  redisKeys,
+  StorySourceSchema,
   type TopicArticle,
   TopicArticleSchema,
 } from '@tidings/contracts';
@@ -58,6 +60,7 @@ export interface TopicStoreOptions {
  */
 export class TopicStore {
   private readonly keys;
+  private readonly sharedKeys;
   private readonly labelOrder: string[];
   private readonly onBadRecord: (record: BadRecord) => void;
 
@@ -67,6 +70,7 @@ export class TopicStore {
     options: TopicStoreOptions = {},
   ) {
     this.keys = storeKeys(prefix);
+    this.sharedKeys = redisKeys(prefix);
     this.labelOrder = options.labelOrder ?? [];
     this.onBadRecord = options.onBadRecord ?? (() => {});
     this.redis.defineCommand('tidingsWriteRun', { lua: WRITE_RUN });
@@ -199,12 +203,27 @@ export class TopicStore {
   private async articles(ids: string[]): Promise<TopicArticle[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.article(id), 'data');
+    // A story's sources are kept beside it, not in its record: a copy that arrives after the
+    // story was classified and stored is still listed.
+    for (const id of ids) pipeline.hget(this.keys.article(id), 'data').lrange(this.sharedKeys.storySources(id), 0, -1);
     const rows = (await pipeline.exec()) ?? [];
-    return rows.flatMap(([, raw], i) => {
-      const article =
-        typeof raw === 'string' ? this.parse(TopicArticleSchema, this.keys.article(ids[i] ?? ''), raw) : undefined;
-      return article ? [article] : [];
+    return ids.flatMap((id, i) => {
+      const raw = rows[2 * i]?.[1];
+      const article = typeof raw === 'string' ? this.parse(TopicArticleSchema, this.keys.article(id), raw) : undefined;
+      if (!article) return [];
+      // A story told by one outlet has no list: its only source is itself.
+      const sources = this.sources(id, rows[2 * i + 1]?.[1]);
+      const own = { feed: article.feed, title: article.title, link: article.link, published: article.published };
+      return [{ ...article, sources: sources.length > 0 ? sources : [own] }];
+    });
+  }
+
+  private sources(storyId: string, raws: unknown): NonNullable<TopicArticle['sources']> {
+    if (!Array.isArray(raws)) return [];
+    const key = this.sharedKeys.storySources(storyId);
+    return raws.flatMap((raw) => {
+      const source = typeof raw === 'string' ? this.parse(StorySourceSchema, key, raw) : undefined;
+      return source ? [source] : [];
     });
   }
 

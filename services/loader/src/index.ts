@@ -11,3 +11,5 @@ export { ENQUEUE_CHUNK, processReadFeedJob } from './read-feed-job.js';
 export { ensureDailySchedule } from './schedule.js';
 export { SeenArticles } from './seen-articles.js';
 export { startRun } from './start-run.js';
+export { type StoryClaimResult, StoryClaims, type StoryClaimsOptions } from './story-claims.js';
+export * from './story-signature.js';

@@ -20,6 +20,7 @@ import { processReadFeedJob, type ReadFeedJobDeps } from './read-feed-job.js';
 import { ensureDailySchedule } from './schedule.js';
 import { SeenArticles } from './seen-articles.js';
 import { startRun } from './start-run.js';
+import { StoryClaims } from './story-claims.js';
 
 export interface LoaderOptions {
   config: Config;
@@ -110,6 +111,10 @@ export async function startLoader(options: LoaderOptions) {
     classifyQueue: reader.queue(QUEUE.classify),
     parentQueue: reader.queue(QUEUE.aggregate).qualifiedName,
     seen: new SeenArticles(reader.connection, config.prefix, config.seenTtlDays),
+    stories: new StoryClaims(reader.connection, config.prefix, {
+      ...config.stories,
+      sourcesTtlDays: config.aggregator.retentionDays,
+    }),
     cacheHeaders: new FeedCacheHeaders(reader.connection, config.prefix),
     defaultFeeds: config.feeds.urls,
     feedList: new FeedList(reader.connection, config.prefix),

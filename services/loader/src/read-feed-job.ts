@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
+import type { StoryClaims } from './story-claims.js';
 
 /**
  * Articles claimed, stored and enqueued per step: a feed of any size is added to its run in
@@ -33,6 +34,8 @@ export interface ReadFeedJobDeps {
   /** The aggregate queue's qualified name, the parent of every classify child. */
   parentQueue: string;
   seen: SeenArticles;
+  /** Near-duplicates of one story: only the story is classified, its copies become its sources. */
+  stories: StoryClaims;
   cacheHeaders: FeedCacheHeaders;
   /** FEED_URLS: feeds the operator named, read as given (files, private addresses). */
   defaultFeeds: string[];
@@ -64,20 +67,29 @@ async function untrusted(
 
 /**
  * Adds a chunk of a feed's articles to its run: claims the new ones (a retried job gets its
- * own back), keeps them in the run's article hash for the aggregator, then adds their
- * classify children to the run's parent. Returns how many were new.
+ * own back), then their stories (a copy of a story already claimed joins it as a source and
+ * is not classified), keeps the stories in the run's article hash for the aggregator, and
+ * adds their classify children to the run's parent.
  */
-async function enqueueChunk(job: ReadFeedJob, chunk: Article[], deps: ReadFeedJobDeps): Promise<number> {
+async function enqueueChunk(
+  job: ReadFeedJob,
+  chunk: Article[],
+  deps: ReadFeedJobDeps,
+): Promise<{ stories: number; copies: number }> {
   const fresh = await deps.seen.claim(job.runId, chunk, { reclassify: job.reclassify });
-  if (fresh.length === 0) return 0;
+  if (fresh.length === 0) return { stories: 0, copies: 0 };
   const runArticles = redisKeys(deps.prefix).runArticles(job.runId);
   try {
-    await deps.redis
-      .multi()
-      .hset(runArticles, Object.fromEntries(fresh.map((a) => [a.id, JSON.stringify(a)])))
-      .expire(runArticles, RUN_DATA_TTL_S)
-      .exec();
-    await deps.classifyQueue.addBulk(classifyChildren(job.runId, fresh, deps.parentQueue));
+    const { stories, copies } = await deps.stories.claim(job.runId, fresh, { reclassify: job.reclassify });
+    if (stories.length > 0) {
+      await deps.redis
+        .multi()
+        .hset(runArticles, Object.fromEntries(stories.map((a) => [a.id, JSON.stringify(a)])))
+        .expire(runArticles, RUN_DATA_TTL_S)
+        .exec();
+      await deps.classifyQueue.addBulk(classifyChildren(job.runId, stories, deps.parentQueue));
+    }
+    return { stories: stories.length, copies: copies.length };
   } catch (err) {
     await deps.seen.release(
       job.runId,
@@ -85,7 +97,6 @@ async function enqueueChunk(job: ReadFeedJob, chunk: Article[], deps: ReadFeedJo
     );
     throw err;
   }
-  return fresh.length;
 }
 
 /**
@@ -102,13 +113,19 @@ export async function processReadFeedJob(job: ReadFeedJob, jobId: string, deps: 
     cacheHeaders,
     untrusted: await untrusted(job, jobId, deps),
   });
-  let added = 0;
+  const added = { stories: 0, copies: 0 };
   for (let start = 0; start < result.articles.length; start += ENQUEUE_CHUNK) {
-    added += await enqueueChunk(job, result.articles.slice(start, start + ENQUEUE_CHUNK), deps);
+    const chunk = await enqueueChunk(job, result.articles.slice(start, start + ENQUEUE_CHUNK), deps);
+    added.stories += chunk.stories;
+    added.copies += chunk.copies;
   }
   const report: FeedReport = { ...result.report };
   if (result.error) log.warn({ error: report.error, detail: result.error.message }, 'feed failed');
-  else log.info({ status: report.status, kept: report.kept, new: added, dropped: report.dropped }, 'feed read');
+  else
+    log.info(
+      { status: report.status, kept: report.kept, new: added.stories, copies: added.copies, dropped: report.dropped },
+      'feed read',
+    );
 
   if (report.status === 'ok') await deps.cacheHeaders.set(job.feed, result.cacheHeaders);
   // Keyed by the feed as listed (not its masked form), so `tidings feeds list` finds it.

@@ -3,17 +3,17 @@ import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
 import { requestRun } from '@tidings/contracts';
 import { portOrFree } from '@tidings/runtime';
 import { formatTopicGroups } from '../format-digest.js';
-import { DEMO_FEED, ROOT } from '../paths.js';
+import { DEMO_FEEDS, ROOT } from '../paths.js';
 import { startStack, stopOnSignals } from '../stack.js';
 import { withStackConnection } from '../stack-connection.js';
 import { waitForRun } from '../wait-for-run.js';
 
-/** The demo: everything offline on the fixture feed and the tiny test model. */
+/** The demo: everything offline on the two fixture feeds and the tiny test model. */
 export async function demoCommand(flags: { once: boolean; port?: string }): Promise<void> {
   const port = flags.port ?? process.env.DASHBOARD_PORT ?? String(await portOrFree(3000));
   const stack = await startStack({
     ...process.env,
-    FEED_URLS: DEMO_FEED,
+    FEED_URLS: DEMO_FEEDS.join(','),
     MODEL_DIR: TINY_MODEL_DIR,
     DATA_DIR: process.env.DATA_DIR ?? path.join(ROOT, 'data/demo'),
     DASHBOARD_PORT: port,
@@ -24,7 +24,7 @@ export async function demoCommand(flags: { once: boolean; port?: string }): Prom
     await withStackConnection(stack.config, async ({ queues, store, redis, redisShown }) => {
       const runId = await requestRun(queues.feeds, { reclassify: true });
       process.stderr.write(
-        `tidings demo: run ${runId} on ${path.relative(process.cwd(), DEMO_FEED)} with the tiny test model\n`,
+        `tidings demo: run ${runId} on ${DEMO_FEEDS.map((f) => path.relative(process.cwd(), f)).join(' and ')} with the tiny test model\n`,
       );
       const run = await waitForRun(runId, {
         store,

@@ -36,6 +36,14 @@ function httpLink(link: string): string | undefined {
   }
 }
 
+/** The story's other outlets with an http(s) link: the article itself is its first source. */
+function otherSources(a: TopicArticle): { title: string; url: string }[] {
+  return (a.sources ?? []).slice(1).flatMap((s) => {
+    const url = httpLink(s.link);
+    return url ? [{ title: s.title, url }] : [];
+  });
+}
+
 /** The feed's last change: its newest entry's publish time (or the epoch for an empty feed). */
 export function feedUpdated(articles: TopicArticle[]): Date {
   const newest = articles.reduce((max, a) => Math.max(max, Date.parse(a.published)), 0);
@@ -57,6 +65,9 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
       `    <id>urn:tidings:article:${escapeXml(a.id)}</id>`,
       `    <title type="text">${escapeXml(a.title || '(untitled)')}</title>`,
       href ? `    <link rel="alternate" href="${escapeXml(href)}"/>` : '',
+      ...otherSources(a).map(
+        (o) => `    <link rel="related" href="${escapeXml(o.url)}" title="${escapeXml(o.title)}"/>`,
+      ),
       `    <published>${a.published}</published>`,
       `    <updated>${a.published}</updated>`,
       a.summary ? `    <summary type="text">${escapeXml(a.summary)}</summary>` : '',
@@ -99,7 +110,7 @@ export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string
         content_text: a.summary || a.title,
         date_published: a.published,
         tags: [a.label],
-        _tidings: { topic: a.label, score: a.score },
+        _tidings: { topic: a.label, score: a.score, also_reported_by: otherSources(a) },
       };
     }),
   };

@@ -1,4 +1,12 @@
-import type { Digest, Problem, RunProgress, RunSummary, TopicArticle, TopicGroup } from '@tidings/contracts';
+import {
+  type Digest,
+  outletName,
+  type Problem,
+  type RunProgress,
+  type RunSummary,
+  type TopicArticle,
+  type TopicGroup,
+} from '@tidings/contracts';
 import type { HistoryNav, TrendDay } from '../api/history.js';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
@@ -60,6 +68,20 @@ function scoreList(a: TopicArticle, lowConfidence: boolean): SafeHtml {
     </details>`;
 }
 
+/** The story's other outlets (its first source is the article shown), each linked when its link is http(s). */
+function alsoReportedBy(a: TopicArticle): SafeHtml | '' {
+  const others = (a.sources ?? []).slice(1);
+  if (others.length === 0) return '';
+  return html`<p class="also-reported">also reported by ${others.map((source, i) => {
+    const href = safeHref(source.link);
+    const name = outletName(source);
+    const shown = href
+      ? html`<a href="${href}" rel="noopener noreferrer" target="_blank" title="${source.title}">${name}</a>`
+      : html`<span title="${source.title}">${name}</span>`;
+    return i === 0 ? shown : html`, ${shown}`;
+  })}</p>`;
+}
+
 function article(a: TopicArticle, lowConfidenceScore: number): SafeHtml {
   const href = safeHref(a.link);
   const low = a.score < lowConfidenceScore;
@@ -68,6 +90,7 @@ function article(a: TopicArticle, lowConfidenceScore: number): SafeHtml {
     <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''}</p>
     ${scoreList(a, low)}
     ${a.summary ? html`<p class="summary">${a.summary}</p>` : ''}
+    ${alsoReportedBy(a)}
   </li>`;
 }
 
