@@ -257,4 +257,34 @@ export class TopicStore {
     }
     return { articles, runs: runIds.length };
   }
+
+  /**
+   * The stored runs at a glance: their number and the oldest and newest id. It changes
+   * whenever a run is written or pruned, so a reader can poll it cheaply to stay current.
+   */
+  async runRange(): Promise<{ count: number; oldest: string | null; newest: string | null }> {
+    const [count, oldest, newest] = await Promise.all([
+      this.redis.zcard(this.keys.runs),
+      this.redis.zrange(this.keys.runs, 0, 0),
+      this.redis.zrevrange(this.keys.runs, 0, 0),
+    ]);
+    return { count, oldest: oldest[0] ?? null, newest: newest[0] ?? null };
+  }
+
+  /** Every stored run's id, oldest first. */
+  async runIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.runs, 0, -1);
+  }
+
+  /** Ids of the stored articles published at or after `since` (epoch ms), in every topic. */
+  async articleIdsPublishedSince(since: number): Promise<string[]> {
+    const labels = await this.redis.smembers(this.keys.labels);
+    const lists = await Promise.all(labels.map((l) => this.redis.zrangebyscore(this.keys.topic(l), since, '+inf')));
+    return [...new Set(lists.flat())];
+  }
+
+  /** The stored articles with these ids, in the same order; ids not stored (or unreadable) are left out. */
+  articlesById(ids: string[]): Promise<TopicArticle[]> {
+    return this.articles(ids);
+  }
 }

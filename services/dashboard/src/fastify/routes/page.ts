@@ -6,8 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions, historyNav, type TrendDay } from '../../api/history.js';
 import { startRun } from '../../api/runs.js';
+import { type ArticleSearch, searchArticles } from '../../api/search.js';
 import { subscribeLinks } from '../../api/topic-feeds.js';
 import { renderPage } from '../../render/page.js';
+import type { SearchView } from '../../render/search.js';
 import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
 import type { RunLimit } from '../run-limit.js';
@@ -26,6 +28,15 @@ export interface PageOptions {
   publicUrl: string | undefined;
   lowConfidenceScore: number;
   history: HistoryOptions;
+  search: ArticleSearch;
+}
+
+/** ?q= as the page shows it: results, or the reason the query was refused (then status 400). */
+async function searchView(search: ArticleSearch, q: string): Promise<{ view: SearchView; status: number }> {
+  const result = await searchArticles(search, { q });
+  if (result.status !== 200)
+    return { view: { q, error: (result.body as { message: string }).message }, status: result.status };
+  return { view: { q, results: result.body as SearchView['results'] }, status: 200 };
 }
 
 /** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
@@ -37,7 +48,7 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
   app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
   app.get('/assets/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script));
 
-  app.get<{ Querystring: { topic?: string; started?: string; day?: string } }>(
+  app.get<{ Querystring: { topic?: string; started?: string; day?: string; q?: string } }>(
     '/',
     {
       schema: {
@@ -47,12 +58,14 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
             topic: { type: 'string', maxLength: 64 },
             started: { type: 'string', maxLength: 200 },
             day: { type: 'string', maxLength: 10 },
+            q: { type: 'string', maxLength: 2_000 },
           },
         },
       },
     },
     async (request, reply) => {
-      const { day } = request.query;
+      const { day, q } = request.query;
+      const search = q?.trim() ? await searchView(options.search, q) : undefined;
       const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
       if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
       const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
@@ -78,8 +91,12 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
         lowConfidenceScore: options.lowConfidenceScore,
         history: historyNav(day, options.history),
         trends: (trends.body as { days: TrendDay[] }).days,
+        search: search?.view,
       });
-      return reply.type('text/html; charset=utf-8').send(page);
+      return reply
+        .code(search?.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(page);
     },
   );
 
