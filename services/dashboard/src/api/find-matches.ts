@@ -11,6 +11,7 @@
 export type MatchRange = [number, number];
 
 const WORD = /[\p{L}\p{N}]+/gu;
+const ASCII_WORD = /[a-z0-9]+/g;
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 const MARKS = /\p{M}/gu;
 const ASCII = /^[\x00-\x7f]*$/;
@@ -50,7 +51,8 @@ export function foldText(text: string): FoldedText {
 
 /** The words of already folded text, in order. */
 export function foldedWords(folded: string): string[] {
-  return folded.match(WORD) ?? [];
+  // The same words either way; the plain pattern is several times faster on ASCII text.
+  return folded.match(ASCII.test(folded) ? ASCII_WORD : WORD) ?? [];
 }
 
 function isWordChar(cp: string | undefined): boolean {

@@ -31,6 +31,11 @@ export interface PageOptions {
   search: ArticleSearch;
 }
 
+/** Search results take the topics' place, so a search page does not read the day's articles. */
+function noTopics(): Digest {
+  return { generatedAt: new Date().toISOString(), windowHours: 1, from: null, to: null, runId: null, topics: [] };
+}
+
 /** ?q= as the page shows it: results, or the reason the query was refused (then status 400). */
 async function searchView(search: ArticleSearch, q: string): Promise<{ view: SearchView; status: number }> {
   const result = await searchArticles(search, { q });
@@ -69,7 +74,11 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
       const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
       if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
       const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
-        dayDigest ? (dayDigest.body as Digest) : data.store.digest({ hours: options.windowHours }),
+        dayDigest
+          ? (dayDigest.body as Digest)
+          : search
+            ? noTopics()
+            : data.store.digest({ hours: options.windowHours }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
