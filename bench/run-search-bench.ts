@@ -62,6 +62,12 @@ async function timeQuery(run: () => Promise<number>, repeats = REPEATS): Promise
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
+/** A process's resident memory now (VmRSS), in MB. */
+function rssMbOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
 async function startDashboardProcess(redisUrl: string, prefix: string) {
   const port = await freePort();
   const child = spawnService('dashboard', {
@@ -167,6 +173,7 @@ async function main() {
     // Read before any page is served: the page's runs table reads whole runs, which at this
     // size costs more memory than the index, and is not what is measured here.
     const dashboardPeakMb = peakRssMbOf(dashboard.pid);
+    const dashboardRssMb = rssMbOf(dashboard.pid);
     const timePage = (query: string) =>
       timeQuery(async () => {
         const res = await fetch(`${dashboard.base}/${query}`);
@@ -187,6 +194,7 @@ async function main() {
       catchUpOneDayMs: round(catchUpMs, 0),
       dashboardFirstAnswerSeconds: round(firstAnswerMs / 1000),
       dashboardPeakRssMb: round(dashboardPeakMb, 0),
+      dashboardRssAfterQueriesMb: round(dashboardRssMb, 0),
       emptyDashboardPeakRssMb: round(emptyPeakMb, 0),
       queriesInProcess: inProcess,
       queriesOverHttp: overHttp,
@@ -212,7 +220,8 @@ async function main() {
         ...rows,
         '',
         `catch-up after one more day: ${catchUpMs.toFixed(0)} ms; first answer of a fresh dashboard: ${(firstAnswerMs / 1000).toFixed(2)} s`,
-        `dashboard peak RSS: ${dashboardPeakMb.toFixed(0)} MB (empty store: ${emptyPeakMb.toFixed(0)} MB); pages (median / p95): /?q=bitcoin ${searchPage.medianMs} / ${searchPage.p95Ms} ms, / ${topicPage.medianMs} / ${topicPage.p95Ms} ms`,
+        `dashboard peak RSS: ${dashboardPeakMb.toFixed(0)} MB, ${dashboardRssMb.toFixed(0)} MB after the queries (empty store: ${emptyPeakMb.toFixed(0)} MB)`,
+        `pages (median / p95): /?q=bitcoin ${searchPage.medianMs} / ${searchPage.p95Ms} ms, / ${topicPage.medianMs} / ${topicPage.p95Ms} ms`,
         'wrote bench/results/search.json',
         '',
       ].join('\n'),

@@ -81,9 +81,15 @@ export class ArticleSearch {
 
   private async loadWindow(cutoff: number): Promise<void> {
     const ids = await this.store.articleIdsPublishedSince(cutoff);
+    const page = (i: number) => this.store.articlesById(ids.slice(i, i + LOAD_PAGE));
+    // The next page is on its way from Redis while this one is indexed.
+    let next = page(0);
     for (let i = 0; i < ids.length; i += LOAD_PAGE) {
-      for (const article of await this.store.articlesById(ids.slice(i, i + LOAD_PAGE))) this.add(article, cutoff);
+      const articles = await next;
+      next = page(i + LOAD_PAGE);
+      for (const article of articles) this.add(article, cutoff);
     }
+    await next;
   }
 
   private async loadRuns(runIds: string[], cutoff: number): Promise<void> {
