@@ -126,6 +126,20 @@ describe('GET /api/search', () => {
     expect(after.articles.map((a) => [a.id, a.runId, a.label])).toEqual([['gold', 'run-2', 'Other']]);
     const record = (await (await fetch(s.url('/api/search?q=record'))).json()) as { articles: Hit[] };
     expect(record.articles.map((a) => a.id)).toEqual(['miners']);
+    // A reclassify run writes an article again: it is found once, with its new topic.
+    await s.store.writeRun(
+      run('run-3', [
+        article('oil', 'run-3', {
+          title: 'Oil climbs',
+          summary: 'OPEC cuts output',
+          label: 'Economics',
+          published: ago(3),
+        }),
+      ]),
+    );
+    const oil = (await (await fetch(s.url('/api/search?q=opec'))).json()) as { total: number; articles: Hit[] };
+    expect(oil.total).toBe(1);
+    expect(oil.articles.map((a) => [a.id, a.runId, a.label])).toEqual([['oil', 'run-3', 'Economics']]);
   });
 
   it('answers a clear 400 for a missing, empty, too long or sign-only query and a bad limit', async () => {
