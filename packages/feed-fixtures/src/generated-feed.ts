@@ -29,16 +29,24 @@ function uniqueWords(tag: string, i: number): string {
   }).join(' ');
 }
 
+export interface GeneratedFeedOptions {
+  /** Distinguishes the items of one feed from another's (titles, links, guids). */
+  tag?: string;
+  /** Item i's publication time; by default 24 Nov 2026 at 10:00 plus i minutes (mod 60) GMT. */
+  published?: (i: number) => Date;
+}
+
 /** An RSS 2.0 document with `count` distinct stories cycling through the ten topics. */
-export function generatedFeed(count: number, { tag = 'g' } = {}): string {
+export function generatedFeed(count: number, { tag = 'g', published }: GeneratedFeedOptions = {}): string {
   const items = Array.from({ length: count }, (_, i) => {
     const minute = String(i % 60).padStart(2, '0');
-    return `<item><title>${HEADLINES[i % HEADLINES.length]} (${tag} ${i})</title><link>https://gen.example/${tag}/${i}</link><guid isPermaLink="false">${tag}-${i}</guid><description>Story ${i}: ${uniqueWords(tag, i)}.</description><pubDate>Tue, 24 Nov 2026 10:${minute}:00 GMT</pubDate></item>`;
+    const pubDate = published ? published(i).toUTCString() : `Tue, 24 Nov 2026 10:${minute}:00 GMT`;
+    return `<item><title>${HEADLINES[i % HEADLINES.length]} (${tag} ${i})</title><link>https://gen.example/${tag}/${i}</link><guid isPermaLink="false">${tag}-${i}</guid><description>Story ${i}: ${uniqueWords(tag, i)}.</description><pubDate>${pubDate}</pubDate></item>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Generated</title><link>https://gen.example/</link>\n${items.join('\n')}\n</channel></rss>\n`;
 }
 
-export function writeGeneratedFeed(file: string, count: number, options?: { tag?: string }): string {
+export function writeGeneratedFeed(file: string, count: number, options?: GeneratedFeedOptions): string {
   fs.writeFileSync(file, generatedFeed(count, options));
   return file;
 }

@@ -5,6 +5,10 @@ export function storeKeys(prefix: string) {
     topic: (label: string) => `${prefix}:store:topic:${label}`,
     labels: `${prefix}:store:labels`,
     run: (runId: string) => `${prefix}:store:run:${runId}`,
+    /** A run's record without its topic groups: what lists of runs read. */
+    runSummary: (runId: string) => `${prefix}:store:run-summary:${runId}`,
+    /** Ids of every article a run wrote (its record keeps only the newest of each topic). */
+    runArticles: (runId: string) => `${prefix}:store:run-articles:${runId}`,
     runs: `${prefix}:store:runs`,
   };
 }

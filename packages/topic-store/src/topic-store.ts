@@ -5,6 +5,7 @@ import {
   type Run,
   RunSchema,
   type RunSummary,
+  RunSummarySchema,
   redisKeys,
   StorySourceSchema,
   type TopicArticle,
@@ -102,7 +103,7 @@ export class TopicStore {
   async writeArticles(runId: string, articles: TopicArticle[]): Promise<boolean> {
     if (articles.length > WRITE_PAGE) throw new RangeError(`writeArticles takes at most ${WRITE_PAGE} articles`);
     const store = this.keys;
-    const keys = [store.run(runId), store.labels];
+    const keys = [store.run(runId), store.labels, store.runArticles(runId)];
     const args: (string | number)[] = [store.topic('')];
     for (const a of articles) {
       keys.push(store.article(a.id), store.topic(a.label));
@@ -127,10 +128,10 @@ export class TopicStore {
       topics: run.topics.map((g) => ({ ...g, articles: g.articles.slice(0, RUN_RECORD_ARTICLES) })),
       failures: run.failures.slice(0, RUN_RECORD_ARTICLES),
     };
-    const keys = [this.keys.run(run.id), this.keys.runs];
-    return (
-      (await this.commands.tidingsWriteRun(2, ...keys, JSON.stringify(record), Date.parse(run.startedAt), run.id)) === 1
-    );
+    const { topics: _topics, ...summary } = record;
+    const keys = [this.keys.run(run.id), this.keys.runs, this.keys.runSummary(run.id)];
+    const args = [JSON.stringify(record), Date.parse(run.startedAt), run.id, JSON.stringify(summary)];
+    return (await this.commands.tidingsWriteRun(keys.length, ...keys, ...args)) === 1;
   }
 
   async latestRunId(): Promise<string | null> {
@@ -147,19 +148,23 @@ export class TopicStore {
     return (raw && this.parse(RunSchema, key, raw)) || null;
   }
 
-  /** Runs newest first, without their topic groups. */
+  /** Runs newest first, without their topic groups: read from their summaries, never their records. */
   async runs({ offset = 0, limit = 20 }: Page = {}): Promise<{ total: number; runs: RunSummary[] }> {
     const ids = await this.redis.zrevrange(this.keys.runs, offset, offset + limit - 1);
     const total = await this.redis.zcard(this.keys.runs);
     if (ids.length === 0) return { total, runs: [] };
-    const raws = await this.redis.mget(ids.map((id) => this.keys.run(id)));
+    const raws = await this.redis.mget(ids.map((id) => this.keys.runSummary(id)));
     const runs = raws.flatMap((raw, i) => {
-      const run = raw ? this.parse(RunSchema, this.keys.run(ids[i] ?? ''), raw) : undefined;
-      if (!run) return [];
-      const { topics: _topics, ...summary } = run;
-      return [summary];
+      const key = this.keys.runSummary(ids[i] ?? '');
+      const summary = raw ? this.parse(RunSummarySchema, key, raw) : undefined;
+      return summary ? [summary] : [];
     });
     return { total, runs };
+  }
+
+  /** Ids of every article the run wrote, in no order. */
+  runArticleIds(runId: string): Promise<string[]> {
+    return this.redis.smembers(this.keys.runArticles(runId));
   }
 
   async labels(): Promise<string[]> {
@@ -319,10 +324,40 @@ export class TopicStore {
     if (runIds.length > 0) {
       await this.redis
         .multi()
-        .del(...runIds.map((id) => this.keys.run(id)))
+        .del(...runIds.flatMap((id) => [this.keys.run(id), this.keys.runSummary(id), this.keys.runArticles(id)]))
         .zremrangebyscore(this.keys.runs, '-inf', max)
         .exec();
     }
     return { articles, runs: runIds.length };
+  }
+
+  /**
+   * The stored runs at a glance: their number and the oldest and newest id. It changes
+   * whenever a run is written or pruned, so a reader can poll it cheaply to stay current.
+   */
+  async runRange(): Promise<{ count: number; oldest: string | null; newest: string | null }> {
+    const [count, oldest, newest] = await Promise.all([
+      this.redis.zcard(this.keys.runs),
+      this.redis.zrange(this.keys.runs, 0, 0),
+      this.redis.zrevrange(this.keys.runs, 0, 0),
+    ]);
+    return { count, oldest: oldest[0] ?? null, newest: newest[0] ?? null };
+  }
+
+  /** Every stored run's id, oldest first. */
+  async runIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.runs, 0, -1);
+  }
+
+  /** Ids of the stored articles published at or after `since` (epoch ms), in every topic. */
+  async articleIdsPublishedSince(since: number): Promise<string[]> {
+    const labels = await this.redis.smembers(this.keys.labels);
+    const lists = await Promise.all(labels.map((l) => this.redis.zrangebyscore(this.keys.topic(l), since, '+inf')));
+    return [...new Set(lists.flat())];
+  }
+
+  /** The stored articles with these ids, in the same order; ids not stored (or unreadable) are left out. */
+  articlesById(ids: string[]): Promise<TopicArticle[]> {
+    return this.articles(ids);
   }
 }

@@ -61,6 +61,11 @@ describe('TopicStore', () => {
       ['Stock', n, RUN_RECORD_ARTICLES],
     ]);
     expect(record?.topics[0]?.articles[0]?.id).toBe(`s${n - 1}`);
+    // Every article stays findable by its run (search reads new runs this way), and lists of
+    // runs read a summary without the topics.
+    expect(await store.runArticleIds('big')).toHaveLength(n);
+    expect((await store.runs()).runs).toMatchObject([{ id: 'big', counts: { classified: n } }]);
+    expect((await store.runs()).runs[0]).not.toHaveProperty('topics');
     // A step for a run already written changes nothing.
     expect(await store.writeArticles('big', [ta('late', 'Crypto', '2026-11-24T05:00:00.000Z')])).toBe(false);
     expect(await store.labels()).toEqual(['Stock']);
@@ -154,5 +159,36 @@ describe('TopicStore', () => {
     expect(await store.prune(new Date('2026-11-01T00:00:00Z'))).toEqual({ articles: 1, runs: 1 });
     expect(await store.hasRun('old')).toBe(false);
     expect((await store.topicArticles('Crypto')).articles.map((a) => a.id)).toEqual(['b']);
+  });
+});
+
+describe('TopicStore reads for search', () => {
+  it('the run range changes when a run is written or pruned, and lists run ids oldest first', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    expect(await store.runRange()).toEqual({ count: 0, oldest: null, newest: null });
+    await store.writeRun(run('r2', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')]));
+    // Written later but started earlier: the count tells it apart.
+    await store.writeRun(run('r1', '2026-11-23T06:00:00.000Z', [ta('b', 'Stock', '2026-11-23T05:00:00.000Z')]));
+    expect(await store.runRange()).toEqual({ count: 2, oldest: 'r1', newest: 'r2' });
+    expect(await store.runIds()).toEqual(['r1', 'r2']);
+    await store.prune(new Date('2026-11-24T00:00:00.000Z'));
+    expect(await store.runRange()).toEqual({ count: 1, oldest: 'r2', newest: 'r2' });
+  });
+
+  it('lists article ids published since a time in every topic, and reads articles by id in order', async () => {
+    const store = new TopicStore(redis, testPrefix());
+    await store.writeRun(
+      run('r1', '2026-11-24T06:00:00.000Z', [
+        ta('old', 'Crypto', '2026-11-20T05:00:00.000Z'),
+        ta('c', 'Crypto', '2026-11-24T05:00:00.000Z'),
+        ta('s', 'Stock', '2026-11-24T04:00:00.000Z'),
+      ]),
+    );
+    expect((await store.articleIdsPublishedSince(Date.parse('2026-11-21T00:00:00.000Z'))).sort()).toEqual(['c', 's']);
+    const read = await store.articlesById(['s', 'missing', 'c']);
+    expect(read.map((a) => [a.id, a.label])).toEqual([
+      ['s', 'Stock'],
+      ['c', 'Crypto'],
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { DashboardData } from '../api/dashboard-data.js';
 import { createMetrics } from '../api/metrics.js';
 import { isLoopbackHost, OriginPolicy } from '../api/origins.js';
 import { RunEvents } from '../api/run-events.js';
+import { ArticleSearch } from '../api/search.js';
 import { SessionStore } from '../api/sessions.js';
 import { DashboardTokenRequiredError } from '../errors/dashboard-token-required-error.js';
 import { bullBoard } from './bull-board.js';
@@ -23,6 +24,7 @@ import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { pageRoutes } from './routes/page.js';
+import { searchRoutes } from './routes/search.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { runLimit } from './run-limit.js';
 
@@ -72,6 +74,9 @@ export async function buildDashboard(options: DashboardOptions) {
     : undefined;
   const attempts = new AttemptLimiter(connection, config.prefix);
   const history = { timeZone: config.schedule.tz, retentionDays: config.aggregator.retentionDays };
+  const search = new ArticleSearch(data.store, { retentionDays: config.aggregator.retentionDays });
+  // Built now rather than on the first search, so the first words a reader types are fast too.
+  search.refresh().catch((err) => logger.warn({ err }, 'could not build the search index yet; the first search will'));
   const subscriptions = new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels });
   const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
   const subscriptionDeps = {
@@ -142,6 +147,7 @@ export async function buildDashboard(options: DashboardOptions) {
       publicUrl: dashboard.publicUrl,
       lowConfidenceScore: dashboard.lowConfidenceScore,
       history,
+      search,
     });
     await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
@@ -152,6 +158,7 @@ export async function buildDashboard(options: DashboardOptions) {
       publicHttps: dashboard.publicUrl?.startsWith('https:') ?? false,
     });
     await pages.register(apiRoutes, { data, windowHours: config.aggregator.windowHours, runLimit: runs, history });
+    await pages.register(searchRoutes, { search });
     await pages.register(eventRoutes, { events });
     await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents), logger });
   });

@@ -10,6 +10,7 @@ import {
 import type { HistoryNav, TrendDay } from '../api/history.js';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
+import { type SearchView, searchForm, searchSection, searchSummary } from './search.js';
 import {
   alternateLinks,
   problemsBanner,
@@ -43,6 +44,8 @@ export interface PageModel {
   /** The day shown (?day=), and the days before and after it that history still has. */
   history: HistoryNav;
   trends: TrendDay[];
+  /** Set for ?q=: search results take the topics' place. */
+  search?: SearchView;
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -153,6 +156,7 @@ export function renderPage(model: PageModel): string {
 <body data-base="${base}">
   <header class="bar">
     <div class="brand"><strong>tidings</strong> <span>finance news by topic</span></div>
+    ${searchForm(base, model.search?.q)}
     <nav>
       <span class="workers" id="workers">${model.liveWorkers} live classifier${model.liveWorkers === 1 ? '' : 's'}</span>
       <a href="${base}/queues">Queues</a>
@@ -171,11 +175,13 @@ export function renderPage(model: PageModel): string {
     ${problemsBanner(model.problems)}
     <section class="summary-line">
       <p>${
-        model.history.day
-          ? html`${total} articles in ${digest.topics.length} topics, published on ${model.history.day}.`
-          : digest.to
-            ? html`${total} articles in ${digest.topics.length} topics, published in the ${digest.windowHours} hours up to ${time(digest.to)}.`
-            : 'No articles yet: start a run.'
+        model.search
+          ? searchSummary(model.search)
+          : model.history.day
+            ? html`${total} articles in ${digest.topics.length} topics, published on ${model.history.day}.`
+            : digest.to
+              ? html`${total} articles in ${digest.topics.length} topics, published in the ${digest.windowHours} hours up to ${time(digest.to)}.`
+              : 'No articles yet: start a run.'
       }</p>
       <nav class="history" aria-label="Earlier days">${
         model.history.previous
@@ -188,7 +194,11 @@ export function renderPage(model: PageModel): string {
       }</nav>
       ${digest.topics.length > 0 ? topicFilter(model) : ''}
     </section>
-    <div class="topics">${groups.map((g) => topicSection(g, model.subscribe, model.lowConfidenceScore))}</div>
+    ${
+      model.search
+        ? searchSection(model.search, base)
+        : html`<div class="topics">${groups.map((g) => topicSection(g, model.subscribe, model.lowConfidenceScore))}</div>`
+    }
     ${trendsSection(model.trends, model.subscribe.labels)}
     ${subscribeSection(model.subscribe, base)}
     <section class="runs">

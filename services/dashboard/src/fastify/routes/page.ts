@@ -6,9 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions, historyNav, type TrendDay } from '../../api/history.js';
 import { startRun } from '../../api/runs.js';
+import { type ArticleSearch, searchArticles } from '../../api/search.js';
 import { subscribeLinks } from '../../api/topic-feeds.js';
 import { TOPIC_ARTICLES } from '../../api/topics.js';
 import { renderPage } from '../../render/page.js';
+import type { SearchView } from '../../render/search.js';
 import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
 import type { RunLimit } from '../run-limit.js';
@@ -27,6 +29,20 @@ export interface PageOptions {
   publicUrl: string | undefined;
   lowConfidenceScore: number;
   history: HistoryOptions;
+  search: ArticleSearch;
+}
+
+/** Search results take the topics' place, so a search page does not read the day's articles. */
+function noTopics(): Digest {
+  return { generatedAt: new Date().toISOString(), windowHours: 1, from: null, to: null, runId: null, topics: [] };
+}
+
+/** ?q= as the page shows it: results, or the reason the query was refused (then status 400). */
+async function searchView(search: ArticleSearch, q: string): Promise<{ view: SearchView; status: number }> {
+  const result = await searchArticles(search, { q });
+  if (result.status !== 200)
+    return { view: { q, error: (result.body as { message: string }).message }, status: result.status };
+  return { view: { q, results: result.body as SearchView['results'] }, status: 200 };
 }
 
 /** The server-rendered topic page, its two static files, and the form that starts a run without JavaScript. */
@@ -38,7 +54,7 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
   app.get('/assets/style.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(styles));
   app.get('/assets/app.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').send(script));
 
-  app.get<{ Querystring: { topic?: string; started?: string; day?: string } }>(
+  app.get<{ Querystring: { topic?: string; started?: string; day?: string; q?: string } }>(
     '/',
     {
       schema: {
@@ -48,18 +64,22 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
             topic: { type: 'string', maxLength: 64 },
             started: { type: 'string', maxLength: 200 },
             day: { type: 'string', maxLength: 10 },
+            q: { type: 'string', maxLength: 2_000 },
           },
         },
       },
     },
     async (request, reply) => {
-      const { day } = request.query;
+      const { day, q } = request.query;
+      const search = q?.trim() ? await searchView(options.search, q) : undefined;
       const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
       if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
       const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
         dayDigest
           ? (dayDigest.body as Digest)
-          : data.store.digest({ hours: options.windowHours, perTopic: TOPIC_ARTICLES.default }),
+          : search
+            ? noTopics()
+            : data.store.digest({ hours: options.windowHours, perTopic: TOPIC_ARTICLES.default }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
@@ -81,8 +101,12 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
         lowConfidenceScore: options.lowConfidenceScore,
         history: historyNav(day, options.history),
         trends: (trends.body as { days: TrendDay[] }).days,
+        search: search?.view,
       });
-      return reply.type('text/html; charset=utf-8').send(page);
+      return reply
+        .code(search?.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(page);
     },
   );
 
