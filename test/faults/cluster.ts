@@ -169,7 +169,8 @@ export class FaultCluster {
     outcome: { expectedFailed?: [number, number]; problems?: string[]; note?: string } = {},
   ): Promise<Row> {
     const finished = runs.filter((r): r is Run => r !== undefined);
-    const groupedIds = finished.flatMap((r) => r.topics.flatMap((g) => g.articles.map((a) => a.id)));
+    // From the store, not the run records, which keep only the newest articles of each topic.
+    const groupedIds = (await Promise.all(finished.map((r) => this.store.runArticleIds(r.id)))).flat();
     const failedIds = finished.flatMap((r) => r.failures.map((f) => f.articleId));
     const distinct = new Set(groupedIds);
     const both = failedIds.filter((id) => distinct.has(id)).length;

@@ -97,7 +97,9 @@ export async function collectRun(
         stored.push(builder.addClassified(article, result.data));
       }
     });
-    if (stored.length > 0) await deps.store.writeArticles(runId, stored);
+    // HSCAN's count is a hint: a page may hold more than one step of the store.
+    for (let start = 0; start < stored.length; start += WRITE_PAGE)
+      await deps.store.writeArticles(runId, stored.slice(start, start + WRITE_PAGE));
   } while (cursor !== 0);
 
   const feedFailures = new Map<string, string>();
