@@ -1,0 +1,99 @@
+/**
+ * When things happened to one run, read from the services' pino lines: the harness sees the
+ * stack only from outside (logs, Redis, HTTP), never through its job layout.
+ */
+
+export interface LogEvent {
+  time: number;
+  msg: string;
+  runId: string | undefined;
+  level: number;
+}
+
+/** A pino JSON line, or undefined for anything else (a stack trace, a partial line). */
+export function parseLogLine(line: string): LogEvent | undefined {
+  if (!line.startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const v = value as { time?: unknown; msg?: unknown; runId?: unknown; level?: unknown };
+  const time = typeof v.time === 'number' ? v.time : typeof v.time === 'string' ? Date.parse(v.time) : Number.NaN;
+  if (!Number.isFinite(time) || typeof v.msg !== 'string') return undefined;
+  return {
+    time,
+    msg: v.msg,
+    runId: typeof v.runId === 'string' ? v.runId : undefined,
+    level: typeof v.level === 'number' ? v.level : 30,
+  };
+}
+
+/** Whole lines out of a stream's chunks; a line cut between two chunks waits for its end. */
+export class LineSplitter {
+  private rest = '';
+
+  push(chunk: string): string[] {
+    const text = this.rest + chunk;
+    const lines = text.split('\n');
+    this.rest = lines.pop() ?? '';
+    return lines;
+  }
+}
+
+export interface RunMoments {
+  /** The loader's last "…enqueued" line: the run's whole flow exists. */
+  enqueuedAt?: number;
+  firstClassifiedAt?: number;
+  lastClassifiedAt?: number;
+  classifiedLines: number;
+  /** The aggregator's "run finished": the run is written. */
+  finishedAt?: number;
+}
+
+/** The moments of each run, kept as numbers only: a 50 000-article run's lines are not held. */
+export class RunTimeline {
+  private readonly runs = new Map<string, RunMoments>();
+  errors = 0;
+
+  private of(runId: string): RunMoments {
+    let m = this.runs.get(runId);
+    if (!m) {
+      m = { classifiedLines: 0 };
+      this.runs.set(runId, m);
+    }
+    return m;
+  }
+
+  record(service: string, event: LogEvent): void {
+    if (event.level >= 50) this.errors++;
+    if (!event.runId) return;
+    const m = this.of(event.runId);
+    if (service === 'loader' && /enqueued/i.test(event.msg)) m.enqueuedAt = Math.max(m.enqueuedAt ?? 0, event.time);
+    if (service === 'classifier' && event.msg === 'classified') {
+      m.classifiedLines++;
+      m.firstClassifiedAt = Math.min(m.firstClassifiedAt ?? event.time, event.time);
+      m.lastClassifiedAt = Math.max(m.lastClassifiedAt ?? 0, event.time);
+    }
+    if (service === 'aggregator' && event.msg === 'run finished') m.finishedAt = event.time;
+  }
+
+  moments(runId: string): RunMoments {
+    return { ...this.of(runId) };
+  }
+}
+
+/**
+ * flowMs: from the loader starting the run to its flow fully enqueued. finaliseMs: from the
+ * last article classified to the run written. Undefined where a moment was never logged.
+ */
+export function runDurations(startedAt: number, m: RunMoments): { flowMs?: number; finaliseMs?: number } {
+  return {
+    flowMs: m.enqueuedAt !== undefined ? Math.max(0, m.enqueuedAt - startedAt) : undefined,
+    finaliseMs:
+      m.finishedAt !== undefined && m.lastClassifiedAt !== undefined
+        ? Math.max(0, m.finishedAt - m.lastClassifiedAt)
+        : undefined,
+  };
+}
