@@ -7,6 +7,9 @@ export interface LogEvent {
   time: number;
   msg: string;
   runId: string | undefined;
+  /** A failed job's id: for the aggregate queue it is the run id. */
+  jobId: string | undefined;
+  err: string | undefined;
   level: number;
 }
 
@@ -19,13 +22,23 @@ export function parseLogLine(line: string): LogEvent | undefined {
   } catch {
     return undefined;
   }
-  const v = value as { time?: unknown; msg?: unknown; runId?: unknown; level?: unknown };
+  const v = value as {
+    time?: unknown;
+    msg?: unknown;
+    runId?: unknown;
+    jobId?: unknown;
+    err?: unknown;
+    level?: unknown;
+  };
+  const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
   const time = typeof v.time === 'number' ? v.time : typeof v.time === 'string' ? Date.parse(v.time) : Number.NaN;
   if (!Number.isFinite(time) || typeof v.msg !== 'string') return undefined;
   return {
     time,
     msg: v.msg,
-    runId: typeof v.runId === 'string' ? v.runId : undefined,
+    runId: text(v.runId),
+    jobId: text(v.jobId),
+    err: text(v.err),
     level: typeof v.level === 'number' ? v.level : 30,
   };
 }
@@ -50,6 +63,9 @@ export interface RunMoments {
   classifiedLines: number;
   /** The aggregator's "run finished": the run is written. */
   finishedAt?: number;
+  /** The aggregator's last failure of this run's job, and why. */
+  aggregateFailedAt?: number;
+  aggregateError?: string;
 }
 
 /** The moments of each run, kept as numbers only: a 50 000-article run's lines are not held. */
@@ -68,6 +84,11 @@ export class RunTimeline {
 
   record(service: string, event: LogEvent): void {
     if (event.level >= 50) this.errors++;
+    if (service === 'aggregator' && event.msg === 'aggregate job failed' && (event.runId ?? event.jobId)) {
+      const failed = this.of(event.runId ?? event.jobId ?? '');
+      failed.aggregateFailedAt = event.time;
+      failed.aggregateError = event.err;
+    }
     if (!event.runId) return;
     const m = this.of(event.runId);
     if (service === 'loader' && /enqueued/i.test(event.msg)) m.enqueuedAt = Math.max(m.enqueuedAt ?? 0, event.time);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LABELS, type Run } from '@tidings/contracts';
 import { createRedis, startRedisServer } from '@tidings/runtime';
+import { TopicStore } from '@tidings/topic-store';
 import { planFarm } from './farm-plan.js';
 import { startFeedFarm } from './feed-farm.js';
 import { seedHistory } from './history.js';
@@ -20,7 +21,7 @@ export interface ScaleRow {
   feeds: number;
   articles: number;
   series: Scenario['series'];
-  /** From asking for the run (POST /api/runs) to its record (GET /api/runs/:id answers 200). */
+  /** From asking for the run (POST /api/runs) to its record in the topic store. */
   seconds: number;
   articlesPerSecond: number;
   loaderPeakMb: number;
@@ -60,6 +61,20 @@ export interface RowOptions {
 }
 
 const PREFIX = 'scale';
+
+/**
+ * The configuration every row's stack shares beside its Redis, data directory and feeds: a
+ * dead feed costs seconds rather than a minute; one no-op classifier takes 16 jobs at once;
+ * info logs carry the moments the row is timed by.
+ */
+export const STACK_SETTINGS = {
+  FEED_ALLOW_PRIVATE: 'true',
+  FETCH_TIMEOUT_MS: '2000',
+  FETCH_RETRIES: '1',
+  CLASSIFIER_CONCURRENCY: '16',
+  CLASSIFIER_THREADS: '1',
+  LOG_LEVEL: 'info',
+} as const;
 const LABELS = DEFAULT_LABELS.split(',');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -103,20 +118,31 @@ async function requestRun(dashboardUrl: string): Promise<string> {
   return body.runId;
 }
 
-/** Polls GET /api/runs/:id until the run is written, or fails with what the stack last said. */
-async function waitForRun(stack: ScaleStack, runId: string, deadline: number): Promise<Run> {
-  for (;;) {
-    const res = await fetch(`${stack.dashboardUrl}/api/runs/${encodeURIComponent(runId)}`);
-    if (res.status === 200) return (await res.json()) as Run;
-    await res.arrayBuffer();
-    if (res.status !== 202 && res.status !== 404) throw new Error(`GET /api/runs/${runId} answered ${res.status}`);
-    if (Date.now() > deadline) {
-      throw new Error(
-        `run ${runId} was not written in time; last said:\nloader: ${stack.tail('loader').slice(-600)}\naggregator: ${stack.tail('aggregator').slice(-600)}`,
-      );
-    }
+/**
+ * Waits for the run's record in the topic store (an EXISTS every 250 ms: asking the
+ * dashboard instead would read the whole manifest of a running run each time), then reads it
+ * through GET /api/runs/:id. Gives up at the deadline, or 30 s after the aggregator failed
+ * the run's job without writing it, with what the stack last said.
+ */
+async function waitForRun(
+  stack: ScaleStack,
+  store: TopicStore,
+  timeline: RunTimeline,
+  runId: string,
+  deadline: number,
+): Promise<Run> {
+  const lastSaid = () =>
+    `\nloader: ${stack.tail('loader').slice(-600)}\naggregator: ${stack.tail('aggregator').slice(-600)}`;
+  while (!(await store.hasRun(runId))) {
+    const { aggregateFailedAt, aggregateError } = timeline.moments(runId);
+    if (aggregateFailedAt !== undefined && Date.now() - aggregateFailedAt > 30_000)
+      throw new Error(`the aggregator failed run ${runId} and did not write it: ${aggregateError}${lastSaid()}`);
+    if (Date.now() > deadline) throw new Error(`run ${runId} was not written in time${lastSaid()}`);
     await sleep(250);
   }
+  const res = await fetch(`${stack.dashboardUrl}/api/runs/${encodeURIComponent(runId)}`);
+  if (res.status !== 200) throw new Error(`GET /api/runs/${runId} answered ${res.status} for a written run`);
+  return (await res.json()) as Run;
 }
 
 async function redisPeakMb(url: string): Promise<number> {
@@ -129,7 +155,8 @@ async function redisPeakMb(url: string): Promise<number> {
   }
 }
 
-const failedRow = (s: Scenario, hosts: number, error: string): ScaleRow => ({
+/** A row that did not finish, with whatever was measured before it stopped. */
+const failedRow = (s: Scenario, hosts: number, error: string, measured: Partial<ScaleRow>): ScaleRow => ({
   feeds: s.feeds,
   articles: s.articles,
   series: s.series,
@@ -153,8 +180,21 @@ const failedRow = (s: Scenario, hosts: number, error: string): ScaleRow => ({
   maxInFlightPerHost: 0,
   historyArticles: 0,
   notes: [],
+  ...measured,
   error,
 });
+
+/** Peak memory of every process, taken before anything is stopped. */
+async function peaksOf(stack: ScaleStack, redisUrl: string) {
+  const peaks = stack.peakRssMb();
+  return {
+    loaderPeakMb: round(peaks.loader),
+    aggregatorPeakMb: round(peaks.aggregator),
+    classifierPeakMb: round(peaks.classifier),
+    dashboardPeakMb: round(peaks.dashboard),
+    redisPeakMb: await redisPeakMb(redisUrl),
+  };
+}
 
 /**
  * One row: a fresh redis-server, a feed farm for the scenario and a fresh stack, one run
@@ -167,12 +207,13 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
   // Stopped last-started first: the stack, then the farm, then Redis.
   const cleanups: (() => Promise<void>)[] = [];
   const deadline = Date.now() + options.timeoutMs;
+  const timeline = new RunTimeline();
+  let measured: (() => Promise<Partial<ScaleRow>>) | undefined;
   try {
     const redis = await startRedisServer({ dir: path.join(dir, 'redis') });
     cleanups.unshift(() => redis.stop());
     const farm = await startFeedFarm(plan, { slowMs: options.slowMs, published: new Date(Date.now() - 3_600_000) });
     cleanups.unshift(() => farm.close());
-    const timeline = new RunTimeline();
     const stack = await startScaleStack({
       timeline,
       env: {
@@ -180,23 +221,28 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
         TIDINGS_PREFIX: PREFIX,
         DATA_DIR: path.join(dir, 'data'),
         FEED_URLS: farm.urls.join(','),
-        FEED_ALLOW_PRIVATE: 'true',
-        FETCH_TIMEOUT_MS: '2000',
-        FETCH_RETRIES: '1',
-        CLASSIFIER_CONCURRENCY: '16',
-        CLASSIFIER_THREADS: '1',
+        ...STACK_SETTINGS,
         DASHBOARD_PORT: '0',
-        LOG_LEVEL: 'info',
       },
     });
     cleanups.unshift(() => stack.stop());
 
+    const storeConnection = createRedis(redis.url);
+    cleanups.unshift(async () => storeConnection.disconnect());
     const started = Date.now();
     const runId = await requestRun(stack.dashboardUrl);
-    const run = await waitForRun(stack, runId, deadline);
+    // A run that is never written has no startedAt: its flow is timed from the request.
+    measured = async () => {
+      const { enqueuedAt } = timeline.moments(runId);
+      return {
+        ...(await peaksOf(stack, redis.url)),
+        flowMs: enqueuedAt !== undefined ? enqueuedAt - started : null,
+        notes: ['no run record: flowMs is timed from POST /api/runs'],
+      };
+    };
+    const run = await waitForRun(stack, new TopicStore(storeConnection, PREFIX), timeline, runId, deadline);
     const seconds = (Date.now() - started) / 1000;
-    const peaks = stack.peakRssMb();
-    const redisPeak = await redisPeakMb(redis.url);
+    const peaks = await peaksOf(stack, redis.url);
     // The aggregator logs "run finished" just after the write the API already shows.
     for (let i = 0; i < 40 && timeline.moments(runId).finishedAt === undefined; i++) await sleep(50);
     const moments = timeline.moments(runId);
@@ -227,11 +273,7 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
       series: scenario.series,
       seconds: round(seconds, 2),
       articlesPerSecond: round(run.counts.classified / seconds),
-      loaderPeakMb: round(peaks.loader),
-      aggregatorPeakMb: round(peaks.aggregator),
-      classifierPeakMb: round(peaks.classifier),
-      dashboardPeakMb: round(peaks.dashboard),
-      redisPeakMb: redisPeak,
+      ...peaks,
       flowMs: flowMs ?? null,
       finaliseMs: finaliseMs ?? null,
       afterFlowMs,
@@ -247,7 +289,8 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
       notes,
     };
   } catch (err) {
-    return failedRow(scenario, plan.hosts, (err as Error).message);
+    const partial = measured ? await measured().catch(() => ({})) : {};
+    return failedRow(scenario, plan.hosts, (err as Error).message, partial);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });

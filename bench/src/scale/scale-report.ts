@@ -23,7 +23,11 @@ export interface Slopes {
   byFeeds: Record<Metric, number | null>;
 }
 
-const ok = (rows: ScaleRow[]) => rows.filter((r) => !r.error);
+/**
+ * A failed row counts with what it measured before it stopped (its peaks, its flow): a
+ * value it never took is NaN or null, and left out of slopes and chart alike.
+ */
+const measured = (rows: ScaleRow[]) => rows;
 const metricOf = (row: ScaleRow, m: Metric): number => {
   const v = row[m];
   return typeof v === 'number' ? v : Number.NaN;
@@ -35,7 +39,7 @@ export function slopesOf(rows: ScaleRow[]): Slopes {
       (Object.keys(METRICS) as Metric[]).map((m) => [
         m,
         logLogSlope(
-          ok(rows)
+          measured(rows)
             .filter((r) => r.series.includes(series))
             .map((r) => ({ x: x(r), y: metricOf(r, m) })),
         ),
@@ -52,17 +56,21 @@ export function markdownTables(rows: ScaleRow[], slopes: Slopes): string {
   const head =
     '| feeds | articles | seconds | articles/s | loader MB | aggregator MB | Redis MB | flow ms | after flow ms | finalise ms | page ms | API ms | feeds failed | max per host |\n' +
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
-  const body = rows.map((r) =>
-    r.error
-      ? `| ${r.feeds} | ${r.articles} | failed: ${r.error.split('\n')[0]} | | | | | | | | | | | |`
-      : `| ${r.feeds} | ${r.articles} | ${cell(r.seconds, 1)} | ${cell(r.articlesPerSecond)} | ${cell(r.loaderPeakMb)} | ${cell(r.aggregatorPeakMb)} | ${cell(r.redisPeakMb)} | ${cell(r.flowMs)} | ${cell(r.afterFlowMs)} | ${cell(r.finaliseMs)} | ${cell(r.pageMs, 1)} | ${cell(r.apiMs, 1)} | ${r.feedsFailed} | ${r.maxInFlightPerHost} |`,
+  const body = rows.map(
+    (r) =>
+      `| ${r.feeds} | ${r.articles} | ${r.error ? 'failed¹' : cell(r.seconds, 1)} | ${cell(r.articlesPerSecond)} | ${cell(r.loaderPeakMb)} | ${cell(r.aggregatorPeakMb)} | ${cell(r.redisPeakMb)} | ${cell(r.flowMs)} | ${cell(r.afterFlowMs)} | ${cell(r.finaliseMs)} | ${cell(r.pageMs, 1)} | ${cell(r.apiMs, 1)} | ${r.error ? '–' : r.feedsFailed} | ${r.error ? '–' : r.maxInFlightPerHost} |`,
   );
+  const notes = rows.flatMap((r) => [
+    ...(r.error ? [`- ¹ ${r.feeds} feeds, ${r.articles} articles failed: ${r.error.split('\n')[0]}`] : []),
+    ...r.notes.map((n) => `- ${r.feeds} feeds, ${r.articles} articles: ${n}`),
+  ]);
   const slopeRows = (Object.keys(METRICS) as Metric[]).map(
     (m) => `| ${METRICS[m]} | ${describeSlope(slopes.byArticles[m])} | ${describeSlope(slopes.byFeeds[m])} |`,
   );
   return [
     head,
     ...body,
+    ...(notes.length > 0 ? ['', ...notes] : []),
     '',
     'Slope of each curve: the least-squares slope of log(value) against log(articles) on the 100-feed rows, and against log(feeds) on the ten-articles-a-feed rows (1 = grows with the work, 0 = flat).',
     '',
@@ -74,7 +82,7 @@ export function markdownTables(rows: ScaleRow[], slopes: Slopes): string {
 
 /** The three log-log panels of docs/scale-chart.svg. */
 export function chartPanels(rows: ScaleRow[]): Panel[] {
-  const good = ok(rows);
+  const good = measured(rows);
   const articlesRows = good.filter((r) => r.series.includes('articles'));
   const feedsRows = good.filter((r) => r.series.includes('feeds'));
   const series = (name: string, list: ScaleRow[], m: Metric) => ({

@@ -9,6 +9,8 @@ describe('reading a run’s moments from pino lines', () => {
       time: Date.parse('2026-11-26T10:00:00.250Z'),
       msg: 'x',
       runId: 'r1',
+      jobId: undefined,
+      err: undefined,
       level: 30,
     });
     expect(parseLogLine(line({ time: 5, msg: 'y' }))?.time).toBe(5);
@@ -46,5 +48,24 @@ describe('reading a run’s moments from pino lines', () => {
     expect(t.errors).toBe(1);
     expect(runDurations(Date.parse(at(100)), m)).toEqual({ flowMs: 800, finaliseMs: 300 });
     expect(runDurations(0, t.moments('never-logged'))).toEqual({ flowMs: undefined, finaliseMs: undefined });
+  });
+
+  it('notices the aggregator failing a run’s job, named by its job id', () => {
+    const t = new RunTimeline();
+    const e = parseLogLine(
+      line({
+        time: 7,
+        level: 40,
+        msg: 'aggregate job failed',
+        jobId: 'r2',
+        err: 'job stalled more than allowable limit',
+      }),
+    );
+    if (e) t.record('aggregator', e);
+    expect(t.moments('r2')).toMatchObject({
+      aggregateFailedAt: 7,
+      aggregateError: 'job stalled more than allowable limit',
+    });
+    expect(t.moments('r1').aggregateFailedAt).toBeUndefined();
   });
 });
