@@ -10,6 +10,8 @@ export interface LogEvent {
   /** A failed job's id: for the aggregate queue it is the run id. */
   jobId: string | undefined;
   err: string | undefined;
+  /** Attempts a failed job had made. */
+  attempts: number | undefined;
   level: number;
 }
 
@@ -28,6 +30,7 @@ export function parseLogLine(line: string): LogEvent | undefined {
     runId?: unknown;
     jobId?: unknown;
     err?: unknown;
+    attempts?: unknown;
     level?: unknown;
   };
   const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
@@ -39,6 +42,7 @@ export function parseLogLine(line: string): LogEvent | undefined {
     runId: text(v.runId),
     jobId: text(v.jobId),
     err: text(v.err),
+    attempts: typeof v.attempts === 'number' ? v.attempts : undefined,
     level: typeof v.level === 'number' ? v.level : 30,
   };
 }
@@ -63,15 +67,22 @@ export interface RunMoments {
   classifiedLines: number;
   /** The aggregator's "run finished": the run is written. */
   finishedAt?: number;
-  /** The aggregator's last failure of this run's job, and why. */
+  /** When the aggregator failed this run's job for good (no attempt left, or stalled too often), and why. */
   aggregateFailedAt?: number;
   aggregateError?: string;
+}
+
+export interface TimelineOptions {
+  /** Attempts an aggregate job gets (the aggregate queue's job options). */
+  aggregateAttempts: number;
 }
 
 /** The moments of each run, kept as numbers only: a 50 000-article run's lines are not held. */
 export class RunTimeline {
   private readonly runs = new Map<string, RunMoments>();
   errors = 0;
+
+  constructor(private readonly options: TimelineOptions) {}
 
   private of(runId: string): RunMoments {
     let m = this.runs.get(runId);
@@ -84,7 +95,7 @@ export class RunTimeline {
 
   record(service: string, event: LogEvent): void {
     if (event.level >= 50) this.errors++;
-    if (service === 'aggregator' && event.msg === 'aggregate job failed' && (event.runId ?? event.jobId)) {
+    if (service === 'aggregator' && event.msg === 'aggregate job failed' && this.isFinal(event)) {
       const failed = this.of(event.runId ?? event.jobId ?? '');
       failed.aggregateFailedAt = event.time;
       failed.aggregateError = event.err;
@@ -98,6 +109,13 @@ export class RunTimeline {
       m.lastClassifiedAt = Math.max(m.lastClassifiedAt ?? 0, event.time);
     }
     if (service === 'aggregator' && event.msg === 'run finished') m.finishedAt = event.time;
+  }
+
+  /** A retried failure is not the end: only one with no attempt left, or BullMQ's stall limit, is. */
+  private isFinal(event: LogEvent): boolean {
+    if (!(event.runId ?? event.jobId)) return false;
+    if (event.err?.includes('stalled more than allowable limit')) return true;
+    return (event.attempts ?? 0) >= this.options.aggregateAttempts;
   }
 
   moments(runId: string): RunMoments {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_LABELS, type Run } from '@tidings/contracts';
+import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/contracts';
 import { createRedis, startRedisServer } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { planFarm } from './farm-plan.js';
@@ -121,8 +121,8 @@ async function requestRun(dashboardUrl: string): Promise<string> {
 /**
  * Waits for the run's record in the topic store (an EXISTS every 250 ms: asking the
  * dashboard instead would read the whole manifest of a running run each time), then reads it
- * through GET /api/runs/:id. Gives up at the deadline, or 30 s after the aggregator failed
- * the run's job without writing it, with what the stack last said.
+ * through GET /api/runs/:id. Gives up at the deadline, or once the aggregator has failed the
+ * run's job for good (a few seconds for its last lines to arrive), with what the stack last said.
  */
 async function waitForRun(
   stack: ScaleStack,
@@ -135,7 +135,7 @@ async function waitForRun(
     `\nloader: ${stack.tail('loader').slice(-600)}\naggregator: ${stack.tail('aggregator').slice(-600)}`;
   while (!(await store.hasRun(runId))) {
     const { aggregateFailedAt, aggregateError } = timeline.moments(runId);
-    if (aggregateFailedAt !== undefined && Date.now() - aggregateFailedAt > 30_000)
+    if (aggregateFailedAt !== undefined && Date.now() - aggregateFailedAt > 5_000)
       throw new Error(`the aggregator failed run ${runId} and did not write it: ${aggregateError}${lastSaid()}`);
     if (Date.now() > deadline) throw new Error(`run ${runId} was not written in time${lastSaid()}`);
     await sleep(250);
@@ -207,7 +207,7 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
   // Stopped last-started first: the stack, then the farm, then Redis.
   const cleanups: (() => Promise<void>)[] = [];
   const deadline = Date.now() + options.timeoutMs;
-  const timeline = new RunTimeline();
+  const timeline = new RunTimeline({ aggregateAttempts: DEFAULT_JOB_OPTIONS.aggregate.attempts ?? 1 });
   let measured: (() => Promise<Partial<ScaleRow>>) | undefined;
   try {
     const redis = await startRedisServer({ dir: path.join(dir, 'redis') });

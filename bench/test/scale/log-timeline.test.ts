@@ -11,6 +11,7 @@ describe('reading a run’s moments from pino lines', () => {
       runId: 'r1',
       jobId: undefined,
       err: undefined,
+      attempts: undefined,
       level: 30,
     });
     expect(parseLogLine(line({ time: 5, msg: 'y' }))?.time).toBe(5);
@@ -26,7 +27,7 @@ describe('reading a run’s moments from pino lines', () => {
   });
 
   it('times the flow from the run’s start to its last enqueue, and finalising from the last article', () => {
-    const t = new RunTimeline();
+    const t = new RunTimeline({ aggregateAttempts: 5 });
     const at = (ms: number) => new Date(Date.UTC(2026, 10, 26, 10, 0, 0, ms)).toISOString();
     const events: [string, Record<string, unknown>][] = [
       ['loader', { time: at(400), msg: 'feed read', runId: 'r1' }],
@@ -50,22 +51,20 @@ describe('reading a run’s moments from pino lines', () => {
     expect(runDurations(0, t.moments('never-logged'))).toEqual({ flowMs: undefined, finaliseMs: undefined });
   });
 
-  it('notices the aggregator failing a run’s job, named by its job id', () => {
-    const t = new RunTimeline();
-    const e = parseLogLine(
-      line({
-        time: 7,
-        level: 40,
-        msg: 'aggregate job failed',
-        jobId: 'r2',
-        err: 'job stalled more than allowable limit',
-      }),
-    );
-    if (e) t.record('aggregator', e);
+  it('notices the aggregator failing a run’s job for good, not a failure it will retry', () => {
+    const t = new RunTimeline({ aggregateAttempts: 5 });
+    const failed = (jobId: string, attempts: number, err: string) => {
+      const e = parseLogLine(line({ time: attempts, level: 40, msg: 'aggregate job failed', jobId, attempts, err }));
+      if (e) t.record('aggregator', e);
+    };
+    failed('r1', 1, 'Redis went away');
+    expect(t.moments('r1').aggregateFailedAt).toBeUndefined();
+    failed('r1', 5, 'Redis went away');
+    expect(t.moments('r1')).toMatchObject({ aggregateFailedAt: 5, aggregateError: 'Redis went away' });
+    failed('r2', 2, 'job stalled more than allowable limit');
     expect(t.moments('r2')).toMatchObject({
-      aggregateFailedAt: 7,
+      aggregateFailedAt: 2,
       aggregateError: 'job stalled more than allowable limit',
     });
-    expect(t.moments('r1').aggregateFailedAt).toBeUndefined();
   });
 });
