@@ -8,6 +8,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'test/e2e/**/*.test.ts',
       'test/architecture/**/*.test.ts',
+      'bench/test/**/*.test.ts',
     ],
     globalSetup: ['./test/redis-global-setup.ts'],
     testTimeout: 60_000,

@@ -3,8 +3,19 @@ import type { AddressInfo } from 'node:net';
 
 export type FeedHandler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void;
 
-/** A real HTTP server on 127.0.0.1 whose routes tests script; counts hits per path. */
-export async function startFeedServer(routes: Record<string, FeedHandler>) {
+export interface FeedServerOptions {
+  /**
+   * The loopback address to listen on. Linux routes all of 127.0.0.0/8 to lo, so servers on
+   * 127.0.0.2, 127.0.0.3, … are different hosts to a client that keeps per-host limits.
+   */
+  host?: string;
+}
+
+/** A real HTTP server on loopback (127.0.0.1 unless told) whose routes tests script; counts hits per path. */
+export async function startFeedServer(
+  routes: Record<string, FeedHandler>,
+  { host = '127.0.0.1' }: FeedServerOptions = {},
+) {
   const hits = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
@@ -22,10 +33,10 @@ export async function startFeedServer(routes: Record<string, FeedHandler>) {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    url: (path: string) => `http://${host}:${port}${path}`,
     hits: (path: string) => hits.get(path) ?? 0,
     close: async () => {
       for (const s of sockets) s.destroy();
