@@ -8,9 +8,11 @@ export const PAGE = { maxOffset: 100_000, maxLimit: 200, defaultLimit: 20 } as c
 export const MAX_HOURS = 24 * 365;
 /**
  * Articles per topic in a digest: the newest this many, with every topic's count exact. A
- * busy day has thousands; the rest of a topic is a page of /api/topics/:label away.
+ * busy day has thousands; the rest of a topic is a page of /api/topics/:label away. The
+ * page shows fewer per topic across all topics (a reader scans them), and `default` when
+ * filtered to one.
  */
-export const TOPIC_ARTICLES = { default: 100, max: 1_000 } as const;
+export const TOPIC_ARTICLES = { default: 100, max: 1_000, page: 20 } as const;
 
 /**
  * Checked here as well as by the routes' JSON schemas: Ajv's type coercion (as Fastify sets it up) turns "Infinity" and

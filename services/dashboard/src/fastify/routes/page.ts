@@ -72,14 +72,15 @@ export async function pageRoutes(app: FastifyInstance, options: PageOptions): Pr
     async (request, reply) => {
       const { day, q } = request.query;
       const search = q?.trim() ? await searchView(options.search, q) : undefined;
-      const dayDigest = day ? await getDayDigest(data, day, options.history) : undefined;
+      const perTopic = request.query.topic ? TOPIC_ARTICLES.default : TOPIC_ARTICLES.page;
+      const dayDigest = day ? await getDayDigest(data, day, options.history, perTopic) : undefined;
       if (dayDigest && dayDigest.status !== 200) return sendResult(reply, dayDigest);
       const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
         dayDigest
           ? (dayDigest.body as Digest)
           : search
             ? noTopics()
-            : data.store.digest({ hours: options.windowHours, perTopic: TOPIC_ARTICLES.default }),
+            : data.store.digest({ hours: options.windowHours, perTopic }),
         data.store.runs({ limit: 15 }),
         data.activeRuns(),
         data.liveWorkers(),
