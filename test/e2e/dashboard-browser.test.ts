@@ -7,12 +7,12 @@ import { requestRun } from '@tidings/contracts';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from '../browser.js';
 import { expectedTopic } from '../expected-topics.js';
-import { CNBC_FIXTURE, ROOT, testConfig, waitFor } from '../harness.js';
+import { CNBC_FIXTURE, testConfig, waitFor } from '../harness.js';
 
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const logger = createLogger('test', { level: 'silent' });
 
 describe('the topic page in a real browser', () => {
@@ -34,11 +34,7 @@ describe('the topic page in a real browser', () => {
     base = dashboard.address;
     const runId = await requestRun(loader.feedsQueue);
     await waitFor(() => aggregator.store.run(runId).then((r) => r ?? undefined), { what: 'the first run' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

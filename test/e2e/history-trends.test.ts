@@ -8,11 +8,11 @@ import { startDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, testConfig, waitFor } from '../harness.js';
+import { ARTIFACTS, launchChromium } from '../browser.js';
+import { testConfig, waitFor } from '../harness.js';
 
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const logger = createLogger('test', { level: 'silent' });
 const TZ = 'America/New_York';
 const RETENTION_DAYS = 10;
@@ -76,11 +76,7 @@ describe('history and trends of a feed whose items span several days, through th
       timeoutMs: 40_000,
     });
     expect(run.counts).toEqual({ fetched: ITEMS.length, new: ITEMS.length, classified: ITEMS.length, failed: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,11 +5,11 @@ import type { Run, TopicArticle } from '@tidings/contracts';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, testConfig, testRedis } from '../harness.js';
+import { ARTIFACTS, launchChromium } from '../browser.js';
+import { testConfig, testRedis } from '../harness.js';
 
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const logger = createLogger('test', { level: 'silent' });
 const TITLE =
   '<script>window.injected = 1</script><b id="bold">Bitcoin</b> slides <img src=x onerror="window.injected = 2">';
@@ -60,11 +60,7 @@ describe('search in a real browser', () => {
     const dashboard = await startDashboard({ config, logger });
     close = dashboard.close;
     base = dashboard.address;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,9 +8,9 @@ import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, ROOT, testConfig, testRedis, waitFor } from '../harness.js';
+import { ARTIFACTS, launchChromium } from '../browser.js';
+import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, testConfig, testRedis, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 
@@ -149,10 +149,7 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
     );
     expect(atom).toContain('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;');
 
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(dashboard.address);
@@ -163,8 +160,7 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
       expect(await outlets.nth(1).getAttribute('title')).toContain('<img src=x onerror="window.pwned=1">');
       expect(await page.locator('.article img').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
-      fs.mkdirSync(path.join(ROOT, 'test-artifacts'), { recursive: true });
-      await page.screenshot({ path: path.join(ROOT, 'test-artifacts/stories-page.png'), fullPage: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'stories-page.png'), fullPage: true });
     } finally {
       await browser.close();
     }

@@ -3,8 +3,9 @@ import net, { type AddressInfo } from 'node:net';
 import type { Run } from '@tidings/contracts';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
-import { type Browser, chromium, type Response as PwResponse } from 'playwright-core';
+import type { Browser, Response as PwResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/browser.js';
 import { testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { buildDashboard } from '../src/index.js';
 
@@ -469,10 +470,7 @@ describe('1. Origin: null from a sandboxed iframe, in a real browser', () => {
   let attackerUrl = '';
   let target = '';
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     // Another loopback origin (another program on this machine, or a page the operator opened).
     attacker = http.createServer((_req, res) => {
       const inner = `<form method="post" action="${target}/runs"><button>go</button></form><script>document.forms[0].submit()</script>`;
