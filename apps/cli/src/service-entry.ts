@@ -17,11 +17,23 @@ export interface SpawnServiceOptions {
   stdio?: StdioOptions;
 }
 
+/**
+ * V8 settings per service, as NODE_OPTIONS (docker-compose.yml sets the same; a test keeps
+ * them equal). The aggregator holds one page of a run (500 children) at a time, so its heap
+ * is capped: uncapped, V8 grew it lazily to 237 MB of RSS on a 50 000-article run, capped
+ * 128 MB at the same speed (docs/performance.md). The loader is not capped: FEED_CONCURRENCY
+ * feeds of up to FETCH_MAX_BYTES each may be parsed at once, which a small cap would not hold.
+ */
+export const SERVICE_NODE_OPTIONS: Partial<Record<ServiceName, string>> = {
+  aggregator: '--max-old-space-size=96 --max-semi-space-size=2',
+};
+
 /** One service as its own process, the way `tidings start`, the fault suite and the bench run them. */
 export function spawnService(name: ServiceName, options: SpawnServiceOptions): ChildProcess {
+  const nodeOptions = [options.env.NODE_OPTIONS, SERVICE_NODE_OPTIONS[name]].filter(Boolean).join(' ');
   return spawn(process.execPath, ['--import', 'tsx', serviceEntry(name)], {
     cwd: options.cwd,
-    env: options.env,
+    env: nodeOptions ? { ...options.env, NODE_OPTIONS: nodeOptions } : options.env,
     stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
   });
 }

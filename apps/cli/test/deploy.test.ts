@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from '../../../test/harness.js';
+import { SERVICE_NAMES, SERVICE_NODE_OPTIONS } from '../src/service-entry.js';
 
 interface ComposeService {
   image?: string;
@@ -74,6 +75,11 @@ function checkComposeStructure(c: Compose): void {
 describe('docker-compose.yml', () => {
   it('has redis and the five services, a classifier that scales, a healthy redis first, and declared volumes', () => {
     checkComposeStructure(compose);
+  });
+
+  it('gives each service the same V8 settings as `tidings start` does', () => {
+    for (const name of SERVICE_NAMES)
+      expect(compose.services[name]?.environment?.NODE_OPTIONS, name).toBe(SERVICE_NODE_OPTIONS[name]);
   });
 
   it('passes DASHBOARD_TOKEN through without requiring it for every compose command', () => {
