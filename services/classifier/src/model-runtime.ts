@@ -2,18 +2,26 @@
  * The one module that knows which transformers.js package tidings runs on. Swapping
  * @huggingface/transformers for another build means changing this file only.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import {
-  AutoModelForSequenceClassification,
-  AutoTokenizer,
-  env,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  pipeline,
-  Tensor,
-} from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { type ModelSource, missingModelFiles } from './model-source.js';
+
+/**
+ * The library's minified CommonJS build, the same code as its main entry: services run under
+ * tsx, whose hooks rewrite every module they load, and on the 1.3 MB unminified bundle that
+ * costs each classifier about 150 MB of memory for good; on the minified one, about 80 MB
+ * (docs/performance.md). Falls back to the main entry if a release stops shipping it.
+ */
+function loadTransformers(): typeof import('@huggingface/transformers') {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('@huggingface/transformers');
+  const minified = path.join(path.dirname(main), 'transformers.node.min.cjs');
+  return require(fs.existsSync(minified) ? minified : main);
+}
+const { AutoModelForSequenceClassification, AutoTokenizer, env, pipeline, Tensor } = loadTransformers();
 
 /** Premise/hypothesis pairs tokenised and right-padded into one batch: exactly what one forward pass gets. */
 export interface PairBatch {
@@ -118,7 +126,7 @@ export async function loadNliModel(source: ModelSource, options: RuntimeOptions)
     const { logits } = (await model({
       input_ids: new Tensor('int64', batch.inputIds, batch.dims),
       attention_mask: new Tensor('int64', batch.attentionMask, batch.dims),
-    })) as { logits: Tensor };
+    })) as { logits: InstanceType<typeof Tensor> };
     const [rows = 0, cols = 0] = logits.dims;
     const data = logits.data as Float32Array;
     return Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
