@@ -16,7 +16,7 @@ import { int8VersusFp32 } from './src/benchmarks/int8-vs-fp32.js';
 import { libraryVersusTidings } from './src/benchmarks/library-vs-tidings.js';
 import { processLayouts } from './src/benchmarks/process-layouts.js';
 import { queueOverhead } from './src/benchmarks/queue-overhead.js';
-import { pipelineVersusRaw } from './src/benchmarks/raw-runtime.js';
+import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './src/benchmarks/raw-runtime.js';
 import { seedVersusTidings } from './src/benchmarks/seed-vs-tidings.js';
 import { xenovaVersusHuggingface } from './src/benchmarks/xenova-vs-huggingface.js';
 import { BenchReport } from './src/report.js';
@@ -42,12 +42,13 @@ async function main() {
     q8: await pipelineVersusRaw(report, 'q8'),
   };
   report.results.raw = raw;
+  const batches = queueBatches(model);
   await xenovaVersusHuggingface(report, librarySeconds);
   await model.dispose();
   const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-'));
   const redis = await startRedisServer({ dir: redisDir });
   try {
-    await processLayouts(report, redis.url, raw);
+    await processLayouts(report, redis.url, (dtype, threads) => rawRuntimeAlone(dtype, threads, batches));
     await queueOverhead(report, redis.url, tidingsSeconds);
   } finally {
     await redis.stop();

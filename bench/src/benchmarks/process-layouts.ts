@@ -2,11 +2,11 @@ import { ROOT, spawnService } from '@tidings/cli';
 import { JOB, QUEUE } from '@tidings/contracts';
 import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
 import { Queue } from 'bullmq';
-import { CORES, MODEL_DIR, QUICK } from '../bench-setup.js';
+import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';
 import { machineBusyTicks, processTicks } from '../cpu.js';
 import { benchPremise, stat } from '../measure.js';
 import type { BenchReport } from '../report.js';
-import type { RawRuntimeResult } from './raw-runtime.js';
+import type { RawAlone } from './raw-runtime.js';
 
 const TICKS_PER_SECOND = 100;
 
@@ -14,18 +14,23 @@ const TICKS_PER_SECOND = 100;
  * Classifier processes on a real queue: articles per second, each process's peak RSS, the
  * time the classifier itself measured per article (ClassifyResult.ms), and who had the CPU
  * meanwhile. With one process on every core, those times are set against raw
- * onnxruntime-node's on the same batches (raw-runtime.ts), measured earlier in this run.
+ * onnxruntime-node's on the same articles' batches in a process of its own, run just before.
  */
-export async function processLayouts(report: BenchReport, redisUrl: string, raw: Record<string, RawRuntimeResult>) {
-  const n = QUICK ? 16 : 48;
+export async function processLayouts(
+  report: BenchReport,
+  redisUrl: string,
+  rawAlone: (dtype: 'fp32' | 'q8', threads: number) => RawAlone,
+) {
+  const n = QUEUE_ARTICLES;
   const layoutsToRun = [
     { name: `1 process × ${CORES} threads`, processes: 1, threads: CORES, dtype: 'fp32' },
     { name: `${CORES} processes × 1 thread`, processes: CORES, threads: 1, dtype: 'fp32' },
     { name: `1 process × ${CORES} threads, q8`, processes: 1, threads: CORES, dtype: 'q8' },
     { name: `${CORES} processes × 1 thread, q8`, processes: CORES, threads: 1, dtype: 'q8' },
-  ];
+  ] as const;
   const out: Record<string, unknown> = {};
   for (const [index, layout] of layoutsToRun.entries()) {
+    const rawBefore = layout.processes === 1 ? rawAlone(layout.dtype, layout.threads) : undefined;
     const prefix = `bench${index}`;
     const connection = createRedis(redisUrl);
     const queue = new Queue(QUEUE.classify, { connection, prefix });
@@ -89,9 +94,18 @@ export async function processLayouts(report: BenchReport, redisUrl: string, raw:
     await queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();
-    const rawMedian = layout.processes === 1 ? raw[layout.dtype]?.raw.median : undefined;
-    const versusRaw = rawMedian
-      ? { wall: seconds / n / rawMedian, insideWorker: workerSeconds.median / rawMedian }
+    // Raw runs before and after the layout, so a busy spell on the shared machine weighs on
+    // both sides; minima are set side by side too, as the figure noise disturbs least.
+    const rawAfter = rawBefore ? rawAlone(layout.dtype, layout.threads) : undefined;
+    const raw = rawBefore && rawAfter ? stat([...rawBefore.samples, ...rawAfter.samples]) : undefined;
+    const versusRaw = raw
+      ? {
+          raw,
+          rawPeakRssMb: Math.max(rawBefore?.peakRssMb ?? 0, rawAfter?.peakRssMb ?? 0),
+          wall: seconds / n / raw.median,
+          insideWorker: workerSeconds.median / raw.median,
+          insideWorkerMin: workerSeconds.min / raw.min,
+        }
       : undefined;
     out[layout.name] = {
       articlesPerSecond: n / seconds,
@@ -107,7 +121,7 @@ export async function processLayouts(report: BenchReport, redisUrl: string, raw:
       `${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB/process`,
       `${n} articles through the real queue; CPU: classifiers ${share(cpu.classifiers)}, bench ${share(cpu.benchProcess)}, others ${share(cpu.everythingElse)}${
         versusRaw
-          ? `; per article ${versusRaw.wall.toFixed(2)}× raw (wall), ${versusRaw.insideWorker.toFixed(2)}× raw (the worker's own ms)`
+          ? `; raw alone ${versusRaw.raw.median.toFixed(3)} s/article (${versusRaw.rawPeakRssMb.toFixed(0)} MB): per article ${versusRaw.wall.toFixed(2)}× raw (wall), ${versusRaw.insideWorker.toFixed(2)}× raw (the worker's own ms; ${versusRaw.insideWorkerMin.toFixed(2)}× minimum to minimum)`
           : ''
       }`,
     );

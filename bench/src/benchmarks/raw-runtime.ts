@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   classifyText,
   hypothesesFor,
@@ -11,7 +13,7 @@ import {
 import { loadConfig } from '@tidings/contracts';
 import { measurePeakRss } from '@tidings/runtime';
 import * as ort from 'onnxruntime-node';
-import { CORES, MODEL_DIR, OPTIONS, REPEATS } from '../bench-setup.js';
+import { CORES, MODEL_DIR, OPTIONS, QUEUE_ARTICLES, REPEATS } from '../bench-setup.js';
 import { benchPremise, fmt, type Stat, stat } from '../measure.js';
 import type { BenchReport } from '../report.js';
 
@@ -128,4 +130,46 @@ export async function pipelineVersusRaw(
     `tidings ${fmt(result.pipeline)} s = ${result.ratio.toFixed(3)}× raw; tokenising ${result.tokeniseMs.toFixed(1)} ms; ${(result.paddingEfficiency * 100).toFixed(0)}% of the batch is real tokens; logits differ by ${result.maxLogitDiff.toExponential(1)}`,
   );
   return result;
+}
+
+/** The padded batches a classifier builds for the articles process-layouts.ts queues (title only). */
+export function queueBatches(model: NliModel): PairBatch[] {
+  const hypotheses = hypothesesFor(OPTIONS);
+  return Array.from({ length: QUEUE_ARTICLES }, (_, i) =>
+    model.encode(
+      hypotheses.map(() => benchPremise(i)),
+      hypotheses,
+    ),
+  );
+}
+
+export interface RawAlone {
+  /** Seconds per batch, one sample per article. */
+  samples: number[];
+  peakRssMb: number;
+}
+
+/**
+ * Raw onnxruntime-node on those batches in a process of its own (raw-runtime-process.ts),
+ * as a classifier runs: what a classifier's time per article through the queue is set against.
+ */
+export function rawRuntimeAlone(dtype: 'fp32' | 'q8', threads: number, batches: PairBatch[]): RawAlone {
+  const script = fileURLToPath(new URL('../raw-runtime-process.ts', import.meta.url));
+  const input = {
+    modelFile: path.join(MODEL_DIR, onnxFileFor(dtype)),
+    threads,
+    batches: batches.map((b) => ({
+      dims: b.dims,
+      inputIds: Array.from(b.inputIds, String),
+      attentionMask: Array.from(b.attentionMask, String),
+    })),
+  };
+  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+  });
+  if (child.status !== 0) throw new Error(`raw-runtime-process.ts failed: ${child.stderr.slice(-500)}`);
+  const out = JSON.parse(child.stdout) as { seconds: number[]; peakRssMb: number };
+  return { samples: out.seconds, peakRssMb: out.peakRssMb };
 }
