@@ -1,8 +1,9 @@
 /**
  * `pnpm bench [--quick]`: tidings' classifier against the seed's way of running (see
- * src/bench-setup.ts), the library pipeline, int8, process/thread layouts and the queue
- * itself, and story merging, all measured side by side in this one run on bench/models/distilbart-shaped (see
- * make-bench-model.py). Medians with their spread, peak RSS beside every speed figure;
+ * src/bench-setup.ts), the library pipeline, int8, raw onnxruntime-node on the same
+ * batches, process/thread layouts, the queue itself and story merging, all measured side by
+ * side in this one run on bench/models/distilbart-shaped (see make-bench-model.py). Medians
+ * with their spread, peak RSS beside every speed figure;
  * writes bench/results/latest.json.
  */
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { int8VersusFp32 } from './src/benchmarks/int8-vs-fp32.js';
 import { libraryVersusTidings } from './src/benchmarks/library-vs-tidings.js';
 import { processLayouts } from './src/benchmarks/process-layouts.js';
 import { queueOverhead } from './src/benchmarks/queue-overhead.js';
+import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './src/benchmarks/raw-runtime.js';
 import { seedVersusTidings } from './src/benchmarks/seed-vs-tidings.js';
 import { storyMerge } from './src/benchmarks/story-merge.js';
 import { xenovaVersusHuggingface } from './src/benchmarks/xenova-vs-huggingface.js';
@@ -37,12 +39,18 @@ async function main() {
   const tidingsSeconds = await seedVersusTidings(report, model);
   const librarySeconds = await libraryVersusTidings(report, tidingsSeconds);
   await int8VersusFp32(report, model, tidingsSeconds);
+  const raw = {
+    fp32: await pipelineVersusRaw(report, 'fp32', model),
+    q8: await pipelineVersusRaw(report, 'q8'),
+  };
+  report.results.raw = raw;
+  const batches = queueBatches(model);
   await xenovaVersusHuggingface(report, librarySeconds);
   await model.dispose();
   const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-'));
   const redis = await startRedisServer({ dir: redisDir });
   try {
-    await processLayouts(report, redis.url);
+    await processLayouts(report, redis.url, (dtype, threads) => rawRuntimeAlone(dtype, threads, batches));
     await queueOverhead(report, redis.url, tidingsSeconds);
     await storyMerge(report, redis.url, tidingsSeconds);
   } finally {

@@ -13,6 +13,8 @@ export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const MODEL_DIR = path.join(BENCH_DIR, 'models/distilbart-shaped');
 export const QUICK = process.argv.includes('--quick');
 export const REPEATS = QUICK ? 3 : 7;
+/** Articles each process layout classifies through the real queue. */
+export const QUEUE_ARTICLES = QUICK ? 16 : 48;
 export const CORES = os.availableParallelism();
 export const LABELS = DEFAULT_LABELS.split(',');
 export const TEMPLATE = 'This example is {}.';

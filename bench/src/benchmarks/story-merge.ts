@@ -119,13 +119,13 @@ export async function storyMerge(report: BenchReport, redisUrl: string, classify
     const secondsSaved =
       classifySeconds === undefined ? '' : ` = ${(saved * classifySeconds).toFixed(1)} s of classify at row 1's speed`;
     report.row(
-      `7 story merge, two fixture feeds (${fixture.length} articles)`,
+      `8 story merge, two fixture feeds (${fixture.length} articles)`,
       `${fmt(small.msPerArticle)} ms/article`,
       `${small.result.stories.length} classify jobs`,
       `${saved} saved (${((saved / fixture.length) * 100).toFixed(0)}%)${secondsSaved}`,
     );
     report.row(
-      `7 story merge, ${originals.length} stories + ${copies.length} reworded copies`,
+      `8 story merge, ${originals.length} stories + ${copies.length} reworded copies`,
       `${fmt(stat(signing))} ms signing + ${fmt(big.msPerArticle)} ms claim per article`,
       `${(big.bytesPerArticle / 1024).toFixed(1)} KB Redis/article`,
       `${merged}/${copies.length} copies merged, ${wrongMerges} wrongly`,

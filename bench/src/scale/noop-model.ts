@@ -1,4 +1,4 @@
-import type { NliModel } from '@tidings/classifier';
+import type { NliModel, PairBatch } from '@tidings/classifier';
 
 /** A small, stable number from a string (FNV-1a), so the same pair always gets the same logit. */
 export function pairHash(text: string): number {
@@ -19,6 +19,18 @@ const words = (text: string) => (text.trim() === '' ? 0 : text.trim().split(/\s+
  * groups to show.
  */
 export function noopNliModel(): NliModel {
+  const pairLengths = (premises: string[], hypotheses: string[]) =>
+    premises.map((p, i) => words(p) + words(hypotheses[i] ?? '') + 3);
+  // The "batch" carries each pair's hash (in millionths) in place of token ids; run reads it back.
+  const encode = (premises: string[], hypotheses: string[]): PairBatch => ({
+    dims: [premises.length, Math.max(0, ...pairLengths(premises, hypotheses))],
+    inputIds: BigInt64Array.from(premises, (p, i) =>
+      BigInt(Math.round(1e6 * pairHash(`${p}\n${hypotheses[i] ?? ''}`))),
+    ),
+    attentionMask: new BigInt64Array(premises.length),
+  });
+  const run = async (batch: PairBatch) =>
+    Array.from(batch.inputIds, (hash) => Float32Array.from([0, 0, (4 * Number(hash)) / 1e6]));
   return {
     source: {
       id: 'no-op',
@@ -28,14 +40,15 @@ export function noopNliModel(): NliModel {
       name: 'no-op',
       describe: 'the bench’s no-op model (no inference)',
     },
-    // Nothing on the classify path reads the tokenizer: premises are fitted with pairLengths.
+    // Nothing on the classify path reads the tokenizer: batches come from encode, premises are fitted with pairLengths.
     tokenizer: {} as NliModel['tokenizer'],
     maxLength: 1024,
     entailmentId: 2,
     contradictionId: 0,
-    pairLengths: (premises, hypotheses) => premises.map((p, i) => words(p) + words(hypotheses[i] ?? '') + 3),
-    logits: async (premises, hypotheses) =>
-      premises.map((p, i) => Float32Array.from([0, 0, 4 * pairHash(`${p}\n${hypotheses[i] ?? ''}`)])),
+    pairLengths,
+    encode,
+    run,
+    logits: (premises, hypotheses) => run(encode(premises, hypotheses)),
     dispose: async () => {},
   };
 }

@@ -5,10 +5,12 @@ import type { Logger } from '@tidings/runtime';
 import { ModelConvertError } from './errors/model-convert-error.js';
 import { ModelDownloadError } from './errors/model-download-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';
+import { ModelQuantizeError } from './errors/model-quantize-error.js';
 import { convertToExternalData, type ExternalDataResult, usesExternalData } from './external-data.js';
 import { type DownloadProgress, downloadFile, hubFileUrl } from './hub-download.js';
 import { withFileLock } from './model-lock.js';
 import { missingModelFiles, onnxFileFor } from './model-source.js';
+import { type EmbeddingQuantized, quantizeEmbeddingInFile } from './quantize-embedding.js';
 
 export interface EnsureModelOptions {
   logger: Logger;
@@ -23,6 +25,8 @@ export interface ModelOnDisk {
   downloaded: { file: string; bytes: number }[];
   /** Set when this call moved the weights into external data. */
   converted: ExternalDataResult | undefined;
+  /** Set when this call stored an int8 model's fp32 word embedding as int8. */
+  quantized: EmbeddingQuantized | undefined;
 }
 
 /** Complete, and its weights in external data: nothing left to do. */
@@ -50,10 +54,11 @@ function tenthsLogger(logger: Logger): (p: DownloadProgress) => void {
  */
 export async function ensureModel(classifier: Config['classifier'], options: EnsureModelOptions): Promise<ModelOnDisk> {
   const { logger } = options;
-  if (classifier.modelDir) return { dir: classifier.modelDir, downloaded: [], converted: undefined };
+  if (classifier.modelDir)
+    return { dir: classifier.modelDir, downloaded: [], converted: undefined, quantized: undefined };
   // The folder transformers.js loads MODEL_ID from as a local model (model-runtime.ts configureEnv).
   const dir = path.join(classifier.cacheDir, classifier.modelId);
-  const result: ModelOnDisk = { dir, downloaded: [], converted: undefined };
+  const result: ModelOnDisk = { dir, downloaded: [], converted: undefined, quantized: undefined };
   if (ready(dir, classifier.dtype)) return result;
   const tried = `to get MODEL_ID=${classifier.modelId} (${classifier.dtype}) from ${classifier.hubEndpoint} into ${dir}`;
   const missing = missingModelFiles(dir, classifier.dtype);
@@ -87,6 +92,7 @@ export async function ensureModel(classifier: Config['classifier'], options: Ens
       }
       if (usesExternalData(dir)) return;
       const onnxFile = onnxFileFor(classifier.dtype);
+      if (classifier.dtype === 'q8') result.quantized = quantizeEmbedding(path.join(dir, onnxFile), logger);
       try {
         result.converted = convertToExternalData(dir, onnxFile);
       } catch (err) {
@@ -118,6 +124,29 @@ export async function ensureModel(classifier: Config['classifier'], options: Ens
     throw new ModelLoadError(tried, `the cache folder cannot be written (${code})`, { cause: err });
   }
   return result;
+}
+
+/**
+ * An int8 model whose word embedding is still fp32 (a quantizer of MatMuls only leaves
+ * Gather alone) gets it as int8, before the weights move into external data: a classifier's
+ * peak drops by about three quarters of the table (150 MB for distilbart).
+ */
+function quantizeEmbedding(file: string, logger: Logger): EmbeddingQuantized | undefined {
+  try {
+    const quantized = quantizeEmbeddingInFile(file);
+    if (quantized) {
+      logger.info(
+        { file: path.basename(file), ...quantized },
+        `stored the word embedding ${quantized.table} (${quantized.rows}×${quantized.columns}) as int8 with a scale per row: ${quantized.bytesBefore} bytes became ${quantized.bytesAfter}`,
+      );
+    }
+    return quantized;
+  } catch (err) {
+    // The fp32 table still works, only with more memory.
+    if (!(err instanceof ModelQuantizeError)) throw err;
+    logger.warn({ err: err.message }, 'the word embedding stays fp32');
+    return undefined;
+  }
 }
 
 /** Files a killed download or conversion left under their temporary names; only the lock holder runs this. */

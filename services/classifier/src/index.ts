@@ -8,6 +8,7 @@ export {
   loadLibraryZeroShot,
   loadNliModel,
   type NliModel,
+  type PairBatch,
 } from './model-runtime.js';
 export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
 export { classifyText, fitPremise, hypothesesFor, premiseOf, scoresFromLogits, softmax } from './zero-shot.js';

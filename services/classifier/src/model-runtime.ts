@@ -2,18 +2,34 @@
  * The one module that knows which transformers.js package tidings runs on. Swapping
  * @huggingface/transformers for another build means changing this file only.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import {
-  AutoModelForSequenceClassification,
-  AutoTokenizer,
-  env,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  pipeline,
-  type Tensor,
-} from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { type ModelSource, missingModelFiles } from './model-source.js';
+
+/**
+ * The library's minified CommonJS build, the same code as its main entry: services run under
+ * tsx, whose hooks rewrite every module they load, and on the 1.3 MB unminified bundle that
+ * costs each classifier about 150 MB of memory for good; on the minified one, about 80 MB
+ * (docs/performance.md). Falls back to the main entry if a release stops shipping it.
+ */
+function loadTransformers(): typeof import('@huggingface/transformers') {
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('@huggingface/transformers');
+  const minified = path.join(path.dirname(main), 'transformers.node.min.cjs');
+  return require(fs.existsSync(minified) ? minified : main);
+}
+const { AutoModelForSequenceClassification, AutoTokenizer, env, pipeline, Tensor } = loadTransformers();
+
+/** Premise/hypothesis pairs tokenised and right-padded into one batch: exactly what one forward pass gets. */
+export interface PairBatch {
+  /** [pairs, tokens of the longest pair] */
+  dims: [number, number];
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+}
 
 export interface NliModel {
   source: ModelSource;
@@ -24,7 +40,11 @@ export interface NliModel {
   contradictionId: number;
   /** Token count of each pair, special tokens included. */
   pairLengths(premises: string[], hypotheses: string[]): number[];
-  /** One forward pass over all pairs (padded into one batch); returns logits row by row. */
+  /** The pairs tokenised once, padded to the longest. */
+  encode(premises: string[], hypotheses: string[]): PairBatch;
+  /** One forward pass over an encoded batch; returns logits row by row. */
+  run(batch: PairBatch): Promise<Float32Array[]>;
+  /** encode, then run. */
   logits(premises: string[], hypotheses: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
@@ -82,8 +102,35 @@ export async function loadNliModel(source: ModelSource, options: RuntimeOptions)
   >;
   const maxLength = Number.isFinite(tokenizer.model_max_length) ? tokenizer.model_max_length : 1024;
 
-  const encode = (premises: string[], hypotheses: string[]) =>
-    tokenizer(premises, { text_pair: hypotheses, padding: true, truncation: false });
+  // Padded here, as the library pads (pad id, mask 0, on the tokenizer's side), because the
+  // library refuses to pad a batch with a pair over maxLength: the caller sees the length first.
+  const encode = (premises: string[], hypotheses: string[]): PairBatch => {
+    const { input_ids, attention_mask } = tokenizer(premises, {
+      text_pair: hypotheses,
+      padding: false,
+      truncation: false,
+      return_tensor: false,
+    }) as unknown as { input_ids: number[][]; attention_mask: number[][] };
+    const rows = input_ids.length;
+    const tokens = Math.max(0, ...input_ids.map((r) => r.length));
+    const inputIds = new BigInt64Array(rows * tokens).fill(BigInt(tokenizer.pad_token_id ?? 0));
+    const attentionMask = new BigInt64Array(rows * tokens);
+    for (const [r, ids] of input_ids.entries()) {
+      const at = r * tokens + (tokenizer.padding_side === 'left' ? tokens - ids.length : 0);
+      inputIds.set(ids.map(BigInt), at);
+      attentionMask.set((attention_mask[r] ?? []).map(BigInt), at);
+    }
+    return { dims: [rows, tokens], inputIds, attentionMask };
+  };
+  const run = async (batch: PairBatch): Promise<Float32Array[]> => {
+    const { logits } = (await model({
+      input_ids: new Tensor('int64', batch.inputIds, batch.dims),
+      attention_mask: new Tensor('int64', batch.attentionMask, batch.dims),
+    })) as { logits: InstanceType<typeof Tensor> };
+    const [rows = 0, cols = 0] = logits.dims;
+    const data = logits.data as Float32Array;
+    return Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
+  };
 
   return {
     source,
@@ -94,13 +141,9 @@ export async function loadNliModel(source: ModelSource, options: RuntimeOptions)
     pairLengths(premises, hypotheses) {
       return premises.map((p, i) => tokenizer(p, { text_pair: hypotheses[i] ?? '' }).input_ids.dims.at(-1) ?? 0);
     },
-    async logits(premises, hypotheses) {
-      const inputs = encode(premises, hypotheses);
-      const { logits } = (await model(inputs)) as { logits: Tensor };
-      const [rows = 0, cols = 0] = logits.dims;
-      const data = logits.data as Float32Array;
-      return Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
-    },
+    encode,
+    run,
+    logits: (premises, hypotheses) => run(encode(premises, hypotheses)),
     dispose: async () => {
       await model.dispose();
     },

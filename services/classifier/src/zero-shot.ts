@@ -79,11 +79,21 @@ export async function classifyText(
   options: ZeroShotOptions,
 ): Promise<ZeroShotResult> {
   const hypotheses = hypothesesFor(options);
-  const fitted = fitPremise(model, premise, hypotheses);
-  const rows = await model.logits(
-    hypotheses.map(() => fitted),
+  // Tokenised once: the padded batch is as long as its longest pair, so a premise that fits
+  // (nearly every one) needs neither fitPremise's measuring nor a second tokenisation.
+  let fitted = premise;
+  let batch = model.encode(
+    hypotheses.map(() => premise),
     hypotheses,
   );
+  if (batch.dims[1] > model.maxLength) {
+    fitted = fitPremise(model, premise, hypotheses);
+    batch = model.encode(
+      hypotheses.map(() => fitted),
+      hypotheses,
+    );
+  }
+  const rows = await model.run(batch);
   const scores = scoresFromLogits(rows, model, options.multiLabel);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if ((scores[i] ?? 0) > (scores[best] ?? 0)) best = i;
