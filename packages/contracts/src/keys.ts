@@ -27,11 +27,12 @@ export function redisKeys(prefix: string) {
     /** A story's sources (JSON list, the story's own article first), read by the topic store. */
     storySources: (storyId: string) => `${prefix}:story-sources:${storyId}`,
     workerHeartbeat: (workerId: string) => `${prefix}:workers:${workerId}`,
-    workerHeartbeatPattern: `${prefix}:workers:*`,
+    /** Ids of the heartbeats that may be live (each expires on its own; readers drop the dead). */
+    workerIndex: `${prefix}:worker-index`,
     topicsChannel: `${prefix}:topics`,
     /** A problem a process recorded before giving up (e.g. a classifier whose model will not load). */
     problem: (id: string) => `${prefix}:problems:${id}`,
-    problemPattern: `${prefix}:problems:*`,
+    problemIndex: `${prefix}:problem-index`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

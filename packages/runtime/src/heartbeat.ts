@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { redisKeys, type WorkerHeartbeat } from '@tidings/contracts';
+import type { WorkerHeartbeat } from '@tidings/contracts';
 import type { Redis } from 'ioredis';
+import { putRecord, type RecordIndex, removeRecord } from './indexed-records.js';
+import { heartbeatRecords } from './live-workers.js';
 
 export interface HeartbeatOptions {
   intervalMs?: number;
@@ -9,13 +11,13 @@ export interface HeartbeatOptions {
   ttlMs?: number;
 }
 
-/** A key per live classifier process, refreshed while it runs; the dashboard counts them. */
+/** A record per live classifier process, refreshed while it runs; the dashboard counts them. */
 export class Heartbeat {
   readonly id = `${os.hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
   private jobsDone = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt = new Date().toISOString();
-  private readonly key: string;
+  private readonly records: RecordIndex;
 
   constructor(
     private readonly redis: Redis,
@@ -23,7 +25,7 @@ export class Heartbeat {
     private readonly model: { name: string; dtype: string; loadMs?: number },
     private readonly options: HeartbeatOptions = {},
   ) {
-    this.key = redisKeys(prefix).workerHeartbeat(this.id);
+    this.records = heartbeatRecords(prefix);
   }
 
   async start(): Promise<void> {
@@ -48,11 +50,11 @@ export class Heartbeat {
       startedAt: this.startedAt,
       beatAt: new Date().toISOString(),
     };
-    await this.redis.set(this.key, JSON.stringify(beat), 'PX', this.options.ttlMs ?? 30_000);
+    await putRecord(this.redis, this.records, this.id, beat, this.options.ttlMs ?? 30_000);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.del(this.key);
+    await removeRecord(this.redis, this.records, this.id);
   }
 }

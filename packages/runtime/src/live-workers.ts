@@ -1,8 +1,13 @@
 import { redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/contracts';
 import type { Redis } from 'ioredis';
-import { scanRecords } from './scan-records.js';
+import { type RecordIndex, readRecords } from './indexed-records.js';
+
+export function heartbeatRecords(prefix: string): RecordIndex {
+  const keys = redisKeys(prefix);
+  return { index: keys.workerIndex, keyOf: keys.workerHeartbeat };
+}
 
 /** The classifier processes whose heartbeat has not expired: the live worker count. */
 export function liveWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
-  return scanRecords(redis, redisKeys(prefix).workerHeartbeatPattern, WorkerHeartbeatSchema);
+  return readRecords(redis, heartbeatRecords(prefix), WorkerHeartbeatSchema);
 }

@@ -1,6 +1,11 @@
 import { type Problem, ProblemSchema, redisKeys } from '@tidings/contracts';
 import type { Redis } from 'ioredis';
-import { scanRecords } from './scan-records.js';
+import { putRecord, type RecordIndex, readRecords, removeRecord } from './indexed-records.js';
+
+function problemRecords(prefix: string): RecordIndex {
+  const keys = redisKeys(prefix);
+  return { index: keys.problemIndex, keyOf: keys.problem };
+}
 
 /**
  * Problems a process records where `tidings status`, the page and /metrics read them, e.g. a
@@ -15,13 +20,13 @@ export async function recordProblem(
   problem: Problem,
   { ttlMs = 7 * 86_400_000 } = {},
 ): Promise<void> {
-  await redis.set(redisKeys(prefix).problem(id), JSON.stringify(problem), 'PX', ttlMs);
+  await putRecord(redis, problemRecords(prefix), id, problem, ttlMs);
 }
 
 export async function clearProblem(redis: Redis, prefix: string, id: string): Promise<void> {
-  await redis.del(redisKeys(prefix).problem(id));
+  await removeRecord(redis, problemRecords(prefix), id);
 }
 
 export function recordedProblems(redis: Redis, prefix: string): Promise<Problem[]> {
-  return scanRecords(redis, redisKeys(prefix).problemPattern, ProblemSchema);
+  return readRecords(redis, problemRecords(prefix), ProblemSchema);
 }
