@@ -152,7 +152,8 @@ describe('tidings start', () => {
     const progress = await waitFor(
       async () => {
         const p = await readRunProgress(q.aggregate, q.redis, runId);
-        return p && p.classified > 50 && p.classified < total ? p : undefined;
+        // Every feed read (all articles enqueued) and the classifiers part-way through them.
+        return p && p.feedsRead === p.feeds && p.classified > 50 && p.classified < total ? p : undefined;
       },
       { what: 'the run to be under way', timeoutMs: 60_000, intervalMs: 20 },
     );
