@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { ModelConvertError } from './errors/model-convert-error.js';
+import { fields, LENGTH_DELIMITED, lengthDelimited } from './onnx-wire.js';
 
 /*
  * Field numbers of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that the
- * conversion touches. Everything else is copied byte for byte: decoding into a schema and
- * encoding again would drop any field that schema does not know (a newer opset's, a
- * training_info), so the rewrite works on the wire format and only where it must.
+ * conversion touches; everything else is copied byte for byte (onnx-wire.ts).
  */
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
@@ -17,7 +16,6 @@ const TENSOR_DATA_LOCATION = 14;
 const DATA_LOCATION_EXTERNAL = 1;
 const ENTRY_KEY = 1;
 const ENTRY_VALUE = 2;
-const LENGTH_DELIMITED = 2;
 
 /**
  * Tensors under 1 KB stay inline, as with the onnx Python package: ONNX Runtime's shape
@@ -28,41 +26,6 @@ const SIZE_THRESHOLD = 1024;
 /** The same alignment the onnx Python package uses, so large tensors can be mapped from the data file. */
 const ALIGN_THRESHOLD = 1024 * 1024;
 const ALIGNMENT = 64 * 1024;
-
-interface Field {
-  number: number;
-  wireType: number;
-  /** The whole field, tag included, as it was read. */
-  raw: Buffer;
-  /** The payload of a length-delimited field. */
-  payload?: Buffer;
-}
-
-function fields(message: Buffer): Field[] {
-  const reader = protobuf.Reader.create(message);
-  const out: Field[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const number = tag >>> 3;
-    const wireType = tag & 7;
-    let payload: Buffer | undefined;
-    if (wireType === LENGTH_DELIMITED) {
-      const bytes = reader.bytes();
-      payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    } else reader.skipType(wireType);
-    out.push({ number, wireType, raw: message.subarray(start, reader.pos), payload });
-  }
-  return out;
-}
-
-function lengthDelimited(number: number, payload: Uint8Array): Buffer[] {
-  const head = protobuf.Writer.create()
-    .uint32((number << 3) | LENGTH_DELIMITED)
-    .uint32(payload.byteLength)
-    .finish();
-  return [Buffer.from(head), Buffer.from(payload)];
-}
 
 function entry(key: string, value: string): Buffer[] {
   const bytes = protobuf.Writer.create()

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import protobuf from 'protobufjs';
 import { ModelQuantizeError } from './errors/model-quantize-error.js';
+import { FIXED32, type Field, fields, LENGTH_DELIMITED, lengthDelimited, tag, VARINT } from './onnx-wire.js';
 
 /*
- * Field numbers of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto). As in
- * external-data.ts, the rewrite works on the wire format: only the word embedding's tensor
- * and the nodes that read it are re-encoded; every other byte is copied as it was read.
+ * Field numbers of onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto). The
+ * rewrite works on the wire format (onnx-wire.ts): only the word embedding's tensor and the
+ * nodes that read it are re-encoded; every other byte is copied as it was read.
  */
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
@@ -30,37 +31,6 @@ const TENSOR_RAW_DATA = 9;
 const VALUE_INFO_NAME = 1;
 const FLOAT = 1;
 const INT8 = 3;
-const VARINT = 0;
-const FIXED32 = 5;
-const LENGTH_DELIMITED = 2;
-
-interface Field {
-  number: number;
-  wireType: number;
-  raw: Buffer;
-  payload?: Buffer;
-  varint?: number;
-}
-
-function fields(message: Buffer): Field[] {
-  const reader = protobuf.Reader.create(message);
-  const out: Field[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const number = tag >>> 3;
-    const wireType = tag & 7;
-    let payload: Buffer | undefined;
-    let varint: number | undefined;
-    if (wireType === LENGTH_DELIMITED) {
-      const bytes = reader.bytes();
-      payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    } else if (wireType === VARINT) varint = Number(reader.int64());
-    else reader.skipType(wireType);
-    out.push({ number, wireType, raw: message.subarray(start, reader.pos), payload, varint });
-  }
-  return out;
-}
 
 const strings = (parts: Field[], number: number) =>
   parts.filter((f) => f.number === number && f.payload).map((f) => f.payload?.toString('utf8') ?? '');
@@ -140,8 +110,6 @@ function floatTable(field: Field): Table | undefined {
   return values ? { field, name, rows, columns, values } : undefined;
 }
 
-const tag = (number: number, wireType: number) => (number << 3) | wireType;
-
 function tensor(name: string, dims: number[], dataType: number, data: Uint8Array): Buffer {
   const w = protobuf.Writer.create();
   for (const d of dims) w.uint32(tag(TENSOR_DIMS, VARINT)).int64(d);
@@ -165,11 +133,6 @@ function nodeProto(opType: string, inputs: string[], output: string, intAttribut
     w.ldelim();
   }
   return Buffer.from(w.finish());
-}
-
-function lengthDelimited(number: number, payload: Uint8Array): Buffer {
-  const head = protobuf.Writer.create().uint32(tag(number, LENGTH_DELIMITED)).uint32(payload.byteLength).finish();
-  return Buffer.concat([Buffer.from(head), Buffer.from(payload)]);
 }
 
 /** int8 values with one symmetric scale per row: a row's largest magnitude maps to 127. */
@@ -271,18 +234,21 @@ export function quantizeWordEmbedding(model: Buffer): { model: Buffer; quantized
       nodeProto('Gather', [scaleName, ids], `${out}_scale`, ['axis', 0]),
       nodeProto('Cast', [`${out}_int8`], `${out}_float`, ['to', FLOAT]),
       nodeProto('Mul', [`${out}_float`, `${out}_scale`], out),
-    ].map((payload) => lengthDelimited(GRAPH_NODE, payload));
+    ].flatMap((payload) => lengthDelimited(GRAPH_NODE, payload));
   };
   let gathers = 0;
   const graph = Buffer.concat(
     parts.flatMap((f) => {
       if (f === table.field) {
         return [
-          lengthDelimited(
+          ...lengthDelimited(
             GRAPH_INITIALIZER,
             tensor(int8Name, [table.rows, table.columns], INT8, new Uint8Array(q.buffer)),
           ),
-          lengthDelimited(GRAPH_INITIALIZER, tensor(scaleName, [table.rows, 1], FLOAT, new Uint8Array(scales.buffer))),
+          ...lengthDelimited(
+            GRAPH_INITIALIZER,
+            tensor(scaleName, [table.rows, 1], FLOAT, new Uint8Array(scales.buffer)),
+          ),
         ];
       }
       const n = f.number === GRAPH_NODE ? nodes.find((x) => x.field === f) : undefined;
@@ -294,7 +260,7 @@ export function quantizeWordEmbedding(model: Buffer): { model: Buffer; quantized
     }),
   );
   const rewritten = Buffer.concat(
-    modelParts.map((f) => (f === graphField ? lengthDelimited(MODEL_GRAPH, graph) : f.raw)),
+    modelParts.flatMap((f) => (f === graphField ? lengthDelimited(MODEL_GRAPH, graph) : [f.raw])),
   );
   return {
     model: rewritten,
