@@ -10,20 +10,10 @@ import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium } from '../browser.js';
+import { SHARED_FIXTURE_STORIES } from '../fixture-stories.js';
 import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, testConfig, testRedis, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
-
-/** The stories both fixture feeds tell, by the start of the CNBC title and of the MarketWire one. */
-const SHARED: [string, string][] = [
-  ['Bitcoin slides below $80,000', 'Bitcoin falls under $80,000'],
-  ['SEC charges trading firm', 'Trading firm to pay $41 million'],
-  ['Fed’s preferred inflation gauge', 'Inflation gauge favored by the Fed'],
-  ['Oil jumps 3%', 'OPEC+ delays output increase'],
-  ['Fintech lender prices IPO', "Fintech lender's IPO prices"],
-  ["Warren Buffett's Berkshire Hathaway", "Berkshire Hathaway's cash pile"],
-  ['Airports brace for a record Thanksgiving', 'Record Thanksgiving travel week'],
-];
 
 /** A third outlet's feed: empty at first, later one more copy of the oil story. */
 function thirdOutlet(items: string): string {
@@ -87,7 +77,7 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
     });
     const counts = await classifyQueue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
     const classifyJobs = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    expect(classifyJobs).toBe(12 + 11 - SHARED.length);
+    expect(classifyJobs).toBe(12 + 11 - SHARED_FIXTURE_STORIES.length);
 
     closers.push(await startClassifier({ config, logger }));
     const run = await waitForRun(runId);
@@ -97,7 +87,7 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
     const shown = digest.topics.flatMap((g) => g.articles);
     // 16 stories, less the CNBC item from a week earlier that is outside the 24-hour window.
     expect(shown).toHaveLength(15);
-    for (const [cnbcTitle, marketwireTitle] of SHARED) {
+    for (const [cnbcTitle, marketwireTitle] of SHARED_FIXTURE_STORIES) {
       const story = articleTitled(digest, cnbcTitle);
       expect(story?.sources?.map((s) => s.title.slice(0, marketwireTitle.length))).toEqual([
         story?.title.slice(0, marketwireTitle.length),
@@ -111,13 +101,13 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
       });
       expect(articleTitled(digest, marketwireTitle)).toBeUndefined();
     }
-    expect(shown.filter((a) => a.sources?.length === 1)).toHaveLength(15 - SHARED.length);
+    expect(shown.filter((a) => a.sources?.length === 1)).toHaveLength(15 - SHARED_FIXTURE_STORIES.length);
     expect(articleTitled(digest, 'Gold hits a record high')?.sources?.[0]?.link).toBe(
       'https://www.marketwire.example/commodities/gold-record-weak-dollar',
     );
 
     const page = await (await fetch(dashboard.address)).text();
-    expect(page.match(/also reported by/g)).toHaveLength(SHARED.length);
+    expect(page.match(/also reported by/g)).toHaveLength(SHARED_FIXTURE_STORIES.length);
     expect(page).toContain(
       'also reported by <a href="https://www.marketwire.example/markets/crypto/bitcoin-falls-under-80k-etf-withdrawals" rel="noopener noreferrer" target="_blank" title="Bitcoin falls under $80,000 as investors pull money from crypto ETFs">marketwire.example</a>',
     );
@@ -153,7 +143,7 @@ describe('one story, many outlets: two fixture feeds through the real pipeline',
     try {
       const page = await browser.newPage();
       await page.goto(dashboard.address);
-      expect(await page.locator('.article .also-reported').count()).toBe(SHARED.length);
+      expect(await page.locator('.article .also-reported').count()).toBe(SHARED_FIXTURE_STORIES.length);
       const outlets = page.locator('.article', { hasText: 'Oil jumps 3%' }).locator('.also-reported a');
       expect(await outlets.allTextContents()).toEqual(['marketwire.example', 'latewire.example']);
       expect(await outlets.nth(1).getAttribute('href')).toBe('https://www.latewire.example/oil-opec-delay');

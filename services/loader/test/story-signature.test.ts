@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Article, loadConfig } from '@tidings/contracts';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { describe, expect, it } from 'vitest';
+import { SHARED_FIXTURE_STORIES } from '../../../test/fixture-stories.js';
 import { FIXTURES } from '../../../test/harness.js';
 import { readFeed } from '../src/read-feed.js';
 import {
@@ -27,17 +28,6 @@ async function read(file: string): Promise<Article[]> {
   return result.articles;
 }
 const fixture = (name: string) => read(path.join(FIXTURES, 'feeds', name));
-
-/** The stories the two fixture feeds share, by the start of each outlet's title. */
-const SAME_STORY: [string, string][] = [
-  ['Bitcoin slides below $80,000', 'Bitcoin falls under $80,000'],
-  ['SEC charges trading firm', 'Trading firm to pay $41 million'],
-  ['Fed’s preferred inflation gauge', 'Inflation gauge favored by the Fed'],
-  ['Oil jumps 3%', 'OPEC+ delays output increase'],
-  ['Fintech lender prices IPO', "Fintech lender's IPO prices"],
-  ["Warren Buffett's Berkshire Hathaway", "Berkshire Hathaway's cash pile"],
-  ['Airports brace for a record Thanksgiving', 'Record Thanksgiving travel week'],
-];
 
 const signatureOf = (a: Article) => minHash(shingles(a.title, a.summary))!;
 
@@ -81,8 +71,8 @@ describe('story signatures', () => {
     const cnbc = await fixture('cnbc-finance.xml');
     const marketwire = await fixture('marketwire.xml');
     const merged = mergedPairs([...cnbc, ...marketwire]);
-    expect(merged).toHaveLength(SAME_STORY.length);
-    for (const [a, b] of SAME_STORY)
+    expect(merged).toHaveLength(SHARED_FIXTURE_STORIES.length);
+    for (const [a, b] of SHARED_FIXTURE_STORIES)
       expect(merged.filter((p) => p.startsWith(a) && p.includes(` | ${b}`))).toHaveLength(1);
     // The near misses: same topic, different news.
     expect(merged.join('\n')).not.toMatch(
@@ -92,7 +82,7 @@ describe('story signatures', () => {
 
   it('makes every shared story an LSH candidate: the two copies share a band key', async () => {
     const articles = [...(await fixture('cnbc-finance.xml')), ...(await fixture('marketwire.xml'))];
-    for (const [a, b] of SAME_STORY) {
+    for (const [a, b] of SHARED_FIXTURE_STORIES) {
       const [first, second] = [a, b].map((start) => storySignature(articles.find((x) => x.title.startsWith(start))!)!);
       const shared = first!.bands.filter((band) => second!.bands.includes(band));
       expect(shared.length, `${a} / ${b}`).toBeGreaterThan(0);
