@@ -11,7 +11,7 @@ import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
 import { renderEmail } from './render-email.js';
-import { digestPayload, selectTopics } from './select-digest.js';
+import { countArticles, digestPayload, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
 import { postJson, signBody } from './send-webhook.js';
 import { slackMessage } from './slack-message.js';
@@ -63,7 +63,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     const to = d.kind === 'email' ? sub?.email : sub?.webhookUrl;
     if (!sub || !to) return { status: 'skipped', destination: d.kind, articles: 0, reason: 'unsubscribed' };
     const groups = selectTopics(run, sub.topics);
-    const articles = groups.reduce((n, g) => n + g.articles.length, 0);
+    const articles = countArticles(groups);
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
     if (d.kind === 'email') {
       if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
@@ -84,7 +84,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
   }
   const groups = selectTopics(run, config.notify.topics);
-  const articles = groups.reduce((n, g) => n + g.articles.length, 0);
+  const articles = countArticles(groups);
   if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
   if (d.kind === 'slack') {
     const url = config.notify.slackWebhookUrl;

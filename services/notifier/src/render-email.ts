@@ -40,7 +40,7 @@ export function renderEmail(name: string, groups: TopicGroup[], links: EmailLink
     `<p style="margin:4px 0 0;color:#555">${countArticles(groups)} new articles in the topics you chose.</p></td></tr>`,
     ...groups.map(
       (g) =>
-        `<tr><td style="padding:12px 0 4px"><h2 style="font-size:16px;margin:0">${escapeHtml(g.label)} (${g.articles.length})</h2></td></tr>` +
+        `<tr><td style="padding:12px 0 4px"><h2 style="font-size:16px;margin:0">${escapeHtml(g.label)} (${g.count})</h2></td></tr>` +
         g.articles
           .map((a) => {
             const href = safeLink(a.link);
@@ -56,7 +56,7 @@ export function renderEmail(name: string, groups: TopicGroup[], links: EmailLink
     `tidings for ${name}: ${countArticles(groups)} new articles in the topics you chose.`,
     '',
     ...groups.flatMap((g) => [
-      `${g.label} (${g.articles.length})`,
+      `${g.label} (${g.count})`,
       ...g.articles.map((a) => `- ${a.title}\n  ${safeLink(a.link) || '(no link)'}  ${day(a.published)}`),
       '',
     ]),

@@ -15,8 +15,12 @@ export function selectTopics(run: Run, topics: string[] | undefined): TopicGroup
   return run.topics.filter((g) => g.count > 0 && (topics === undefined || topics.includes(g.label)));
 }
 
+/**
+ * The run's articles in these topics: each group's count, not the articles it lists, since a
+ * run's record lists only the newest of a large topic (RUN_RECORD_ARTICLES).
+ */
 export function countArticles(groups: TopicGroup[]): number {
-  return groups.reduce((n, g) => n + g.articles.length, 0);
+  return groups.reduce((n, g) => n + g.count, 0);
 }
 
 /** The JSON every webhook gets: plain text fields, http(s) links only, never markup. */
@@ -28,7 +32,7 @@ export function digestPayload(run: Run, groups: TopicGroup[], dashboardUrl: stri
     counts: { articles: countArticles(groups), topics: groups.length },
     topics: groups.map((g) => ({
       label: g.label,
-      count: g.articles.length,
+      count: g.count,
       articles: g.articles.map((a) => ({
         title: a.title,
         link: safeLink(a.link),

@@ -22,20 +22,20 @@ function linkTarget(url: string): string {
 type Block = Record<string, unknown>;
 
 function topicSection(group: TopicGroup): Block {
-  const heading = `*${escapeMrkdwn(group.label)}* (${group.articles.length})`;
+  const heading = `*${escapeMrkdwn(group.label)}* (${group.count})`;
   let text = heading;
   let shown = 0;
   for (const a of group.articles) {
     const href = safeLink(a.link);
     const title = escapeMrkdwn(a.title.replace(/\s+/g, ' '));
     const line = `\n• ${href ? `<${linkTarget(href)}|${title}>` : title}`;
-    const rest = group.articles.length - shown - 1;
+    const rest = group.count - shown - 1;
     const tail = rest > 0 ? `\n…and ${rest} more` : '';
     if ((text + line + tail).length > MAX_SECTION_CHARS) break;
     text += line;
     shown++;
   }
-  if (shown < group.articles.length) text += `\n…and ${group.articles.length - shown} more`;
+  if (shown < group.count) text += `\n…and ${group.count - shown} more`;
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 

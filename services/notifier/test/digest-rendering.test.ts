@@ -46,6 +46,20 @@ describe('digest rendering', () => {
     expect(selectTopics(r, undefined).map((g) => g.label)).toEqual(['Crypto', 'Stock']);
   });
 
+  it("counts a large topic whole, though the run's record lists only its newest articles", () => {
+    const newest = Array.from({ length: 3 }, (_, i) => article(`n${i}`, `Story ${i}`));
+    const large: TopicGroup = { label: 'Crypto', count: 250, articles: newest };
+    const payload = digestPayload(run([large]), [large], null);
+    expect(payload.counts).toEqual({ articles: 250, topics: 1 });
+    expect(payload.topics[0]).toMatchObject({ count: 250, articles: newest.map((a) => ({ title: a.title })) });
+    const email = renderEmail('Ann', [large], links);
+    expect(email.subject).toBe('tidings: 250 new articles in 1 topic');
+    expect(email.text).toContain('Crypto (250)');
+    const text = JSON.stringify(slackMessage([large], 'https://news.example.org/'));
+    expect(text).toContain('Crypto* (250)');
+    expect(text).toContain('…and 247 more');
+  });
+
   it('puts plain text and http(s) links only in the webhook JSON', () => {
     const payload = digestPayload(run([group('Crypto', [hostile, js])]), [group('Crypto', [hostile, js])], null);
     expect(payload.topics[0]?.articles[0]?.title).toBe(hostile.title);
