@@ -23,6 +23,7 @@ import {
   LoadJobSchema,
   type ReadFeedJob,
   type RunManifest,
+  RunManifestSchema,
 } from './schemas.js';
 
 /** BullMQ job ids may not contain ':'; run and article ids are made of [A-Za-z0-9_-]. */
@@ -197,7 +198,8 @@ export async function progressOfRunJob(
     job.getIgnoredChildrenFailures(),
   ]);
   const feedsFailed = Object.keys(ignored).filter((key) => childOfKey(key).queue === QUEUE.readFeed).length;
-  const feeds = Array.isArray(job.data?.feeds) ? job.data.feeds.length : 0;
+  const manifest = RunManifestSchema.safeParse(job.data);
+  const feeds = manifest.success ? manifest.data.feeds.length : 0;
   const progress: RunProgress = {
     runId,
     state,

@@ -59,17 +59,17 @@ export async function startLoader(options: LoaderOptions) {
       // When the work started: a scheduled job is created one period before it runs, so its
       // timestamp would make a daily run look like it took a day.
       const startedAt = new Date(job.processedOn ?? Date.now());
-      const deps = {
-        flows: starter.flowProducer(),
-        aggregateQueue: starter.queue(QUEUE.aggregate),
-        defaultFeeds: config.feeds.urls,
-        feedList: new FeedList(starter.connection, config.prefix),
-        logger: log.child({ runId }),
-      };
-      const started = await startRun(runId, data, startedAt, deps, key);
+      const started = await startRun(runId, data, startedAt, { ...startDeps, logger: log.child({ runId }) }, key);
       return { runId, feeds: started.feeds };
     },
   });
+
+  const startDeps = {
+    flows: starter.flowProducer(),
+    aggregateQueue: starter.queue(QUEUE.aggregate),
+    defaultFeeds: config.feeds.urls,
+    feedList: new FeedList(starter.connection, config.prefix),
+  };
 
   const reader = startWorkerService<ReadFeedJob, FeedReport>({
     queue: QUEUE.readFeed,
