@@ -1,6 +1,5 @@
 export { type Aggregator, startAggregator } from './aggregator.js';
 export { RunBuilder } from './build-run.js';
-export { collectRun } from './collect-run.js';
 export { finaliseRun } from './finalise-run.js';
 export { planDeliveries } from './plan-deliveries.js';
 export { type Snapshot, writeSnapshot } from './snapshot.js';
