@@ -18,7 +18,7 @@ COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # Every workspace package's package.json (pnpm-workspace.yaml: packages/*, services/*, apps/*,
 # bench), so the install sees the workspace the lockfile describes; apps/cli/test/deploy.test.ts
 # fails when one is missing or a path here no longer exists.
-COPY packages/contracts/package.json packages/contracts/
+COPY packages/shared/package.json packages/shared/
 COPY packages/feed-fixtures/package.json packages/feed-fixtures/
 COPY packages/feed-list/package.json packages/feed-list/
 COPY packages/runtime/package.json packages/runtime/

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadNliModel, modelSource } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { startRedisServer } from '@tidings/runtime';
 import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './src/bench-setup.js';
 import { int8VersusFp32 } from './src/benchmarks/int8-vs-fp32.js';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, spawnService } from '@tidings/cli';
-import { DEFAULT_LABELS } from '@tidings/contracts';
+import { DEFAULT_LABELS } from '@tidings/shared';
 import { ArticleSearch, isSearchQuery, parseSearchQuery } from '@tidings/dashboard';
 import { createRedis, freePort, peakRssMbOf, startRedisServer } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';

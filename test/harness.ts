@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, loadConfig } from '@tidings/contracts';
+import { type Config, loadConfig } from '@tidings/shared';
 import { createRedis } from '@tidings/runtime';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';

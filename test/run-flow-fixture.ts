@@ -1,4 +1,4 @@
-import { type Article, buildRunFlow, classifyChildren, QUEUE, type RunManifest, redisKeys } from '@tidings/contracts';
+import { type Article, buildRunFlow, classifyChildren, QUEUE, type RunManifest, redisKeys } from '@tidings/shared';
 import { type FlowJobNode, FlowProducer, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -11,7 +11,7 @@ export interface RunFlowChild {
 
 /**
  * A run as its read-feed jobs leave it, with no feed to read: the parent, the run's article
- * hash, and one classify child per article built by the contracts' own classifyChildren. For
+ * hash, and one classify child per article built by packages/shared's own classifyChildren. For
  * tests of the classifier and aggregator that need a run of chosen articles.
  */
 export async function addRunFlow(

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LABELS, loadConfig } from '@tidings/contracts';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 
 /**
  * What every benchmark shares. "The seed" is what tidings grew out of: an Airflow DAG that

@@ -1,4 +1,4 @@
-import type { Run, TopicArticle } from '@tidings/contracts';
+import type { Run, TopicArticle } from '@tidings/shared';
 
 /**
  * Finance-news-shaped articles for the search bench: headlines and two- or three-sentence

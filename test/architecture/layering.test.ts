@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../paths.js';
 
 /**
- * Import arrows only point down: apps → services → topic-store / runtime → contracts. No
+ * Import arrows only point down: apps → services → topic-store / runtime → shared. No
  * service imports another service, and no package reaches into another by a relative path.
  */
 const LEVEL: Record<string, number> = {
-  contracts: 0,
+  shared: 0,
   'feed-fixtures': 0,
   runtime: 1,
   'topic-store': 1,

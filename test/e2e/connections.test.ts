@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { loadNliModel, modelSource, startClassifier } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';

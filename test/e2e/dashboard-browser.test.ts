@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { requestRun } from '@tidings/contracts';
+import { requestRun } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Article, classifyJobId, QUEUE } from '@tidings/contracts';
+import { type Article, classifyJobId, QUEUE } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Digest, requestRun } from '@tidings/contracts';
+import { type Digest, requestRun } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { startLoader } from '@tidings/loader';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { DigestPayloadSchema, QUEUE, requestRun } from '@tidings/contracts';
+import { DigestPayloadSchema, QUEUE, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/contracts';
+import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createSubscriber } from '@tidings/runtime';
 import { type Job, Queue } from 'bullmq';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort } from '@tidings/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

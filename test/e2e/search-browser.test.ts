@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Run, TopicArticle } from '@tidings/contracts';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';

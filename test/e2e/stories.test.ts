@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Aggregator, startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Digest, DigestSchema, QUEUE, readRunProgress, requestRun, type TopicArticle } from '@tidings/contracts';
+import { type Digest, DigestSchema, QUEUE, readRunProgress, requestRun, type TopicArticle } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';

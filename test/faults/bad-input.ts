@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startClassifier } from '@tidings/classifier';
-import { JOB, loadConfig, QUEUE } from '@tidings/contracts';
+import { JOB, loadConfig, QUEUE } from '@tidings/shared';
 import { buildDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
@@ -15,7 +15,7 @@ import { waitFor } from '../wait.js';
 /**
  * The bad-input corpus: inputs whose risk is the process's limits (memory, body and item
  * caps) or that need a real worker or server around them. Feed-parsing and HTTP cases with
- * one clear error live in services/loader/test, configuration in packages/contracts/test,
+ * one clear error live in services/loader/test, configuration in packages/shared/test,
  * and the dashboard's own cases in services/dashboard/test.
  */
 export interface CorpusResult {

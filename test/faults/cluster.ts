@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/contracts';
+import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
 import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
@@ -123,7 +123,7 @@ export class FaultCluster {
     return requestRun(this.feeds, request);
   }
 
-  /** The run's progress as contracts defines it; all zero, state "missing", before the loader added the run. */
+  /** The run's progress as packages/shared defines it; all zero, state "missing", before the loader added the run. */
   async progress(runId: string): Promise<RunProgress> {
     return (
       (await readRunProgress(this.aggregate, this.client, runId)) ?? {

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/contracts';
+import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { type Job, Queue } from 'bullmq';
 import { addRunFlow } from '../run-flow-fixture.js';

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { Article, StackStatus } from '@tidings/contracts';
-import { DEFAULT_LABELS, deliveryId } from '@tidings/contracts';
+import type { Article, StackStatus } from '@tidings/shared';
+import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { ROOT, SLOW_TINY_MODEL_DIR } from '../paths.js';

@@ -1,4 +1,4 @@
-import { outletName, type TopicGroup } from '@tidings/contracts';
+import { outletName, type TopicGroup } from '@tidings/shared';
 
 /** A plain-text digest for terminals: topic, count, then each article's time, score and title, and a story's other outlets. */
 export function formatTopicGroups(groups: TopicGroup[]): string {

@@ -1,4 +1,4 @@
-import type { RunProgress } from '@tidings/contracts';
+import type { RunProgress } from '@tidings/shared';
 
 export function formatProgress(p: RunProgress): string {
   const topics = Object.entries(p.perTopic ?? {})

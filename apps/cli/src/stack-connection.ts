@@ -1,4 +1,4 @@
-import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/contracts';
+import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/shared';
 import { createRedis } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';

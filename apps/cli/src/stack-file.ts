@@ -8,7 +8,7 @@ import {
   type StackFile,
   StackFileSchema,
   UnsafeFileError,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { fileInDataDir, jobSigningKey, privateAddressReason, readSecretFile } from '@tidings/runtime';
 
 const STACK_FILE = 'stack.json';

@@ -1,4 +1,4 @@
-import { type QueueName, type Run, readRunProgress } from '@tidings/contracts';
+import { type QueueName, type Run, readRunProgress } from '@tidings/shared';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

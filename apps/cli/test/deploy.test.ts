@@ -273,7 +273,7 @@ describe('Dockerfile', () => {
   const byName = new Map(dirs.map((dir) => [manifestOf(dir).name, dir]));
 
   it('reads the workspace from pnpm-workspace.yaml', () => {
-    expect(dirs).toEqual(expect.arrayContaining(['packages/contracts', 'services/loader', 'apps/cli']));
+    expect(dirs).toEqual(expect.arrayContaining(['packages/shared', 'services/loader', 'apps/cli']));
     expect(byName.get('@tidings/runtime')).toBe('packages/runtime');
   });
 

@@ -1,5 +1,5 @@
 import { startClassifier } from '@tidings/classifier';
-import { QUEUE, readRunProgress, requestRun } from '@tidings/contracts';
+import { QUEUE, readRunProgress, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StackFileSchema } from '@tidings/contracts';
+import { StackFileSchema } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { freePort } from '@tidings/runtime';
 import { Redis } from 'ioredis';

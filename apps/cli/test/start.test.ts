@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/contracts';
+import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { loadConfig, StackStatusSchema } from '@tidings/contracts';
+import { loadConfig, StackStatusSchema } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort, startRedisServer } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';

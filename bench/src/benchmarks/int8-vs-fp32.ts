@@ -1,5 +1,5 @@
 import { classifyText, loadNliModel, modelSource, type NliModel } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { measurePeakRss } from '@tidings/runtime';
 import { CORES, MODEL_DIR, OPTIONS, QUICK } from '../bench-setup.js';
 import { benchPremise, fmt, stat, timeArticles } from '../measure.js';

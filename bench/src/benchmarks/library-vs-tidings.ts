@@ -1,5 +1,5 @@
 import { loadLibraryZeroShot, modelSource } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { measurePeakRss } from '@tidings/runtime';
 import { CORES, LABELS, MODEL_DIR, TEMPLATE } from '../bench-setup.js';
 import { fmt, stat, timeArticles } from '../measure.js';

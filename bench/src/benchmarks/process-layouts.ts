@@ -1,5 +1,5 @@
 import { ROOT, spawnService } from '@tidings/cli';
-import { JOB, QUEUE } from '@tidings/contracts';
+import { JOB, QUEUE } from '@tidings/shared';
 import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
 import { Queue } from 'bullmq';
 import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';

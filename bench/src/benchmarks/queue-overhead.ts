@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { ROOT, spawnService } from '@tidings/cli';
-import { type ClassifyResult, loadConfig, QUEUE, requestRun } from '@tidings/contracts';
+import { type ClassifyResult, loadConfig, QUEUE, requestRun } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createLogger, createRedis, peakRssMbOf } from '@tidings/runtime';
 import { Queue, Worker } from 'bullmq';

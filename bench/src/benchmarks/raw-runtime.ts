@@ -10,7 +10,7 @@ import {
   onnxFileFor,
   type PairBatch,
 } from '@tidings/classifier';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { measurePeakRss } from '@tidings/runtime';
 import * as ort from 'onnxruntime-node';
 import { CORES, MODEL_DIR, OPTIONS, QUEUE_ARTICLES, REPEATS } from '../bench-setup.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES_DIR } from '@tidings/cli';
-import { type Article, loadConfig } from '@tidings/contracts';
+import { type Article, loadConfig } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { readFeed, type StoryClaimResult, StoryClaims, storySignature } from '@tidings/loader';
 import { createRedis } from '@tidings/runtime';

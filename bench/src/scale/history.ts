@@ -1,5 +1,5 @@
 import { RunBuilder } from '@tidings/aggregator';
-import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/contracts';
+import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
 import { TopicStore, WRITE_PAGE } from '@tidings/topic-store';
 import type { Redis } from 'ioredis';
 

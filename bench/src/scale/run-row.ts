@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/contracts';
+import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/shared';
 import { createRedis, startRedisServer } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { planFarm } from './farm-plan.js';

@@ -1,5 +1,5 @@
 import { classifyText } from '@tidings/classifier';
-import { DEFAULT_LABELS, loadConfig } from '@tidings/contracts';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { describe, expect, it } from 'vitest';
 import { noopNliModel } from '../../src/scale/noop-model.js';
 

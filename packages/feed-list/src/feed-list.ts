@@ -1,4 +1,4 @@
-import type { FeedReport } from '@tidings/contracts';
+import type { FeedReport } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import type { OpmlFeed } from './opml.js';
 

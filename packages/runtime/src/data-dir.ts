@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UnsafeFileError } from '@tidings/contracts';
+import { UnsafeFileError } from '@tidings/shared';
 
 function isInside(dir: string, file: string): boolean {
   const relative = path.relative(dir, file);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { WorkerHeartbeat } from '@tidings/contracts';
+import type { WorkerHeartbeat } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { putRecord, type RecordIndex, removeRecord } from './indexed-records.js';
 import { heartbeatRecords } from './live-workers.js';

@@ -1,4 +1,4 @@
-import { redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/contracts';
+import { redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { type RecordIndex, readRecords } from './indexed-records.js';
 

@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /**
  * Addresses a feed named in a request may not reach: this host, the private networks behind

@@ -1,4 +1,4 @@
-import { type Problem, ProblemSchema, redisKeys } from '@tidings/contracts';
+import { type Problem, ProblemSchema, redisKeys } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { putRecord, type RecordIndex, readRecords, removeRecord } from './indexed-records.js';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RedisServerMissingError } from '@tidings/contracts';
+import { RedisServerMissingError } from '@tidings/shared';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 

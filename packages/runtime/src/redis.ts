@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Config } from '@tidings/contracts';
+import type { Config } from '@tidings/shared';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 

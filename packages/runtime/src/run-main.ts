@@ -1,4 +1,4 @@
-import { type Config, loadConfig, TidingsError } from '@tidings/contracts';
+import { type Config, loadConfig, TidingsError } from '@tidings/shared';
 import { createLogger, type Logger } from './logger.js';
 import { type Closable, closeOnSignals } from './shutdown.js';
 

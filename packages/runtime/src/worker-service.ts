@@ -1,4 +1,4 @@
-import { BadJobError, type Config, describeZodError, type QueueName } from '@tidings/contracts';
+import { BadJobError, type Config, describeZodError, type QueueName } from '@tidings/shared';
 import { FlowProducer, type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-import { DEFAULT_JOB_OPTIONS, QUEUE, redisKeys } from '@tidings/contracts';
+import { DEFAULT_JOB_OPTIONS, QUEUE, redisKeys } from '@tidings/shared';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testPrefix, testRedis, testRedisUrl, waitForJobState } from '../../../test/harness.js';

@@ -1,4 +1,4 @@
-import { maskFeedUrl, type Problem, type RunSummary, type StackStatus } from '@tidings/contracts';
+import { maskFeedUrl, type Problem, type RunSummary, type StackStatus } from '@tidings/shared';
 
 export interface ProblemInputs {
   recorded: Problem[];

@@ -7,7 +7,7 @@ import {
   redactUrl,
   type StackStatus,
   type WorkerKind,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { liveWorkers, recordedProblems } from '@tidings/runtime';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';

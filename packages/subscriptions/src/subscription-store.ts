@@ -4,7 +4,7 @@ import {
   type Subscription,
   SubscriptionSchema,
   type SubscriptionUpdate,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';

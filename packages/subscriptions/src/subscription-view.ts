@@ -1,4 +1,4 @@
-import type { Subscription } from '@tidings/contracts';
+import type { Subscription } from '@tidings/shared';
 
 /**
  * A subscription as the API, the page and the CLI show it: its personal feed URLs (absolute,

@@ -1,4 +1,4 @@
-import type { TopicArticle, TopicGroup } from '@tidings/contracts';
+import type { TopicArticle, TopicGroup } from '@tidings/shared';
 
 const byNewest = (a: TopicArticle, b: TopicArticle) =>
   b.published.localeCompare(a.published) || a.id.localeCompare(b.id);

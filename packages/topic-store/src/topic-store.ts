@@ -10,7 +10,7 @@ import {
   StorySourceSchema,
   type TopicArticle,
   TopicArticleSchema,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { groupByTopic } from './group-topics.js';

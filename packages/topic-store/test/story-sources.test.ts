@@ -1,4 +1,4 @@
-import { type Run, redisKeys, type TopicArticle } from '@tidings/contracts';
+import { type Run, redisKeys, type TopicArticle } from '@tidings/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testPrefix, testRedis } from '../../../test/harness.js';
 import { groupByTopic } from '../src/group-topics.js';

@@ -6,7 +6,7 @@ import {
   QUEUE,
   type RunManifest,
   RunManifestSchema,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';

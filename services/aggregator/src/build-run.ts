@@ -7,7 +7,7 @@ import {
   type Run,
   type RunManifest,
   type TopicArticle,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { groupByTopic } from '@tidings/topic-store';
 
 export interface FinishRunInput {

@@ -13,7 +13,7 @@ import {
   readFeedJobId,
   redisKeys,
   type TopicArticle,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { TopicStore } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';

@@ -4,7 +4,7 @@ import {
   type RunFinishedMessage,
   type RunManifest,
   redisKeys,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Job } from 'bullmq';

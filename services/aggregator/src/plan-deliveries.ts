@@ -1,4 +1,4 @@
-import type { Config, NotifyJob, Run, Subscription } from '@tidings/contracts';
+import type { Config, NotifyJob, Run, Subscription } from '@tidings/shared';
 
 const hasArticles = (run: Run, topics: string[] | undefined) =>
   run.topics.some((g) => g.count > 0 && (topics === undefined || topics.includes(g.label)));

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { type Digest, type Run, RunIdSchema, UnsafeFileError } from '@tidings/contracts';
+import { type Digest, type Run, RunIdSchema, UnsafeFileError } from '@tidings/shared';
 import { fileInDataDir } from '@tidings/runtime';
 
 export interface Snapshot {

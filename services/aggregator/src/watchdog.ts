@@ -1,4 +1,4 @@
-import { RunManifestSchema } from '@tidings/contracts';
+import { RunManifestSchema } from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
 import type { Queue } from 'bullmq';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';

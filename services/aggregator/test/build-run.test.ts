@@ -5,7 +5,7 @@ import {
   RUN_RECORD_ARTICLES,
   type RunManifest,
   type TopicArticle,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { groupByTopic } from '@tidings/topic-store';
 import { describe, expect, it } from 'vitest';
 import { RunBuilder } from '../src/build-run.js';

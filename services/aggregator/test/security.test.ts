@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Article, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/contracts';
+import { type Article, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/shared';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addRunFlow, TINY_MODEL_DIR, testConfig, testRedis, waitFor } from '../../../test/harness.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Run } from '@tidings/contracts';
+import type { Run } from '@tidings/shared';
 import { describe, expect, it } from 'vitest';
 import { writeSnapshot } from '../src/snapshot.js';
 

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/contracts';
+import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/shared';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
 import { classifyArticle } from './classify-article.js';
 import { ensureModel } from './ensure-model.js';

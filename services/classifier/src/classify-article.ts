@@ -1,4 +1,4 @@
-import type { ClassifyJob, ClassifyResult } from '@tidings/contracts';
+import type { ClassifyJob, ClassifyResult } from '@tidings/shared';
 import { UnrecoverableError } from 'bullmq';
 import type { NliModel } from './model-runtime.js';
 import { classifyText, premiseOf, type ZeroShotOptions } from './zero-shot.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@tidings/contracts';
+import type { Config } from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
 import { ModelConvertError } from './errors/model-convert-error.js';
 import { ModelDownloadError } from './errors/model-download-error.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@tidings/contracts';
+import type { Config } from '@tidings/shared';
 
 export type ModelDtype = Config['classifier']['dtype'];
 

@@ -1,4 +1,4 @@
-import type { Config } from '@tidings/contracts';
+import type { Config } from '@tidings/shared';
 import type { NliModel } from './model-runtime.js';
 
 /** Labels, hypothesis template and single- or multi-label scoring, as configured (Config['zeroShot']). */

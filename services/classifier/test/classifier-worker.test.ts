@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/contracts';
+import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
 import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
 import { Queue } from 'bullmq';

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { createLogger, liveWorkers } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_MODEL_DIR, testPrefix, testRedis, testRedisUrl, waitFor } from '../../../test/harness.js';

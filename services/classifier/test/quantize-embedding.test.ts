@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_LABELS, loadConfig } from '@tidings/contracts';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_MODEL_DIR } from '../../../test/harness.js';

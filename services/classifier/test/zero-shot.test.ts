@@ -1,4 +1,4 @@
-import { DEFAULT_LABELS, loadConfig } from '@tidings/contracts';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedTopic } from '../../../test/expected-topics.js';

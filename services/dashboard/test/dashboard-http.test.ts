@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Run, redisKeys } from '@tidings/contracts';
+import { type Run, redisKeys } from '@tidings/shared';
 import { createLogger, createRedis, type Logger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { Run, TopicArticle } from '@tidings/contracts';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { createLogger, recordProblem } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import Parser from 'rss-parser';

@@ -1,4 +1,4 @@
-import type { Run, TopicArticle } from '@tidings/contracts';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';

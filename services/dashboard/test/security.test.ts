@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import type { Run } from '@tidings/contracts';
+import type { Run } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
 import { TopicStore } from '@tidings/topic-store';
 import type { Browser, Response as PwResponse } from 'playwright-core';

@@ -1,4 +1,4 @@
-import { redisKeys } from '@tidings/contracts';
+import { redisKeys } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import type { CacheHeaders } from './fetch-feed.js';
 

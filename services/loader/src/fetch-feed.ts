@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { maskFeedUrl } from '@tidings/contracts';
+import { maskFeedUrl } from '@tidings/shared';
 import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
 import { FeedError } from './errors/feed-error.js';
 

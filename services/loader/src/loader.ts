@@ -9,7 +9,7 @@ import {
   ReadFeedJobSchema,
   runIdForJob,
   verifyLoadJob,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Article } from '@tidings/contracts';
+import type { Article } from '@tidings/shared';
 import { decodeHTML } from 'entities';
 import type { RawFeedItem } from './parse-feed.js';
 

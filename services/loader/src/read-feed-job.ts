@@ -6,7 +6,7 @@ import {
   type ReadFeedJob,
   redisKeys,
   verifyFeedRead,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import { privateAddressReason } from '@tidings/runtime';

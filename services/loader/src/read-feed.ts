@@ -1,4 +1,4 @@
-import { type Article, type FeedReport, maskFeedUrl } from '@tidings/contracts';
+import { type Article, type FeedReport, maskFeedUrl } from '@tidings/shared';
 import { decodeFeed } from './decode-feed.js';
 import { FeedError } from './errors/feed-error.js';
 import { type CacheHeaders, type FetchFeedOptions, fetchFeed } from './fetch-feed.js';

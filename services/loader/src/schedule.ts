@@ -1,4 +1,4 @@
-import { DAILY_SCHEDULER_ID, DEFAULT_JOB_OPTIONS, JOB, type LoadJob } from '@tidings/contracts';
+import { DAILY_SCHEDULER_ID, DEFAULT_JOB_OPTIONS, JOB, type LoadJob } from '@tidings/shared';
 import type { Queue } from 'bullmq';
 
 /**

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { redisKeys } from '@tidings/contracts';
+import { redisKeys } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 
 const CLAIM = fs.readFileSync(new URL('./commands/claim-articles.lua', import.meta.url), 'utf8');

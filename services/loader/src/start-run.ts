@@ -7,7 +7,7 @@ import {
   RUN_MAX_FEEDS,
   type RunManifest,
   readFeedJobId,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { type Article, redisKeys, type StorySource } from '@tidings/contracts';
+import { type Article, redisKeys, type StorySource } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { DEFAULT_SIGNATURE_OPTIONS, type SignatureOptions, storySignature } from './story-signature.js';
 

@@ -7,7 +7,7 @@ import {
   type RunManifest,
   RunManifestSchema,
   redisKeys,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { waitFor } from '../../../test/harness.js';

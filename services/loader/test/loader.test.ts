@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/contracts';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/shared';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createLogger, jobSigningKey } from '@tidings/runtime';
 import { Queue } from 'bullmq';

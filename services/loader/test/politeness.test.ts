@@ -1,4 +1,4 @@
-import { QUEUE, requestRun } from '@tidings/contracts';
+import { QUEUE, requestRun } from '@tidings/shared';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { createLogger } from '@tidings/runtime';
 import { Queue } from 'bullmq';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/contracts';
+import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/shared';
 import { startFeedServer } from '@tidings/feed-fixtures';
 import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
 import { type Job, Queue } from 'bullmq';

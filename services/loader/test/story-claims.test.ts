@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Article, loadConfig, redisKeys, StorySourceSchema } from '@tidings/contracts';
+import { type Article, loadConfig, redisKeys, StorySourceSchema } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, testPrefix, testRedis } from '../../../test/harness.js';

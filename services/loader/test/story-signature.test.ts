@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Article, loadConfig } from '@tidings/contracts';
+import { type Article, loadConfig } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { describe, expect, it } from 'vitest';
 import { SHARED_FIXTURE_STORIES } from '../../../test/fixture-stories.js';

@@ -5,7 +5,7 @@ import {
   type NotifyJob,
   type Run,
   redactSecretUrl,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';

@@ -1,4 +1,4 @@
-import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/contracts';
+import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';

@@ -1,4 +1,4 @@
-import type { DigestPayload, Run, TopicGroup } from '@tidings/contracts';
+import type { DigestPayload, Run, TopicGroup } from '@tidings/shared';
 
 /** A link a reader may follow: http(s) only, anything else (javascript:, data:) becomes "". */
 export function safeLink(link: string): string {

@@ -1,4 +1,4 @@
-import { redactUrl } from '@tidings/contracts';
+import { redactUrl } from '@tidings/shared';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
 import type { EmailDigest } from './render-email.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { redactSecretUrl } from '@tidings/contracts';
+import { redactSecretUrl } from '@tidings/shared';
 import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
 import { DeliveryError } from './errors/delivery-error.js';
 

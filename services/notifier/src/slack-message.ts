@@ -1,4 +1,4 @@
-import type { TopicGroup } from '@tidings/contracts';
+import type { TopicGroup } from '@tidings/shared';
 import { countArticles, digestSubject, safeLink } from './select-digest.js';
 
 /** Slack's own limits (Block Kit): blocks per message, characters per section and header. */

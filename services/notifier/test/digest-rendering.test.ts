@@ -1,4 +1,4 @@
-import type { Run, TopicArticle, TopicGroup } from '@tidings/contracts';
+import type { Run, TopicArticle, TopicGroup } from '@tidings/shared';
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../src/render-email.js';
 import { digestPayload, selectTopics } from '../src/select-digest.js';

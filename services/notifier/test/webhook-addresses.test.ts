@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Run } from '@tidings/contracts';
+import { loadConfig, type Run } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPrefix, testRedis, testRedisUrl } from '../../../test/harness.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 
 export interface ClassifyFlags {

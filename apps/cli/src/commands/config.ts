@@ -1,4 +1,4 @@
-import { describeConfig } from '@tidings/contracts';
+import { describeConfig } from '@tidings/shared';
 
 export async function configCommand(): Promise<number> {
   process.stdout.write(`${JSON.stringify(describeConfig(), null, 2)}\n`);

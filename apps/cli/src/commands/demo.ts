@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
-import { requestRun } from '@tidings/contracts';
+import { requestRun } from '@tidings/shared';
 import { portOrFree } from '@tidings/runtime';
 import { formatTopicGroups } from '../format-digest.js';
 import { DEMO_FEEDS, ROOT } from '../paths.js';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';

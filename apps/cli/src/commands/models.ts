@@ -1,4 +1,4 @@
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
 import { downloadProgress } from '../download-progress.js';
 import { UsageError } from '../errors/usage-error.js';

@@ -1,5 +1,5 @@
 import { planDeliveries } from '@tidings/aggregator';
-import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/contracts';
+import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/shared';
 import { createMailer, deliverDigest } from '@tidings/notifier';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';

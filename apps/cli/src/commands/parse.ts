@@ -1,4 +1,4 @@
-import { loadConfig } from '@tidings/contracts';
+import { loadConfig } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
 import { UsageError } from '../errors/usage-error.js';
 

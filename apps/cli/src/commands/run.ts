@@ -1,4 +1,4 @@
-import { loadConfig, requestRun } from '@tidings/contracts';
+import { loadConfig, requestRun } from '@tidings/shared';
 import { withStackConnection } from '../stack-connection.js';
 import { prepareFeeds } from '../stack-file.js';
 import { waitForRun } from '../wait-for-run.js';

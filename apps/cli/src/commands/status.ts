@@ -1,4 +1,4 @@
-import { loadConfig, type StackStatus } from '@tidings/contracts';
+import { loadConfig, type StackStatus } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { withStackConnection } from '../stack-connection.js';
 

@@ -1,4 +1,4 @@
-import { dashboardBaseUrl, describeZodError, loadConfig, NewSubscriptionSchema } from '@tidings/contracts';
+import { dashboardBaseUrl, describeZodError, loadConfig, NewSubscriptionSchema } from '@tidings/shared';
 import { subscriptionView } from '@tidings/subscriptions';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';

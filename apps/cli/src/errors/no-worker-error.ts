@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** A run waits for a kind of worker that is not connected to this Redis at all. */
 export class NoWorkerError extends TidingsError {

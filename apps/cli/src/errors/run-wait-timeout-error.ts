@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 export class RunWaitTimeoutError extends TidingsError {
   constructor(runId: string, seconds: number) {

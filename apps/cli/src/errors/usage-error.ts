@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** A command line that cannot be carried out as typed. */
 export class UsageError extends TidingsError {

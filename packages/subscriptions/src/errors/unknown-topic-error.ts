@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 export class UnknownTopicError extends TidingsError {
   constructor(topics: string[], labels: string[]) {

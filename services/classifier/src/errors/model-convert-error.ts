@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** An ONNX file could not be converted to the external-data layout; the model still loads as it is. */
 export class ModelConvertError extends TidingsError {

@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /**
  * One file of a model could not be downloaded; nothing of it is left under its real name.

@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 import { EXIT_UNAVAILABLE } from '@tidings/runtime';
 
 export const MODEL_FIX_HINT =

@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** The word embedding of an int8 model could not be quantized; the model still loads, with it in fp32. */
 export class ModelQuantizeError extends TidingsError {

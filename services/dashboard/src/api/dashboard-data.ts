@@ -1,4 +1,4 @@
-import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/contracts';
+import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/shared';
 import { liveWorkers } from '@tidings/runtime';
 import { readStackStatus } from '@tidings/status';
 import type { TopicStore } from '@tidings/topic-store';

@@ -1,4 +1,4 @@
-import { addDays, type Digest, dayBounds, dayOf, isCalendarDay } from '@tidings/contracts';
+import { addDays, type Digest, dayBounds, dayOf, isCalendarDay } from '@tidings/shared';
 import type { DashboardData } from './dashboard-data.js';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
 import { TOPIC_ARTICLES } from './topics.js';

@@ -1,4 +1,4 @@
-import { ProblemSchema, QUEUE, QUEUE_NAMES } from '@tidings/contracts';
+import { ProblemSchema, QUEUE, QUEUE_NAMES } from '@tidings/shared';
 import type { QueueEvents } from 'bullmq';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { DashboardData } from './dashboard-data.js';

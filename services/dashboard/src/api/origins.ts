@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { Config } from '@tidings/contracts';
+import type { Config } from '@tidings/shared';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
 
 /**

@@ -1,4 +1,4 @@
-import { redisKeys } from '@tidings/contracts';
+import { redisKeys } from '@tidings/shared';
 import { createSubscriber, type Logger, type RedisTarget } from '@tidings/runtime';
 import type { Redis } from 'ioredis';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';

@@ -1,4 +1,4 @@
-import { type RunRequest, readRunProgress, requestRun } from '@tidings/contracts';
+import { type RunRequest, readRunProgress, requestRun } from '@tidings/shared';
 import type { DashboardData } from './dashboard-data.js';
 import { type ApiResult, refuse } from './result.js';
 import { checkQuery, type Page, PageSchema } from './topics.js';

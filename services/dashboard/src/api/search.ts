@@ -1,4 +1,4 @@
-import type { TopicArticle } from '@tidings/contracts';
+import type { TopicArticle } from '@tidings/shared';
 import type { TopicStore } from '@tidings/topic-store';
 import { findMatches, type MatchRange } from './find-matches.js';
 import type { ApiResult, ErrorBody } from './result.js';

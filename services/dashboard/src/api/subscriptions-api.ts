@@ -3,7 +3,7 @@ import {
   NewSubscriptionSchema,
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import { PrivateAddressError } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';

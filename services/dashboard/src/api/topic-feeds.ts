@@ -1,4 +1,4 @@
-import { ALL_TOPICS_SLUG, topicSlug } from '@tidings/contracts';
+import { ALL_TOPICS_SLUG, topicSlug } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { TopicStore } from '@tidings/topic-store';
 import { FEED_LIMIT, type FeedMeta, feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../render/feeds.js';

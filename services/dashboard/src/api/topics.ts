@@ -1,4 +1,4 @@
-import type { Digest } from '@tidings/contracts';
+import type { Digest } from '@tidings/shared';
 import { z } from 'zod';
 import type { DashboardData } from './dashboard-data.js';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';

@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** Thrown at start-up: a dashboard reachable from other machines must never be open. */
 export class DashboardTokenRequiredError extends TidingsError {

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyHelmet from '@fastify/helmet';
-import { QUEUE_NAMES, type QueueName } from '@tidings/contracts';
+import { QUEUE_NAMES, type QueueName } from '@tidings/shared';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import { type Config, QUEUE, QUEUE_NAMES, type QueueName, redactSecretUrl } from '@tidings/contracts';
+import { type Config, QUEUE, QUEUE_NAMES, type QueueName, redactSecretUrl } from '@tidings/shared';
 import { assertPublicUrl, createRedis, type Logger } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TopicArticle } from '@tidings/contracts';
+import type { TopicArticle } from '@tidings/shared';
 
 /** What a feed document says about itself. */
 export interface FeedMeta {

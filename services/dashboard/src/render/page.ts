@@ -6,7 +6,7 @@ import {
   type RunSummary,
   type TopicArticle,
   type TopicGroup,
-} from '@tidings/contracts';
+} from '@tidings/shared';
 import type { HistoryNav, TrendDay } from '../api/history.js';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn, shownFeed } from './redact.js';

@@ -1,4 +1,4 @@
-import { redactUrl } from '@tidings/contracts';
+import { redactUrl } from '@tidings/shared';
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
 

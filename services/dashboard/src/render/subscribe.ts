@@ -1,4 +1,4 @@
-import type { Problem } from '@tidings/contracts';
+import type { Problem } from '@tidings/shared';
 import type { ApiResult } from '../api/result.js';
 import { html, type SafeHtml } from './html.js';
 import { redactUrlsIn } from './redact.js';

@@ -1,4 +1,4 @@
-import { maskFeedUrl, TidingsError } from '@tidings/contracts';
+import { maskFeedUrl, TidingsError } from '@tidings/shared';
 
 export type FeedErrorCode =
   | 'FEED_TIMEOUT'

@@ -1,4 +1,4 @@
-import { TidingsError } from '@tidings/contracts';
+import { TidingsError } from '@tidings/shared';
 
 /** A destination did not take a digest. Retryable failures are tried again with backoff. */
 export class DeliveryError extends TidingsError {

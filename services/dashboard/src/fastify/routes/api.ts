@@ -1,4 +1,4 @@
-import { DigestSchema } from '@tidings/contracts';
+import { DigestSchema } from '@tidings/shared';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DashboardData } from '../../api/dashboard-data.js';

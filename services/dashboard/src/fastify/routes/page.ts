@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Digest } from '@tidings/contracts';
+import type { Digest } from '@tidings/shared';
 import type { FastifyInstance } from 'fastify';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions, historyNav, type TrendDay } from '../../api/history.js';
