@@ -10,7 +10,7 @@ export default defineConfig({
       'test/architecture/**/*.test.ts',
       'bench/test/**/*.test.ts',
     ],
-    globalSetup: ['./test/redis-global-setup.ts'],
+    globalSetup: ['./packages/testing/src/redis-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Classifier processes are CPU-bound; two files at once keeps a 2-core machine responsive.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../paths.js';
 
 /**
  * Import arrows only point down: apps → services → topic-store / runtime → shared. No
@@ -21,6 +21,7 @@ const LEVEL: Record<string, number> = {
   dashboard: 2,
   notifier: 2,
   cli: 3,
+  testing: 4,
 };
 
 const PACKAGE_DIRS = ['packages', 'services', 'apps'].flatMap((group) =>

@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { loadNliModel, modelSource, startClassifier } from '@tidings/classifier';
-import { loadConfig } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
 import { createLogger, createRedis, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import { loadConfig } from '@tidings/shared';
+import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_MODEL_DIR, waitFor } from '../harness.js';
 
 const CYCLES = 20;
 const logger = createLogger('test', { level: 'silent' });

@@ -3,15 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { requestRun } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
+import { requestRun } from '@tidings/shared';
+import { ARTIFACTS, CNBC_FIXTURE, expectedTopic, launchChromium, testConfig, waitFor } from '@tidings/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../browser.js';
-import { expectedTopic } from '../expected-topics.js';
-import { CNBC_FIXTURE, testConfig, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 

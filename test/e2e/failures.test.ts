@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Article, classifyJobId, QUEUE } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
+import { type Article, classifyJobId, QUEUE } from '@tidings/shared';
+import { addRunFlow, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addRunFlow, testConfig, testRedis, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const redis = testRedis();

@@ -3,15 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Digest, requestRun } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
+import { type Digest, requestRun } from '@tidings/shared';
+import { ARTIFACTS, launchChromium, testConfig, waitFor } from '@tidings/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../browser.js';
-import { testConfig, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 const TZ = 'America/New_York';

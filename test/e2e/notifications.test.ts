@@ -6,16 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { DigestPayloadSchema, QUEUE, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';
+import { DigestPayloadSchema, QUEUE, requestRun } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '../harness.js';
 
 interface Hit {
   path: string;

@@ -3,13 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createSubscriber } from '@tidings/runtime';
+import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/shared';
+import { CNBC_FIXTURE, expectedTopic, testConfig, testRedis, waitFor, waitForJobState } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { expectedTopic } from '../expected-topics.js';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../harness.js';
 
 describe('loader → classifier → aggregator on the CNBC-shaped fixture', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-agg-'));

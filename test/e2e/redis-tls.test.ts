@@ -4,12 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
-import { loadConfig } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort } from '@tidings/runtime';
+import { loadConfig } from '@tidings/shared';
+import { CNBC_FIXTURE, runTidings, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTidings } from '../cli-process.js';
-import { CNBC_FIXTURE, TINY_MODEL_DIR, waitFor } from '../harness.js';
 
 const PASSWORD = 'tls-test-password-0123';
 

@@ -2,8 +2,8 @@ import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
+import { CNBC_FIXTURE, testConfig, waitFor } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, waitFor } from '../harness.js';
 
 const PERIOD_S = 10;
 

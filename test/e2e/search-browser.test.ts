@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Run, TopicArticle } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
+import type { Run, TopicArticle } from '@tidings/shared';
+import { ARTIFACTS, launchChromium, testConfig, testRedis } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../browser.js';
-import { testConfig, testRedis } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 const TITLE =

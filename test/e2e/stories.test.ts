@@ -3,15 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Aggregator, startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { type Digest, DigestSchema, QUEUE, readRunProgress, requestRun, type TopicArticle } from '@tidings/shared';
 import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
+import { type Digest, DigestSchema, QUEUE, readRunProgress, requestRun, type TopicArticle } from '@tidings/shared';
+import {
+  ARTIFACTS,
+  CNBC_FIXTURE,
+  launchChromium,
+  MARKETWIRE_FIXTURE,
+  SHARED_FIXTURE_STORIES,
+  testConfig,
+  testRedis,
+  waitFor,
+} from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../browser.js';
-import { SHARED_FIXTURE_STORIES } from '../fixture-stories.js';
-import { CNBC_FIXTURE, MARKETWIRE_FIXTURE, testConfig, testRedis, waitFor } from '../harness.js';
 
 const logger = createLogger('test', { level: 'silent' });
 

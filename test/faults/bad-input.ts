@@ -3,14 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startClassifier } from '@tidings/classifier';
-import { JOB, loadConfig, QUEUE } from '@tidings/shared';
 import { buildDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
 import { createLogger, createRedis, measurePeakRss, startRedisServer } from '@tidings/runtime';
+import { JOB, loadConfig, QUEUE } from '@tidings/shared';
+import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
-import { TINY_MODEL_DIR } from '../paths.js';
-import { waitFor } from '../wait.js';
 
 /**
  * The bad-input corpus: inputs whose risk is the process's limits (memory, body and item

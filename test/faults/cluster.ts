@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
 import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
+import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TINY_MODEL_DIR } from '../paths.js';
-import { type ServiceProcess, spawnService } from '../service-process.js';
-import { waitFor } from '../wait.js';
 
 type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'notifier' | 'dashboard';
 

@@ -13,11 +13,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
+import { addRunFlow, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
-import { addRunFlow } from '../run-flow-fixture.js';
-import { waitFor } from '../wait.js';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 

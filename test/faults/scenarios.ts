@@ -1,12 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import type { Article, StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
-import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { ROOT, SLOW_TINY_MODEL_DIR } from '../paths.js';
-import { addRunFlow } from '../run-flow-fixture.js';
-import { waitFor } from '../wait.js';
+import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { done, FaultCluster, type Row } from './cluster.js';
 
 /**

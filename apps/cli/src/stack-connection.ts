@@ -1,5 +1,5 @@
-import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/shared';
 import { createRedis } from '@tidings/runtime';
+import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileInDataDir, jobSigningKey, privateAddressReason, readSecretFile } from '@tidings/runtime';
 import {
   type Config,
   describeZodError,
@@ -9,7 +10,6 @@ import {
   StackFileSchema,
   UnsafeFileError,
 } from '@tidings/shared';
-import { fileInDataDir, jobSigningKey, privateAddressReason, readSecretFile } from '@tidings/runtime';
 
 const STACK_FILE = 'stack.json';
 /** The embedded redis-server's password: made on first start, kept for every later one. */

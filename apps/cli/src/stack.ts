@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureModel } from '@tidings/classifier/ensure-model';
-import { type Config, loadConfig } from '@tidings/shared';
 import { createLogger, type RedisServerHandle, readSecretFile, startRedisServer } from '@tidings/runtime';
+import { type Config, loadConfig } from '@tidings/shared';
 import { ROOT } from './paths.js';
 import { redisPasswordFile, removeStackFile, writeStackFile } from './stack-file.js';
 import { type ServiceSpec, Supervisor } from './supervisor.js';

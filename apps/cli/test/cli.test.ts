@@ -6,9 +6,8 @@ import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
 import { createLogger, freePort } from '@tidings/runtime';
+import { CNBC_FIXTURE, expectedTopic, FIXTURES, ROOT, TINY_MODEL_DIR, testConfig } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedTopic } from '../../../test/expected-topics.js';
-import { CNBC_FIXTURE, FIXTURES, ROOT, TINY_MODEL_DIR, testConfig } from '../../../test/harness.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from '../../../test/harness.js';
 import { SERVICE_NAMES, SERVICE_NODE_OPTIONS } from '../src/service-entry.js';
 
 interface ComposeService {

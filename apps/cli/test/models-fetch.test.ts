@@ -3,10 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { liveWorkers } from '@tidings/runtime';
+import {
+  ROOT,
+  spawnService,
+  startHubMirror,
+  TINY_MODEL_DIR,
+  testPrefix,
+  testRedis,
+  testRedisUrl,
+  waitFor,
+} from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TINY_MODEL_DIR, testPrefix, testRedis, testRedisUrl, waitFor } from '../../../test/harness.js';
-import { startHubMirror } from '../../../test/hub-mirror.js';
-import { spawnService } from '../../../test/service-process.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const MODEL_ID = 'tidings/tiny-nli';

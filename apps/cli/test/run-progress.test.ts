@@ -1,10 +1,10 @@
 import { startClassifier } from '@tidings/classifier';
-import { QUEUE, readRunProgress, requestRun } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger } from '@tidings/runtime';
+import { QUEUE, readRunProgress, requestRun } from '@tidings/shared';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { formatLogLine } from '../src/format-log-line.js';
 import { formatProgress, ProgressDisplay } from '../src/progress-display.js';
 

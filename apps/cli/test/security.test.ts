@@ -7,12 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StackFileSchema } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { freePort } from '@tidings/runtime';
+import { StackFileSchema } from '@tidings/shared';
+import { ROOT, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };

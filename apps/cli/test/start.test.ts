@@ -2,14 +2,13 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
+import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/shared';
+import { ROOT, startHubMirror, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TINY_MODEL_DIR, waitFor } from '../../../test/harness.js';
-import { startHubMirror } from '../../../test/hub-mirror.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 

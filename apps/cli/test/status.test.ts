@@ -4,21 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
-import { loadConfig, StackStatusSchema } from '@tidings/shared';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort, startRedisServer } from '@tidings/runtime';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTidings } from '../../../test/cli-process.js';
+import { loadConfig, StackStatusSchema } from '@tidings/shared';
 import {
   CNBC_FIXTURE,
   FIXTURES,
   ROOT,
+  runTidings,
+  spawnService,
   TINY_MODEL_DIR,
   testPrefix,
   testRedisUrl,
   waitFor,
-} from '../../../test/harness.js';
-import { spawnService } from '../../../test/service-process.js';
+} from '@tidings/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const logger = createLogger('test', { level: 'silent' });
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
-import { ROOT, testPrefix, testRedisUrl } from '../../../test/harness.js';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
 

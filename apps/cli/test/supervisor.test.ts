@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLogger, recordedProblems } from '@tidings/runtime';
+import { ROOT, testPrefix, testRedis, testRedisUrl, waitFor } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
-import { ROOT, testPrefix, testRedis, testRedisUrl, waitFor } from '../../../test/harness.js';
 import { Supervisor } from '../src/supervisor.js';
 
 describe('the supervisor', () => {

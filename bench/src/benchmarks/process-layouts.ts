@@ -1,6 +1,6 @@
 import { ROOT, spawnService } from '@tidings/cli';
-import { JOB, QUEUE } from '@tidings/shared';
 import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
+import { JOB, QUEUE } from '@tidings/shared';
 import { Queue } from 'bullmq';
 import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';
 import { machineBusyTicks, processTicks } from '../cpu.js';

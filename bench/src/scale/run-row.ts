@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/shared';
 import { createRedis, startRedisServer } from '@tidings/runtime';
+import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/shared';
 import { TopicStore } from '@tidings/topic-store';
 import { planFarm } from './farm-plan.js';
 import { startFeedFarm } from './feed-farm.js';

@@ -1,7 +1,7 @@
 import { DEFAULT_JOB_OPTIONS, QUEUE, redisKeys } from '@tidings/shared';
+import { testPrefix, testRedis, testRedisUrl, waitForJobState } from '@tidings/testing';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testPrefix, testRedis, testRedisUrl, waitForJobState } from '../../../test/harness.js';
 import { createRedis } from '../src/index.js';
 
 describe('test harness', () => {

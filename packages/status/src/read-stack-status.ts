@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { liveWorkers, recordedProblems } from '@tidings/runtime';
 import {
   DAILY_SCHEDULER_ID,
   QUEUE,
@@ -8,7 +9,6 @@ import {
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
-import { liveWorkers, recordedProblems } from '@tidings/runtime';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

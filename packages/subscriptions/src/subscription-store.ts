@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type NewSubscription,
-  type Subscription,
-  SubscriptionSchema,
-  type SubscriptionUpdate,
-} from '@tidings/shared';
+import { type NewSubscription, type Subscription, SubscriptionSchema, type SubscriptionUpdate } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';

@@ -1,6 +1,6 @@
 import { type Run, redisKeys, type TopicArticle } from '@tidings/shared';
+import { testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testPrefix, testRedis } from '../../../test/harness.js';
 import { groupByTopic } from '../src/group-topics.js';
 import { type BadRecord, TopicStore } from '../src/topic-store.js';
 

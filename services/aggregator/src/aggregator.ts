@@ -1,3 +1,4 @@
+import { type Logger, startWorkerService } from '@tidings/runtime';
 import {
   type Config,
   DEFAULT_JOB_OPTIONS,
@@ -7,7 +8,6 @@ import {
   type RunManifest,
   RunManifestSchema,
 } from '@tidings/shared';
-import { type Logger, startWorkerService } from '@tidings/runtime';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';

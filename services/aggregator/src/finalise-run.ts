@@ -1,11 +1,5 @@
-import {
-  RUN_RECORD_ARTICLES,
-  type Run,
-  type RunFinishedMessage,
-  type RunManifest,
-  redisKeys,
-} from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
+import { RUN_RECORD_ARTICLES, type Run, type RunFinishedMessage, type RunManifest, redisKeys } from '@tidings/shared';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
-import { type Digest, type Run, RunIdSchema, UnsafeFileError } from '@tidings/shared';
 import { fileInDataDir } from '@tidings/runtime';
+import { type Digest, type Run, RunIdSchema, UnsafeFileError } from '@tidings/shared';
 
 export interface Snapshot {
   run: Run;

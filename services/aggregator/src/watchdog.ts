@@ -1,5 +1,5 @@
-import { RunManifestSchema } from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
+import { RunManifestSchema } from '@tidings/shared';
 import type { Queue } from 'bullmq';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 

@@ -6,10 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Article, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/shared';
+import {
+  addRunFlow,
+  type ServiceProcess,
+  spawnService,
+  TINY_MODEL_DIR,
+  testConfig,
+  testRedis,
+  waitFor,
+} from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addRunFlow, TINY_MODEL_DIR, testConfig, testRedis, waitFor } from '../../../test/harness.js';
-import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
 import { writeSnapshot } from '../src/snapshot.js';
 
 // DATA_DIR sits two levels down in a folder of its own, so "../../x" from runs/ lands where we can look.

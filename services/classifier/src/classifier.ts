@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/shared';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
+import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/shared';
 import { classifyArticle } from './classify-article.js';
 import { ensureModel } from './ensure-model.js';
 import { ModelLoadError } from './errors/model-load-error.js';

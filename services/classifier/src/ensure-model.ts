@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '@tidings/shared';
 import type { Logger } from '@tidings/runtime';
+import type { Config } from '@tidings/shared';
 import { ModelConvertError } from './errors/model-convert-error.js';
 import { ModelDownloadError } from './errors/model-download-error.js';
 import { ModelLoadError } from './errors/model-load-error.js';

@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
 import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
-import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedTopic } from '../../../test/expected-topics.js';
+import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/shared';
 import {
   CNBC_FIXTURE,
+  expectedTopic,
+  spawnService,
   TINY_MODEL_DIR,
   testConfig,
   testRedis,
   waitFor,
   waitForJobState,
-} from '../../../test/harness.js';
-import { spawnService } from '../../../test/service-process.js';
+} from '@tidings/testing';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Classifier, startClassifier } from '../src/classifier.js';
 
 const logger = createLogger('test', { level: 'silent' });

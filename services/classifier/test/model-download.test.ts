@@ -2,12 +2,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '@tidings/shared';
 import { createLogger, liveWorkers } from '@tidings/runtime';
+import { loadConfig } from '@tidings/shared';
+import {
+  spawnService,
+  startHubMirror,
+  TINY_MODEL_DIR,
+  testPrefix,
+  testRedis,
+  testRedisUrl,
+  waitFor,
+} from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TINY_MODEL_DIR, testPrefix, testRedis, testRedisUrl, waitFor } from '../../../test/harness.js';
-import { startHubMirror } from '../../../test/hub-mirror.js';
-import { spawnService } from '../../../test/service-process.js';
 import { ensureModel } from '../src/ensure-model.js';
 import { downloadFile } from '../src/hub-download.js';
 

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
+import { startHubMirror, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TINY_MODEL_DIR } from '../../../test/harness.js';
-import { startHubMirror } from '../../../test/hub-mirror.js';
 import { ensureModel } from '../src/ensure-model.js';
 import { loadNliModel } from '../src/model-runtime.js';
 import { modelSource } from '../src/model-source.js';

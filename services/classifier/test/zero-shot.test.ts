@@ -1,8 +1,7 @@
-import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
+import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
+import { CNBC_FIXTURE, expectedTopic, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedTopic } from '../../../test/expected-topics.js';
-import { CNBC_FIXTURE, TINY_MODEL_DIR } from '../../../test/harness.js';
 import { type LibraryZeroShot, loadLibraryZeroShot, loadNliModel, type NliModel } from '../src/model-runtime.js';
 import { modelSource } from '../src/model-source.js';
 import { classifyText, fitPremise, premiseOf, scoresFromLogits, softmax } from '../src/zero-shot.js';

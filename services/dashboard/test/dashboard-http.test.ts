@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type Run, redisKeys } from '@tidings/shared';
 import { createLogger, createRedis, type Logger } from '@tidings/runtime';
+import { type Run, redisKeys } from '@tidings/shared';
+import { testConfig, testRedis, testRedisUrl } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { testConfig, testRedis, testRedisUrl } from '../../../test/harness.js';
 import { buildDashboard, DashboardTokenRequiredError } from '../src/index.js';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -1,9 +1,9 @@
-import type { Run, TopicArticle } from '@tidings/shared';
 import { createLogger, recordProblem } from '@tidings/runtime';
+import type { Run, TopicArticle } from '@tidings/shared';
+import { testConfig, testRedis } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import Parser from 'rss-parser';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { testConfig, testRedis } from '../../../test/harness.js';
 import { buildDashboard } from '../src/index.js';
 
 const TOKEN = 'feeds-test-token-0123456789';

@@ -1,8 +1,8 @@
-import type { Run, TopicArticle } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
+import type { Run, TopicArticle } from '@tidings/shared';
+import { testConfig, testRedis } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { testConfig, testRedis } from '../../../test/harness.js';
 import { buildDashboard } from '../src/index.js';
 
 const silent = createLogger('search-test', { level: 'silent' });

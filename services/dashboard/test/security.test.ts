@@ -1,12 +1,11 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import type { Run } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
+import type { Run } from '@tidings/shared';
+import { launchChromium, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import type { Browser, Response as PwResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../test/browser.js';
-import { testConfig, testRedis, waitFor } from '../../../test/harness.js';
 import { buildDashboard } from '../src/index.js';
 
 /**

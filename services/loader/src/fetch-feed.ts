@@ -5,8 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { maskFeedUrl } from '@tidings/shared';
 import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
+import { maskFeedUrl } from '@tidings/shared';
 import { FeedError } from './errors/feed-error.js';
 
 export interface CacheHeaders {

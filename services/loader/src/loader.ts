@@ -1,3 +1,6 @@
+import { FeedList } from '@tidings/feed-list';
+import type { Logger } from '@tidings/runtime';
+import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
 import {
   BadJobError,
   type Config,
@@ -10,9 +13,6 @@ import {
   runIdForJob,
   verifyLoadJob,
 } from '@tidings/shared';
-import { FeedList } from '@tidings/feed-list';
-import type { Logger } from '@tidings/runtime';
-import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { FeedCacheHeaders } from './feed-cache-headers.js';
 import { feedHost, HostSlots } from './host-slots.js';

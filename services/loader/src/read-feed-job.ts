@@ -1,3 +1,6 @@
+import type { FeedList } from '@tidings/feed-list';
+import type { Logger } from '@tidings/runtime';
+import { privateAddressReason } from '@tidings/runtime';
 import {
   type Article,
   classifyChildren,
@@ -7,9 +10,6 @@ import {
   redisKeys,
   verifyFeedRead,
 } from '@tidings/shared';
-import type { FeedList } from '@tidings/feed-list';
-import type { Logger } from '@tidings/runtime';
-import { privateAddressReason } from '@tidings/runtime';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';

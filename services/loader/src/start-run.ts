@@ -1,3 +1,5 @@
+import type { FeedList } from '@tidings/feed-list';
+import type { Logger } from '@tidings/runtime';
 import {
   buildRunFlow,
   grantFeedRead,
@@ -8,8 +10,6 @@ import {
   type RunManifest,
   readFeedJobId,
 } from '@tidings/shared';
-import type { FeedList } from '@tidings/feed-list';
-import type { Logger } from '@tidings/runtime';
 import type { FlowProducer, Queue } from 'bullmq';
 
 export interface StartRunDeps {

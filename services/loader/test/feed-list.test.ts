@@ -1,10 +1,10 @@
-import { QUEUE, requestRun } from '@tidings/shared';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { FeedList } from '@tidings/feed-list';
 import { createLogger } from '@tidings/runtime';
+import { QUEUE, requestRun } from '@tidings/shared';
+import { CNBC_FIXTURE, testConfig, testRedis } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis } from '../../../test/harness.js';
 import { startLoader } from '../src/loader.js';
 import { loadedRun } from './loaded-run.js';
 

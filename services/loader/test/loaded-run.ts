@@ -8,9 +8,9 @@ import {
   RunManifestSchema,
   redisKeys,
 } from '@tidings/shared';
+import { waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { waitFor } from '../../../test/harness.js';
 
 export interface LoadedRun {
   manifest: RunManifest;

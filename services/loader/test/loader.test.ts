@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/shared';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createLogger, jobSigningKey } from '@tidings/runtime';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/shared';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
 import { type Loader, startLoader } from '../src/loader.js';
 import { ENQUEUE_CHUNK } from '../src/read-feed-job.js';
 import { SeenArticles } from '../src/seen-articles.js';

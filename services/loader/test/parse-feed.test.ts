@@ -4,8 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { CNBC_FIXTURE, FIXTURES } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, FIXTURES } from '../../../test/harness.js';
 import { parseFeedXml } from '../src/parse-feed.js';
 import { readFeed } from '../src/read-feed.js';
 

@@ -1,9 +1,9 @@
-import { QUEUE, requestRun } from '@tidings/shared';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { createLogger } from '@tidings/runtime';
+import { QUEUE, requestRun } from '@tidings/shared';
+import { testConfig, testRedis } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testConfig, testRedis } from '../../../test/harness.js';
 import { feedHost, HostSlots } from '../src/host-slots.js';
 import { startLoader } from '../src/loader.js';
 import { loadedRun } from './loaded-run.js';

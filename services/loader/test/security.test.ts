@@ -6,13 +6,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/shared';
 import { startFeedServer } from '@tidings/feed-fixtures';
 import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
+import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/shared';
+import {
+  CNBC_FIXTURE,
+  type ServiceProcess,
+  spawnService,
+  testConfig,
+  testRedis,
+  waitFor,
+  waitForJobState,
+} from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '../../../test/harness.js';
-import { type ServiceProcess, spawnService } from '../../../test/service-process.js';
 import { readFeed } from '../src/read-feed.js';
 import { loadedRun } from './loaded-run.js';
 

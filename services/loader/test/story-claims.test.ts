@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type Article, loadConfig, redisKeys, StorySourceSchema } from '@tidings/shared';
+import { FIXTURES, testPrefix, testRedis } from '@tidings/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, testPrefix, testRedis } from '../../../test/harness.js';
 import { readFeed } from '../src/read-feed.js';
 import { StoryClaims, type StoryClaimsOptions } from '../src/story-claims.js';
 

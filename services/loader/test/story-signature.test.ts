@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Article, loadConfig } from '@tidings/shared';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { type Article, loadConfig } from '@tidings/shared';
+import { FIXTURES, SHARED_FIXTURE_STORIES } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
-import { SHARED_FIXTURE_STORIES } from '../../../test/fixture-stories.js';
-import { FIXTURES } from '../../../test/harness.js';
 import { readFeed } from '../src/read-feed.js';
 import {
   bandKeys,

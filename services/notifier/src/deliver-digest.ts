@@ -1,12 +1,5 @@
-import {
-  type Config,
-  dashboardBaseUrl,
-  deliveryId,
-  type NotifyJob,
-  type Run,
-  redactSecretUrl,
-} from '@tidings/shared';
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
+import { type Config, dashboardBaseUrl, deliveryId, type NotifyJob, type Run, redactSecretUrl } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';

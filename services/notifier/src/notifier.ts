@@ -1,5 +1,5 @@
-import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { type Logger, startWorkerService } from '@tidings/runtime';
+import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStore } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';

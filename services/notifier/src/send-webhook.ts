@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { redactSecretUrl } from '@tidings/shared';
 import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
+import { redactSecretUrl } from '@tidings/shared';
 import { DeliveryError } from './errors/delivery-error.js';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the way GitHub and Stripe sign their webhooks. */

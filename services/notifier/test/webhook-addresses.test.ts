@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Run } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
+import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testPrefix, testRedis, testRedisUrl } from '../../../test/harness.js';
 import { deliverDigest } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 

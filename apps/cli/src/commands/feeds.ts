@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { loadConfig } from '@tidings/shared';
 import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
+import { loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 

@@ -1,5 +1,5 @@
-import { loadConfig } from '@tidings/shared';
 import { createLogger } from '@tidings/runtime';
+import { loadConfig } from '@tidings/shared';
 import { downloadProgress } from '../download-progress.js';
 import { UsageError } from '../errors/usage-error.js';
 

@@ -1,6 +1,6 @@
 import { planDeliveries } from '@tidings/aggregator';
-import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/shared';
 import { createMailer, deliverDigest } from '@tidings/notifier';
+import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 

@@ -1,5 +1,5 @@
-import { loadConfig } from '@tidings/shared';
 import { readFeed } from '@tidings/loader';
+import { loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 
 export async function parseCommand(feed: string | undefined): Promise<number> {

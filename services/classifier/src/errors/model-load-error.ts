@@ -1,5 +1,5 @@
-import { TidingsError } from '@tidings/shared';
 import { EXIT_UNAVAILABLE } from '@tidings/runtime';
+import { TidingsError } from '@tidings/shared';
 
 export const MODEL_FIX_HINT =
   'set MODEL_DIR to a folder with config.json, tokenizer.json and onnx/model.onnx (onnx/model_quantized.onnx for MODEL_DTYPE=q8), ' +

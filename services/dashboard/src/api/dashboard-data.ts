@@ -1,5 +1,5 @@
-import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/shared';
 import { liveWorkers } from '@tidings/runtime';
+import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';

@@ -1,5 +1,5 @@
-import { redisKeys } from '@tidings/shared';
 import { createSubscriber, type Logger, type RedisTarget } from '@tidings/runtime';
+import { redisKeys } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
 

@@ -1,10 +1,10 @@
+import { PrivateAddressError } from '@tidings/runtime';
 import {
   describeZodError,
   NewSubscriptionSchema,
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
 } from '@tidings/shared';
-import { PrivateAddressError } from '@tidings/runtime';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';
 

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, loadConfig } from '@tidings/shared';
 import { createRedis } from '@tidings/runtime';
+import { type Config, loadConfig } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';
-
-export * from './paths.js';
-export * from './run-flow-fixture.js';
-export * from './wait.js';
 
 /** The private test server's URL; never the machine's 127.0.0.1:6379. */
 export function testRedisUrl(): string {
