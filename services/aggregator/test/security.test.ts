@@ -83,11 +83,15 @@ function manifest(runId: string): RunManifest {
   return { ...buildRunManifest({ startedAt: new Date().toISOString() }), runId };
 }
 
-/** A link no loader keeps, put back over a valid article. */
-const article = (link: string) => ({
-  ...buildArticle({ id: 'a1', feed: 'https://a.example/rss', title: 'A story', published: new Date().toISOString() }),
-  link,
-});
+/** With a link no loader keeps, which the schema accepts and cleans. */
+const article = (link: string) =>
+  buildArticle({
+    id: 'a1',
+    feed: 'https://a.example/rss',
+    title: 'A story',
+    link,
+    published: new Date().toISOString(),
+  });
 
 async function settled(jobId: string): Promise<Job> {
   return (await waitFor(
