@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
 import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
 import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -60,7 +60,7 @@ export class FaultCluster {
   aggregate!: Queue;
   classify!: Queue;
   notify!: Queue;
-  store!: TopicStore;
+  store!: TopicStoreReader;
   private port = 0;
   private readonly procs = new Set<ServiceProcess>();
 
@@ -76,7 +76,7 @@ export class FaultCluster {
     this.classify = new Queue(QUEUE.classify, { connection: this.client, prefix: this.prefix });
     this.notify = new Queue(QUEUE.notify, { connection: this.client, prefix: this.prefix });
     for (const q of [this.feeds, this.aggregate, this.classify, this.notify]) q.on('error', () => {});
-    this.store = new TopicStore(this.client, this.prefix);
+    this.store = new TopicStoreReader(this.client, this.prefix);
     return this;
   }
 

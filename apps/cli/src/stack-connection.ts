@@ -1,7 +1,15 @@
 import { createRedis } from '@tidings/runtime';
-import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/shared';
+import {
+  type Config,
+  keySpaceOf,
+  QUEUE_NAMES,
+  type QueueName,
+  queuePrefix,
+  RedisUnreachableError,
+  redactUrl,
+} from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { stackRedisUrl } from './stack-file.js';
@@ -11,7 +19,7 @@ export interface StackConnection {
   /** The Redis in use, password masked, for messages. */
   redisShown: string;
   queues: Record<QueueName, Queue>;
-  store: TopicStore;
+  store: TopicStoreReader;
   subscriptions: SubscriptionStore;
 }
 
@@ -43,7 +51,7 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
   // Which Redis a command talks to is the first thing to know when it seems to do nothing.
   process.stderr.write(`tidings: using the Redis at ${redisShown} (${source})\n`);
   const queues = Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: queuePrefix(keySpaceOf(config)) })]),
   ) as Record<QueueName, Queue>;
   for (const queue of Object.values(queues)) queue.on('error', () => {});
   try {
@@ -51,8 +59,8 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
       redis: connection,
       redisShown,
       queues,
-      store: new TopicStore(connection, config.prefix, { labelOrder: config.zeroShot.labels }),
-      subscriptions: new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels }),
+      store: new TopicStoreReader(connection, keySpaceOf(config), { labelOrder: config.zeroShot.labels }),
+      subscriptions: new SubscriptionStore(connection, keySpaceOf(config), { labels: config.zeroShot.labels }),
     });
   } finally {
     for (const queue of Object.values(queues)) await queue.close();

@@ -1,6 +1,6 @@
 import { RunBuilder } from '@tidings/aggregator';
 import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
-import { TopicStore, WRITE_PAGE } from '@tidings/topic-store';
+import { TopicStoreWriter, WRITE_PAGE } from '@tidings/topic-store';
 import type { Redis } from 'ioredis';
 
 export interface HistoryOptions {
@@ -60,7 +60,7 @@ export function historyRun(
  * store-sized steps, then the run's record. The history the page and API read beside today's run.
  */
 export async function seedHistory(redis: Redis, prefix: string, options: HistoryOptions): Promise<number> {
-  const store = new TopicStore(redis, prefix, { labelOrder: options.labels });
+  const store = new TopicStoreWriter(redis, prefix, { labelOrder: options.labels });
   const now = options.now ?? new Date();
   let written = 0;
   for (let d = 1; d <= options.days; d++) {

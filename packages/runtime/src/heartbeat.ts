@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { WorkerHeartbeat } from '@tidings/shared';
+import type { KeySpaceSource, WorkerHeartbeat } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { putRecord, type RecordIndex, removeRecord } from './indexed-records.js';
 import { heartbeatRecords } from './live-workers.js';
@@ -21,11 +21,11 @@ export class Heartbeat {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    space: KeySpaceSource,
     private readonly model: { name: string; dtype: string; loadMs?: number },
     private readonly options: HeartbeatOptions = {},
   ) {
-    this.records = heartbeatRecords(prefix);
+    this.records = heartbeatRecords(space);
   }
 
   async start(): Promise<void> {

@@ -1,4 +1,4 @@
-import { BadJobError, type Config, describeZodError, type QueueName } from '@tidings/shared';
+import { BadJobError, type Config, describeZodError, keySpaceOf, type QueueName, queuePrefix } from '@tidings/shared';
 import { FlowProducer, type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -41,7 +41,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
       concurrency: 1,
       ...options.worker,
       connection: this.connection,
-      prefix: config.prefix,
+      prefix: queuePrefix(keySpaceOf(config)),
     });
     this.worker.on('failed', (job, err) =>
       logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, `${queue} job failed`),
@@ -62,7 +62,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.options.config.prefix });
+      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(keySpaceOf(this.options.config)) });
       queue.on('error', (err) => this.options.logger.warn({ err: err.message, queue: name }, 'queue error'));
       this.queues.set(name, queue);
     }
@@ -70,7 +70,10 @@ export class WorkerService<Data = unknown, Result = unknown> {
   }
 
   flowProducer(): FlowProducer {
-    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.options.config.prefix });
+    this.flows ??= new FlowProducer({
+      connection: this.connection,
+      prefix: queuePrefix(keySpaceOf(this.options.config)),
+    });
     return this.flows;
   }
 

@@ -10,6 +10,7 @@ export * from './errors/unsafe-file-error.js';
 export * from './ids.js';
 export * from './job-signature.js';
 export * from './keys.js';
+export * from './lua-command.js';
 export * from './mask-url.js';
 export * from './queues.js';
 export * from './run-flow.js';

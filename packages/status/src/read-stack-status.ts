@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { liveWorkers, recordedProblems } from '@tidings/runtime';
 import {
   DAILY_SCHEDULER_ID,
+  type KeySpaceSource,
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
@@ -9,7 +10,7 @@ import {
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { findProblems } from './find-problems.js';
@@ -17,9 +18,9 @@ import { findProblems } from './find-problems.js';
 export interface StatusSources {
   redis: Redis;
   redisUrl: string;
-  prefix: string;
+  space: KeySpaceSource;
   queues: Record<QueueName, Queue>;
-  store: TopicStore;
+  store: TopicStoreReader;
 }
 
 const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
@@ -47,8 +48,8 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify] = await Promise.all([
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
-    liveWorkers(sources.redis, sources.prefix),
-    recordedProblems(sources.redis, sources.prefix),
+    liveWorkers(sources.redis, sources.space),
+    recordedProblems(sources.redis, sources.space),
     store.runs({ limit: 5 }),
     queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
     queues.notify.getFailed(0, 4),

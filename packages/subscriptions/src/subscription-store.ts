@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type NewSubscription, type Subscription, SubscriptionSchema, type SubscriptionUpdate } from '@tidings/shared';
+import {
+  type KeySpaceSource,
+  type NewSubscription,
+  type Subscription,
+  SubscriptionSchema,
+  type SubscriptionUpdate,
+} from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';
@@ -21,10 +27,10 @@ export class SubscriptionStore {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    space: KeySpaceSource,
     private readonly options: SubscriptionStoreOptions,
   ) {
-    this.keys = subscriptionKeys(prefix);
+    this.keys = subscriptionKeys(space);
   }
 
   private checkTopics(topics: string[]): string[] {

@@ -2,7 +2,8 @@ import { type Run, redisKeys, type TopicArticle } from '@tidings/shared';
 import { testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupByTopic } from '../src/group-topics.js';
-import { type BadRecord, TopicStore } from '../src/topic-store.js';
+import type { BadRecord } from '../src/topic-store-reader.js';
+import { TopicStoreWriter } from '../src/topic-store-writer.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
@@ -36,11 +37,11 @@ function run(articles: TopicArticle[]): Run {
   };
 }
 
-describe('TopicStore: a story’s sources', () => {
+describe('TopicStoreWriter: a story’s sources', () => {
   it('attaches the sources kept beside a story when it is read, even ones added after the story was stored', async () => {
     const prefix = testPrefix();
     const bad: BadRecord[] = [];
-    const store = new TopicStore(redis, prefix, { onBadRecord: (r) => bad.push(r) });
+    const store = new TopicStoreWriter(redis, prefix, { onBadRecord: (r) => bad.push(r) });
     const story = article('oil', '2026-11-24T21:00:00.000Z');
     const alone = article('gold', '2026-11-24T20:00:00.000Z');
     await store.writeRun(run([story, alone]));

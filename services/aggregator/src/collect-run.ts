@@ -7,6 +7,7 @@ import {
   describeZodError,
   type FeedReport,
   FeedReportSchema,
+  type KeySpace,
   QUEUE,
   type Run,
   type RunManifest,
@@ -14,16 +15,16 @@ import {
   redisKeys,
   type TopicArticle,
 } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreWriter } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
-  store: TopicStore;
+  store: TopicStoreWriter;
   redis: Redis;
-  prefix: string;
+  space: KeySpace;
   labelOrder: string[];
 }
 
@@ -57,7 +58,7 @@ export async function collectRun(
   options: CollectRunOptions,
 ): Promise<Run> {
   const { runId } = manifest;
-  const keys = redisKeys(deps.prefix);
+  const keys = redisKeys(deps.space);
   const articlesKey = keys.runArticles(runId);
   const builder = new RunBuilder(manifest, deps.labelOrder);
   // Ids of articles already counted: HSCAN may return an entry twice.

@@ -1,4 +1,4 @@
-import { redisKeys } from '@tidings/shared';
+import { type KeySpaceSource, redisKeys } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import type { CacheHeaders } from './fetch-feed.js';
 
@@ -7,9 +7,9 @@ export class FeedCacheHeaders {
   private readonly keys;
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    space: KeySpaceSource,
   ) {
-    this.keys = redisKeys(prefix);
+    this.keys = redisKeys(space);
   }
 
   async get(feed: string): Promise<CacheHeaders> {

@@ -5,6 +5,7 @@ import {
   type Article,
   classifyChildren,
   type FeedReport,
+  type KeySpace,
   maskFeedUrl,
   type ReadFeedJob,
   redisKeys,
@@ -29,7 +30,7 @@ const RUN_DATA_TTL_S = 7 * 86_400;
 
 export interface ReadFeedJobDeps {
   redis: Redis;
-  prefix: string;
+  space: KeySpace;
   classifyQueue: Queue;
   /** The aggregate queue's qualified name, the parent of every classify child. */
   parentQueue: string;
@@ -78,7 +79,7 @@ async function enqueueChunk(
 ): Promise<{ stories: number; copies: number }> {
   const fresh = await deps.seen.claim(job.runId, chunk, { reclassify: job.reclassify });
   if (fresh.length === 0) return { stories: 0, copies: 0 };
-  const runArticles = redisKeys(deps.prefix).runArticles(job.runId);
+  const runArticles = redisKeys(deps.space).runArticles(job.runId);
   try {
     const { stories, copies } = await deps.stories.claim(job.runId, fresh, { reclassify: job.reclassify });
     if (stories.length > 0) {
@@ -130,7 +131,7 @@ export async function processReadFeedJob(job: ReadFeedJob, jobId: string, deps: 
   if (report.status === 'ok') await deps.cacheHeaders.set(job.feed, result.cacheHeaders);
   // Keyed by the feed as listed (not its masked form), so `tidings feeds list` finds it.
   await deps.feedList.recordStatus([{ ...report, url: job.feed }]);
-  const runFeeds = redisKeys(deps.prefix).runFeeds(job.runId);
+  const runFeeds = redisKeys(deps.space).runFeeds(job.runId);
   await deps.redis
     .multi()
     .hset(runFeeds, String(job.index), JSON.stringify(report))

@@ -1,4 +1,4 @@
-import { loadConfig, type StackStatus } from '@tidings/shared';
+import { keySpaceOf, loadConfig, type StackStatus } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -41,7 +41,7 @@ export function formatStatus(status: StackStatus): string {
 export async function statusCommand(flags: { json: boolean }): Promise<number> {
   const config = loadConfig();
   const status = await withStackConnection(config, ({ redis, redisShown, queues, store }) =>
-    readStackStatus({ redis, redisUrl: redisShown, prefix: config.prefix, queues, store }),
+    readStackStatus({ redis, redisUrl: redisShown, space: keySpaceOf(config), queues, store }),
   );
   process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return status.problems.length > 0 ? 1 : 0;
