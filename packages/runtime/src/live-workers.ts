@@ -1,6 +1,6 @@
 import { redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { type RecordIndex, readRecords } from './indexed-records.js';
+import type { RedisConnection } from './redis.js';
 
 export function heartbeatRecords(prefix: string): RecordIndex {
   const keys = redisKeys(prefix);
@@ -8,6 +8,6 @@ export function heartbeatRecords(prefix: string): RecordIndex {
 }
 
 /** The classifier processes whose heartbeat has not expired: the live worker count. */
-export function liveWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
+export function liveWorkers(redis: RedisConnection, prefix: string): Promise<WorkerHeartbeat[]> {
   return readRecords(redis, heartbeatRecords(prefix), WorkerHeartbeatSchema);
 }

@@ -1,6 +1,6 @@
 import { type Problem, ProblemSchema, redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { putRecord, type RecordIndex, readRecords, removeRecord } from './indexed-records.js';
+import type { RedisConnection } from './redis.js';
 
 function problemRecords(prefix: string): RecordIndex {
   const keys = redisKeys(prefix);
@@ -14,7 +14,7 @@ function problemRecords(prefix: string): RecordIndex {
  * process clears it once the problem is gone.
  */
 export async function recordProblem(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   id: string,
   problem: Problem,
@@ -23,10 +23,10 @@ export async function recordProblem(
   await putRecord(redis, problemRecords(prefix), id, problem, ttlMs);
 }
 
-export async function clearProblem(redis: Redis, prefix: string, id: string): Promise<void> {
+export async function clearProblem(redis: RedisConnection, prefix: string, id: string): Promise<void> {
   await removeRecord(redis, problemRecords(prefix), id);
 }
 
-export function recordedProblems(redis: Redis, prefix: string): Promise<Problem[]> {
+export function recordedProblems(redis: RedisConnection, prefix: string): Promise<Problem[]> {
   return readRecords(redis, problemRecords(prefix), ProblemSchema);
 }

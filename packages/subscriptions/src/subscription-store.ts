@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type NewSubscription, type Subscription, SubscriptionSchema, type SubscriptionUpdate } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';
 
@@ -20,7 +20,7 @@ export class SubscriptionStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     prefix: string,
     private readonly options: SubscriptionStoreOptions,
   ) {

@@ -11,7 +11,7 @@ import {
   type TopicArticle,
   TopicArticleSchema,
 } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { z } from 'zod';
 import { groupByTopic } from './group-topics.js';
 import { storeKeys } from './keys.js';
@@ -66,7 +66,7 @@ export class TopicStore {
   private readonly onBadRecord: (record: BadRecord) => void;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     prefix: string,
     options: TopicStoreOptions = {},
   ) {

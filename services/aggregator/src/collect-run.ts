@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@tidings/runtime';
 import {
   type Article,
   ArticleSchema,
@@ -17,12 +18,11 @@ import {
 import type { TopicStore } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
   store: TopicStore;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   labelOrder: string[];
 }

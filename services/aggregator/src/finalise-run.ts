@@ -1,15 +1,14 @@
-import type { Logger } from '@tidings/runtime';
+import type { Logger, RedisConnection } from '@tidings/runtime';
 import { RUN_RECORD_ARTICLES, type Run, type RunFinishedMessage, type RunManifest, redisKeys } from '@tidings/shared';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface FinaliseDeps {
   store: TopicStore;
   /** Reads the run's article and feed hashes and publishes "run-finished". */
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   dataDir: string;
   windowHours: number;

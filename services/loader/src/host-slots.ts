@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
 
 const TAKE = fs.readFileSync(new URL('./commands/take-host-slot.lua', import.meta.url), 'utf8');
 
@@ -29,7 +29,7 @@ export function feedHost(feed: string): string | undefined {
  */
 export class HostSlots {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     private readonly options: HostSlotsOptions,
   ) {}

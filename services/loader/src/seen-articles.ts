@@ -1,6 +1,6 @@
 import fs from 'node:fs';
+import type { RedisConnection } from '@tidings/runtime';
 import { redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 
 const CLAIM = fs.readFileSync(new URL('./commands/claim-articles.lua', import.meta.url), 'utf8');
 const RELEASE = fs.readFileSync(new URL('./commands/release-claims.lua', import.meta.url), 'utf8');
@@ -13,7 +13,7 @@ const RELEASE = fs.readFileSync(new URL('./commands/release-claims.lua', import.
 export class SeenArticles {
   private readonly keys;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
     private readonly ttlDays: number,
   ) {

@@ -67,7 +67,7 @@ export async function buildDashboard(options: DashboardOptions) {
     queues,
     connection,
     config.prefix,
-    config.redis.url,
+    config.redis,
   );
   const auth = dashboard.token
     ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
