@@ -1,12 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import {
+  createRedis,
+  freePort,
+  liveWorkers,
+  type RedisConnection,
+  type RedisServerHandle,
+  startRedisServer,
+} from '@tidings/runtime';
 import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
 import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'notifier' | 'dashboard';
 
@@ -55,7 +61,7 @@ export class FaultCluster {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-fault-'));
   readonly prefix = 'tidings';
   redis!: RedisServerHandle;
-  client!: Redis;
+  client!: RedisConnection;
   feeds!: Queue;
   aggregate!: Queue;
   classify!: Queue;

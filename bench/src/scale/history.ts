@@ -1,7 +1,7 @@
 import { RunBuilder } from '@tidings/aggregator';
+import type { RedisConnection } from '@tidings/runtime';
 import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
 import { TopicStoreWriter, WRITE_PAGE } from '@tidings/topic-store';
-import type { Redis } from 'ioredis';
 
 export interface HistoryOptions {
   days: number;
@@ -59,7 +59,7 @@ export function historyRun(
  * `days` past daily runs written the way the aggregator writes them: every article in
  * store-sized steps, then the run's record. The history the page and API read beside today's run.
  */
-export async function seedHistory(redis: Redis, prefix: string, options: HistoryOptions): Promise<number> {
+export async function seedHistory(redis: RedisConnection, prefix: string, options: HistoryOptions): Promise<number> {
   const store = new TopicStoreWriter(redis, prefix, { labelOrder: options.labels });
   const now = options.now ?? new Date();
   let written = 0;

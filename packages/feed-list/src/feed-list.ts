@@ -1,5 +1,5 @@
 import { type FeedReport, groupedKey, type KeySpaceSource } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { OpmlFeed } from './opml.js';
 
 export interface ListedFeed extends OpmlFeed {
@@ -25,7 +25,7 @@ export class FeedList {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     space: KeySpaceSource,
   ) {
     this.keys = keys(space);

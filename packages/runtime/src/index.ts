@@ -8,6 +8,7 @@ export * from './private-address.js';
 export * from './problems.js';
 export * from './redis.js';
 export * from './redis-server.js';
+export * from './redis-topology.js';
 export * from './run-main.js';
 export * from './shutdown.js';
 export * from './worker-service.js';

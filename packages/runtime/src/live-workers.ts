@@ -1,6 +1,6 @@
 import { type KeySpaceSource, redisKeys, type WorkerHeartbeat, WorkerHeartbeatSchema } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { type RecordIndex, readRecords } from './indexed-records.js';
+import type { RedisConnection } from './redis.js';
 
 export function heartbeatRecords(space: KeySpaceSource): RecordIndex {
   const keys = redisKeys(space);
@@ -8,6 +8,6 @@ export function heartbeatRecords(space: KeySpaceSource): RecordIndex {
 }
 
 /** The classifier processes whose heartbeat has not expired: the live worker count. */
-export function liveWorkers(redis: Redis, space: KeySpaceSource): Promise<WorkerHeartbeat[]> {
+export function liveWorkers(redis: RedisConnection, space: KeySpaceSource): Promise<WorkerHeartbeat[]> {
   return readRecords(redis, heartbeatRecords(space), WorkerHeartbeatSchema);
 }

@@ -1,6 +1,6 @@
 import { type KeySpaceSource, type Problem, ProblemSchema, redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { putRecord, type RecordIndex, readRecords, removeRecord } from './indexed-records.js';
+import type { RedisConnection } from './redis.js';
 
 function problemRecords(space: KeySpaceSource): RecordIndex {
   const keys = redisKeys(space);
@@ -14,7 +14,7 @@ function problemRecords(space: KeySpaceSource): RecordIndex {
  * process clears it once the problem is gone.
  */
 export async function recordProblem(
-  redis: Redis,
+  redis: RedisConnection,
   space: KeySpaceSource,
   id: string,
   problem: Problem,
@@ -23,10 +23,10 @@ export async function recordProblem(
   await putRecord(redis, problemRecords(space), id, problem, ttlMs);
 }
 
-export async function clearProblem(redis: Redis, space: KeySpaceSource, id: string): Promise<void> {
+export async function clearProblem(redis: RedisConnection, space: KeySpaceSource, id: string): Promise<void> {
   await removeRecord(redis, problemRecords(space), id);
 }
 
-export function recordedProblems(redis: Redis, space: KeySpaceSource): Promise<Problem[]> {
+export function recordedProblems(redis: RedisConnection, space: KeySpaceSource): Promise<Problem[]> {
   return readRecords(redis, problemRecords(space), ProblemSchema);
 }

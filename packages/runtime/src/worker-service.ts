@@ -1,8 +1,8 @@
 import { BadJobError, type Config, describeZodError, keySpaceOf, type QueueName, queuePrefix } from '@tidings/shared';
 import { FlowProducer, type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { RedisConnection } from './redis.js';
 import { createRedis } from './redis.js';
 import type { Closable } from './shutdown.js';
 
@@ -27,7 +27,7 @@ export interface WorkerServiceOptions<Data, Result> {
  * finishes or hands back the current job and then closes every connection it opened.
  */
 export class WorkerService<Data = unknown, Result = unknown> {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly worker: Worker;
   private readonly queues = new Map<QueueName, Queue>();
   private readonly owned: Closable[] = [];

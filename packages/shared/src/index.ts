@@ -13,6 +13,7 @@ export * from './keys.js';
 export * from './lua-command.js';
 export * from './mask-url.js';
 export * from './queues.js';
+export * from './redis-config.js';
 export * from './run-flow.js';
 export * from './schemas.js';
 export * from './status.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RedisConfig } from './redis-config.js';
 
 /**
  * Where tidings' keys live: the prefix (TIDINGS_PREFIX), and whether Redis is a cluster.
@@ -83,9 +84,8 @@ export function redisKeys(source: KeySpaceSource) {
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
 /** The key space a configuration names: a cluster when REDIS_CLUSTER_NODES is set. Built once per process. */
-export function keySpaceOf(config: { prefix: string; redis: object }): KeySpace {
-  const { redis } = config;
-  return { prefix: config.prefix, cluster: 'kind' in redis && redis.kind === 'cluster' };
+export function keySpaceOf(config: { prefix: string; redis: Pick<RedisConfig, 'kind'> }): KeySpace {
+  return { prefix: config.prefix, cluster: config.redis.kind === 'cluster' };
 }
 
 /** The key space behind a BullMQ prefix that queuePrefix made: what a queue's own options say. */

@@ -6,7 +6,7 @@ import {
   SubscriptionSchema,
   type SubscriptionUpdate,
 } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';
 
@@ -26,7 +26,7 @@ export class SubscriptionStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     space: KeySpaceSource,
     private readonly options: SubscriptionStoreOptions,
   ) {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createRedis } from '@tidings/runtime';
+import { createRedis, type RedisConnection } from '@tidings/runtime';
 import { type Config, loadConfig } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';
 
@@ -26,6 +25,6 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export function testRedis(): Redis {
+export function testRedis(): RedisConnection {
   return createRedis(testRedisUrl());
 }

@@ -10,7 +10,7 @@ import {
   type TopicArticle,
   TopicArticleSchema,
 } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { z } from 'zod';
 import { groupByTopic } from './group-topics.js';
 import { storeKeys } from './keys.js';
@@ -55,7 +55,7 @@ export class TopicStoreReader {
   private readonly onBadRecord: (record: BadRecord) => void;
 
   constructor(
-    protected readonly redis: Redis,
+    protected readonly redis: Redis | Cluster,
     space: KeySpaceSource,
     options: TopicStoreReaderOptions = {},
   ) {

@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@tidings/runtime';
 import {
   type Article,
   ArticleSchema,
@@ -18,12 +19,11 @@ import {
 import type { TopicStoreWriter } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
   store: TopicStoreWriter;
-  redis: Redis;
+  redis: RedisConnection;
   space: KeySpace;
   labelOrder: string[];
 }

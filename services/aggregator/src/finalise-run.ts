@@ -1,4 +1,4 @@
-import type { Logger } from '@tidings/runtime';
+import type { Logger, RedisConnection } from '@tidings/runtime';
 import {
   type KeySpace,
   RUN_RECORD_ARTICLES,
@@ -9,14 +9,13 @@ import {
 } from '@tidings/shared';
 import type { TopicStoreWriter } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface FinaliseDeps {
   store: TopicStoreWriter;
   /** Reads the run's article and feed hashes and publishes "run-finished". */
-  redis: Redis;
+  redis: RedisConnection;
   space: KeySpace;
   dataDir: string;
   windowHours: number;

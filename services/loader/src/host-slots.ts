@@ -1,6 +1,6 @@
 import fs from 'node:fs';
+import type { RedisConnection } from '@tidings/runtime';
 import { type KeySpaceSource, luaCommand, redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 
 const TAKE = fs.readFileSync(new URL('./commands/take-host-slot.lua', import.meta.url), 'utf8');
 
@@ -33,7 +33,7 @@ export class HostSlots {
   private readonly takeScript;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     space: KeySpaceSource,
     private readonly options: HostSlotsOptions,
   ) {

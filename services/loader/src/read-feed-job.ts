@@ -1,5 +1,5 @@
 import type { FeedList } from '@tidings/feed-list';
-import type { Logger } from '@tidings/runtime';
+import type { Logger, RedisConnection } from '@tidings/runtime';
 import { privateAddressReason } from '@tidings/runtime';
 import {
   type Article,
@@ -12,7 +12,6 @@ import {
   verifyFeedRead,
 } from '@tidings/shared';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
@@ -29,7 +28,7 @@ export const ENQUEUE_CHUNK = 500;
 const RUN_DATA_TTL_S = 7 * 86_400;
 
 export interface ReadFeedJobDeps {
-  redis: Redis;
+  redis: RedisConnection;
   space: KeySpace;
   classifyQueue: Queue;
   /** The aggregate queue's qualified name, the parent of every classify child. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
+import type { RedisConnection } from '@tidings/runtime';
 import { type Article, type KeySpaceSource, luaCommand, redisKeys, type StorySource } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { DEFAULT_SIGNATURE_OPTIONS, type SignatureOptions, storySignature } from './story-signature.js';
 
 const CLAIM = fs.readFileSync(new URL('./commands/claim-stories.lua', import.meta.url), 'utf8');
@@ -47,7 +47,7 @@ export class StoryClaims {
   private readonly addSourcesScript;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     space: KeySpaceSource,
     options: StoryClaimsOptions,
   ) {

@@ -1,13 +1,13 @@
 import path from 'node:path';
+import type { RedisConnection } from '@tidings/runtime';
 import { type Article, loadConfig, redisKeys, StorySourceSchema } from '@tidings/shared';
 import { FIXTURES, testPrefix, testRedis } from '@tidings/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeed } from '../src/read-feed.js';
 import { StoryClaims, type StoryClaimsOptions } from '../src/story-claims.js';
 
 const config = loadConfig({});
-const connections: Redis[] = [];
+const connections: RedisConnection[] = [];
 const connect = () => {
   const redis = testRedis();
   connections.push(redis);

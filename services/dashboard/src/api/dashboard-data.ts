@@ -1,4 +1,4 @@
-import { liveWorkers } from '@tidings/runtime';
+import { liveWorkers, type RedisConnection, type RedisTarget } from '@tidings/runtime';
 import {
   type KeySpace,
   progressOfRunJob,
@@ -10,24 +10,23 @@ import {
 import { readStackStatus } from '@tidings/status';
 import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What the page, the API and the metrics read: the topic store, the queues and the worker heartbeats. */
 export class DashboardData {
   constructor(
     readonly store: TopicStoreReader,
     readonly queues: Record<QueueName, Queue>,
-    readonly redis: Redis,
+    readonly redis: RedisConnection,
     private readonly space: KeySpace,
     /** Shown (masked) in the status, as `tidings status` shows it. */
-    private readonly redisUrl: string,
+    private readonly redisTarget: RedisTarget,
   ) {}
 
   /** The same status and problems `tidings status` reports. */
   status(): Promise<StackStatus> {
     return readStackStatus({
       redis: this.redis,
-      redisUrl: this.redisUrl,
+      target: this.redisTarget,
       space: this.space,
       queues: this.queues,
       store: this.store,

@@ -76,7 +76,7 @@ export async function buildDashboard(options: DashboardOptions) {
     queues,
     connection,
     space,
-    config.redis.url,
+    config.redis,
   );
   const auth = dashboard.token
     ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
