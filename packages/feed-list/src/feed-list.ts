@@ -1,4 +1,4 @@
-import { type FeedReport, groupedKey, type KeySpaceSource } from '@tidings/shared';
+import type { FeedReport } from '@tidings/shared';
 import type { Cluster, Redis } from 'ioredis';
 import type { OpmlFeed } from './opml.js';
 
@@ -8,14 +8,8 @@ export interface ListedFeed extends OpmlFeed {
   last?: { status: FeedReport['status']; at: string; error?: string };
 }
 
-/**
- * Not under `<prefix>:feeds:`, which is BullMQ's: a job named "list" would collide. One group
- * on a cluster: a listing reads both hashes in one pipeline.
- */
-const keys = (space: KeySpaceSource) => ({
-  list: groupedKey(space, 'feed-list', 'feed-list'),
-  status: groupedKey(space, 'feed-list', 'feed-status'),
-});
+/** Not under `<prefix>:feeds:`, which is BullMQ's: a job named "list" would collide. */
+const keys = (prefix: string) => ({ list: `${prefix}:feed-list`, status: `${prefix}:feed-status` });
 
 /**
  * The feeds an operator added (by hand or from OPML), read by every run beside FEED_URLS,
@@ -26,9 +20,9 @@ export class FeedList {
 
   constructor(
     private readonly redis: Redis | Cluster,
-    space: KeySpaceSource,
+    prefix: string,
   ) {
-    this.keys = keys(space);
+    this.keys = keys(prefix);
   }
 
   /** Adds feeds not listed yet; returns how many were new. */

@@ -117,7 +117,7 @@ export async function startLoader(options: LoaderOptions) {
       ...config.stories,
       sourcesTtlDays: config.aggregator.retentionDays,
     }),
-    cacheHeaders: new FeedCacheHeaders(reader.connection, config.prefix),
+    cacheHeaders: new FeedCacheHeaders(reader.connection, space),
     defaultFeeds: config.feeds.urls,
     feedList: new FeedList(reader.connection, config.prefix),
     allowPrivate: config.feeds.allowPrivate,
