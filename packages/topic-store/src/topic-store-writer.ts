@@ -8,8 +8,8 @@ const WRITE_ARTICLES = fs.readFileSync(new URL('./commands/write-articles.lua', 
 /** Articles written per Lua call: a run of any size is written in bounded steps. */
 export const WRITE_PAGE = 500;
 
-/** Times a page is tried again when labels were added between reading them and writing it. */
-const LABEL_RACE_ATTEMPTS = 5;
+/** Times a page is tried again when another writer relabelled one of its articles between our read and write. */
+const RELABEL_RACE_ATTEMPTS = 5;
 
 /**
  * The aggregator's side of the topic store: a run's articles in bounded steps, then its
@@ -29,8 +29,13 @@ export class TopicStoreWriter extends TopicStoreReader {
     if (articles.length > WRITE_PAGE) throw new RangeError(`writeArticles takes at most ${WRITE_PAGE} articles`);
     const { keys } = this;
     for (let attempt = 1; ; attempt++) {
-      // Every topic an article may leave is passed as a key: the script builds none.
-      const labels = [...new Set([...(await this.redis.smembers(keys.labels)), ...articles.map((a) => a.label)])];
+      // Every topic an article may enter or leave is passed as a key: the script builds none.
+      const read = this.redis.pipeline();
+      for (const a of articles) read.hget(keys.article(a.id), 'label');
+      const stored = ((await read.exec()) ?? []).map(([, label]) => label);
+      const labels = [
+        ...new Set([...articles.map((a) => a.label), ...stored.filter((l): l is string => typeof l === 'string')]),
+      ];
       const scriptKeys = [keys.run(runId), keys.labels, keys.runArticles(runId), ...labels.map(keys.topic)];
       const args: (string | number)[] = [labels.length, ...labels];
       for (const a of articles) {
@@ -39,8 +44,8 @@ export class TopicStoreWriter extends TopicStoreReader {
       }
       const written = await this.writeArticlesScript(scriptKeys, args);
       if (written !== -1) return written === 1;
-      if (attempt === LABEL_RACE_ATTEMPTS)
-        throw new Error(`the store's labels kept changing while run ${runId}'s articles were written`);
+      if (attempt === RELABEL_RACE_ATTEMPTS)
+        throw new Error(`run ${runId}'s articles kept being relabelled by another writer while this one wrote them`);
     }
   }
 

@@ -1,9 +1,9 @@
 -- Writes one page of a run's articles, unless the run is already written: a retried or
 -- duplicated aggregate job cannot change a finished run's articles. Writing the same page
 -- twice leaves the same state. An article classified again (a reclassify run) moves from
--- its old topic to its new one; the old topic's key must be among the topics passed, and
--- when it is not (a label added since the caller read them) nothing is written and the
--- caller reads the labels again.
+-- its old topic to its new one. The caller passes the topic of every label the page's
+-- articles have and had (read just before); if another writer relabelled one of them in
+-- between, nothing is written and the caller reads the labels again.
 -- KEYS: run, labels, the run's article set, then one topic per label (L), then one article
 --   key per article.
 -- ARGV: L, the L labels in the order of their topic keys, then per article: article JSON,
