@@ -7,6 +7,7 @@ export * from './peak-memory.js';
 export * from './private-address.js';
 export * from './problems.js';
 export * from './redis.js';
+export { checkRedisSafety } from './redis-safety.js';
 export * from './redis-server.js';
 export * from './redis-topology.js';
 export * from './run-main.js';

@@ -3,6 +3,7 @@ export * from './config.js';
 export { CONFIG_VARS, type ConfigVarName, DEFAULT_FEED, DEFAULT_LABELS } from './config-vars.js';
 export * from './errors/bad-job-error.js';
 export * from './errors/config-error.js';
+export * from './errors/redis-evicts-error.js';
 export * from './errors/redis-server-missing-error.js';
 export * from './errors/redis-unreachable-error.js';
 export * from './errors/tidings-error.js';

@@ -22,8 +22,11 @@ export interface SentinelSetup {
   env: Record<string, string>;
   /** `host:port` of the primary the Sentinels name now. */
   currentPrimary(): Promise<string>;
-  /** SIGKILLs the primary and resolves once the Sentinels have promoted the replica. */
-  killPrimary(): Promise<void>;
+  /**
+   * SIGKILLs the primary and resolves once the Sentinels have promoted the replica;
+   * `afterKill` runs the moment the primary is dead, before the promotion.
+   */
+  killPrimary(afterKill?: () => void): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -182,8 +185,9 @@ export async function startSentinelSetup(dir: string): Promise<SentinelSetup> {
         REDIS_PASSWORD: DATA_PASSWORD,
       },
       currentPrimary,
-      killPrimary: async () => {
+      killPrimary: async (afterKill) => {
         await stopNode(primary);
+        afterKill?.();
         await waitFor(async () => (await currentPrimary()) === `127.0.0.1:${replica.port}`, {
           timeoutMs: 30_000,
           intervalMs: 100,
