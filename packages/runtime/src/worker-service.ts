@@ -32,16 +32,19 @@ export class WorkerService<Data = unknown, Result = unknown> {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly owned: Closable[] = [];
   private flows: FlowProducer | undefined;
+  /** BullMQ's prefix, hash-tagged on a cluster; the same for the worker, its queues and its flows. */
+  private readonly prefix: string;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: WorkerServiceOptions<Data, Result>) {
     const { config, logger, queue } = options;
+    this.prefix = queuePrefix(keySpaceOf(config));
     this.connection = createRedis(config.redis, {}, logger);
     this.worker = new Worker(queue, (job, token) => this.run(job, token), {
       concurrency: 1,
       ...options.worker,
       connection: this.connection,
-      prefix: queuePrefix(keySpaceOf(config)),
+      prefix: this.prefix,
     });
     this.worker.on('failed', (job, err) =>
       logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, `${queue} job failed`),
@@ -62,7 +65,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(keySpaceOf(this.options.config)) });
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
       queue.on('error', (err) => this.options.logger.warn({ err: err.message, queue: name }, 'queue error'));
       this.queues.set(name, queue);
     }
@@ -72,7 +75,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
   flowProducer(): FlowProducer {
     this.flows ??= new FlowProducer({
       connection: this.connection,
-      prefix: queuePrefix(keySpaceOf(this.options.config)),
+      prefix: this.prefix,
     });
     return this.flows;
   }
