@@ -146,6 +146,23 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
     expect(runs.total).toBe(2);
   });
 
+  it("keeps a subscriber's record, id set and feed key together, and serves their personal feed", async () => {
+    const created = await fetch(new URL('/api/subscriptions', dashboard.address), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ann', topics: ['Crypto'] }),
+    });
+    expect(created.status).toBe(201);
+    const ann = await created.json();
+    const feed = await (await fetch(ann.jsonFeedUrl)).json();
+    const titles = feed.items.map((item: { title: string }) => item.title);
+    expect(titles.length).toBeGreaterThan(0);
+    for (const title of titles) expect(expectedTopic(title) ?? 'Crypto', title).toBe('Crypto');
+    const removed = await fetch(new URL(`/api/subscriptions/${ann.id}`, dashboard.address), { method: 'DELETE' });
+    expect(removed.status).toBe(204);
+    expect((await fetch(ann.jsonFeedUrl)).status).toBe(404);
+  });
+
   it('spreads the groups over the primaries, each group in one slot, under the cluster names', async () => {
     const nodes = cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1', lazyConnect: true }));
     try {
