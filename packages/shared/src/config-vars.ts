@@ -71,12 +71,9 @@ const hostPortList = list.pipe(
       z
         .string()
         .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'not a host:port list' })
-        .refine(
-          (s) => Number(s.slice(s.lastIndexOf(':') + 1)) >= 1 && Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535,
-          {
-            message: 'a port is not 1-65535',
-          },
-        ),
+        .refine((s) => Number(s.split(':').at(-1)) <= 65535 && Number(s.split(':').at(-1)) >= 1, {
+          message: 'a port is not 1-65535',
+        }),
     )
     .min(1, { message: 'needs at least one host:port' }),
 );
