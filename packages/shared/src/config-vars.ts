@@ -148,7 +148,7 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
+      'Redis server (or REDIS_SENTINELS or REDIS_CLUSTER_NODES instead). None set: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),
