@@ -4,8 +4,7 @@ import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } 
 import type { Article, StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import { Redis } from 'ioredis';
+import { addRunFlow, askNode, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { done, FaultCluster, type Row } from './cluster.js';
 
 /**
@@ -42,19 +41,6 @@ function checks(): { problems: string[]; check(ok: boolean, problem: string): vo
 
 function feedEnv(cluster: FaultCluster, count: number, tag = 'f'): Record<string, string> {
   return { FEED_URLS: writeGeneratedFeed(path.join(cluster.dir, `${tag}.xml`), count, { tag }) };
-}
-
-/** A plain connection to one data node of the Sentinel setup, past Sentinel: to read what that node holds. */
-function dataNode(c: FaultCluster, port: number): Redis {
-  const node = new Redis({
-    port,
-    host: '127.0.0.1',
-    password: c.sentinel?.env.REDIS_PASSWORD,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  node.on('error', () => {});
-  return node;
 }
 
 const infoNumber = (info: string, field: string) => Number(info.match(new RegExp(`^${field}:(\\d+)`, 'm'))?.[1] ?? 0);
@@ -483,27 +469,32 @@ export const SCENARIOS: Scenario[] = [
               // Asynchronous replication, staged: the primary drops its replica's link while the
               // replica is frozen (for less than Sentinel's down-after), so it cannot reconnect,
               // and the primary dies with writes it never sent on.
-              const old = dataNode(c, setup.primary.port);
+              // Read on each data node itself, past Sentinel: what the primary had, what the replica got.
+              const password = setup.env.REDIS_PASSWORD;
               const completedKey = `${c.prefix}:classify:completed`;
-              const completedBefore = await old.zcard(completedKey);
+              const completed = () => askNode(setup.primary.port, password, (r) => r.zcard(completedKey));
+              const completedBefore = await completed();
               setup.replica.process.kill('SIGSTOP');
-              await old.client('KILL', 'TYPE', 'replica');
-              await waitFor(async () => (await old.zcard(completedKey)) > completedBefore || undefined, {
+              await askNode(setup.primary.port, password, (r) => r.client('KILL', 'TYPE', 'replica'));
+              await waitFor(async () => (await completed()) > completedBefore || undefined, {
                 what: 'a child to complete on the primary alone',
                 timeoutMs: 700,
                 intervalMs: 20,
               }).catch(() => undefined);
-              const offsetAtKill = infoNumber(await old.info('replication'), 'master_repl_offset');
-              const completedAtKill = await old.zrange(completedKey, 0, -1);
-              old.disconnect();
+              const atKill = await askNode(setup.primary.port, password, async (r) => ({
+                offset: infoNumber(await r.info('replication'), 'master_repl_offset'),
+                completed: await r.zrange(completedKey, 0, -1),
+              }));
               await setup.killPrimary(() => setup.replica.process.kill('SIGCONT'));
-              const promoted = dataNode(c, setup.replica.port);
-              // Where the replica's history ends and its own as a primary begins.
-              const promotedAt = infoNumber(await promoted.info('replication'), 'second_repl_offset') - 1;
-              const completedAfter = new Set(await promoted.zrange(completedKey, 0, -1));
-              promoted.disconnect();
-              lostBytes = Math.max(0, offsetAtKill - promotedAt);
-              lostCompletions = completedAtKill.filter((id) => !completedAfter.has(id)).length;
+              const promoted = await askNode(setup.replica.port, password, async (r) => ({
+                // Where the replica's history ends and its own as a primary begins.
+                at: infoNumber(await r.info('replication'), 'second_repl_offset') - 1,
+                completed: new Set(await r.zrange(completedKey, 0, -1)),
+              }));
+              if (atKill && promoted) {
+                lostBytes = Math.max(0, atKill.offset - promoted.at);
+                lostCompletions = atKill.completed.filter((id) => !promoted.completed.has(id)).length;
+              }
             }
             const primaryAfter = await setup.currentPrimary();
             const run = await c.waitForRun(runId);

@@ -67,7 +67,7 @@ function clusterOptions(settings: RedisSettings, options: RedisOptions): Cluster
       password: settings.password,
       ...(tls ? { tls } : {}),
     },
-    // TLS certificates name the hosts the client was given, not the IPs CLUSTER SLOTS returns.
+    // ioredis would resolve a node's name to an IP before connecting, and the certificate names the host, not the IP.
     ...(tls ? { dnsLookup: (address, callback) => callback(null, address) } : {}),
   };
 }

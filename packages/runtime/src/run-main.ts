@@ -50,7 +50,8 @@ export function runService(name: string, start: (config: Config, logger: Logger)
     async () => {
       const config = loadConfig();
       const logger = createLogger(name, { level: config.logLevel });
-      // Before any work is taken: an evicting Redis would lose it silently.
+      // Before any work is taken: an evicting Redis would lose it silently. Like the service
+      // itself, the check waits for a Redis that is not up yet.
       await checkRedisSafety(config, logger);
       const service = await start(config, logger);
       logger.info(service.ready ?? {}, `${name} ready`);

@@ -2,8 +2,7 @@ import { BadJobError, type Config, describeZodError, keySpaceOf, type QueueName,
 import { FlowProducer, type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { RedisConnection } from './redis.js';
-import { createRedis } from './redis.js';
+import { createRedis, type RedisConnection } from './redis.js';
 import type { Closable } from './shutdown.js';
 
 export interface WorkerServiceOptions<Data, Result> {

@@ -71,12 +71,9 @@ const hostPortList = list.pipe(
       z
         .string()
         .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'not a host:port list' })
-        .refine(
-          (s) => Number(s.slice(s.lastIndexOf(':') + 1)) >= 1 && Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535,
-          {
-            message: 'a port is not 1-65535',
-          },
-        ),
+        .refine((s) => Number(s.split(':').at(-1)) <= 65535 && Number(s.split(':').at(-1)) >= 1, {
+          message: 'a port is not 1-65535',
+        }),
     )
     .min(1, { message: 'needs at least one host:port' }),
 );
@@ -151,7 +148,7 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
+      'Redis server (or REDIS_SENTINELS or REDIS_CLUSTER_NODES instead). None set: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),

@@ -153,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The effective settings by variable name, secrets masked: what `tidings config` prints. */
 export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<ConfigVarName, string | null> {
   const values = readValues(env);
+  // The same settings a service would refuse are refused here, not shown as if they worked.
+  redisConfig(values);
   const out = {} as Record<ConfigVarName, string | null>;
   for (const [name, spec] of Object.entries(CONFIG_VARS) as [ConfigVarName, (typeof CONFIG_VARS)[ConfigVarName]][]) {
     const value = values[name];

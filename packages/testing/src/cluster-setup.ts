@@ -1,9 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '@tidings/runtime';
-import { Redis } from 'ioredis';
+import { askNode, killNode, type RedisNode, spawnRedisNode } from './redis-nodes.js';
 import { waitFor } from './wait.js';
 
 const run = promisify(execFile);
@@ -21,83 +21,45 @@ export interface ClusterSetup {
  */
 export async function startClusterSetup(dir: string, primaries = 3): Promise<ClusterSetup> {
   fs.mkdirSync(dir, { recursive: true });
-  const ports: number[] = [];
-  const processes: ChildProcess[] = [];
+  const nodes: RedisNode[] = [];
   const stop = async () => {
-    await Promise.all(
-      processes.map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await Promise.all(nodes.map(killNode));
   };
   try {
     for (let i = 0; i < primaries; i++) {
       const port = await freePort();
-      ports.push(port);
       const nodeDir = path.join(dir, String(port));
       fs.mkdirSync(nodeDir, { recursive: true });
-      const child = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          nodeDir,
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          'nodes.conf',
-          '--cluster-node-timeout',
-          '2000',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-        ],
-        { stdio: 'ignore' },
-      );
-      processes.push(child);
+      const args = [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        nodeDir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ];
+      args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000');
+      nodes.push(spawnRedisNode(port, args, nodeDir, 'redis'));
     }
-    const ping = async (port: number) => {
-      const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-      redis.on('error', () => {});
-      try {
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        redis.disconnect();
-      }
-    };
-    await waitFor(async () => (await Promise.all(ports.map(ping))).every(Boolean), {
+    const each = async (check: (port: number) => Promise<boolean | false>) =>
+      (await Promise.all(nodes.map((n) => check(n.port)))).every(Boolean);
+    await waitFor(() => each((port) => askNode(port, undefined, async (r) => (await r.ping()) === 'PONG')), {
       what: 'the cluster nodes to answer',
     });
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-yes']);
+    await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-yes']);
     await waitFor(
-      async () => {
-        for (const port of ports) {
-          const redis = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-          redis.on('error', () => {});
-          try {
-            if (!(await redis.cluster('INFO')).includes('cluster_state:ok')) return false;
-          } catch {
-            return false;
-          } finally {
-            redis.disconnect();
-          }
-        }
-        return true;
-      },
+      () =>
+        each((port) => askNode(port, undefined, async (r) => (await r.cluster('INFO')).includes('cluster_state:ok'))),
       { timeoutMs: 30_000, intervalMs: 200, what: 'cluster_state:ok on every node' },
     );
-    return { ports, env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') }, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+  const ports = nodes.map((n) => n.port);
+  return { ports, env: { REDIS_CLUSTER_NODES: ports.map((p) => `127.0.0.1:${p}`).join(',') }, stop };
 }

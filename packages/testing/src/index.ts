@@ -6,6 +6,7 @@ export * from './fixture-stories.js';
 export * from './harness.js';
 export * from './hub-mirror.js';
 export * from './paths.js';
+export * from './redis-nodes.js';
 export * from './run-flow-fixture.js';
 export * from './sentinel-setup.js';
 export * from './service-process.js';

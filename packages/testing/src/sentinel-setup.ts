@@ -1,23 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@tidings/runtime';
-import { Redis } from 'ioredis';
+import { askNode, killNode, type RedisNode, spawnRedisNode } from './redis-nodes.js';
 import { waitFor } from './wait.js';
 
 export const SENTINEL_PRIMARY_NAME = 'tidings-primary';
 const DATA_PASSWORD = 'sentinel-setup-data-pw';
 const SENTINEL_PASSWORD = 'sentinel-setup-sentinel-pw';
 
-interface Node {
-  port: number;
-  process: ChildProcess;
-}
-
 export interface SentinelSetup {
-  primary: Node;
-  replica: Node;
-  sentinels: Node[];
+  primary: RedisNode;
+  replica: RedisNode;
+  sentinels: RedisNode[];
   /** What a tidings process needs to reach it: REDIS_SENTINELS, the name and both passwords. */
   env: Record<string, string>;
   /** `host:port` of the primary the Sentinels name now. */
@@ -30,36 +24,38 @@ export interface SentinelSetup {
   stop(): Promise<void>;
 }
 
-function start(args: string[], dir: string, name: string): ChildProcess {
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(dir, `${name}.log`));
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  return child;
+async function dataNode(dir: string, name: string, replicaOf?: number): Promise<RedisNode> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `${name}.rdb`];
+  args.push('--save', '', '--appendonly', 'no', '--requirepass', DATA_PASSWORD, '--masterauth', DATA_PASSWORD);
+  if (replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOf));
+  return spawnRedisNode(port, args, dir, name);
 }
 
-const client = (port: number, password: string) => {
-  const redis = new Redis({ port, host: '127.0.0.1', password, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  return redis;
-};
+async function sentinelNode(dir: string, index: number, primaryPort: number): Promise<RedisNode> {
+  const port = await freePort();
+  // Sentinel rewrites its configuration file as it learns the topology: one writable file each.
+  const file = path.join(dir, `sentinel-${index}.conf`);
+  const monitor = `sentinel monitor ${SENTINEL_PRIMARY_NAME} 127.0.0.1 ${primaryPort} 2`;
+  const settings = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, monitor];
+  settings.push(`sentinel auth-pass ${SENTINEL_PRIMARY_NAME} ${DATA_PASSWORD}`);
+  settings.push(`sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} 1000`);
+  settings.push(`sentinel failover-timeout ${SENTINEL_PRIMARY_NAME} 10000`);
+  fs.writeFileSync(file, `${settings.join('\n')}\n`);
+  return spawnRedisNode(port, [file, '--sentinel'], dir, `sentinel-${index}`);
+}
 
-async function answers(port: number, password: string): Promise<boolean> {
-  const redis = client(port, password);
-  try {
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
+/** Every Sentinel sees the replica in sync and both peers: only then can a majority promote it. */
+async function sentinelsAgree(sentinels: RedisNode[]): Promise<boolean> {
+  for (const s of sentinels) {
+    const ready = await askNode(s.port, SENTINEL_PASSWORD, async (redis) => {
+      const peers = (await redis.call('SENTINEL', 'sentinels', SENTINEL_PRIMARY_NAME)) as unknown[];
+      const replicas = (await redis.call('SENTINEL', 'replicas', SENTINEL_PRIMARY_NAME)) as string[][];
+      return peers.length >= 2 && replicas.some((fields) => fields.join(' ').includes('master-link-status ok'));
+    });
+    if (!ready) return false;
   }
-}
-
-async function stopNode(node: Node): Promise<void> {
-  if (node.process.exitCode !== null || node.process.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
-  node.process.kill('SIGKILL');
-  await exited;
+  return true;
 }
 
 /**
@@ -69,135 +65,58 @@ async function stopNode(node: Node): Promise<void> {
  */
 export async function startSentinelSetup(dir: string): Promise<SentinelSetup> {
   fs.mkdirSync(dir, { recursive: true });
-  const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', DATA_PASSWORD];
-  const primary = { port: await freePort() } as Node;
-  primary.process = start(
-    [
-      '--port',
-      String(primary.port),
-      '--dir',
-      dir,
-      '--dbfilename',
-      'primary.rdb',
-      ...common,
-      '--masterauth',
-      DATA_PASSWORD,
-    ],
-    dir,
-    'primary',
-  );
-  const replica = { port: await freePort() } as Node;
-  replica.process = start(
-    [
-      '--port',
-      String(replica.port),
-      '--dir',
-      dir,
-      '--dbfilename',
-      'replica.rdb',
-      ...common,
-      '--masterauth',
-      DATA_PASSWORD,
-      '--replicaof',
-      '127.0.0.1',
-      String(primary.port),
-    ],
-    dir,
-    'replica',
-  );
-  const sentinels: Node[] = [];
-  for (let i = 0; i < 3; i++) {
-    const port = await freePort();
-    // Sentinel rewrites its configuration file as it learns the topology: one writable file each.
-    const file = path.join(dir, `sentinel-${i}.conf`);
-    fs.writeFileSync(
-      file,
-      [
-        `port ${port}`,
-        'bind 127.0.0.1',
-        `dir ${dir}`,
-        `requirepass ${SENTINEL_PASSWORD}`,
-        `sentinel monitor ${SENTINEL_PRIMARY_NAME} 127.0.0.1 ${primary.port} 2`,
-        `sentinel auth-pass ${SENTINEL_PRIMARY_NAME} ${DATA_PASSWORD}`,
-        `sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} 1000`,
-        `sentinel failover-timeout ${SENTINEL_PRIMARY_NAME} 10000`,
-        '',
-      ].join('\n'),
-    );
-    sentinels.push({ port, process: start([file, '--sentinel'], dir, `sentinel-${i}`) });
-  }
-  const all = [primary, replica, ...sentinels];
+  const primary = await dataNode(dir, 'primary');
+  const replica = await dataNode(dir, 'replica', primary.port);
+  const sentinels: RedisNode[] = [];
+  for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(dir, i, primary.port));
   const stop = async () => {
-    await Promise.all(all.map(stopNode));
+    await Promise.all([primary, replica, ...sentinels].map(killNode));
+  };
+  const currentPrimary = async () => {
+    for (const s of sentinels) {
+      const reply = await askNode(
+        s.port,
+        SENTINEL_PASSWORD,
+        async (redis) => (await redis.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_PRIMARY_NAME)) as string[],
+      );
+      if (reply) return `${reply[0]}:${reply[1]}`;
+    }
+    return 'unknown';
   };
   try {
-    await waitFor(
-      async () => (await answers(primary.port, DATA_PASSWORD)) && (await answers(replica.port, DATA_PASSWORD)),
-      {
-        what: 'the primary and the replica to answer',
-      },
-    );
-    const ask = async (...args: string[]) => {
-      for (const s of sentinels) {
-        const redis = client(s.port, SENTINEL_PASSWORD);
-        try {
-          return await redis.call('SENTINEL', ...args);
-        } catch {
-          // this Sentinel is not up (yet, or any more); ask the next
-        } finally {
-          redis.disconnect();
-        }
-      }
-      return undefined;
-    };
-    // Every Sentinel must see the replica in sync and both peers: only then can a majority promote it.
-    await waitFor(
-      async () => {
-        for (const s of sentinels) {
-          const redis = client(s.port, SENTINEL_PASSWORD);
-          try {
-            const peers = (await redis.call('SENTINEL', 'sentinels', SENTINEL_PRIMARY_NAME)) as unknown[];
-            const replicas = (await redis.call('SENTINEL', 'replicas', SENTINEL_PRIMARY_NAME)) as string[][];
-            const synced = replicas.some((fields) => fields.join(' ').includes('master-link-status ok'));
-            if (peers.length < 2 || !synced) return false;
-          } catch {
-            return false;
-          } finally {
-            redis.disconnect();
-          }
-        }
-        return true;
-      },
-      { timeoutMs: 30_000, intervalMs: 200, what: 'three Sentinels that know each other and the replica' },
-    );
-    const currentPrimary = async () => {
-      const reply = (await ask('get-master-addr-by-name', SENTINEL_PRIMARY_NAME)) as [string, string] | undefined;
-      return reply ? `${reply[0]}:${reply[1]}` : 'unknown';
-    };
-    return {
-      primary,
-      replica,
-      sentinels,
-      env: {
-        REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
-        REDIS_SENTINEL_NAME: SENTINEL_PRIMARY_NAME,
-        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
-        REDIS_PASSWORD: DATA_PASSWORD,
-      },
-      currentPrimary,
-      killPrimary: async (afterKill) => {
-        await stopNode(primary);
-        afterKill?.();
-        await waitFor(async () => (await currentPrimary()) === `127.0.0.1:${replica.port}`, {
-          timeoutMs: 30_000,
-          intervalMs: 100,
-          what: 'the Sentinels to promote the replica',
-        });
-      },
-      stop,
-    };
+    const ping = (node: RedisNode) => askNode(node.port, DATA_PASSWORD, (redis) => redis.ping());
+    await waitFor(async () => (await ping(primary)) && (await ping(replica)), {
+      what: 'the primary and the replica to answer',
+    });
+    await waitFor(() => sentinelsAgree(sentinels), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: 'three Sentinels that know each other and the replica',
+    });
   } catch (err) {
     await stop();
     throw err;
   }
+  return {
+    primary,
+    replica,
+    sentinels,
+    env: {
+      REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      REDIS_SENTINEL_NAME: SENTINEL_PRIMARY_NAME,
+      REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+      REDIS_PASSWORD: DATA_PASSWORD,
+    },
+    currentPrimary,
+    killPrimary: async (afterKill) => {
+      await killNode(primary);
+      afterKill?.();
+      await waitFor(async () => (await currentPrimary()) === `127.0.0.1:${replica.port}`, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        what: 'the Sentinels to promote the replica',
+      });
+    },
+    stop,
+  };
 }
