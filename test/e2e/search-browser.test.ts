@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { ARTIFACTS, buildRun, buildTopicArticle, launchChromium, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -41,7 +42,7 @@ describe('search in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await new TopicStore(redis, config.prefix).writeRun(evilRun());
+    await new TopicStoreWriter(redis, config.prefix).writeRun(evilRun());
     const dashboard = await startDashboard({ config, logger });
     close = dashboard.close;
     base = dashboard.address;

@@ -1,7 +1,8 @@
 import { RunBuilder } from '@tidings/aggregator';
-import type { Run, TopicArticle } from '@tidings/shared';
+import type { RedisConnection } from '@tidings/runtime';
+import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
 import { buildArticle, buildClassifyResult, buildRunManifest } from '@tidings/testing';
-import { TopicStore, WRITE_PAGE } from '@tidings/topic-store';
+import { TopicStoreWriter, WRITE_PAGE } from '@tidings/topic-store';
 import type { Redis } from 'ioredis';
 
 export interface HistoryOptions {
@@ -61,8 +62,8 @@ export function historyRun(
  * `days` past daily runs written the way the aggregator writes them: every article in
  * store-sized steps, then the run's record. The history the page and API read beside today's run.
  */
-export async function seedHistory(redis: Redis, prefix: string, options: HistoryOptions): Promise<number> {
-  const store = new TopicStore(redis, prefix, { labelOrder: options.labels });
+export async function seedHistory(redis: RedisConnection, prefix: string, options: HistoryOptions): Promise<number> {
+  const store = new TopicStoreWriter(redis, prefix, { labelOrder: options.labels });
   const now = options.now ?? new Date();
   let written = 0;
   for (let d = 1; d <= options.days; d++) {

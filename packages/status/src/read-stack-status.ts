@@ -1,25 +1,33 @@
 import { hostname } from 'node:os';
-import { liveWorkers, recordedProblems } from '@tidings/runtime';
+import {
+  describeRedis,
+  liveWorkers,
+  type RedisConnection,
+  type RedisTarget,
+  recordedProblems,
+  redisPrimaries,
+  settingsOf,
+} from '@tidings/runtime';
 import {
   DAILY_SCHEDULER_ID,
+  type KeySpaceSource,
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
-  redactUrl,
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { findProblems } from './find-problems.js';
 
 export interface StatusSources {
-  redis: Redis;
-  redisUrl: string;
-  prefix: string;
+  redis: RedisConnection;
+  /** The Redis the connection was made for (its kind, Sentinels or cluster nodes). */
+  target: RedisTarget;
+  space: KeySpaceSource;
   queues: Record<QueueName, Queue>;
-  store: TopicStore;
+  store: TopicStoreReader;
 }
 
 const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
@@ -44,14 +52,15 @@ function hostOf(addr: string | undefined): string {
  */
 export async function readStackStatus(sources: StatusSources): Promise<StackStatus> {
   const { queues, store } = sources;
-  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify] = await Promise.all([
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries] = await Promise.all([
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
-    liveWorkers(sources.redis, sources.prefix),
-    recordedProblems(sources.redis, sources.prefix),
+    liveWorkers(sources.redis, sources.space),
+    recordedProblems(sources.redis, sources.space),
     store.runs({ limit: 5 }),
     queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
     queues.notify.getFailed(0, 4),
+    redisPrimaries(sources.redis, sources.target),
   ]);
   const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
     kind: 'classifier',
@@ -68,7 +77,9 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   }
   const queueCounts = Object.fromEntries(counts);
   return {
-    redis: redactUrl(sources.redisUrl),
+    redis: describeRedis(sources.target),
+    redisKind: settingsOf(sources.target).kind,
+    redisPrimaries: primaries,
     queues: queueCounts,
     workers,
     runs,

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Heartbeat, recordProblem } from '@tidings/runtime';
 import { DAILY_SCHEDULER_ID, JOB, QUEUE_NAMES, type QueueName } from '@tidings/shared';
 import { buildFeedReport, buildProblem, buildRun, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStackStatus } from '../src/index.js';
@@ -21,8 +21,8 @@ function stack(redisUrl = testRedisUrl()) {
     QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix })]),
   ) as Record<QueueName, Queue>;
   opened.push(...Object.values(queues));
-  const store = new TopicStore(redis, prefix);
-  const read = () => readStackStatus({ redis, redisUrl, prefix, queues, store });
+  const store = new TopicStoreWriter(redis, prefix);
+  const read = () => readStackStatus({ redis, target: redisUrl, space: prefix, queues, store });
   return { prefix, queues, store, read };
 }
 

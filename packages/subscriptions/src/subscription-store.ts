@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type NewSubscription, type Subscription, SubscriptionSchema, type SubscriptionUpdate } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import {
+  type KeySpaceSource,
+  type NewSubscription,
+  type Subscription,
+  SubscriptionSchema,
+  type SubscriptionUpdate,
+} from '@tidings/shared';
+import type { Cluster, Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';
 
@@ -20,11 +26,11 @@ export class SubscriptionStore {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: Redis | Cluster,
+    space: KeySpaceSource,
     private readonly options: SubscriptionStoreOptions,
   ) {
-    this.keys = subscriptionKeys(prefix);
+    this.keys = subscriptionKeys(space);
   }
 
   private checkTopics(topics: string[]): string[] {

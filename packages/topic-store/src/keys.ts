@@ -1,15 +1,23 @@
-/** The topic store's keys; only this package reads or writes them. */
-export function storeKeys(prefix: string) {
+import { groupedKey, type KeySpaceSource } from '@tidings/shared';
+
+/**
+ * The topic store's keys; only this package reads or writes them. One group on a cluster: a
+ * page of a run's articles (article hashes, topic sets, labels, the run's set) is written in
+ * one script that does nothing once the run's record exists, and reads pipeline article
+ * hashes with their stories' sources (packages/shared's storySources, in the same group).
+ */
+export function storeKeys(space: KeySpaceSource) {
+  const key = (name: string) => groupedKey(space, 'store', `store:${name}`);
   return {
-    article: (articleId: string) => `${prefix}:store:article:${articleId}`,
-    topic: (label: string) => `${prefix}:store:topic:${label}`,
-    labels: `${prefix}:store:labels`,
-    run: (runId: string) => `${prefix}:store:run:${runId}`,
+    article: (articleId: string) => key(`article:${articleId}`),
+    topic: (label: string) => key(`topic:${label}`),
+    labels: key('labels'),
+    run: (runId: string) => key(`run:${runId}`),
     /** A run's record without its topic groups: what lists of runs read. */
-    runSummary: (runId: string) => `${prefix}:store:run-summary:${runId}`,
+    runSummary: (runId: string) => key(`run-summary:${runId}`),
     /** Ids of every article a run wrote (its record keeps only the newest of each topic). */
-    runArticles: (runId: string) => `${prefix}:store:run-articles:${runId}`,
-    runs: `${prefix}:store:runs`,
+    runArticles: (runId: string) => key(`run-articles:${runId}`),
+    runs: key('runs'),
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -2,7 +2,8 @@ import { redisKeys, type TopicArticle } from '@tidings/shared';
 import { buildRun, buildTopicArticle, testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupByTopic } from '../src/group-topics.js';
-import { type BadRecord, TopicStore } from '../src/topic-store.js';
+import type { BadRecord } from '../src/topic-store-reader.js';
+import { TopicStoreWriter } from '../src/topic-store-writer.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
@@ -21,11 +22,11 @@ const article = (id: string, published: string) =>
 const run = (articles: TopicArticle[]) =>
   buildRun({ id: 'r1', startedAt: '2026-11-24T23:00:00.000Z', articles, topics: groupByTopic(articles) });
 
-describe('TopicStore: a story’s sources', () => {
+describe('TopicStoreWriter: a story’s sources', () => {
   it('attaches the sources kept beside a story when it is read, even ones added after the story was stored', async () => {
     const prefix = testPrefix();
     const bad: BadRecord[] = [];
-    const store = new TopicStore(redis, prefix, { onBadRecord: (r) => bad.push(r) });
+    const store = new TopicStoreWriter(redis, prefix, { onBadRecord: (r) => bad.push(r) });
     const story = article('oil', '2026-11-24T21:00:00.000Z');
     const alone = article('gold', '2026-11-24T20:00:00.000Z');
     await store.writeRun(run([story, alone]));

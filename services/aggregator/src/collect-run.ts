@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@tidings/runtime';
 import {
   type Article,
   ArticleSchema,
@@ -7,6 +8,7 @@ import {
   describeZodError,
   type FeedReport,
   FeedReportSchema,
+  type KeySpace,
   QUEUE,
   type Run,
   type RunManifest,
@@ -14,16 +16,15 @@ import {
   redisKeys,
   type TopicArticle,
 } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreWriter } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
-  store: TopicStore;
-  redis: Redis;
-  prefix: string;
+  store: TopicStoreWriter;
+  redis: RedisConnection;
+  space: KeySpace;
   labelOrder: string[];
 }
 
@@ -57,7 +58,7 @@ export async function collectRun(
   options: CollectRunOptions,
 ): Promise<Run> {
   const { runId } = manifest;
-  const keys = redisKeys(deps.prefix);
+  const keys = redisKeys(deps.space);
   const articlesKey = keys.runArticles(runId);
   const builder = new RunBuilder(manifest, deps.labelOrder);
   // Ids of articles already counted: HSCAN may return an entry twice.

@@ -1,4 +1,4 @@
-import { QUEUE, redisKeys } from '@tidings/shared';
+import { keySpaceOf, QUEUE, redisKeys } from '@tidings/shared';
 import {
   addRunFlow,
   buildArticle,
@@ -12,7 +12,7 @@ import {
   waitFor,
   waitForJobState,
 } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectRun } from '../src/collect-run.js';
@@ -25,8 +25,8 @@ const config = testConfig();
 const redis = testRedis();
 const keys = redisKeys(config.prefix);
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
-const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
-const deps = { store, redis, prefix: config.prefix, labelOrder: config.zeroShot.labels };
+const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+const deps = { store, redis, space: keySpaceOf(config), labelOrder: config.zeroShot.labels };
 let classifier: ServiceProcess;
 
 beforeAll(async () => {

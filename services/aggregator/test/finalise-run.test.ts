@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys } from '@tidings/shared';
+import { keySpaceOf, QUEUE, type Run, RunFinishedMessageSchema, redisKeys } from '@tidings/shared';
 import { addRunFlow, buildArticle, buildFeedReport, buildRunManifest, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FinaliseDeps, finaliseRun } from '../src/finalise-run.js';
@@ -16,12 +16,12 @@ const listener = testRedis();
 const keys = redisKeys(config.prefix);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-finalise-'));
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
-const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
 const queuedFor: string[] = [];
 const deps: FinaliseDeps = {
   store,
   redis,
-  prefix: config.prefix,
+  space: keySpaceOf(config),
   dataDir,
   windowHours: 24,
   labelOrder: config.zeroShot.labels,

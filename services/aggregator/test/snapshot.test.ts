@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE } from '@tidings/shared';
+import { keySpaceOf, QUEUE } from '@tidings/shared';
 import { addRunFlow, buildDigest, buildRun, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FinaliseDeps, finaliseRun } from '../src/finalise-run.js';
@@ -35,9 +35,9 @@ describe('latest.json, as runs are finalised', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-latest-'));
   const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
   const deps: FinaliseDeps = {
-    store: new TopicStore(redis, config.prefix),
+    store: new TopicStoreWriter(redis, config.prefix),
     redis,
-    prefix: config.prefix,
+    space: keySpaceOf(config),
     dataDir,
     windowHours: 24,
     labelOrder: config.zeroShot.labels,

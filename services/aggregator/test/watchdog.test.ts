@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE } from '@tidings/shared';
+import { keySpaceOf, QUEUE } from '@tidings/shared';
 import { addRunFlow, buildArticle, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FinaliseDeps } from '../src/finalise-run.js';
@@ -16,11 +16,11 @@ const redis = testRedis();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-watchdog-'));
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
 const classify = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
-const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
 const deps: FinaliseDeps = {
   store,
   redis,
-  prefix: config.prefix,
+  space: keySpaceOf(config),
   dataDir,
   windowHours: 24,
   labelOrder: config.zeroShot.labels,

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
-import { type ClassifyJob, ClassifyJobSchema, type ClassifyResult, type Config, QUEUE } from '@tidings/shared';
+import {
+  type ClassifyJob,
+  ClassifyJobSchema,
+  type ClassifyResult,
+  type Config,
+  keySpaceOf,
+  QUEUE,
+} from '@tidings/shared';
 import { classifyArticle } from './classify-article.js';
 import { ensureModel } from './ensure-model.js';
 import { ModelLoadError } from './errors/model-load-error.js';
@@ -47,7 +54,7 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
     if (!(err instanceof ModelLoadError)) throw err;
     const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 }, logger);
     try {
-      await recordProblem(redis, config.prefix, modelProblemId(), {
+      await recordProblem(redis, keySpaceOf(config), modelProblemId(), {
         kind: 'model-unavailable',
         message: err.message,
         where: os.hostname(),
@@ -95,10 +102,14 @@ export async function startClassifier(options: ClassifierOptions) {
     },
   });
   const heartbeat = service.own(
-    new Heartbeat(service.connection, config.prefix, { name: model.source.name, dtype: model.source.dtype, loadMs }),
+    new Heartbeat(service.connection, keySpaceOf(config), {
+      name: model.source.name,
+      dtype: model.source.dtype,
+      loadMs,
+    }),
   );
   await heartbeat.start();
-  await clearProblem(service.connection, config.prefix, modelProblemId());
+  await clearProblem(service.connection, keySpaceOf(config), modelProblemId());
 
   return {
     worker: service.worker,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, createRedis, type Logger } from '@tidings/runtime';
 import { type Run, redisKeys } from '@tidings/shared';
 import { buildFeedReport, buildRun, buildTopicArticle, testConfig, testRedis, testRedisUrl } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard, DashboardTokenRequiredError } from '../src/index.js';
 
@@ -67,7 +67,7 @@ async function serve(
   });
   open.push(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+  const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
   if (options.seed !== false) await store.writeRun(seedRun('run-1', '2026-11-25T06:00:00.000Z'));
   return { app, config, store, url: (p: string) => `${address}${p}` };
 }

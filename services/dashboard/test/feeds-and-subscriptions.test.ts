@@ -1,7 +1,7 @@
 import { createLogger, recordProblem } from '@tidings/runtime';
-import type { TopicArticle } from '@tidings/shared';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import Parser from 'rss-parser';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
@@ -31,7 +31,7 @@ const run = (articles: TopicArticle[]) =>
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig(env);
-  await new TopicStore(redis, config.prefix).writeRun(
+  await new TopicStoreWriter(redis, config.prefix).writeRun(
     run([
       article('oil1', 'Oil or Gas', '2026-11-24T08:00:00.000Z'),
       article('oil2', 'Oil or Gas', '2026-11-24T10:00:00.000Z', 'javascript:alert(1)'),

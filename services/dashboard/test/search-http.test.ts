@@ -1,7 +1,7 @@
 import { createLogger } from '@tidings/runtime';
-import type { TopicArticle } from '@tidings/shared';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
 
@@ -26,7 +26,7 @@ const run = (id: string, articles: TopicArticle[]) => buildRun({ id, articles, s
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig({ RETENTION_DAYS: '7', ...env });
-  const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+  const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
   await store.writeRun(
     run('run-1', [
       article('evil', 'run-1', { title: EVIL_TITLE, summary: EVIL_SUMMARY, published: ago(2) }),

@@ -11,7 +11,7 @@ import {
   testRedis,
   waitFor,
 } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import type { Browser, Response as PwResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
@@ -366,7 +366,9 @@ describe('4. sessions', () => {
 describe('5. numbers in queries', () => {
   it('answers 400, not 500, to huge, infinite and out-of-range paging values', async () => {
     const s = await serve();
-    await new TopicStore(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(run('run-1', []));
+    await new TopicStoreWriter(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
+      run('run-1', []),
+    );
     for (const path of [
       '/api/runs?offset=1e20',
       '/api/runs?offset=1e400',
@@ -458,7 +460,7 @@ describe('8. feed URLs on the page', () => {
       'https://ghp_tokenvalue123@private.example/feed.xml',
       'https://feeds.example/news?api_key=k3y-secret-value&region=eu',
     ];
-    await new TopicStore(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
+    await new TopicStoreWriter(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
       run('run-secret', secretFeeds),
     );
     const page = (await send(s, '/')).body;

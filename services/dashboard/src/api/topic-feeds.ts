@@ -1,6 +1,6 @@
 import { ALL_TOPICS_SLUG, topicSlug } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import { FEED_LIMIT, type FeedMeta, feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../render/feeds.js';
 import { isTopicFeedKey, topicFeedKey } from './feed-keys.js';
 
@@ -13,7 +13,7 @@ export interface FeedResponse {
 }
 
 export interface FeedDeps {
-  store: TopicStore;
+  store: TopicStoreReader;
   subscriptions: SubscriptionStore;
   labels: string[];
   /** With a token set, topic feeds need `?key=` derived from it. */
