@@ -55,7 +55,7 @@ export const RunRequestBodySchema = z.strictObject({
   reclassify: z.boolean().optional(),
 }) satisfies z.ZodType<RunRequest>;
 
-/** GET /: the page takes what its own links and forms send, and ignores the rest (trackers add some). */
+/** GET /: what the page's own links and forms send; other fields are ignored, so a shared link with tracking parameters still opens. */
 export const PageViewQuerySchema = z.object({
   topic: z.string().max(64).optional(),
   started: z.string().max(200).optional(),
