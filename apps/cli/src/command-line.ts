@@ -200,6 +200,8 @@ export function parseCommandLine(argv: string[], commands: readonly CommandSpec[
   const words = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
   const options = tokens.flatMap((t) => (t.kind === 'option' ? [t] : []));
   const help = options.some((o) => o.name === 'help');
+  // Flags alone (`tidings --data-dir d`) were meant for a command that is missing.
+  if (words.length === 0 && !help && options.length > 0) throw usageError('no command given');
   if (words.length === 0 || words[0] === 'help') return { kind: 'help' };
   const { spec, used } = findCommand(words, commands);
   if (help) return { kind: 'help', spec };
