@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@tidings/shared';
-import { type ClusterSetup, startClusterSetup, waitForJobState } from '@tidings/testing';
+import { type ClusterSetup, makeTestCertificates, startClusterSetup, waitForJobState } from '@tidings/testing';
 import { Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,44 @@ describe('Redis Cluster connections', () => {
     expect((await waitForJobState(queue, job.id!, 'completed')).returnvalue).toEqual({ doubled: 8 });
     await worker.close();
     await queue.close();
+  });
+});
+
+describe('Redis Cluster over TLS with a password', () => {
+  let cluster: ClusterSetup;
+  let dir: string;
+  const connections: RedisConnection[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-cluster-tls-'));
+    cluster = await startClusterSetup(path.join(dir, 'nodes'), {
+      password: 'cluster-tls-password-0123',
+      tls: makeTestCertificates(dir),
+    });
+  });
+  afterAll(async () => {
+    for (const c of connections) c.disconnect();
+    await cluster?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reaches every TLS-only primary with REDIS_PASSWORD, REDIS_TLS and REDIS_TLS_CA', async () => {
+    const config = loadConfig({ ...cluster.env, LOG_LEVEL: 'silent' });
+    expect(config.redis).toMatchObject({ kind: 'cluster', tls: true, password: 'cluster-tls-password-0123' });
+    const redis = createRedis(config.redis);
+    connections.push(redis);
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) await redis.set(`spread:${key}`, key);
+    expect(await Promise.all(['a', 'f'].map((k) => redis.get(`spread:${k}`)))).toEqual(['a', 'f']);
+    expect(await redisPrimaries(redis, config.redis)).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
+  });
+
+  it('without REDIS_TLS_CA, refuses nodes whose certificate it cannot verify', async () => {
+    const { REDIS_TLS_CA: _ca, ...untrusting } = cluster.env;
+    const config = loadConfig({ ...untrusting, LOG_LEVEL: 'silent' });
+    const redis = createRedis(config.redis, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => {});
+    connections.push(redis);
+    // The certificate's CA is not among the system's: the handshake fails before any command.
+    await expect(redis.ping()).rejects.toThrow();
   });
 });

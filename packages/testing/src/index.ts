@@ -1,4 +1,5 @@
 export * from './browser.js';
+export * from './certificates.js';
 export * from './cli-process.js';
 export * from './cluster-setup.js';
 export * from './expected-topics.js';

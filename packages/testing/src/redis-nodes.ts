@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import type { TestCertificates } from './certificates.js';
 
 /** A redis-server (or Sentinel) child of a test, on loopback. */
 export interface RedisNode {
@@ -26,8 +27,16 @@ export async function askNode<T>(
   port: number,
   password: string | undefined,
   fn: (redis: Redis) => Promise<T>,
+  tls?: TestCertificates,
 ): Promise<T | false> {
-  const redis = new Redis({ port, host: '127.0.0.1', password, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis({
+    port,
+    host: '127.0.0.1',
+    password,
+    ...(tls ? { tls: { ca: fs.readFileSync(tls.ca) } } : {}),
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     return await fn(redis);
