@@ -47,6 +47,7 @@ describe('a supervised service', () => {
   it('exits when its supervisor is SIGKILLed while it runs', async () => {
     const { supervisor, service, output } = await supervise(0, 'info');
     await waitFor(() => output().includes('slow-start ready') || undefined, { what: 'the service to start' });
+    expect(alive(service)).toBe(true);
     await kill(supervisor);
     await waitFor(() => !alive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
   });
@@ -54,6 +55,7 @@ describe('a supervised service', () => {
   it('exits when its supervisor is SIGKILLed while it is still starting', async () => {
     // Quiet, as `tidings start` runs it at LOG_LEVEL=warn: no line of its own tells it the pipe is gone.
     const { supervisor, service } = await supervise(4_000, 'warn');
+    expect(alive(service)).toBe(true);
     await kill(supervisor);
     await waitFor(() => !alive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
   });
