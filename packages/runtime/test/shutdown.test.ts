@@ -1,24 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { waitFor } from '@tidings/testing';
+import { processAlive, waitFor } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
  * A service whose supervisor is SIGKILLed must not linger as an orphan: real processes, an IPC
  * channel like the one `tidings start` opens, and a supervisor killed so it cannot say goodbye.
  */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const leftovers: number[] = [];
 afterAll(() => {
-  for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of leftovers) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
 });
 
 async function supervise(startMs: number, logLevel: string) {
@@ -47,16 +39,16 @@ describe('a supervised service', () => {
   it('exits when its supervisor is SIGKILLed while it runs', async () => {
     const { supervisor, service, output } = await supervise(0, 'info');
     await waitFor(() => output().includes('slow-start ready') || undefined, { what: 'the service to start' });
-    expect(alive(service)).toBe(true);
+    expect(processAlive(service)).toBe(true);
     await kill(supervisor);
-    await waitFor(() => !alive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
+    await waitFor(() => !processAlive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
   });
 
   it('exits when its supervisor is SIGKILLed while it is still starting', async () => {
     // Quiet, as `tidings start` runs it at LOG_LEVEL=warn: no line of its own tells it the pipe is gone.
     const { supervisor, service } = await supervise(4_000, 'warn');
-    expect(alive(service)).toBe(true);
+    expect(processAlive(service)).toBe(true);
     await kill(supervisor);
-    await waitFor(() => !alive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
+    await waitFor(() => !processAlive(service) || undefined, { what: 'the service to exit', timeoutMs: 30_000 });
   });
 });
