@@ -2,12 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { createRedis } from '@tidings/runtime';
 import { type Config, loadConfig } from '@tidings/shared';
 import type { Redis } from 'ioredis';
-import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';
+
+/**
+ * vitest, only inside a vitest run: importing it anywhere else throws at once, and the fault
+ * suite and the bench import this package too, for everything but the suite's own server.
+ */
+const vitest = process.env.VITEST ? await import('vitest') : undefined;
 
 /** The private test server's URL; never the machine's 127.0.0.1:6379. */
 export function testRedisUrl(): string {
-  return inject('redisUrl');
+  if (!vitest) throw new Error("testRedisUrl() names the test suite's redis-server: call it inside `vitest run`");
+  return vitest.inject('redisUrl');
 }
 
 /** A fresh key prefix per test, so tests share the server but never each other's state. */
