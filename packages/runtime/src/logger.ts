@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
@@ -24,4 +25,15 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     },
     options.destination ?? pino.destination({ sync: false }),
   );
+}
+
+/**
+ * Sends a logger's lines to /dev/null from now on: for a process whose stdout was read by a
+ * supervisor that has died. pino's destination (sonic-boom 4) flushes at exit by retrying a
+ * failed write until it succeeds, and a write to a broken pipe never does, so process.exit
+ * would never return.
+ */
+export function discardLogs(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { fd?: unknown } | undefined>)[pino.symbols.streamSym];
+  if (stream && typeof stream.fd === 'number' && stream.fd >= 0) stream.fd = fs.openSync('/dev/null', 'w');
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { discardLogs } from './logger.js';
 
 export interface Closable {
   close(): Promise<unknown> | unknown;
@@ -57,6 +58,8 @@ export function closeOnSignals(resources: () => Closable[], options: ShutdownOpt
   // Started by `tidings start` with an IPC channel: if the supervisor dies, stop rather than linger as an orphan.
   if (process.connected) {
     process.on('disconnect', () => {
+      // Its logs went to the supervisor: nothing reads them now.
+      discardLogs(logger);
       void shutdown('disconnect').then(() => exit(0));
     });
   }

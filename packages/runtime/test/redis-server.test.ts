@@ -10,6 +10,7 @@ import {
   RedisServerPortTakenError,
   type TidingsError,
 } from '@tidings/shared';
+import { processAlive } from '@tidings/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RedisServerHandle, startRedisServer } from '../src/index.js';
@@ -28,15 +29,6 @@ async function start(options: Parameters<typeof startRedisServer>[0]) {
   return server;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 describe('startRedisServer', () => {
   it('starts a private server on loopback that answers, and stop() ends it', async () => {
     const server = await start({ dir: path.join(root, 'plain') });
@@ -47,7 +39,7 @@ describe('startRedisServer', () => {
     expect(await client.config('GET', 'bind')).toEqual(['bind', '127.0.0.1']);
     client.disconnect();
     await server.stop();
-    expect(alive(server.process.pid as number)).toBe(false);
+    expect(processAlive(server.process.pid as number)).toBe(false);
   });
 
   it('with a password, refuses clients without it and keeps it off the command line', async () => {
@@ -68,7 +60,7 @@ describe('startRedisServer', () => {
     const dir = path.join(root, 'leftover');
     const first = await start({ dir });
     const second = await start({ dir });
-    expect(alive(first.process.pid as number)).toBe(false);
+    expect(processAlive(first.process.pid as number)).toBe(false);
     const client = new Redis(second.url);
     expect(await client.ping()).toBe('PONG');
     client.disconnect();

@@ -3,7 +3,10 @@ import { createRedis, type RedisConnection } from '@tidings/runtime';
 import { type Config, loadConfig } from '@tidings/shared';
 import { TINY_MODEL_DIR } from './paths.js';
 
-// The fault suite and the bench load this package outside vitest, where importing vitest throws.
+/**
+ * vitest, only inside a vitest run: importing it anywhere else throws at once, and the fault
+ * suite and the bench import this package too, for everything but the suite's own server.
+ */
 const vitest = process.env.VITEST ? await import('vitest') : undefined;
 
 /** The private test server's URL; never the machine's 127.0.0.1:6379. */

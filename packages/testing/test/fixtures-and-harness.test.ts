@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { ArticleSchema, RunSchema, TopicArticleSchema } from '@tidings/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,7 @@ import {
   buildRunManifest,
   buildSubscriber,
   buildTopicArticle,
+  ROOT,
   testConfig,
   testPrefix,
   testRedis,
@@ -99,6 +101,18 @@ describe('the harness', () => {
     expect(testConfig().redis.url).toBe(testRedisUrl());
     const info = await redis.info('server');
     expect(info).toContain(`tcp_port:${url.port}`);
+  });
+
+  it('loads outside vitest too, as the fault suite and the bench import it', () => {
+    const script = "import('@tidings/testing').then((t) => console.log(t.buildRun().id, typeof t.waitFor))";
+    const { VITEST: _vitest, VITEST_POOL_ID: _pool, VITEST_WORKER_ID: _worker, ...env } = process.env;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('run-1 function');
   });
 
   it('gives each test a prefix of its own', () => {
