@@ -33,6 +33,7 @@ Commands:
   feeds list | add <url> | remove <url> | import <file.opml> | export
                                    The feeds every run reads beside FEED_URLS, with each one's last
                                    status; import and export OPML to move a reader's subscriptions.
+  feeds export topics              Every topic feed as OPML 2.0, for a reader's import (as GET /feeds.opml).
   parse <file-or-url>              Print the normalised articles of one feed as JSON lines.
   classify [--model-dir DIR] [--labels "A,B"] [--dtype fp32|q8] "text"
                                    Classify one text; prints the label and every score as JSON.

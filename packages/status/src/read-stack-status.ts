@@ -9,6 +9,7 @@ import {
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import type { TopicStore } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -44,7 +45,9 @@ function hostOf(addr: string | undefined): string {
  */
 export async function readStackStatus(sources: StatusSources): Promise<StackStatus> {
   const { queues, store } = sources;
-  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify] = await Promise.all([
+  // Read only: the labels a store checks new topics against do not matter here.
+  const subscriptions = new SubscriptionStore(sources.redis, sources.prefix, { labels: [] });
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, subs] = await Promise.all([
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
     Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
     liveWorkers(sources.redis, sources.prefix),
@@ -52,6 +55,7 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
     store.runs({ limit: 5 }),
     queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
     queues.notify.getFailed(0, 4),
+    subscriptions.list(),
   ]);
   const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
     kind: 'classifier',
@@ -84,6 +88,7 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
           ? [`delivery ${job.id} failed after ${job.attemptsMade} attempt(s): ${job.failedReason}`]
           : [],
       ),
+      disabledWebhooks: subs.filter((s) => s.webhookDisabled),
     }),
   };
 }

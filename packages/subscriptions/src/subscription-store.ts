@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type NewSubscription, type Subscription, SubscriptionSchema, type SubscriptionUpdate } from '@tidings/shared';
+import {
+  type NewSubscription,
+  newWebhookSecret,
+  type Subscription,
+  SubscriptionSchema,
+  type SubscriptionUpdate,
+} from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
 import { subscriptionKeys } from './keys.js';
@@ -40,7 +46,7 @@ export class SubscriptionStore {
       name: input.name,
       topics: this.checkTopics(input.topics),
       ...(input.email ? { email: input.email } : {}),
-      ...(input.webhookUrl ? { webhookUrl: input.webhookUrl, webhookSecret: randomHex(24) } : {}),
+      ...(input.webhookUrl ? { webhookUrl: input.webhookUrl, webhookSecret: newWebhookSecret() } : {}),
       feedKey: randomHex(16),
       createdAt: now,
       updatedAt: now,
@@ -87,13 +93,27 @@ export class SubscriptionStore {
     if (patch.topics !== undefined) next.topics = this.checkTopics(patch.topics);
     if (patch.email === null) delete next.email;
     else if (patch.email !== undefined) next.email = patch.email;
+    // A new URL (or none) is a fresh start for a webhook that answered 410 Gone.
+    if (patch.webhookUrl !== undefined) delete next.webhookDisabled;
     if (patch.webhookUrl === null) {
       delete next.webhookUrl;
       delete next.webhookSecret;
     } else if (patch.webhookUrl !== undefined) {
       next.webhookUrl = patch.webhookUrl;
-      next.webhookSecret ??= randomHex(24);
+      next.webhookSecret ??= newWebhookSecret();
     }
+    await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
+    return next;
+  }
+
+  /**
+   * Stops deliveries to a webhook whose receiver said it is gone (410). Only while the
+   * subscription still has that URL: a URL changed in the meantime is not disabled.
+   */
+  async disableWebhook(id: string, url: string, reason: string): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current || current.webhookUrl !== url) return current;
+    const next: Subscription = { ...current, webhookDisabled: { at: new Date().toISOString(), reason } };
     await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
     return next;
   }

@@ -5,6 +5,7 @@ import { TopicStore } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
+import { deliveryRetryDelay } from './retry-delay.js';
 import { createMailer } from './send-email.js';
 
 export interface NotifierOptions {
@@ -40,7 +41,19 @@ export async function startNotifier(options: NotifierOptions) {
         throw err;
       }
     },
-    worker: { concurrency: 4 },
+    worker: {
+      concurrency: 4,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err, job) =>
+          deliveryRetryDelay(
+            attemptsMade,
+            job?.opts.backoff && typeof job.opts.backoff === 'object'
+              ? (job.opts.backoff.delay ?? config.notify.retryDelayMs)
+              : config.notify.retryDelayMs,
+            err instanceof DeliveryError ? err.retryAfterMs : undefined,
+          ),
+      },
+    },
   });
   const store = new TopicStore(service.connection, config.prefix, { labelOrder: config.zeroShot.labels });
   const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });

@@ -1,14 +1,21 @@
 import fs from 'node:fs';
 import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
-import { loadConfig } from '@tidings/shared';
+import { topicFeedsOpml } from '@tidings/dashboard';
+import { dashboardBaseUrl, loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
-const USAGE = 'try: tidings feeds list | add <url> | remove <url> | import <file.opml> | export';
+const USAGE = 'try: tidings feeds list | add <url> | remove <url> | import <file.opml> | export [topics]';
 
 /** `tidings feeds …`: the feeds every run reads beside FEED_URLS, moved in from a reader's OPML in one step. */
 export async function feedsCommand(action: string | undefined, args: string[]): Promise<number> {
   const config = loadConfig();
+  // What tidings publishes, for a reader: every topic feed (with the key a token needs), no Redis involved.
+  if (action === 'export' && args[0] === 'topics') {
+    const { token } = config.dashboard;
+    process.stdout.write(topicFeedsOpml({ baseUrl: dashboardBaseUrl(config), token, labels: config.zeroShot.labels }));
+    return 0;
+  }
   if (action === 'import' && !args[0]) throw new UsageError(`feeds import needs an OPML file; ${USAGE}`);
   const opml = action === 'import' ? fs.readFileSync(args[0] ?? '', 'utf8') : undefined;
   return withStackConnection(config, async ({ redis }) => {

@@ -9,6 +9,8 @@ export interface FeedMeta {
   /** This document's own URL, as a reader fetched it (with its key, if any). */
   selfUrl: string;
   dashboardUrl: string;
+  /** WebSub hubs this feed names (rel="hub"); empty when it is not published to one. */
+  hubs: string[];
 }
 
 /** At most this many entries a feed: readers poll, they do not page. */
@@ -85,6 +87,7 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
     `  <title type="text">${escapeXml(meta.title)}</title>`,
     `  <updated>${updated}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.selfUrl)}"/>`,
+    ...meta.hubs.map((hub) => `  <link rel="hub" href="${escapeXml(hub)}"/>`),
     `  <link rel="alternate" type="text/html" href="${escapeXml(meta.dashboardUrl)}"/>`,
     '  <author><name>tidings</name></author>',
     '  <generator>tidings</generator>',
@@ -94,13 +97,14 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
   ].join('\n');
 }
 
-/** JSON Feed 1.1: `content_text` only (never HTML), the topic as a tag and in `_tidings`. */
+/** JSON Feed 1.1: `content_text` only (never HTML), the topic as a tag and in `_tidings`, WebSub hubs in `hubs`. */
 export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: meta.title,
     home_page_url: meta.dashboardUrl,
     feed_url: meta.selfUrl,
+    ...(meta.hubs.length > 0 ? { hubs: meta.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
     items: articles.map((a) => {
       const href = httpLink(a.link);
       return {

@@ -1,4 +1,4 @@
-import type { Problem } from '@tidings/shared';
+import type { Problem, WebhookDisabled } from '@tidings/shared';
 import type { ApiResult } from '../api/result.js';
 import { html, type SafeHtml } from './html.js';
 import { redactUrlsIn } from './redact.js';
@@ -82,8 +82,10 @@ export function renderUnsubscribe(options: {
   name: string | undefined;
   key: string;
   base: string;
+  /** The subscriber's webhook answered 410 Gone and gets nothing more: said on their page. */
+  webhookDisabled?: WebhookDisabled | undefined;
 }): string {
-  const { state, name, key, base } = options;
+  const { state, name, key, base, webhookDisabled } = options;
   if (state === 'unknown')
     return shell(
       'unsubscribe',
@@ -99,6 +101,6 @@ export function renderUnsubscribe(options: {
   return shell(
     'unsubscribe',
     base,
-    html`<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
+    html`${webhookDisabled ? html`<p class="bad" id="webhook-disabled">Your webhook is disabled since ${webhookDisabled.at}: ${webhookDisabled.reason}. Nothing more is sent to it until its URL is changed.</p>` : ''}<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
   );
 }

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unsubscribe } from '../../api/subscriptions-api.js';
-import { type FeedDeps, type FeedFormat, type FeedResponse, personalFeed, topicFeed } from '../../api/topic-feeds.js';
+import {
+  type FeedDeps,
+  type FeedFormat,
+  type FeedResponse,
+  personalFeed,
+  personalOpml,
+  topicFeed,
+  topicFeedsOpmlFile,
+} from '../../api/topic-feeds.js';
 import { renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
 
@@ -13,11 +21,18 @@ function send(reply: FastifyReply, result: FeedResponse): FastifyReply {
     .send(result.status === 304 ? undefined : result.body);
 }
 
+const keyQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { key: { type: 'string', maxLength: 64 } },
+} as const;
+
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /**
  * Feeds readers subscribe to, opened by their own key (readers cannot send headers): topic
- * feeds at /feeds/<slug>.xml|json, personal feeds at /feeds/s/<key>.xml|json, and the
+ * feeds at /feeds/<slug>.xml|json and all of them as /feeds.opml, personal feeds at
+ * /feeds/s/<key>.xml|json|opml, and the
  * unsubscribe link a digest carries. The guard lets these through; the key is checked here.
  */
 export async function feedRoutes(
@@ -42,11 +57,7 @@ export async function feedRoutes(
     {
       schema: {
         params: { type: 'object', properties: { file: { type: 'string', maxLength: 100 } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { key: { type: 'string', maxLength: 64 } },
-        },
+        querystring: keyQuery,
       },
     },
     async (request, reply) => {
@@ -63,15 +74,23 @@ export async function feedRoutes(
     },
   );
 
+  app.get<{ Querystring: { key?: string } }>(
+    '/feeds.opml',
+    { schema: { querystring: keyQuery } },
+    async (request, reply) => send(reply, topicFeedsOpmlFile(request.query.key, depsFor(request))),
+  );
+
   app.get<{ Params: { file: string } }>(
     '/feeds/s/:file',
     { schema: { params: { type: 'object', properties: { file: { type: 'string', maxLength: 100 } } } } },
     async (request, reply) => {
-      const match = /^([a-f0-9]{32})\.(xml|json)$/.exec(request.params.file);
+      const match = /^([a-f0-9]{32})\.(xml|json|opml)$/.exec(request.params.file);
       if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
+      const [, feedKey = '', format] = match;
+      if (format === 'opml') return send(reply, await personalOpml(feedKey, depsFor(request)));
       return send(
         reply,
-        await personalFeed(match[1] ?? '', match[2] as FeedFormat, conditional(request.headers), depsFor(request)),
+        await personalFeed(feedKey, format as FeedFormat, conditional(request.headers), depsFor(request)),
       );
     },
   );
@@ -89,6 +108,7 @@ export async function feedRoutes(
           name: known ? known.name : undefined,
           key: request.params.key,
           base,
+          webhookDisabled: known ? known.webhookDisabled : undefined,
         }),
       );
   });
