@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
 import { topicFeedsOpml } from '@tidings/dashboard';
+import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
 import { dashboardBaseUrl, loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
