@@ -9,7 +9,7 @@ import { buildDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';
-import { DigestPayloadSchema, QUEUE, QUEUE_NAMES, type QueueName, requestRun, topicSlug } from '@tidings/shared';
+import { DigestPayloadSchema, QUEUE_NAMES, type QueueName, requestRun, topicSlug } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
