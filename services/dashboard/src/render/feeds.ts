@@ -73,6 +73,8 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
       `    <published>${a.published}</published>`,
       `    <updated>${a.published}</updated>`,
       a.summary ? `    <summary type="text">${escapeXml(a.summary)}</summary>` : '',
+      // RFC 4287 4.1.1: an entry without an alternate link must carry its content.
+      href ? '' : `    <content type="text">${escapeXml(a.summary || a.title || '(untitled)')}</content>`,
       `    <category term="${escapeXml(a.label)}" label="${escapeXml(a.label)}"/>`,
       `    <t:score>${a.score.toFixed(4)}</t:score>`,
       '  </entry>',
