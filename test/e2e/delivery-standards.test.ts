@@ -212,6 +212,11 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
       const json = await (await fetch(`${address}/feeds/all.json`)).json();
       expect(json.hubs).toEqual([{ type: 'WebSub', url: `${receiver.url}/hub` }]);
       expect(json.feed_url).toBe('https://news.example.org/feeds/all.json');
+      // The subscriber's own page (opened by their feed key) says their webhook is disabled, and why.
+      const page = await (await fetch(`${address}/unsubscribe/${gone.feedKey}`)).text();
+      expect(page).toContain('id="webhook-disabled"');
+      expect(page).toContain('the webhook answered 410 Gone');
+      expect(await (await fetch(`${address}/unsubscribe/${ann.feedKey}`)).text()).not.toContain('webhook-disabled');
     } finally {
       await app.close();
     }
