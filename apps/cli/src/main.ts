@@ -42,6 +42,8 @@ Commands:
                                    Subscribe someone to topics: prints their personal feed URLs (and
                                    their webhook's signing secret, shown this once).
   subscribers list | remove <id>   List subscriptions (feed URLs, no secrets), or remove one.
+  subscribers rotate-secret <id>   A new webhook signing secret, shown once; the old one signs beside
+                                   it for 24 hours.
   notify test                      Send a sample digest to every configured destination and report
                                    each outcome.
   config                           Print the effective configuration (secrets masked).

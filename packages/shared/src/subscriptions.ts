@@ -46,12 +46,24 @@ export const SubscriptionSchema = z.object({
   webhookUrl: z.string().optional(),
   feedKey: z.string().regex(FEED_KEY_PATTERN),
   webhookSecret: z.string().optional(),
+  /** The secret before the last rotation: it signs beside the new one until `until`, so receivers can switch. */
+  previousWebhookSecret: z.object({ secret: z.string(), until: z.iso.datetime({ offset: true }) }).optional(),
   /** Set when the receiver answered 410; a new webhookUrl clears it. */
   webhookDisabled: WebhookDisabledSchema.optional(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+/** How long a rotated-out webhook secret still signs deliveries beside the new one. */
+export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+/** The secrets that sign a subscription's deliveries now: its own, and the one before it while the overlap lasts. */
+export function signingSecrets(sub: Subscription, now: Date = new Date()): string[] {
+  const previous = sub.previousWebhookSecret;
+  const stillValid = previous && Date.parse(previous.until) > now.getTime();
+  return [...(sub.webhookSecret ? [sub.webhookSecret] : []), ...(stillValid ? [previous.secret] : [])];
+}
 
 /** Where one digest goes. Subscribers' destinations name the subscription; the operator's name the setting. */
 export const DestinationSchema = z.discriminatedUnion('kind', [

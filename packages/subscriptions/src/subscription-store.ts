@@ -5,6 +5,7 @@ import {
   type Subscription,
   SubscriptionSchema,
   type SubscriptionUpdate,
+  WEBHOOK_SECRET_OVERLAP_MS,
 } from '@tidings/shared';
 import type { Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
@@ -98,6 +99,7 @@ export class SubscriptionStore {
     if (patch.webhookUrl === null) {
       delete next.webhookUrl;
       delete next.webhookSecret;
+      delete next.previousWebhookSecret;
     } else if (patch.webhookUrl !== undefined) {
       next.webhookUrl = patch.webhookUrl;
       next.webhookSecret ??= newWebhookSecret();
@@ -114,6 +116,25 @@ export class SubscriptionStore {
     const current = await this.get(id);
     if (!current || current.webhookUrl !== url) return current;
     const next: Subscription = { ...current, webhookDisabled: { at: new Date().toISOString(), reason } };
+    await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
+    return next;
+  }
+
+  /**
+   * A new webhook signing secret (returned once, in the Standard Webhooks form). The old one
+   * keeps signing beside it for WEBHOOK_SECRET_OVERLAP_MS, so the receiver can switch without
+   * refusing a delivery; null when there is no such subscription or it has no webhook.
+   */
+  async rotateWebhookSecret(id: string): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current?.webhookUrl) return null;
+    const until = new Date(Date.now() + WEBHOOK_SECRET_OVERLAP_MS).toISOString();
+    const next: Subscription = {
+      ...current,
+      webhookSecret: newWebhookSecret(),
+      ...(current.webhookSecret ? { previousWebhookSecret: { secret: current.webhookSecret, until } } : {}),
+      updatedAt: new Date().toISOString(),
+    };
     await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
     return next;
   }

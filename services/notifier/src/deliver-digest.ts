@@ -1,5 +1,13 @@
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
-import { type Config, dashboardBaseUrl, deliveryId, type NotifyJob, type Run, redactSecretUrl } from '@tidings/shared';
+import {
+  type Config,
+  dashboardBaseUrl,
+  deliveryId,
+  type NotifyJob,
+  type Run,
+  redactSecretUrl,
+  signingSecrets,
+} from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -81,7 +89,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     }
     // A subscriber's URL is someone else's choice: it may not reach this host or its network.
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
-    const secrets = sub.webhookSecret ? [sub.webhookSecret] : [];
+    const secrets = signingSecrets(sub);
     try {
       await postDigest(to, digestPayload(run, groups, dashboardUrl), id, secrets, policy);
     } catch (err) {

@@ -1,9 +1,12 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { newWebhookSecret, standardWebhookSecret } from '@tidings/shared';
+import { loadConfig, newWebhookSecret, type Run, standardWebhookSecret } from '@tidings/shared';
+import { SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
+import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deliverDigest } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 import { deliveryRetryDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../src/retry-delay.js';
 import { postJson } from '../src/send-webhook.js';
@@ -82,5 +85,72 @@ describe('answers that stop or slow deliveries, from a real server', () => {
     expect(gone).toMatchObject({ status: 410, retryable: false, retryAfterMs: undefined });
     expect(await failure('/busy')).toMatchObject({ status: 503, retryable: true, retryAfterMs: 42_000 });
     expect(await failure('/other')).toMatchObject({ status: 429, retryable: true, retryAfterMs: undefined });
+  });
+});
+
+describe('a subscriber’s secret rotation', () => {
+  const redis = testRedis();
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.end();
+    });
+  });
+  beforeAll(() => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await redis.quit();
+  });
+
+  const run: Run = {
+    id: 'run-1',
+    trigger: 'manual',
+    feeds: [],
+    startedAt: '2026-11-24T10:00:00.000Z',
+    finishedAt: '2026-11-24T10:01:00.000Z',
+    durationMs: 60_000,
+    counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
+    failures: [],
+    finalisedBy: 'aggregator',
+    topics: [{ label: 'Crypto', count: 1, articles: [] }],
+  };
+
+  it('signs with the new and the old secret for a day, then with the new one only; neither is ever shown again', async () => {
+    const config = loadConfig({ REDIS_URL: testRedisUrl(), TIDINGS_PREFIX: testPrefix(), FEED_ALLOW_PRIVATE: 'true' });
+    const subscriptions = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
+    const port = (server.address() as AddressInfo).port;
+    const created = await subscriptions.create({
+      name: 'Ann',
+      topics: ['Crypto'],
+      webhookUrl: `http://127.0.0.1:${port}/hook`,
+    });
+    const rotated = await subscriptions.rotateWebhookSecret(created.id);
+    const [oldSecret, newSecret] = [created.webhookSecret ?? '', rotated?.webhookSecret ?? ''];
+    expect(newSecret).not.toBe(oldSecret);
+    const shown = JSON.stringify(subscriptionView(rotated!, 'https://news.example.org/'));
+    expect(shown).not.toContain(oldSecret);
+    expect(shown).not.toContain(newSecret);
+
+    const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: created.id } };
+    const deliver = () => deliverDigest(run, job, { config, subscriptions, mailer: undefined });
+    await deliver();
+    const during = received.at(-1)!;
+    for (const secret of [newSecret, oldSecret]) {
+      expect(new Webhook(secret).verify(during.body, during.headers)).toMatchObject({ runId: 'run-1' });
+    }
+
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 25 * 3_600_000 });
+    try {
+      await deliver();
+      const after = received.at(-1)!;
+      expect(new Webhook(newSecret).verify(after.body, after.headers)).toMatchObject({ runId: 'run-1' });
+      expect(() => new Webhook(oldSecret).verify(after.body, after.headers)).toThrow('No matching signature found');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

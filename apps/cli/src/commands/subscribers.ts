@@ -54,8 +54,22 @@ export async function subscribersCommand(action: string | undefined, args: strin
         process.stderr.write(`removed ${id}\n`);
         return 0;
       }
+      case 'rotate-secret': {
+        const id = args[0];
+        if (!id) throw new UsageError('subscribers rotate-secret needs an id: tidings subscribers rotate-secret <id>');
+        const sub = await subscriptions.rotateWebhookSecret(id);
+        if (!sub) {
+          process.stderr.write(`tidings: no subscription '${id}' with a webhook\n`);
+          return 1;
+        }
+        process.stdout.write(`${JSON.stringify({ id: sub.id, webhookSecret: sub.webhookSecret }, null, 2)}\n`);
+        process.stderr.write(
+          'The new webhook secret is shown only now; the old one signs beside it for 24 hours, then stops.\n',
+        );
+        return 0;
+      }
       default:
-        throw new UsageError(`unknown subscribers command '${action ?? ''}': try add, list or remove`);
+        throw new UsageError(`unknown subscribers command '${action ?? ''}': try add, list, remove or rotate-secret`);
     }
   });
 }

@@ -71,6 +71,18 @@ export async function rotateSubscriptionKey(id: string, deps: SubscriptionsApiDe
   return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
 }
 
+/** A new webhook signing secret, shown this once; the old one signs beside it for a day. */
+export async function rotateWebhookSecret(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
+  const current = await deps.subscriptions.get(id);
+  if (!current) return notFound(id);
+  if (!current.webhookUrl)
+    return refuse(409, 'Conflict', `subscription '${id}' has no webhook: set its webhookUrl first`);
+  const sub = await deps.subscriptions.rotateWebhookSecret(id);
+  if (!sub) return notFound(id);
+  return { status: 200, body: { ...subscriptionView(sub, deps.baseUrl), webhookSecret: sub.webhookSecret } };
+}
+
 /** The unsubscribe link's action: the key names the subscription and is its only credential. */
 export async function unsubscribe(feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) {
   const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
