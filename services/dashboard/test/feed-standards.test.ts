@@ -195,6 +195,10 @@ describe('feeds checked against their specifications', () => {
     }
     // The key opens feeds, nothing else.
     expect((await fetch(url(`/api/topics?key=${key}`))).status).toBe(401);
+    // The page offers the list with its key.
+    const page = await (await fetch(url('/'), { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const offered = /id="topics-opml" href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+    expect(offered).toBe(url(`/feeds.opml?key=${key}`));
   });
 
   it('a subscriber’s own OPML, by their feed key, lists their personal feed', async () => {

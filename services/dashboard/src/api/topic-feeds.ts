@@ -57,8 +57,11 @@ export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: st
 /** Every feed link the page offers, with the key when the topic feeds need one. */
 export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>) {
   const both = (slug: string) => ({ atom: topicFeedUrl(deps, slug, 'xml'), json: topicFeedUrl(deps, slug, 'json') });
+  const opml = new URL('feeds.opml', deps.baseUrl);
+  if (deps.token) opml.searchParams.set('key', topicFeedKey(deps.token));
   return {
     all: both(ALL_TOPICS_SLUG),
+    opml: opml.toString(),
     byLabel: Object.fromEntries(deps.labels.map((l) => [l, both(topicSlug(l))])),
     ...(deps.token ? { key: topicFeedKey(deps.token) } : {}),
     labels: deps.labels,

@@ -6,6 +6,8 @@ import { redactUrlsIn } from './redact.js';
 /** The feed links the page offers: per topic label, and for every topic at once. */
 export interface SubscribeLinks {
   all: { atom: string; json: string };
+  /** Every topic feed as one OPML list, for a reader's import. */
+  opml: string;
   byLabel: Record<string, { atom: string; json: string }>;
   /** Shown beside the links when DASHBOARD_TOKEN is set, since readers must add it to the URL. */
   key?: string;
@@ -39,7 +41,7 @@ export function problemsBanner(problems: Problem[]): SafeHtml {
 export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml {
   return html`<section class="subscribe-section" id="subscribe">
     <h2>Subscribe</h2>
-    <p>Every topic is a feed: <a href="${links.all.atom}">all topics (Atom)</a> · <a href="${links.all.json}">JSON Feed</a>.
+    <p>Every topic is a feed: <a href="${links.all.atom}">all topics (Atom)</a> · <a href="${links.all.json}">JSON Feed</a> · <a id="topics-opml" href="${links.opml}">every topic feed as OPML</a>.
       ${links.key ? html`Feed key: <code id="feed-key">${links.key}</code> (in every feed link; changing DASHBOARD_TOKEN revokes it).` : ''}</p>
     <form method="post" action="${base}/subscriptions" class="subscribe-form">
       <label for="sub-name">Name</label> <input id="sub-name" name="name" required maxlength="100">
