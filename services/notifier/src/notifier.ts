@@ -15,9 +15,10 @@ export interface NotifierOptions {
 
 /**
  * The notifier service: a worker on "notify" that sends one run's digest to one destination
- * per job. The job carries ids only; the run and the subscription are read when sending, so
- * an unsubscribe in between is honoured. A failure that asking again cannot fix fails the
- * job at once; others are retried with backoff, under the same delivery id.
+ * per job, or tells one WebSub hub that one topic feed changed. The job carries ids only;
+ * the run and the subscription are read when sending, so an unsubscribe in between is
+ * honoured. A failure that asking again cannot fix fails the job at once; others are retried
+ * under the same delivery id, the wait doubling each time or as long as Retry-After asks.
  */
 export async function startNotifier(options: NotifierOptions) {
   const { config, logger } = options;
@@ -34,7 +35,8 @@ export async function startNotifier(options: NotifierOptions) {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
         const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
-        log.info(outcome, outcome.status === 'delivered' ? 'digest delivered' : 'digest skipped');
+        const what = job.destination.kind === 'websub' ? 'hub ping' : 'digest';
+        log.info(outcome, `${what} ${outcome.status}`);
         return outcome;
       } catch (err) {
         if (err instanceof DeliveryError && !err.retryable) throw new UnrecoverableError(err.message);
@@ -44,14 +46,12 @@ export async function startNotifier(options: NotifierOptions) {
     worker: {
       concurrency: 4,
       settings: {
-        backoffStrategy: (attemptsMade, _type, err, job) =>
-          deliveryRetryDelay(
-            attemptsMade,
-            job?.opts.backoff && typeof job.opts.backoff === 'object'
-              ? (job.opts.backoff.delay ?? config.notify.retryDelayMs)
-              : config.notify.retryDelayMs,
-            err instanceof DeliveryError ? err.retryAfterMs : undefined,
-          ),
+        backoffStrategy: (attemptsMade, _type, err, job) => {
+          const backoff = job?.opts.backoff;
+          const firstDelay = typeof backoff === 'object' ? backoff.delay : undefined;
+          const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+          return deliveryRetryDelay(attemptsMade, firstDelay ?? config.notify.retryDelayMs, retryAfter);
+        },
       },
     },
   });

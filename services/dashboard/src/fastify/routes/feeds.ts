@@ -32,8 +32,8 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 /**
  * Feeds readers subscribe to, opened by their own key (readers cannot send headers): topic
  * feeds at /feeds/<slug>.xml|json and all of them as /feeds.opml, personal feeds at
- * /feeds/s/<key>.xml|json|opml, and the
- * unsubscribe link a digest carries. The guard lets these through; the key is checked here.
+ * /feeds/s/<key>.xml|json|opml, and the unsubscribe link a digest carries. The guard lets
+ * these through; the key is checked here.
  */
 export async function feedRoutes(
   app: FastifyInstance,
