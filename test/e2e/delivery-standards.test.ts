@@ -103,7 +103,7 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
     await redis.quit();
   });
 
-  it('a receiver verifies with the standardwebhooks library and refuses a replay; 410 disables; hubs get one ping per changed feed', async () => {
+  it('a receiver verifies with the standardwebhooks library and refuses a replay; rotation, 410 and Retry-After; hubs get one ping per changed feed', async () => {
     const ann = await subscriptions.create({
       name: 'Ann',
       topics: [...config.zeroShot.labels],
@@ -217,19 +217,33 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
       expect(page).toContain('id="webhook-disabled"');
       expect(page).toContain('the webhook answered 410 Gone');
       expect(await (await fetch(`${address}/unsubscribe/${ann.feedKey}`)).text()).not.toContain('webhook-disabled');
+
+      // Ann rotates her secret through the API: shown once, never listed.
+      const rotated = await fetch(`${address}/api/subscriptions/${ann.id}/rotate-webhook-secret`, { method: 'POST' });
+      expect(rotated.status).toBe(200);
+      const newSecret: string = (await rotated.json()).webhookSecret;
+      expect(newSecret).toMatch(/^whsec_/);
+      expect(newSecret).not.toBe(ann.webhookSecret);
+      const listed = await (await fetch(`${address}/api/subscriptions`)).text();
+      expect(listed).not.toContain(newSecret);
+      expect(listed).not.toContain(ann.webhookSecret);
+
+      // The next run reaches Ann again, signed by both her secrets, and the gone webhook not at all.
+      const second = await requestRun(queues.feeds, { reclassify: true });
+      await waitFor(
+        () => receiver.hits.some((h) => h.path === '/ann' && h.headers['webhook-id']?.startsWith(second)) || undefined,
+        { what: "Ann's second delivery", timeoutMs: 45_000 },
+      );
+      await settled();
+      const again = receiver.hits.find((h) => h.path === '/ann' && h.headers['webhook-id']?.startsWith(second))!;
+      for (const secret of [newSecret, ann.webhookSecret!]) {
+        expect(new Webhook(secret).verify(again.body, again.headers)).toMatchObject({ runId: second });
+      }
+      expect(receiver.hits.filter((h) => h.path === '/gone')).toHaveLength(1);
+      const jobs = await queues.notify.getJobs(['completed', 'failed']);
+      expect(jobs.some((j) => j?.data.runId === second && j.data.destination.subscriptionId === gone.id)).toBe(false);
     } finally {
       await app.close();
     }
-
-    // The next run reaches Ann again and the gone webhook not at all.
-    const second = await requestRun(queues.feeds, { reclassify: true });
-    await waitFor(
-      () => receiver.hits.some((h) => h.path === '/ann' && h.headers['webhook-id']?.startsWith(second)) || undefined,
-      { what: "Ann's second delivery", timeoutMs: 45_000 },
-    );
-    await settled();
-    expect(receiver.hits.filter((h) => h.path === '/gone')).toHaveLength(1);
-    const jobs = await queues.notify.getJobs(['completed', 'failed']);
-    expect(jobs.some((j) => j?.data.runId === second && j.data.destination.subscriptionId === gone.id)).toBe(false);
   });
 });
