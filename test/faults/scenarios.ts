@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
-import type { Article, StackStatus } from '@tidings/shared';
+import type { StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { addRunFlow, buildArticle, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { done, FaultCluster, type Row } from './cluster.js';
 
 /**
@@ -298,16 +298,9 @@ export const SCENARIOS: Scenario[] = [
         c.spawn('classifier');
         c.spawn('aggregator');
         const runId = 'manual-poison';
-        const articles: Article[] = Array.from({ length: 10 }, (_, i) => ({
-          id: `p${i}`,
-          feed: 'f',
-          title: `Bitcoin story ${i}`,
-          summary: '',
-          link: '',
-          publishedEstimated: false,
-          published: '2026-11-24T10:00:00.000Z',
-          fetchedAt: '2026-11-24T10:00:00.000Z',
-        }));
+        const articles = Array.from({ length: 10 }, (_, i) =>
+          buildArticle({ id: `p${i}`, feed: 'f', title: `Bitcoin story ${i}`, link: '' }),
+        );
         const poison = { ...articles[0]!, id: 'poison', title: 'Poison' };
         await addRunFlow(c.client, c.prefix, runId, [
           ...articles.map((article) => ({ article })),

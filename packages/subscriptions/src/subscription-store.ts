@@ -77,7 +77,9 @@ export class SubscriptionStore {
 
   async byFeedKey(feedKey: string): Promise<Subscription | null> {
     const id = await this.redis.get(this.keys.byFeedKey(feedKey));
-    return id ? this.get(id) : null;
+    const subscription = id ? await this.get(id) : null;
+    // An index entry left behind (a record replaced or restored by hand) must not open a feed whose key changed.
+    return subscription?.feedKey === feedKey ? subscription : null;
   }
 
   async list(): Promise<Subscription[]> {
@@ -153,14 +155,12 @@ export class SubscriptionStore {
     return next;
   }
 
+  /** Removes the subscription and its index entries; an unreadable record is removed too, so it cannot linger. */
   async remove(id: string): Promise<boolean> {
     const current = await this.get(id);
-    if (!current) return false;
-    await this.redis
-      .multi()
-      .del(this.keys.subscription(id), this.keys.byFeedKey(current.feedKey))
-      .srem(this.keys.all, id)
-      .exec();
-    return true;
+    const removal = this.redis.multi().del(this.keys.subscription(id)).srem(this.keys.all, id);
+    if (current) removal.del(this.keys.byFeedKey(current.feedKey));
+    const [[, deleted] = [], [, unlisted] = []] = (await removal.exec()) ?? [];
+    return Number(deleted) + Number(unlisted) > 0;
   }
 }

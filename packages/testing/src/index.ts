@@ -2,6 +2,7 @@ export * from './browser.js';
 export * from './cli-process.js';
 export * from './expected-topics.js';
 export * from './fixture-stories.js';
+export * from './fixtures.js';
 export * from './harness.js';
 export * from './hub-mirror.js';
 export * from './paths.js';

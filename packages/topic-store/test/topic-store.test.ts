@@ -1,5 +1,5 @@
-import { RUN_RECORD_ARTICLES, type Run, type TopicArticle } from '@tidings/shared';
-import { testPrefix, testRedis } from '@tidings/testing';
+import { RUN_RECORD_ARTICLES, type TopicArticle } from '@tidings/shared';
+import { buildRun, buildTopicArticle, testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupByTopic } from '../src/group-topics.js';
 import { TopicStore, WRITE_PAGE } from '../src/topic-store.js';
@@ -7,33 +7,10 @@ import { TopicStore, WRITE_PAGE } from '../src/topic-store.js';
 const redis = testRedis();
 afterAll(() => redis.quit());
 
-const ta = (id: string, label: string, published: string, runId = 'r1'): TopicArticle => ({
-  id,
-  feed: 'f',
-  title: `T ${id}`,
-  summary: '',
-  link: '',
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label,
-  score: 0.7,
-  runId,
-});
-function run(id: string, startedAt: string, articles: TopicArticle[]): Run {
-  return {
-    id,
-    trigger: 'manual',
-    feeds: [],
-    startedAt,
-    finishedAt: startedAt,
-    durationMs: 0,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: groupByTopic(articles),
-  };
-}
+const ta = (id: string, label: string, published: string, runId = 'r1') =>
+  buildTopicArticle({ id, label, published, runId, feed: 'f', title: `T ${id}`, link: '', score: 0.7 });
+const run = (id: string, startedAt: string, articles: TopicArticle[]) =>
+  buildRun({ id, startedAt, articles, topics: groupByTopic(articles) });
 
 describe('TopicStore', () => {
   it('writes a run once: a second write, even with other content, changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { createLogger, recordProblem } from '@tidings/runtime';
-import type { Run, TopicArticle } from '@tidings/shared';
-import { testConfig, testRedis } from '@tidings/testing';
+import type { TopicArticle } from '@tidings/shared';
+import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import Parser from 'rss-parser';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,39 +15,19 @@ afterEach(async () => {
   for (const app of open.splice(0)) await app.close();
 });
 
-const article = (id: string, label: string, published: string, link = `https://news.example/${id}`): TopicArticle => ({
-  id,
-  feed: 'https://news.example/rss',
-  title: `Story ${id} <b>&</b> more`,
-  summary: `Summary of ${id}`,
-  link,
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label,
-  score: 0.8,
-  scores: { [label]: 0.8 },
-  runId: 'run-1',
-});
+const article = (id: string, label: string, published: string, link = `https://news.example/${id}`) =>
+  buildTopicArticle({
+    id,
+    label,
+    published,
+    link,
+    title: `Story ${id} <b>&</b> more`,
+    summary: `Summary of ${id}`,
+    runId: 'run-1',
+  });
 
-function run(articles: TopicArticle[]): Run {
-  const labels = [...new Set(articles.map((a) => a.label))];
-  return {
-    id: 'run-1',
-    trigger: 'manual',
-    feeds: [],
-    startedAt: '2026-11-24T12:00:00.000Z',
-    finishedAt: '2026-11-24T12:00:01.000Z',
-    durationMs: 1000,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: labels.map((label) => {
-      const list = articles.filter((a) => a.label === label);
-      return { label, count: list.length, articles: list };
-    }),
-  };
-}
+const run = (articles: TopicArticle[]) =>
+  buildRun({ articles, startedAt: '2026-11-24T12:00:00.000Z', durationMs: 1000 });
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig(env);

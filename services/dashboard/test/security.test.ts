@@ -2,7 +2,15 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { createLogger } from '@tidings/runtime';
 import type { Run } from '@tidings/shared';
-import { launchChromium, testConfig, testRedis, waitFor } from '@tidings/testing';
+import {
+  buildFeedReport,
+  buildRun,
+  buildTopicArticle,
+  launchChromium,
+  testConfig,
+  testRedis,
+  waitFor,
+} from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import type { Browser, Response as PwResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -520,36 +528,29 @@ describe('1. Origin: null from a sandboxed iframe, in a real browser', () => {
 
 function run(id: string, failingFeeds: string[]): Run {
   const startedAt = '2026-11-25T06:00:00.000Z';
-  const article = {
+  const article = buildTopicArticle({
     id: `${id}-a1`,
     feed: 'f',
     title: 'Bitcoin slides',
-    summary: '',
     link: 'https://news.example/bitcoin',
     published: '2026-11-24T20:00:00.000Z',
-    publishedEstimated: false,
     fetchedAt: startedAt,
     label: 'Crypto',
     score: 0.91,
     runId: id,
-  };
-  return {
+  });
+  return buildRun({
     id,
-    trigger: 'manual',
     startedAt,
     finishedAt: startedAt,
     durationMs: 1234,
-    feeds: failingFeeds.map((url) => ({
-      url,
-      status: 'failed' as const,
-      fetched: 0,
-      kept: 0,
-      dropped: {},
-      error: { code: 'FEED_HTTP_STATUS', message: `fetching ${url} answered 401` },
-    })),
-    counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: [{ label: 'Crypto', count: 1, articles: [article] }],
-  };
+    feeds: failingFeeds.map((url) =>
+      buildFeedReport({
+        url,
+        status: 'failed',
+        error: { code: 'FEED_HTTP_STATUS', message: `fetching ${url} answered 401` },
+      }),
+    ),
+    articles: [article],
+  });
 }
