@@ -130,12 +130,13 @@ export class SubscriptionStore {
   async rotateWebhookSecret(id: string): Promise<Subscription | null> {
     const current = await this.get(id);
     if (!current?.webhookUrl) return null;
-    const until = new Date(Date.now() + WEBHOOK_SECRET_OVERLAP_MS).toISOString();
+    const now = Date.now();
+    const until = new Date(now + WEBHOOK_SECRET_OVERLAP_MS).toISOString();
     const next: Subscription = {
       ...current,
       webhookSecret: newWebhookSecret(),
       ...(current.webhookSecret ? { previousWebhookSecret: { secret: current.webhookSecret, until } } : {}),
-      updatedAt: new Date().toISOString(),
+      updatedAt: new Date(now).toISOString(),
     };
     await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
     return next;
