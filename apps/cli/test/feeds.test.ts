@@ -33,7 +33,7 @@ describe('tidings feeds', () => {
       '0 new, 2 already listed',
     );
     expect(tidings('add', 'https://third.example/rss').code).toBe(0);
-    expect(tidings('add', '/etc/passwd').code).toBe(1);
+    expect(tidings('add', '/etc/passwd').code).toBe(2);
 
     const listed = tidings('list');
     expect(
@@ -61,7 +61,7 @@ describe('tidings feeds', () => {
     const exported = tidingsWith(
       { DASHBOARD_TOKEN: token, DASHBOARD_PUBLIC_URL: 'https://news.example.org/', LABELS: 'Crypto,Oil or Gas' },
       'export',
-      'topics',
+      '--topic-feeds',
     );
     expect(exported.code).toBe(0);
     const outlines = parseOpml(exported.stdout);

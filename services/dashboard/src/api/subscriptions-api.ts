@@ -1,9 +1,11 @@
 import { PrivateAddressError } from '@tidings/runtime';
 import {
   describeZodError,
+  FEED_KEY_PATTERN,
   NewSubscriptionSchema,
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
+  type WebhookDisabled,
 } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';
@@ -83,10 +85,31 @@ export async function rotateWebhookSecret(id: string, deps: SubscriptionsApiDeps
   return { status: 200, body: { ...subscriptionView(sub, deps.baseUrl), webhookSecret: sub.webhookSecret } };
 }
 
+export type UnsubscribeResult =
+  | { status: 200; name: string; webhookDisabled?: WebhookDisabled }
+  | { status: 404; name: undefined };
+
+const byFeedKey = (feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) =>
+  FEED_KEY_PATTERN.test(feedKey) ? deps.subscriptions.byFeedKey(feedKey) : Promise.resolve(null);
+
+/** Whom an unsubscribe link names, for the page that asks before it is used. */
+export async function unsubscribeTarget(
+  feedKey: string,
+  deps: Pick<SubscriptionsApiDeps, 'subscriptions'>,
+): Promise<UnsubscribeResult> {
+  const sub = await byFeedKey(feedKey, deps);
+  if (!sub) return { status: 404, name: undefined };
+  // The subscriber's own page says when their webhook answered 410 and gets nothing more.
+  return { status: 200, name: sub.name, ...(sub.webhookDisabled ? { webhookDisabled: sub.webhookDisabled } : {}) };
+}
+
 /** The unsubscribe link's action: the key names the subscription and is its only credential. */
-export async function unsubscribe(feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) {
-  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
-  if (!sub) return { status: 404 as const, name: undefined };
+export async function unsubscribe(
+  feedKey: string,
+  deps: Pick<SubscriptionsApiDeps, 'subscriptions'>,
+): Promise<UnsubscribeResult> {
+  const sub = await byFeedKey(feedKey, deps);
+  if (!sub) return { status: 404, name: undefined };
   await deps.subscriptions.remove(sub.id);
-  return { status: 200 as const, name: sub.name };
+  return { status: 200, name: sub.name };
 }

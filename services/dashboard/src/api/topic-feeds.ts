@@ -1,18 +1,41 @@
-import { formatOpml } from '@tidings/feed-list';
-import { ALL_TOPICS_SLUG, type FeedFormat, topicFeedUrl as feedUrl, topicFeedKey, topicSlug } from '@tidings/shared';
+import type { OpmlFeed } from '@tidings/feed-list';
+import {
+  ALL_TOPICS_SLUG,
+  FEED_KEY_PATTERN,
+  type FeedFormat,
+  topicFeedUrl as feedUrl,
+  type TopicArticle,
+  topicFeedKey,
+  topicSlug,
+} from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { TopicStore } from '@tidings/topic-store';
-import { FEED_LIMIT, type FeedMeta, feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../render/feeds.js';
-import { topicFeedsOpml } from '../render/opml.js';
 import { isTopicFeedKey } from './feed-keys.js';
 
 export type { FeedFormat };
 
-export interface FeedResponse {
-  status: 200 | 304 | 401 | 404;
-  headers: Record<string, string>;
-  body: string;
+/** At most this many entries a feed: readers poll, they do not page. */
+export const FEED_LIMIT = 100;
+
+/** What a feed document says about itself. */
+export interface FeedMeta {
+  /** Stable across renders: `urn:tidings:feed:<slug>` or `urn:tidings:subscription:<id>`. */
+  id: string;
+  title: string;
+  /** This document's own URL, as a reader fetched it (with its key, if any). */
+  selfUrl: string;
+  dashboardUrl: string;
+  /** WebSub hubs this feed names (rel="hub"); empty when it is not published to one. */
+  hubs: string[];
 }
+
+/** A feed's content, newest first, for the route to render as Atom or JSON Feed; or why there is none. */
+export type FeedResult =
+  | { status: 200; meta: FeedMeta; articles: TopicArticle[] }
+  | { status: 401 | 404; message: string };
+
+/** An OPML subscription list's outlines, for the route to render; or why there is none. */
+export type FeedListResult = { status: 200; title: string; feeds: OpmlFeed[] } | { status: 401 | 404; message: string };
 
 export interface FeedDeps {
   store: TopicStore;
@@ -25,29 +48,12 @@ export interface FeedDeps {
   hubs: string[];
 }
 
-export interface ConditionalHeaders {
-  ifNoneMatch?: string;
-  ifModifiedSince?: string;
-}
+const notFound = (what: string) => ({ status: 404 as const, message: `no feed ${what}` });
 
-const CONTENT_TYPE: Record<FeedFormat, string> = {
-  xml: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
+const keyRequired = {
+  status: 401 as const,
+  message: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link',
 };
-
-const keyRequired: FeedResponse = {
-  status: 401,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link\n',
-};
-
-const OPML_HEADERS = { 'content-type': 'text/x-opml; charset=utf-8', 'cache-control': 'private, max-age=300' };
-
-const notFound = (what: string): FeedResponse => ({
-  status: 404,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body: `no feed ${what}\n`,
-});
 
 /** A topic feed's URL as a reader subscribes to it: absolute, with the key when one is needed. */
 export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: string, format: FeedFormat): string {
@@ -68,39 +74,13 @@ export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'label
   };
 }
 
-function respond(
-  meta: FeedMeta,
-  articles: Parameters<typeof renderAtom>[1],
-  format: FeedFormat,
-  conditional: ConditionalHeaders,
-): FeedResponse {
-  const body = format === 'xml' ? renderAtom(meta, articles) : renderJsonFeed(meta, articles);
-  const etag = feedEtag(body);
-  const updated = feedUpdated(articles);
-  // WebSub discovery (and RFC 8288) for readers that look at headers rather than the document.
-  const links = [...meta.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${meta.selfUrl}>; rel="self"`];
-  const headers = {
-    'content-type': CONTENT_TYPE[format],
-    link: links.join(', '),
-    etag,
-    'last-modified': updated.toUTCString(),
-    // Readers poll; the key in the URL is a secret, so no shared cache may keep the answer.
-    'cache-control': 'private, max-age=300',
-  };
-  const unchanged = conditional.ifNoneMatch
-    ? conditional.ifNoneMatch.split(',').some((t) => t.trim() === etag)
-    : conditional.ifModifiedSince !== undefined && Date.parse(conditional.ifModifiedSince) >= updated.getTime();
-  return unchanged ? { status: 304, headers, body: '' } : { status: 200, headers, body };
-}
-
 /** GET /feeds/<slug>.<format>: one topic, or every topic for "all"; newest first, at most 100. */
 export async function topicFeed(
   slug: string,
   format: FeedFormat,
   key: string | undefined,
-  conditional: ConditionalHeaders,
   deps: FeedDeps,
-): Promise<FeedResponse> {
+): Promise<FeedResult> {
   if (deps.token && !isTopicFeedKey(key, deps.token)) return keyRequired;
   const labels = slug === ALL_TOPICS_SLUG ? deps.labels : deps.labels.filter((l) => topicSlug(l) === slug);
   if (labels.length === 0) return notFound(`'${slug}'; topics: ${deps.labels.map(topicSlug).join(', ')}, all`);
@@ -113,17 +93,12 @@ export async function topicFeed(
     dashboardUrl: deps.baseUrl,
     hubs: deps.hubs,
   };
-  return respond(meta, articles, format, conditional);
+  return { status: 200, meta, articles };
 }
 
 /** GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose; the key is the only credential. */
-export async function personalFeed(
-  feedKey: string,
-  format: FeedFormat,
-  conditional: ConditionalHeaders,
-  deps: FeedDeps,
-): Promise<FeedResponse> {
-  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+export async function personalFeed(feedKey: string, format: FeedFormat, deps: FeedDeps): Promise<FeedResult> {
+  const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
   const articles = await deps.store.newestArticles(sub.topics, FEED_LIMIT);
   const view = subscriptionView(sub, deps.baseUrl);
@@ -135,24 +110,35 @@ export async function personalFeed(
     // No hub: a personal feed's URL is its subscriber's credential, not something to hand a hub.
     hubs: [],
   };
-  return respond(meta, articles, format, conditional);
+  return { status: 200, meta, articles };
 }
 
-/** GET /feeds.opml: every topic feed for a reader's OPML import; with a token, the key opens it and is in every URL. */
-export function topicFeedsOpmlFile(key: string | undefined, deps: FeedDeps): FeedResponse {
+/**
+ * Every topic's Atom feed as the outlines of one OPML list, for a reader's "import OPML": one
+ * a topic (not "all", which would repeat every article once more), keyed when a token is set.
+ */
+export function topicFeedOutlines(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>): OpmlFeed[] {
+  return deps.labels.map((label) => ({
+    url: topicFeedUrl(deps, topicSlug(label), 'xml'),
+    title: `tidings: ${label}`,
+    htmlUrl: deps.baseUrl,
+  }));
+}
+
+/** GET /feeds.opml: every topic feed; with a token, the topic feeds' key opens it and is in every URL. */
+export function topicFeedList(key: string | undefined, deps: FeedDeps): FeedListResult {
   if (deps.token && !isTopicFeedKey(key, deps.token)) return keyRequired;
-  return { status: 200, headers: OPML_HEADERS, body: topicFeedsOpml(deps) };
+  return { status: 200, title: 'tidings: every topic', feeds: topicFeedOutlines(deps) };
 }
 
 /** GET /feeds/s/<key>.opml: one subscriber's own feed as an OPML list, for readers that import only OPML. */
-export async function personalOpml(feedKey: string, deps: FeedDeps): Promise<FeedResponse> {
-  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+export async function personalFeedList(feedKey: string, deps: FeedDeps): Promise<FeedListResult> {
+  const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
-  const view = subscriptionView(sub, deps.baseUrl);
   const title = `tidings for ${sub.name}: ${sub.topics.join(', ')}`;
   return {
     status: 200,
-    headers: OPML_HEADERS,
-    body: formatOpml([{ url: view.feedUrl, title, htmlUrl: deps.baseUrl }], title),
+    title,
+    feeds: [{ url: subscriptionView(sub, deps.baseUrl).feedUrl, title, htmlUrl: deps.baseUrl }],
   };
 }

@@ -31,6 +31,14 @@ import { runLimit } from './run-limit.js';
 /** How long requests in flight may take to finish once the dashboard is closing. */
 const CLOSE_GRACE_MS = 1_000;
 
+/** Ajv says "must NOT have additional properties" without saying which: the caller needs the name. */
+function validationMessage(error: FastifyError): string {
+  const unknown = error.validation?.find((v) => v.keyword === 'additionalProperties');
+  const name = unknown?.params.additionalProperty;
+  if (!unknown || typeof name !== 'string') return error.message;
+  return `${error.validationContext ?? 'request'}${unknown.instancePath}/${name} is not a field this accepts`;
+}
+
 export interface DashboardOptions {
   config: Config;
   logger: Logger;
@@ -119,7 +127,7 @@ export async function buildDashboard(options: DashboardOptions) {
         .code(status)
         .send({ error: 'Internal Server Error', message: `something failed on our side (request ${request.id})` });
     }
-    return reply.code(status).send({ error: error.code ?? 'Bad Request', message: error.message });
+    return reply.code(status).send({ error: error.code ?? 'Bad Request', message: validationMessage(error) });
   });
 
   app.decorateRequest('access', undefined);

@@ -1,25 +1,9 @@
 import { formatOpml } from '@tidings/feed-list';
-import { topicFeedUrl, topicSlug } from '@tidings/shared';
+import { type FeedDeps, topicFeedOutlines } from '../api/topic-feeds.js';
 
-export interface TopicFeedsOpmlOptions {
-  baseUrl: string;
-  /** With DASHBOARD_TOKEN set, every feed URL carries the topic feeds' key. */
-  token: string | undefined;
-  labels: string[];
-}
+export type TopicFeedsOpmlOptions = Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>;
 
-/**
- * Every topic's Atom feed as one OPML 2.0 subscription list, for a reader's "import OPML":
- * one outline a topic (not "all", which would repeat every article once more).
- */
+/** Every topic's Atom feed as one OPML 2.0 subscription list (what GET /feeds.opml serves). */
 export function topicFeedsOpml(options: TopicFeedsOpmlOptions): string {
-  const { baseUrl, token, labels } = options;
-  return formatOpml(
-    labels.map((label) => ({
-      url: topicFeedUrl(baseUrl, token, topicSlug(label), 'xml'),
-      title: `tidings: ${label}`,
-      htmlUrl: baseUrl,
-    })),
-    'tidings: every topic',
-  );
+  return formatOpml(topicFeedOutlines(options), 'tidings: every topic');
 }
