@@ -1,19 +1,9 @@
-import type { Run } from '@tidings/shared';
+import { buildRun } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 import { planHubPings } from '../src/plan-hub-pings.js';
 
-const run = (counts: Record<string, number>): Run => ({
-  id: 'run-1',
-  trigger: 'manual',
-  feeds: [],
-  startedAt: '2026-11-24T10:00:00.000Z',
-  finishedAt: '2026-11-24T10:01:00.000Z',
-  durationMs: 60_000,
-  counts: { fetched: 0, new: 0, classified: 0, failed: 0 },
-  failures: [],
-  finalisedBy: 'aggregator',
-  topics: Object.entries(counts).map(([label, count]) => ({ label, count, articles: [] })),
-});
+const run = (counts: Record<string, number>) =>
+  buildRun({ topics: Object.entries(counts).map(([label, count]) => ({ label, count, articles: [] })) });
 
 describe('WebSub pings a run plans', () => {
   it('one per hub and changed feed, Atom and JSON, "all" included; none for a topic with nothing new', () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
-import { type Run, type TopicArticle, topicFeedKey, topicSlug } from '@tidings/shared';
+import { type TopicArticle, topicFeedKey, topicSlug } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { FIXTURES, testConfig, testRedis } from '@tidings/testing';
+import { buildRun, buildTopicArticle, FIXTURES, testConfig, testRedis } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { parseAtomFeed, parseJsonFeed, parseOpml } from 'feedsmith';
 import Parser from 'rss-parser';
@@ -42,51 +42,30 @@ function jingErrors(documents: Record<string, string>): string {
   return result.status === 0 ? '' : result.stdout.trim() || `jing exited ${result.status}: ${result.stderr}`;
 }
 
-const article = (id: string, label: string, published: string, extra: Partial<TopicArticle> = {}): TopicArticle => ({
-  id,
-  feed: 'https://news.example/rss',
-  title: `Story ${id} <b>&</b> "quoted" \u0007 more`,
-  summary: `Summary of ${id} & <script>x</script>`,
-  link: `https://news.example/${id}?a=1&b=2`,
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label,
-  score: 0.8,
-  scores: { [label]: 0.8 },
-  runId: 'run-1',
-  ...extra,
-});
-
-function run(articles: TopicArticle[]): Run {
-  const labels = [...new Set(articles.map((a) => a.label))];
-  return {
-    id: 'run-1',
-    trigger: 'manual',
-    feeds: [],
-    startedAt: '2026-11-24T12:00:00.000Z',
-    finishedAt: '2026-11-24T12:00:01.000Z',
-    durationMs: 1000,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: labels.map((label) => {
-      const list = articles.filter((a) => a.label === label);
-      return { label, count: list.length, articles: list };
-    }),
-  };
-}
+const article = (id: string, label: string, published: string, extra: Partial<TopicArticle> = {}) =>
+  buildTopicArticle({
+    id,
+    title: `Story ${id} <b>&</b> "quoted" \u0007 more`,
+    summary: `Summary of ${id} & <script>x</script>`,
+    link: `https://news.example/${id}?a=1&b=2`,
+    published,
+    fetchedAt: published,
+    label,
+    ...extra,
+  });
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig({ WEBSUB_HUB_URLS: HUB, ...env });
   await new TopicStore(redis, config.prefix).writeRun(
-    run([
-      article('oil1', 'Oil or Gas', '2026-11-24T08:00:00.000Z'),
-      // No usable link and no summary: an entry still needs what RFC 4287 requires.
-      article('oil2', 'Oil or Gas', '2026-11-24T10:00:00.000Z', { link: 'javascript:alert(1)', summary: '' }),
-      article('btc1', 'Crypto', '2026-11-24T09:00:00.000Z', { title: '' }),
-      article('ipo1', 'IPO', '2026-11-24T11:00:00.000Z'),
-    ]),
+    buildRun({
+      articles: [
+        article('oil1', 'Oil or Gas', '2026-11-24T08:00:00.000Z'),
+        // No usable link and no summary: an entry still needs what RFC 4287 requires.
+        article('oil2', 'Oil or Gas', '2026-11-24T10:00:00.000Z', { link: 'javascript:alert(1)', summary: '' }),
+        article('btc1', 'Crypto', '2026-11-24T09:00:00.000Z', { title: '' }),
+        article('ipo1', 'IPO', '2026-11-24T11:00:00.000Z'),
+      ],
+    }),
   );
   const { app } = await buildDashboard({ config, logger: silent });
   open.push(app);

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, newWebhookSecret, type Run, standardWebhookSecret } from '@tidings/shared';
+import { loadConfig, newWebhookSecret, standardWebhookSecret } from '@tidings/shared';
 import { SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { buildRun, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliverDigest } from '../src/deliver-digest.js';
@@ -106,18 +106,7 @@ describe('a subscriber’s secret rotation', () => {
     await redis.quit();
   });
 
-  const run: Run = {
-    id: 'run-1',
-    trigger: 'manual',
-    feeds: [],
-    startedAt: '2026-11-24T10:00:00.000Z',
-    finishedAt: '2026-11-24T10:01:00.000Z',
-    durationMs: 60_000,
-    counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: [{ label: 'Crypto', count: 1, articles: [] }],
-  };
+  const run = buildRun({ topics: [{ label: 'Crypto', count: 1, articles: [] }] });
 
   it('signs with the new and the old secret for a day, then with the new one only; neither is ever shown again', async () => {
     const config = loadConfig({ REDIS_URL: testRedisUrl(), TIDINGS_PREFIX: testPrefix(), FEED_ALLOW_PRIVATE: 'true' });
