@@ -1,4 +1,10 @@
-import { dashboardBaseUrl, describeZodError, loadConfig, NewSubscriptionSchema } from '@tidings/shared';
+import {
+  dashboardBaseUrl,
+  describeZodError,
+  loadConfig,
+  NewSubscriptionSchema,
+  SUBSCRIPTION_ID_PATTERN,
+} from '@tidings/shared';
 import { subscriptionView } from '@tidings/subscriptions';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
@@ -62,6 +68,10 @@ export async function subscribersCommand(command: SubscribersAction): Promise<nu
         return 0;
       });
     case 'rotate-secret':
+      if (!SUBSCRIPTION_ID_PATTERN.test(command.id))
+        throw new UsageError(`'${command.id}' is not a subscription id (sub- and 16 hex digits)`, {
+          usage: 'tidings subscribers rotate-secret <id>',
+        });
       return withStackConnection(config, async ({ subscriptions }) => {
         const sub = await subscriptions.rotateWebhookSecret(command.id);
         if (!sub) {
