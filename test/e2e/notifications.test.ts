@@ -9,7 +9,7 @@ import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';
-import { DigestPayloadSchema, QUEUE, requestRun } from '@tidings/shared';
+import { DigestPayloadSchema, QUEUE, requestRun, webhookKey } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
@@ -120,7 +120,7 @@ describe('digests to subscribers, by email, webhook and Slack', () => {
       webhookUrl: `${receiver.url}/flaky`,
     });
     const bob = await subscriptions.create({ name: 'Bob', topics: ['Stock'], email: 'bob@example.com' });
-    expect(ann.webhookSecret).toMatch(/^[a-f0-9]{48}$/);
+    expect(ann.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
     const first = await requestRun(feeds);
     await waitFor(() => mail.mails.length >= 2 && receiver.hits.filter((h) => h.status === 200).length >= 3, {
@@ -148,14 +148,16 @@ describe('digests to subscribers, by email, webhook and Slack', () => {
     expect(annHits.map((h) => h.status)).toEqual([500, 200]);
     expect(new Set(annHits.map((h) => h.headers['x-tidings-delivery'])).size).toBe(1);
     const delivered = annHits[1]!;
-    const expected = `sha256=${createHmac('sha256', ann.webhookSecret!).update(delivered.body).digest('hex')}`;
+    // The deprecated X-Tidings-Signature: HMAC of the body under the secret's key bytes.
+    const expected = `sha256=${createHmac('sha256', webhookKey(ann.webhookSecret!)).update(delivered.body).digest('hex')}`;
     expect(delivered.headers['x-tidings-signature']).toBe(expected);
     const payload = DigestPayloadSchema.parse(JSON.parse(delivered.body));
     expect(payload.runId).toBe(first);
     expect(payload.topics.map((t) => t.label).sort()).toEqual(['Crypto', 'IPO']);
     expect(payload.dashboardUrl).toBe('https://news.example.org/');
 
-    // The operator's webhook is signed with NOTIFY_WEBHOOK_SECRET and limited to NOTIFY_TOPICS.
+    // The operator's webhook is signed with NOTIFY_WEBHOOK_SECRET and limited to NOTIFY_TOPICS; a
+    // secret from before Standard Webhooks signs X-Tidings-Signature exactly as it always did.
     const operator = receiver.hits.find((h) => h.path === '/operator')!;
     expect(operator.headers['x-tidings-signature']).toBe(
       `sha256=${createHmac('sha256', 'operator-secret-0123456789').update(operator.body).digest('hex')}`,

@@ -86,9 +86,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   }),
   defineCommand({
     name: 'feeds export',
-    summary: 'Print the listed feeds as OPML, for a reader to import.',
-    flags: {},
-    run: () => feedsCommand({ action: 'export' }),
+    summary:
+      'Print the listed feeds as OPML, for a reader to import; --topic-feeds: every topic feed instead\n(what GET /feeds.opml serves), keyed when DASHBOARD_TOKEN is set.',
+    flags: { 'topic-feeds': flag.switch() },
+    run: ({ flags }) => feedsCommand({ action: 'export', topicFeeds: flags['topic-feeds'] }),
   }),
   defineCommand({
     name: 'parse',
@@ -142,6 +143,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: {},
     positionals: [{ name: 'id' }],
     run: ({ args }) => subscribersCommand({ action: 'remove', id: args[0] ?? '' }),
+  }),
+  defineCommand({
+    name: 'subscribers rotate-secret',
+    summary: 'A new webhook signing secret, shown once; the old one signs beside it for 24 hours.',
+    flags: {},
+    positionals: [{ name: 'id' }],
+    run: ({ args }) => subscribersCommand({ action: 'rotate-secret', id: args[0] ?? '' }),
   }),
   defineCommand({
     name: 'notify test',

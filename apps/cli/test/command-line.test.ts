@@ -63,9 +63,14 @@ describe('a command line the CLI cannot read', () => {
     [
       ['feeds', 'sync'],
       "unknown feeds command 'sync'",
-      'usage: tidings feeds list | add <url> | remove <url> | import <file.opml> | export',
+      'usage: tidings feeds list | add <url> | remove <url> | import <file.opml> | export [--topic-feeds]',
     ],
     [['models', 'fetch', '--force'], 'models fetch has no option --force', 'usage: tidings models fetch'],
+    [
+      ['subscribers', 'rotate-secret', '../x'],
+      "'../x' is not a subscription id (sub- and 16 hex digits)",
+      'usage: tidings subscribers rotate-secret <id>',
+    ],
     [['notify'], 'notify needs an action', 'usage: tidings notify test'],
     [['run', '--data-dir'], '--data-dir needs a value (--data-dir DIR)', RUN_USAGE],
     [

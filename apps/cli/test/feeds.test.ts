@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { parseOpml } from '@tidings/feed-list';
+import { topicFeedKey } from '@tidings/shared';
 import { FIXTURES, ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -12,10 +14,11 @@ describe('tidings feeds', () => {
     REDIS_URL: testRedisUrl(),
     TIDINGS_PREFIX: testPrefix(),
   };
-  const tidings = (...args: string[]) => {
+  const tidings = (...args: string[]) => tidingsWith({}, ...args);
+  const tidingsWith = (extra: Record<string, string>, ...args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'feeds', ...args], {
       cwd: ROOT,
-      env,
+      env: { ...env, ...extra },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -52,4 +55,20 @@ describe('tidings feeds', () => {
     expect(exported.stdout).not.toContain('third.example');
     // Nine CLI processes, each starting Node and tsx.
   }, 180_000);
+
+  it('exports every topic feed as OPML 2.0 for a reader, with the key a token needs', () => {
+    const token = 'cli-opml-token-0123456789';
+    const exported = tidingsWith(
+      { DASHBOARD_TOKEN: token, DASHBOARD_PUBLIC_URL: 'https://news.example.org/', LABELS: 'Crypto,Oil or Gas' },
+      'export',
+      '--topic-feeds',
+    );
+    expect(exported.code).toBe(0);
+    const outlines = parseOpml(exported.stdout);
+    expect(outlines).toEqual([
+      { url: `https://news.example.org/feeds/crypto.xml?key=${topicFeedKey(token)}`, title: 'tidings: Crypto' },
+      { url: `https://news.example.org/feeds/oil-or-gas.xml?key=${topicFeedKey(token)}`, title: 'tidings: Oil or Gas' },
+    ]);
+    expect(exported.stdout).toContain('htmlUrl="https://news.example.org/"');
+  }, 60_000);
 });

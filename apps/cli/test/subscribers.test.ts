@@ -42,7 +42,7 @@ describe('tidings subscribers and notify test', () => {
     expect(sub.id).toMatch(/^sub-[a-f0-9]{16}$/);
     expect(sub.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
     expect(sub.jsonFeedUrl).toBe(sub.feedUrl.replace(/\.xml$/, '.json'));
-    expect(sub.webhookSecret).toMatch(/^[a-f0-9]{48}$/);
+    expect(sub.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
     const listed = tidings(['subscribers', 'list']);
     expect(listed.code).toBe(0);

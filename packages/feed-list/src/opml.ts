@@ -3,6 +3,8 @@ import { decodeXML, encodeXML } from 'entities';
 export interface OpmlFeed {
   url: string;
   title?: string;
+  /** The web page the feed belongs to (OPML 2.0 `htmlUrl`). */
+  htmlUrl?: string;
 }
 
 const OUTLINE = /<outline\b([^>]*?)\/?>/gi;
@@ -31,10 +33,12 @@ export function parseOpml(text: string): OpmlFeed[] {
   return [...feeds.values()];
 }
 
+/** An OPML 2.0 subscription list: one `type="rss"` outline a feed, with text, xmlUrl and htmlUrl when known. */
 export function formatOpml(feeds: OpmlFeed[], title = 'tidings feeds'): string {
   const outlines = feeds.map((f) => {
     const name = encodeXML(f.title ?? f.url);
-    return `    <outline type="rss" text="${name}" title="${name}" xmlUrl="${encodeXML(f.url)}"/>`;
+    const html = f.htmlUrl ? ` htmlUrl="${encodeXML(f.htmlUrl)}"` : '';
+    return `    <outline type="rss" text="${name}" title="${name}" xmlUrl="${encodeXML(f.url)}"${html}/>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

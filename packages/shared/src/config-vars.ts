@@ -3,6 +3,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { maskFeedUrl } from './mask-url.js';
 import { ALL_TOPICS_SLUG, topicSlug } from './topic-slug.js';
+import { isStandardWebhookSecret, WEBHOOK_SECRET_PREFIX } from './webhook-secret.js';
 
 /**
  * Every environment variable tidings reads, with its default and meaning. The README's
@@ -51,6 +52,25 @@ const list = z.string().transform((s) =>
 );
 
 const optionalText = z.string().transform((s) => (s.trim() === '' ? undefined : s.trim()));
+
+/**
+ * Signing secrets: `whsec_` + base64 of at least 16 key bytes, or (from before Standard
+ * Webhooks) any string of at least 16 characters, whose UTF-8 bytes are the key.
+ */
+const webhookSecrets = z
+  .string()
+  .transform((s) => s.split(/[\s,]+/).filter((x) => x.length > 0))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          (secret) =>
+            secret.startsWith(WEBHOOK_SECRET_PREFIX) ? isStandardWebhookSecret(secret) : secret.length >= 16,
+          { message: 'each secret must be whsec_ + base64 of at least 16 bytes, or at least 16 characters' },
+        ),
+    ),
+  );
 
 const redisUrl = z.string().refine(
   (s) => {
@@ -432,9 +452,16 @@ export const CONFIG_VARS = {
   }),
   NOTIFY_WEBHOOK_SECRET: spec({
     default: undefined,
-    description: "Signs the operator's webhook deliveries (X-Tidings-Signature: sha256=HMAC of the body).",
+    description:
+      "Signs the operator's webhook deliveries (Standard Webhooks): whsec_ + base64 of the key; several, separated by spaces or commas, sign with each (rotation).",
     secret: true,
-    schema: optionalText.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+    schema: optionalText.pipe(webhookSecrets.optional()),
+  }),
+  WEBSUB_HUB_URLS: spec({
+    default: undefined,
+    description:
+      'Comma-separated WebSub hubs: every topic feed names them, and each gets a publish ping when a run adds articles to a feed.',
+    schema: optionalText.pipe(list.pipe(z.array(httpUrl)).optional()),
   }),
   NOTIFY_SLACK_WEBHOOK_URL: spec({
     default: undefined,

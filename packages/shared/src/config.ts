@@ -59,13 +59,16 @@ export interface Config {
     smtpUrl: string | undefined;
     emailFrom: string;
     webhookUrls: string[];
-    webhookSecret: string | undefined;
+    /** Every one signs each operator delivery, so a receiver may hold the new or the old during a rotation. */
+    webhookSecrets: string[];
     slackWebhookUrl: string | undefined;
     /** Labels the operator's webhooks and Slack get; undefined means every topic. */
     topics: string[] | undefined;
     attempts: number;
     retryDelayMs: number;
   };
+  /** WebSub hubs every topic feed names and pings (WEBSUB_HUB_URLS). */
+  websub: { hubUrls: string[] };
   logLevel: ConfigValues['LOG_LEVEL'];
 }
 
@@ -140,12 +143,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpUrl: v.SMTP_URL,
       emailFrom: v.NOTIFY_EMAIL_FROM,
       webhookUrls: v.NOTIFY_WEBHOOK_URLS ?? [],
-      webhookSecret: v.NOTIFY_WEBHOOK_SECRET,
+      webhookSecrets: v.NOTIFY_WEBHOOK_SECRET ?? [],
       slackWebhookUrl: v.NOTIFY_SLACK_WEBHOOK_URL,
       topics: v.NOTIFY_TOPICS,
       attempts: v.NOTIFY_ATTEMPTS,
       retryDelayMs: v.NOTIFY_RETRY_DELAY_MS,
     },
+    websub: { hubUrls: v.WEBSUB_HUB_URLS ?? [] },
     logLevel: v.LOG_LEVEL,
   };
 }

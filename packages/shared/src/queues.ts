@@ -50,9 +50,24 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   },
   // A delivery's job id is its delivery id: kept a week after it completes, so an aggregator
   // retrying a run's notifications adds nothing that was already sent.
-  // Attempts and backoff come from NOTIFY_ATTEMPTS and NOTIFY_RETRY_DELAY_MS.
+  // Attempts and backoff come from NOTIFY_ATTEMPTS and NOTIFY_RETRY_DELAY_MS (notifyJobOptions).
   notify: {
     removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
     removeOnFail: { age: 30 * DAY_S, count: 10_000 },
   },
 };
+
+/**
+ * The notifier's own backoff: the first delay doubled each try, or longer when the destination
+ * answered Retry-After. BullMQ calls the worker's backoffStrategy for a type it does not know.
+ */
+export const NOTIFY_BACKOFF = 'delivery';
+
+/** Options of every notify job: a delivery or a WebSub ping, retried alike. */
+export function notifyJobOptions(notify: { attempts: number; retryDelayMs: number }): JobsOptions {
+  return {
+    ...DEFAULT_JOB_OPTIONS.notify,
+    attempts: notify.attempts,
+    backoff: { type: NOTIFY_BACKOFF, delay: notify.retryDelayMs },
+  };
+}

@@ -7,6 +7,7 @@ export const ProblemSchema = z.object({
     'model-unavailable',
     'feed-failing',
     'notification-failed',
+    'webhook-disabled',
     'no-loader',
     'no-classifier',
     'no-aggregator',

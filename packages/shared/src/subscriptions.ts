@@ -26,7 +26,18 @@ export const SubscriptionUpdateSchema = NewSubscriptionSchema.partial().extend({
 });
 export type SubscriptionUpdate = z.infer<typeof SubscriptionUpdateSchema>;
 
-/** A stored subscription. `webhookSecret` signs its webhook deliveries and is shown once, at creation. */
+/** Why a subscription's webhook gets nothing more: its receiver answered 410 Gone. */
+export const WebhookDisabledSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  reason: z.string(),
+});
+export type WebhookDisabled = z.infer<typeof WebhookDisabledSchema>;
+
+/**
+ * A stored subscription. `webhookSecret` signs its webhook deliveries and is shown once, at
+ * creation: `whsec_` + base64 of the key (Standard Webhooks), or 48 hex characters for one
+ * made before, whose UTF-8 bytes are its key (see webhookKey).
+ */
 export const SubscriptionSchema = z.object({
   id: z.string().regex(SUBSCRIPTION_ID_PATTERN),
   name: z.string(),
@@ -35,10 +46,24 @@ export const SubscriptionSchema = z.object({
   webhookUrl: z.string().optional(),
   feedKey: z.string().regex(FEED_KEY_PATTERN),
   webhookSecret: z.string().optional(),
+  /** The secret before the last rotation: it signs beside the new one until `until`, so receivers can switch. */
+  previousWebhookSecret: z.object({ secret: z.string(), until: z.iso.datetime({ offset: true }) }).optional(),
+  /** Set when the receiver answered 410; a new webhookUrl clears it. */
+  webhookDisabled: WebhookDisabledSchema.optional(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+/** How long a rotated-out webhook secret still signs deliveries beside the new one. */
+export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+/** The secrets that sign a subscription's deliveries now: its own, and the one before it while the overlap lasts. */
+export function signingSecrets(sub: Subscription, now: Date = new Date()): string[] {
+  const previous = sub.previousWebhookSecret;
+  const stillValid = previous && Date.parse(previous.until) > now.getTime();
+  return [...(sub.webhookSecret ? [sub.webhookSecret] : []), ...(stillValid ? [previous.secret] : [])];
+}
 
 /** Where one digest goes. Subscribers' destinations name the subscription; the operator's name the setting. */
 export const DestinationSchema = z.discriminatedUnion('kind', [
@@ -46,6 +71,13 @@ export const DestinationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('webhook'), subscriptionId: z.string().regex(SUBSCRIPTION_ID_PATTERN) }),
   z.object({ kind: z.literal('operator-webhook'), index: z.number().int().min(0).max(99) }),
   z.object({ kind: z.literal('slack') }),
+  /** A WebSub publish ping: hub (index into WEBSUB_HUB_URLS) is told that one topic feed changed. */
+  z.object({
+    kind: z.literal('websub'),
+    hub: z.number().int().min(0).max(99),
+    feed: z.string().regex(/^[a-z0-9-]{1,80}$/),
+    format: z.enum(['xml', 'json']),
+  }),
 ]);
 export type Destination = z.infer<typeof DestinationSchema>;
 
@@ -60,15 +92,19 @@ export const NotifyJobSchema = z.strictObject({
 });
 export type NotifyJob = z.infer<typeof NotifyJobSchema>;
 
-/** The delivery id: the notify job's id and the X-Tidings-Delivery header, the same on every retry. */
+/**
+ * The delivery id: the notify job's id, and the `webhook-id` and X-Tidings-Delivery headers,
+ * the same on every retry so receivers can drop duplicates.
+ */
 export function deliveryId(job: NotifyJob): string {
   const d = job.destination;
+  if (d.kind === 'websub') return `${job.runId}.websub.hub${d.hub}.${d.feed}.${d.format}`;
   const target =
     d.kind === 'email' || d.kind === 'webhook' ? d.subscriptionId : d.kind === 'slack' ? 'slack' : `op${d.index}`;
   return `${job.runId}.${d.kind}.${target}`;
 }
 
-/** The webhook body: text only, no markup; receivers verify X-Tidings-Signature over its raw bytes. */
+/** The webhook body: text only, no markup; receivers verify `webhook-signature` over its raw bytes (docs/delivery.md). */
 export const DigestPayloadSchema = z.object({
   type: z.literal('digest'),
   runId: z.string(),

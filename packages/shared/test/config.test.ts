@@ -244,7 +244,18 @@ describe('config values', () => {
       { NOTIFY_WEBHOOK_URLS: 'ftp://hooks.example' },
       'NOTIFY_WEBHOOK_URLS: not an absolute http(s) URL without credentials: (value hidden)',
     ],
-    [{ NOTIFY_WEBHOOK_SECRET: 'short' }, 'NOTIFY_WEBHOOK_SECRET: must be at least 16 characters: (value hidden)'],
+    [
+      { NOTIFY_WEBHOOK_SECRET: 'short' },
+      'NOTIFY_WEBHOOK_SECRET: each secret must be whsec_ + base64 of at least 16 bytes, or at least 16 characters: (value hidden)',
+    ],
+    [
+      { NOTIFY_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_tooShort' },
+      'NOTIFY_WEBHOOK_SECRET: each secret must be whsec_ + base64 of at least 16 bytes, or at least 16 characters: (value hidden)',
+    ],
+    [
+      { WEBSUB_HUB_URLS: 'https://hub.example/,pubsubhubbub.example' },
+      "WEBSUB_HUB_URLS: not an absolute http(s) URL without credentials: 'https://hub.example/,pubsubhubbub.example'",
+    ],
     [
       { NOTIFY_SLACK_WEBHOOK_URL: 'hooks.slack.com/x' },
       'NOTIFY_SLACK_WEBHOOK_URL: not an absolute http(s) URL without credentials: (value hidden)',

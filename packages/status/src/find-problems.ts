@@ -1,4 +1,4 @@
-import { maskFeedUrl, type Problem, type RunSummary, type StackStatus } from '@tidings/shared';
+import { maskFeedUrl, type Problem, type RunSummary, type StackStatus, type Subscription } from '@tidings/shared';
 
 export interface ProblemInputs {
   recorded: Problem[];
@@ -8,6 +8,8 @@ export interface ProblemInputs {
   runs: RunSummary[];
   /** Reasons of recently failed notify jobs. */
   failedDeliveries: string[];
+  /** Subscriptions whose webhook answered 410 Gone and gets nothing more. */
+  disabledWebhooks: Subscription[];
 }
 
 const waiting = (counts: Record<string, number> | undefined) =>
@@ -16,7 +18,8 @@ const waiting = (counts: Record<string, number> | undefined) =>
 /**
  * Everything an operator should fix, from what the stack reports: problems processes recorded
  * (a model that will not load), feeds that failed in the last run, deliveries that failed
- * after their retries, and queues with work but no worker connected.
+ * after their retries, subscribers' webhooks disabled by a 410, and queues with work but no
+ * worker connected.
  */
 export function findProblems(input: ProblemInputs): Problem[] {
   const problems = [...input.recorded];
@@ -32,6 +35,14 @@ export function findProblems(input: ProblemInputs): Problem[] {
   }
   for (const reason of input.failedDeliveries) {
     problems.push({ kind: 'notification-failed', message: reason });
+  }
+  for (const sub of input.disabledWebhooks) {
+    problems.push({
+      kind: 'webhook-disabled',
+      message: `${sub.webhookDisabled?.reason ?? 'disabled'}: nothing more is sent to it until its URL is changed`,
+      where: `the webhook of subscription ${sub.id} (${sub.name})`,
+      since: sub.webhookDisabled?.at,
+    });
   }
   const kinds = new Set(input.workers.map((w) => w.kind));
   const idle = [

@@ -17,6 +17,7 @@ import {
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import { findProblems } from './find-problems.js';
@@ -52,16 +53,21 @@ function hostOf(addr: string | undefined): string {
  */
 export async function readStackStatus(sources: StatusSources): Promise<StackStatus> {
   const { queues, store } = sources;
-  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries] = await Promise.all([
-    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
-    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
-    liveWorkers(sources.redis, sources.space),
-    recordedProblems(sources.redis, sources.space),
-    store.runs({ limit: 5 }),
-    queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
-    queues.notify.getFailed(0, 4),
-    redisPrimaries(sources.redis, sources.target),
-  ]);
+  // Read only: the labels a store checks new topics against do not matter here.
+  const subscriptions = new SubscriptionStore(sources.redis, sources.space, { labels: [] });
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries, subs] = await Promise.all(
+    [
+      Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
+      Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
+      liveWorkers(sources.redis, sources.space),
+      recordedProblems(sources.redis, sources.space),
+      store.runs({ limit: 5 }),
+      queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
+      queues.notify.getFailed(0, 4),
+      redisPrimaries(sources.redis, sources.target),
+      subscriptions.list(),
+    ],
+  );
   const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
     kind: 'classifier',
     host: beat.host,
@@ -95,6 +101,7 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
           ? [`delivery ${job.id} failed after ${job.attemptsMade} attempt(s): ${job.failedReason}`]
           : [],
       ),
+      disabledWebhooks: subs.filter((s) => s.webhookDisabled),
     }),
   };
 }

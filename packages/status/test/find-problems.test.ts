@@ -1,4 +1,4 @@
-import type { RunSummary } from '@tidings/shared';
+import type { RunSummary, Subscription } from '@tidings/shared';
 import { buildFeedReport, buildProblem, buildRun } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 import { findProblems, type ProblemInputs } from '../src/index.js';
@@ -8,7 +8,14 @@ const summary = (fields: Parameters<typeof buildRun>[0]): RunSummary => {
   return rest;
 };
 
-const none: ProblemInputs = { recorded: [], queues: {}, workers: [], runs: [], failedDeliveries: [] };
+const none: ProblemInputs = {
+  recorded: [],
+  queues: {},
+  workers: [],
+  runs: [],
+  failedDeliveries: [],
+  disabledWebhooks: [],
+};
 
 describe('findProblems', () => {
   it('finds none on a quiet stack', () => {
@@ -57,6 +64,27 @@ describe('findProblems', () => {
     expect(findProblems({ ...none, failedDeliveries: ['delivery r1.email.x failed after 5 attempt(s): 550'] })).toEqual(
       [{ kind: 'notification-failed', message: 'delivery r1.email.x failed after 5 attempt(s): 550' }],
     );
+  });
+
+  it('names each subscriber whose webhook a 410 disabled, since when, and what turns it back on', () => {
+    const sub: Subscription = {
+      id: 'sub-0123456789abcdef',
+      name: 'Ann',
+      topics: ['Crypto'],
+      webhookUrl: 'https://hooks.example/ann',
+      feedKey: 'a'.repeat(32),
+      webhookDisabled: { at: '2026-11-25T06:01:00.000Z', reason: 'the webhook answered 410 Gone' },
+      createdAt: '2026-11-20T06:00:00.000Z',
+      updatedAt: '2026-11-25T06:01:00.000Z',
+    };
+    expect(findProblems({ ...none, disabledWebhooks: [sub] })).toEqual([
+      {
+        kind: 'webhook-disabled',
+        message: 'the webhook answered 410 Gone: nothing more is sent to it until its URL is changed',
+        where: 'the webhook of subscription sub-0123456789abcdef (Ann)',
+        since: '2026-11-25T06:01:00.000Z',
+      },
+    ]);
   });
 
   it('names a queue with work waiting and no worker of its kind connected', () => {

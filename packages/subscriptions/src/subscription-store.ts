@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import {
   type KeySpaceSource,
   type NewSubscription,
+  newWebhookSecret,
   type Subscription,
   SubscriptionSchema,
   type SubscriptionUpdate,
+  WEBHOOK_SECRET_OVERLAP_MS,
 } from '@tidings/shared';
 import type { Cluster, Redis } from 'ioredis';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
@@ -46,7 +48,7 @@ export class SubscriptionStore {
       name: input.name,
       topics: this.checkTopics(input.topics),
       ...(input.email ? { email: input.email } : {}),
-      ...(input.webhookUrl ? { webhookUrl: input.webhookUrl, webhookSecret: randomHex(24) } : {}),
+      ...(input.webhookUrl ? { webhookUrl: input.webhookUrl, webhookSecret: newWebhookSecret() } : {}),
       feedKey: randomHex(16),
       createdAt: now,
       updatedAt: now,
@@ -95,13 +97,48 @@ export class SubscriptionStore {
     if (patch.topics !== undefined) next.topics = this.checkTopics(patch.topics);
     if (patch.email === null) delete next.email;
     else if (patch.email !== undefined) next.email = patch.email;
+    // A new URL (or none) is a fresh start for a webhook that answered 410 Gone.
+    if (patch.webhookUrl !== undefined) delete next.webhookDisabled;
     if (patch.webhookUrl === null) {
       delete next.webhookUrl;
       delete next.webhookSecret;
+      delete next.previousWebhookSecret;
     } else if (patch.webhookUrl !== undefined) {
       next.webhookUrl = patch.webhookUrl;
-      next.webhookSecret ??= randomHex(24);
+      next.webhookSecret ??= newWebhookSecret();
     }
+    await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
+    return next;
+  }
+
+  /**
+   * Stops deliveries to a webhook whose receiver said it is gone (410). Only while the
+   * subscription still has that URL: a URL changed in the meantime is not disabled.
+   */
+  async disableWebhook(id: string, url: string, reason: string): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current || current.webhookUrl !== url) return current;
+    const next: Subscription = { ...current, webhookDisabled: { at: new Date().toISOString(), reason } };
+    await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
+    return next;
+  }
+
+  /**
+   * A new webhook signing secret (returned once, in the Standard Webhooks form). The old one
+   * keeps signing beside it for WEBHOOK_SECRET_OVERLAP_MS, so the receiver can switch without
+   * refusing a delivery; null when there is no such subscription or it has no webhook.
+   */
+  async rotateWebhookSecret(id: string): Promise<Subscription | null> {
+    const current = await this.get(id);
+    if (!current?.webhookUrl) return null;
+    const now = Date.now();
+    const until = new Date(now + WEBHOOK_SECRET_OVERLAP_MS).toISOString();
+    const next: Subscription = {
+      ...current,
+      webhookSecret: newWebhookSecret(),
+      ...(current.webhookSecret ? { previousWebhookSecret: { secret: current.webhookSecret, until } } : {}),
+      updatedAt: new Date(now).toISOString(),
+    };
     await this.redis.set(this.keys.subscription(id), JSON.stringify(next));
     return next;
   }

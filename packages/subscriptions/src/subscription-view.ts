@@ -2,10 +2,10 @@ import type { Subscription } from '@tidings/shared';
 
 /**
  * A subscription as the API, the page and the CLI show it: its personal feed URLs (absolute,
- * from the dashboard's public address), never its webhook secret, which is shown once.
+ * from the dashboard's public address), never its webhook secrets: a new one is shown once.
  */
 export function subscriptionView(sub: Subscription, baseUrl: string) {
-  const { webhookSecret: _secret, feedKey, ...rest } = sub;
+  const { webhookSecret: _secret, previousWebhookSecret: _previous, feedKey, ...rest } = sub;
   return {
     ...rest,
     feedUrl: new URL(`feeds/s/${feedKey}.xml`, baseUrl).toString(),

@@ -1,4 +1,4 @@
-import { FEED_KEY_PATTERN, SUBSCRIPTION_ID_PATTERN } from '@tidings/shared';
+import { FEED_KEY_PATTERN, SUBSCRIPTION_ID_PATTERN, WEBHOOK_SECRET_OVERLAP_MS } from '@tidings/shared';
 import { buildSubscriber, testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnknownTopicError } from '../src/errors/unknown-topic-error.js';
@@ -102,14 +102,39 @@ describe('SubscriptionStore', () => {
   it('drops an email or a webhook (and its secret) when set to null, and makes a new secret for a new webhook', async () => {
     const { subs } = store();
     const ann = await subs.create(buildSubscriber({ email: 'ann@example.com', webhookUrl: 'https://hooks.example/a' }));
-    expect(ann.webhookSecret).toMatch(/^[0-9a-f]{48}$/);
+    expect(ann.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const plain = await subs.update(ann.id, { email: null, webhookUrl: null });
     expect(plain).not.toHaveProperty('email');
     expect(plain).not.toHaveProperty('webhookUrl');
     expect(plain).not.toHaveProperty('webhookSecret');
     const again = await subs.update(ann.id, { webhookUrl: 'https://hooks.example/b' });
-    expect(again?.webhookSecret).toMatch(/^[0-9a-f]{48}$/);
+    expect(again?.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(again?.webhookSecret).not.toBe(ann.webhookSecret);
     expect((await subs.get(ann.id))?.webhookUrl).toBe('https://hooks.example/b');
+  });
+
+  it('disables a webhook that answered 410 only while it still has that URL; a new URL turns it back on', async () => {
+    const { subs } = store();
+    const ann = await subs.create(buildSubscriber({ webhookUrl: 'https://hooks.example/a' }));
+    const moved = await subs.disableWebhook(ann.id, 'https://hooks.example/old', 'the webhook answered 410 Gone');
+    expect(moved?.webhookDisabled).toBeUndefined();
+    await subs.disableWebhook(ann.id, 'https://hooks.example/a', 'the webhook answered 410 Gone');
+    expect((await subs.get(ann.id))?.webhookDisabled?.reason).toBe('the webhook answered 410 Gone');
+    const fixed = await subs.update(ann.id, { webhookUrl: 'https://hooks.example/b' });
+    expect(fixed?.webhookDisabled).toBeUndefined();
+    expect((await subs.get(ann.id))?.webhookDisabled).toBeUndefined();
+  });
+
+  it('rotates a webhook secret keeping the old one for a day, and refuses a subscription without a webhook', async () => {
+    const { subs } = store();
+    const ann = await subs.create(buildSubscriber({ webhookUrl: 'https://hooks.example/a' }));
+    const rotated = await subs.rotateWebhookSecret(ann.id);
+    expect(rotated?.webhookSecret).toMatch(/^whsec_/);
+    expect(rotated?.webhookSecret).not.toBe(ann.webhookSecret);
+    expect(rotated?.previousWebhookSecret?.secret).toBe(ann.webhookSecret);
+    const until = Date.parse(rotated?.previousWebhookSecret?.until ?? '');
+    expect(until - Date.parse(rotated?.updatedAt ?? '')).toBe(WEBHOOK_SECRET_OVERLAP_MS);
+    const bob = await subs.create(buildSubscriber({ email: 'bob@example.com' }));
+    expect(await subs.rotateWebhookSecret(bob.id)).toBeNull();
   });
 });

@@ -1,10 +1,10 @@
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import {
   type Config,
-  DEFAULT_JOB_OPTIONS,
   deliveryId,
   JOB,
   keySpaceOf,
+  notifyJobOptions,
   QUEUE,
   type RunManifest,
   RunManifestSchema,
@@ -13,6 +13,7 @@ import { SubscriptionStore } from '@tidings/subscriptions';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 import { planDeliveries } from './plan-deliveries.js';
+import { planHubPings } from './plan-hub-pings.js';
 import { RunWatchdog } from './watchdog.js';
 
 export interface AggregatorOptions {
@@ -60,17 +61,15 @@ export async function startAggregator(options: AggregatorOptions) {
     // Queued on every attempt, written or not: a delivery's job id is its delivery id, so a
     // retried run adds nothing already queued or sent, and a crash before this loses nothing.
     queueDeliveries: async (run) => {
-      const deliveries = planDeliveries(run, await subscriptions.list(), config.notify);
+      const deliveries = [
+        ...planDeliveries(run, await subscriptions.list(), config.notify),
+        ...planHubPings(run, config.websub.hubUrls),
+      ];
       await service.queue(QUEUE.notify).addBulk(
         deliveries.map((data) => ({
           name: JOB.deliver,
           data,
-          opts: {
-            ...DEFAULT_JOB_OPTIONS.notify,
-            attempts: config.notify.attempts,
-            backoff: { type: 'exponential', delay: config.notify.retryDelayMs },
-            jobId: deliveryId(data),
-          },
+          opts: { ...notifyJobOptions(config.notify), jobId: deliveryId(data) },
         })),
       );
       return deliveries.length;

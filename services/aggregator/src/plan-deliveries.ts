@@ -13,7 +13,9 @@ export function planDeliveries(run: Run, subscriptions: Subscription[], notify: 
   for (const sub of subscriptions) {
     if (!hasArticles(run, sub.topics)) continue;
     if (sub.email) jobs.push({ runId: run.id, destination: { kind: 'email', subscriptionId: sub.id } });
-    if (sub.webhookUrl) jobs.push({ runId: run.id, destination: { kind: 'webhook', subscriptionId: sub.id } });
+    // A webhook whose receiver answered 410 Gone gets nothing more until its URL is changed.
+    if (sub.webhookUrl && !sub.webhookDisabled)
+      jobs.push({ runId: run.id, destination: { kind: 'webhook', subscriptionId: sub.id } });
   }
   if (hasArticles(run, notify.topics)) {
     notify.webhookUrls.forEach((_, index) => {

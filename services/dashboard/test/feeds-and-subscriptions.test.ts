@@ -130,7 +130,7 @@ describe('subscriptions', () => {
     const ann = await created.json();
     expect(ann.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
     expect(ann.jsonFeedUrl).toBe(ann.feedUrl.replace(/\.xml$/, '.json'));
-    expect(ann.webhookSecret).toMatch(/^[a-f0-9]{48}$/);
+    expect(ann.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const bob = await (await json('POST', '/api/subscriptions', { name: 'Bob', topics: ['Oil or Gas'] })).json();
     expect(bob.webhookSecret).toBeUndefined();
 

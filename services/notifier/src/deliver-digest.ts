@@ -1,12 +1,22 @@
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
-import { type Config, dashboardBaseUrl, deliveryId, type NotifyJob, type Run, redactSecretUrl } from '@tidings/shared';
+import {
+  type Config,
+  dashboardBaseUrl,
+  deliveryId,
+  type NotifyJob,
+  type Run,
+  redactSecretUrl,
+  signingSecrets,
+} from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
+import { hubPing, pingHub, shownHub } from './ping-hub.js';
 import { renderEmail } from './render-email.js';
 import { countArticles, digestPayload, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
-import { postJson, signBody } from './send-webhook.js';
+import { postJson } from './send-webhook.js';
+import { webhookHeaders } from './sign-webhook.js';
 import { slackMessage } from './slack-message.js';
 
 export interface DeliveryOutcome {
@@ -16,24 +26,22 @@ export interface DeliveryOutcome {
   reason?: string;
 }
 
-/** One webhook delivery: the JSON digest, its delivery id, and its signature when there is a secret. */
+/** One webhook delivery: the JSON digest with the Standard Webhooks headers, signed when there is a secret. */
 function postDigest(
   url: string,
   payload: ReturnType<typeof digestPayload>,
   deliveryId: string,
-  secret: string | undefined,
+  secrets: string[],
   addressPolicy?: AddressPolicy,
 ): Promise<number> {
   const body = JSON.stringify(payload);
   return postJson(url, body, {
     ...(addressPolicy ? { addressPolicy } : {}),
-    headers: {
-      'x-tidings-delivery': deliveryId,
-      'x-tidings-event': 'digest',
-      ...(secret ? { 'x-tidings-signature': signBody(body, secret) } : {}),
-    },
+    headers: webhookHeaders(deliveryId, body, secrets),
   });
 }
+
+const isGone = (err: unknown) => err instanceof DeliveryError && err.status === 410;
 
 export interface DeliverDeps {
   config: Config;
@@ -51,10 +59,18 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
   const dashboardUrl = dashboardBaseUrl(config);
   const id = deliveryId(job);
   const d = job.destination;
+  if (d.kind === 'websub') {
+    const ping = hubPing(d, config);
+    await pingHub(ping);
+    return { status: 'delivered', destination: shownHub(ping), articles: 0 };
+  }
   if (d.kind === 'email' || d.kind === 'webhook') {
     const sub = await subscriptions.get(d.subscriptionId);
     const to = d.kind === 'email' ? sub?.email : sub?.webhookUrl;
     if (!sub || !to) return { status: 'skipped', destination: d.kind, articles: 0, reason: 'unsubscribed' };
+    if (d.kind === 'webhook' && sub.webhookDisabled) {
+      return { status: 'skipped', destination: d.kind, articles: 0, reason: sub.webhookDisabled.reason };
+    }
     const groups = selectTopics(run, sub.topics);
     const articles = countArticles(groups);
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
@@ -73,7 +89,14 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     }
     // A subscriber's URL is someone else's choice: it may not reach this host or its network.
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
-    await postDigest(to, digestPayload(run, groups, dashboardUrl), id, sub.webhookSecret, policy);
+    const secrets = signingSecrets(sub);
+    try {
+      await postDigest(to, digestPayload(run, groups, dashboardUrl), id, secrets, policy);
+    } catch (err) {
+      // 410 Gone is the receiver saying "stop": that webhook gets nothing more until its URL changes.
+      if (isGone(err)) await subscriptions.disableWebhook(sub.id, to, 'the webhook answered 410 Gone');
+      throw err;
+    }
     return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
   }
   const groups = selectTopics(run, config.notify.topics);
@@ -88,6 +111,6 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
   const url = config.notify.webhookUrls[d.index];
   if (!url)
     return { status: 'skipped', destination: 'webhook', articles: 0, reason: 'no such NOTIFY_WEBHOOK_URLS entry' };
-  await postDigest(url, digestPayload(run, groups, dashboardUrl), id, config.notify.webhookSecret);
+  await postDigest(url, digestPayload(run, groups, dashboardUrl), id, config.notify.webhookSecrets);
   return { status: 'delivered', destination: `webhook ${redactSecretUrl(url)}`, articles };
 }

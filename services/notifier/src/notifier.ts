@@ -5,6 +5,7 @@ import { TopicStoreReader } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
+import { deliveryRetryDelay } from './retry-delay.js';
 import { createMailer } from './send-email.js';
 
 export interface NotifierOptions {
@@ -14,9 +15,10 @@ export interface NotifierOptions {
 
 /**
  * The notifier service: a worker on "notify" that sends one run's digest to one destination
- * per job. The job carries ids only; the run and the subscription are read when sending, so
- * an unsubscribe in between is honoured. A failure that asking again cannot fix fails the
- * job at once; others are retried with backoff, under the same delivery id.
+ * per job, or tells one WebSub hub that one topic feed changed. The job carries ids only;
+ * the run and the subscription are read when sending, so an unsubscribe in between is
+ * honoured. A failure that asking again cannot fix fails the job at once; others are retried
+ * under the same delivery id, the wait doubling each time or as long as Retry-After asks.
  */
 export async function startNotifier(options: NotifierOptions) {
   const { config, logger } = options;
@@ -33,14 +35,25 @@ export async function startNotifier(options: NotifierOptions) {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
         const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
-        log.info(outcome, outcome.status === 'delivered' ? 'digest delivered' : 'digest skipped');
+        const what = job.destination.kind === 'websub' ? 'hub ping' : 'digest';
+        log.info(outcome, `${what} ${outcome.status}`);
         return outcome;
       } catch (err) {
         if (err instanceof DeliveryError && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;
       }
     },
-    worker: { concurrency: 4 },
+    worker: {
+      concurrency: 4,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, err, job) => {
+          const backoff = job?.opts.backoff;
+          const firstDelay = typeof backoff === 'object' ? backoff.delay : undefined;
+          const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : undefined;
+          return deliveryRetryDelay(attemptsMade, firstDelay ?? config.notify.retryDelayMs, retryAfter);
+        },
+      },
+    },
   });
   const store = new TopicStoreReader(service.connection, keySpaceOf(config), { labelOrder: config.zeroShot.labels });
   const subscriptions = new SubscriptionStore(service.connection, keySpaceOf(config), {

@@ -1,18 +1,15 @@
-import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { type AddressPolicy, AddressRefused, guardedLookup } from '@tidings/runtime';
 import { redactSecretUrl } from '@tidings/shared';
 import { DeliveryError } from './errors/delivery-error.js';
-
-/** `sha256=<hex HMAC-SHA256 of the raw body>`, the way GitHub and Stripe sign their webhooks. */
-export function signBody(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+import { parseRetryAfter } from './retry-delay.js';
 
 export interface PostOptions {
   headers?: Record<string, string>;
+  /** Default application/json. */
+  contentType?: string;
   timeoutMs?: number;
   /**
    * Addresses this URL may not reach (a subscriber's webhook: no private addresses), checked
@@ -22,8 +19,9 @@ export interface PostOptions {
 }
 
 /**
- * POSTs a JSON body. A 2xx is delivered; 408, 429, 5xx and network errors are worth another
- * try; any other answer, or an address the URL may not reach, will not change by asking
+ * POSTs a body (JSON unless told otherwise). A 2xx is delivered; 408, 429, 5xx and network
+ * errors are worth another try, after the Retry-After a 429 or 503 names; any other answer
+ * (410 Gone among them), or an address the URL may not reach, will not change by asking
  * again. Redirects are not followed: a webhook that moved must be updated, not chased.
  */
 export async function postJson(url: string, body: string, options: PostOptions = {}): Promise<number> {
@@ -41,7 +39,7 @@ export async function postJson(url: string, body: string, options: PostOptions =
       {
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': options.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(body),
           'user-agent': 'tidings-notifier',
           ...options.headers,
@@ -55,7 +53,14 @@ export async function postJson(url: string, body: string, options: PostOptions =
         const status = response.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve(status);
         const retryable = status === 408 || status === 429 || status >= 500;
-        reject(new DeliveryError(shown, `answered HTTP ${status}`, retryable));
+        const header = response.headers['retry-after'];
+        const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(header) : undefined;
+        reject(
+          new DeliveryError(shown, `answered HTTP ${status}`, retryable, {
+            status,
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          }),
+        );
       },
     );
     request.on('timeout', () => request.destroy(new Error('timed out')));

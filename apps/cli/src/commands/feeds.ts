@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import { topicFeedsOpml } from '@tidings/dashboard';
 import { FeedList, formatOpml, parseOpml } from '@tidings/feed-list';
-import { loadConfig } from '@tidings/shared';
+import { dashboardBaseUrl, loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -9,7 +10,7 @@ export type FeedsAction =
   | { action: 'add'; url: string }
   | { action: 'remove'; url: string }
   | { action: 'import'; file: string }
-  | { action: 'export' };
+  | { action: 'export'; topicFeeds: boolean };
 
 /** An OPML file read before any connection, so an unreadable one changes nothing. */
 function readOpml(file: string): ReturnType<typeof parseOpml> {
@@ -66,6 +67,14 @@ export async function feedsCommand(command: FeedsAction): Promise<number> {
       });
     }
     case 'export':
+      // What tidings publishes, for a reader: every topic feed (with the key a token needs), no Redis involved.
+      if (command.topicFeeds) {
+        const { token } = config.dashboard;
+        process.stdout.write(
+          topicFeedsOpml({ baseUrl: dashboardBaseUrl(config), token, labels: config.zeroShot.labels }),
+        );
+        return 0;
+      }
       return withFeedList(async (list) => {
         const listed = await list.list();
         process.stdout.write(formatOpml(listed.map(({ url, title }) => (title ? { url, title } : { url }))));

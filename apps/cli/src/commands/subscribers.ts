@@ -1,4 +1,10 @@
-import { dashboardBaseUrl, describeZodError, loadConfig, NewSubscriptionSchema } from '@tidings/shared';
+import {
+  dashboardBaseUrl,
+  describeZodError,
+  loadConfig,
+  NewSubscriptionSchema,
+  SUBSCRIPTION_ID_PATTERN,
+} from '@tidings/shared';
 import { subscriptionView } from '@tidings/subscriptions';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
@@ -6,7 +12,8 @@ import { withStackConnection } from '../stack-connection.js';
 export type SubscribersAction =
   | { action: 'add'; name: string; topics: string; email?: string; webhook?: string }
   | { action: 'list' }
-  | { action: 'remove'; id: string };
+  | { action: 'remove'; id: string }
+  | { action: 'rotate-secret'; id: string };
 
 /** A new subscription as the flags give it, refused before any connection when it cannot be one. */
 function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }>) {
@@ -58,6 +65,23 @@ export async function subscribersCommand(command: SubscribersAction): Promise<nu
           return 1;
         }
         process.stderr.write(`removed ${command.id}\n`);
+        return 0;
+      });
+    case 'rotate-secret':
+      if (!SUBSCRIPTION_ID_PATTERN.test(command.id))
+        throw new UsageError(`'${command.id}' is not a subscription id (sub- and 16 hex digits)`, {
+          usage: 'tidings subscribers rotate-secret <id>',
+        });
+      return withStackConnection(config, async ({ subscriptions }) => {
+        const sub = await subscriptions.rotateWebhookSecret(command.id);
+        if (!sub) {
+          process.stderr.write(`tidings: no subscription '${command.id}' with a webhook\n`);
+          return 1;
+        }
+        process.stdout.write(`${JSON.stringify({ id: sub.id, webhookSecret: sub.webhookSecret }, null, 2)}\n`);
+        process.stderr.write(
+          'The new webhook secret is shown only now; the old one signs beside it for 24 hours, then stops.\n',
+        );
         return 0;
       });
   }

@@ -5,6 +5,7 @@ import {
   NewSubscriptionSchema,
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
+  type WebhookDisabled,
 } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';
@@ -72,7 +73,21 @@ export async function rotateSubscriptionKey(id: string, deps: SubscriptionsApiDe
   return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
 }
 
-export type UnsubscribeResult = { status: 200; name: string } | { status: 404; name: undefined };
+/** A new webhook signing secret, shown this once; the old one signs beside it for a day. */
+export async function rotateWebhookSecret(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {
+  if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
+  const current = await deps.subscriptions.get(id);
+  if (!current) return notFound(id);
+  if (!current.webhookUrl)
+    return refuse(409, 'Conflict', `subscription '${id}' has no webhook: set its webhookUrl first`);
+  const sub = await deps.subscriptions.rotateWebhookSecret(id);
+  if (!sub) return notFound(id);
+  return { status: 200, body: { ...subscriptionView(sub, deps.baseUrl), webhookSecret: sub.webhookSecret } };
+}
+
+export type UnsubscribeResult =
+  | { status: 200; name: string; webhookDisabled?: WebhookDisabled }
+  | { status: 404; name: undefined };
 
 const byFeedKey = (feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) =>
   FEED_KEY_PATTERN.test(feedKey) ? deps.subscriptions.byFeedKey(feedKey) : Promise.resolve(null);
@@ -83,7 +98,9 @@ export async function unsubscribeTarget(
   deps: Pick<SubscriptionsApiDeps, 'subscriptions'>,
 ): Promise<UnsubscribeResult> {
   const sub = await byFeedKey(feedKey, deps);
-  return sub ? { status: 200, name: sub.name } : { status: 404, name: undefined };
+  if (!sub) return { status: 404, name: undefined };
+  // The subscriber's own page says when their webhook answered 410 and gets nothing more.
+  return { status: 200, name: sub.name, ...(sub.webhookDisabled ? { webhookDisabled: sub.webhookDisabled } : {}) };
 }
 
 /** The unsubscribe link's action: the key names the subscription and is its only credential. */

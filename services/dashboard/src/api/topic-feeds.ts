@@ -1,9 +1,18 @@
-import { ALL_TOPICS_SLUG, FEED_KEY_PATTERN, type TopicArticle, topicSlug } from '@tidings/shared';
+import type { OpmlFeed } from '@tidings/feed-list';
+import {
+  ALL_TOPICS_SLUG,
+  FEED_KEY_PATTERN,
+  type FeedFormat,
+  topicFeedUrl as feedUrl,
+  type TopicArticle,
+  topicFeedKey,
+  topicSlug,
+} from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { TopicStoreReader } from '@tidings/topic-store';
-import { isTopicFeedKey, topicFeedKey } from './feed-keys.js';
+import { isTopicFeedKey } from './feed-keys.js';
 
-export type FeedFormat = 'xml' | 'json';
+export type { FeedFormat };
 
 /** At most this many entries a feed: readers poll, they do not page. */
 export const FEED_LIMIT = 100;
@@ -16,12 +25,17 @@ export interface FeedMeta {
   /** This document's own URL, as a reader fetched it (with its key, if any). */
   selfUrl: string;
   dashboardUrl: string;
+  /** WebSub hubs this feed names (rel="hub"); empty when it is not published to one. */
+  hubs: string[];
 }
 
 /** A feed's content, newest first, for the route to render as Atom or JSON Feed; or why there is none. */
 export type FeedResult =
   | { status: 200; meta: FeedMeta; articles: TopicArticle[] }
   | { status: 401 | 404; message: string };
+
+/** An OPML subscription list's outlines, for the route to render; or why there is none. */
+export type FeedListResult = { status: 200; title: string; feeds: OpmlFeed[] } | { status: 401 | 404; message: string };
 
 export interface FeedDeps {
   store: TopicStoreReader;
@@ -30,22 +44,30 @@ export interface FeedDeps {
   /** With a token set, topic feeds need `?key=` derived from it. */
   token: string | undefined;
   baseUrl: string;
+  /** WebSub hubs (WEBSUB_HUB_URLS) the topic feeds name; the notifier pings them after each run. */
+  hubs: string[];
 }
 
-const notFound = (what: string): FeedResult => ({ status: 404, message: `no feed ${what}` });
+const notFound = (what: string) => ({ status: 404 as const, message: `no feed ${what}` });
+
+const keyRequired = {
+  status: 401 as const,
+  message: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link',
+};
 
 /** A topic feed's URL as a reader subscribes to it: absolute, with the key when one is needed. */
 export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: string, format: FeedFormat): string {
-  const url = new URL(`feeds/${slug}.${format}`, deps.baseUrl);
-  if (deps.token) url.searchParams.set('key', topicFeedKey(deps.token));
-  return url.toString();
+  return feedUrl(deps.baseUrl, deps.token, slug, format);
 }
 
 /** Every feed link the page offers, with the key when the topic feeds need one. */
 export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>) {
   const both = (slug: string) => ({ atom: topicFeedUrl(deps, slug, 'xml'), json: topicFeedUrl(deps, slug, 'json') });
+  const opml = new URL('feeds.opml', deps.baseUrl);
+  if (deps.token) opml.searchParams.set('key', topicFeedKey(deps.token));
   return {
     all: both(ALL_TOPICS_SLUG),
+    opml: opml.toString(),
     byLabel: Object.fromEntries(deps.labels.map((l) => [l, both(topicSlug(l))])),
     ...(deps.token ? { key: topicFeedKey(deps.token) } : {}),
     labels: deps.labels,
@@ -59,12 +81,7 @@ export async function topicFeed(
   key: string | undefined,
   deps: FeedDeps,
 ): Promise<FeedResult> {
-  if (deps.token && !isTopicFeedKey(key, deps.token)) {
-    return {
-      status: 401,
-      message: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link',
-    };
-  }
+  if (deps.token && !isTopicFeedKey(key, deps.token)) return keyRequired;
   const labels = slug === ALL_TOPICS_SLUG ? deps.labels : deps.labels.filter((l) => topicSlug(l) === slug);
   if (labels.length === 0) return notFound(`'${slug}'; topics: ${deps.labels.map(topicSlug).join(', ')}, all`);
   const title = slug === ALL_TOPICS_SLUG ? 'tidings: every topic' : `tidings: ${labels[0]}`;
@@ -74,6 +91,7 @@ export async function topicFeed(
     title,
     selfUrl: topicFeedUrl(deps, slug, format),
     dashboardUrl: deps.baseUrl,
+    hubs: deps.hubs,
   };
   return { status: 200, meta, articles };
 }
@@ -89,6 +107,38 @@ export async function personalFeed(feedKey: string, format: FeedFormat, deps: Fe
     title: `tidings for ${sub.name}: ${sub.topics.join(', ')}`,
     selfUrl: format === 'xml' ? view.feedUrl : view.jsonFeedUrl,
     dashboardUrl: deps.baseUrl,
+    // No hub: a personal feed's URL is its subscriber's credential, not something to hand a hub.
+    hubs: [],
   };
   return { status: 200, meta, articles };
+}
+
+/**
+ * Every topic's Atom feed as the outlines of one OPML list, for a reader's "import OPML": one
+ * a topic (not "all", which would repeat every article once more), keyed when a token is set.
+ */
+export function topicFeedOutlines(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>): OpmlFeed[] {
+  return deps.labels.map((label) => ({
+    url: topicFeedUrl(deps, topicSlug(label), 'xml'),
+    title: `tidings: ${label}`,
+    htmlUrl: deps.baseUrl,
+  }));
+}
+
+/** GET /feeds.opml: every topic feed; with a token, the topic feeds' key opens it and is in every URL. */
+export function topicFeedList(key: string | undefined, deps: FeedDeps): FeedListResult {
+  if (deps.token && !isTopicFeedKey(key, deps.token)) return keyRequired;
+  return { status: 200, title: 'tidings: every topic', feeds: topicFeedOutlines(deps) };
+}
+
+/** GET /feeds/s/<key>.opml: one subscriber's own feed as an OPML list, for readers that import only OPML. */
+export async function personalFeedList(feedKey: string, deps: FeedDeps): Promise<FeedListResult> {
+  const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+  if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
+  const title = `tidings for ${sub.name}: ${sub.topics.join(', ')}`;
+  return {
+    status: 200,
+    title,
+    feeds: [{ url: subscriptionView(sub, deps.baseUrl).feedUrl, title, htmlUrl: deps.baseUrl }],
+  };
 }

@@ -39,6 +39,7 @@ const PUBLIC_ROUTES = new Set([
   '/queues/static/*',
   // Opened by their own key, checked by the route: feed readers and mail clients send no token.
   '/feeds/:file',
+  '/feeds.opml',
   '/feeds/s/:file',
   '/unsubscribe/:key',
 ]);

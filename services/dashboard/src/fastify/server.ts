@@ -95,7 +95,13 @@ export async function buildDashboard(options: DashboardOptions) {
   // Built now rather than on the first search, so the first words a reader types are fast too.
   search.refresh().catch((err) => logger.warn({ err }, 'could not build the search index yet; the first search will'));
   const subscriptions = new SubscriptionStore(connection, space, { labels: config.zeroShot.labels });
-  const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
+  const feedDeps = {
+    store: data.store,
+    subscriptions,
+    labels: config.zeroShot.labels,
+    token: dashboard.token,
+    hubs: config.websub.hubUrls,
+  };
   const subscriptionDeps = {
     subscriptions,
     // A subscriber's webhook is called on their behalf: no private addresses unless FEED_ALLOW_PRIVATE.

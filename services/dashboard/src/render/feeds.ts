@@ -59,6 +59,8 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
       `    <published>${a.published}</published>`,
       `    <updated>${a.published}</updated>`,
       a.summary ? `    <summary type="text">${escapeXml(a.summary)}</summary>` : '',
+      // RFC 4287 4.1.1: an entry without an alternate link must carry its content.
+      href ? '' : `    <content type="text">${escapeXml(a.summary || a.title || '(untitled)')}</content>`,
       `    <category term="${escapeXml(a.label)}" label="${escapeXml(a.label)}"/>`,
       `    <t:score>${a.score.toFixed(4)}</t:score>`,
       '  </entry>',
@@ -73,6 +75,7 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
     `  <title type="text">${escapeXml(meta.title)}</title>`,
     `  <updated>${updated}</updated>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.selfUrl)}"/>`,
+    ...meta.hubs.map((hub) => `  <link rel="hub" href="${escapeXml(hub)}"/>`),
     `  <link rel="alternate" type="text/html" href="${escapeXml(meta.dashboardUrl)}"/>`,
     '  <author><name>tidings</name></author>',
     '  <generator>tidings</generator>',
@@ -82,13 +85,14 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
   ].join('\n');
 }
 
-/** JSON Feed 1.1: `content_text` only (never HTML), the topic as a tag and in `_tidings`. */
+/** JSON Feed 1.1: `content_text` only (never HTML), the topic as a tag and in `_tidings`, WebSub hubs in `hubs`. */
 export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
     title: meta.title,
     home_page_url: meta.dashboardUrl,
     feed_url: meta.selfUrl,
+    ...(meta.hubs.length > 0 ? { hubs: meta.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
     items: articles.map((a) => {
       const href = httpLink(a.link);
       return {

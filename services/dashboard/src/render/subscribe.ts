@@ -1,4 +1,4 @@
-import type { Problem } from '@tidings/shared';
+import type { Problem, WebhookDisabled } from '@tidings/shared';
 import type { ApiResult } from '../api/result.js';
 import { html, type SafeHtml } from './html.js';
 import { redactUrlsIn } from './redact.js';
@@ -6,6 +6,8 @@ import { redactUrlsIn } from './redact.js';
 /** The feed links the page offers: per topic label, and for every topic at once. */
 export interface SubscribeLinks {
   all: { atom: string; json: string };
+  /** Every topic feed as one OPML list, for a reader's import. */
+  opml: string;
   byLabel: Record<string, { atom: string; json: string }>;
   /** Shown beside the links when DASHBOARD_TOKEN is set, since readers must add it to the URL. */
   key?: string;
@@ -39,7 +41,7 @@ export function problemsBanner(problems: Problem[]): SafeHtml {
 export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml {
   return html`<section class="subscribe-section" id="subscribe">
     <h2>Subscribe</h2>
-    <p>Every topic is a feed: <a href="${links.all.atom}">all topics (Atom)</a> · <a href="${links.all.json}">JSON Feed</a>.
+    <p>Every topic is a feed: <a href="${links.all.atom}">all topics (Atom)</a> · <a href="${links.all.json}">JSON Feed</a> · <a id="topics-opml" href="${links.opml}">every topic feed as OPML</a>.
       ${links.key ? html`Feed key: <code id="feed-key">${links.key}</code> (in every feed link; changing DASHBOARD_TOKEN revokes it).` : ''}</p>
     <form method="post" action="${base}/subscriptions" class="subscribe-form">
       <label for="sub-name">Name</label> <input id="sub-name" name="name" required maxlength="100">
@@ -82,8 +84,10 @@ export function renderUnsubscribe(options: {
   name: string | undefined;
   key: string;
   base: string;
+  /** The subscriber's webhook answered 410 Gone and gets nothing more: said on their page. */
+  webhookDisabled?: WebhookDisabled | undefined;
 }): string {
-  const { state, name, key, base } = options;
+  const { state, name, key, base, webhookDisabled } = options;
   if (state === 'unknown')
     return shell(
       'unsubscribe',
@@ -99,6 +103,6 @@ export function renderUnsubscribe(options: {
   return shell(
     'unsubscribe',
     base,
-    html`<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
+    html`${webhookDisabled ? html`<p class="bad" id="webhook-disabled">Your webhook is disabled since ${webhookDisabled.at}: ${webhookDisabled.reason}. Nothing more is sent to it until its URL is changed.</p>` : ''}<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
   );
 }

@@ -1,8 +1,18 @@
+import { formatOpml } from '@tidings/feed-list';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { FeedFileParamsSchema, FeedKeyParamsSchema, FeedQuerySchema } from '../../api/requests.js';
-import { unsubscribe, unsubscribeTarget } from '../../api/subscriptions-api.js';
-import { type FeedDeps, type FeedFormat, type FeedResult, personalFeed, topicFeed } from '../../api/topic-feeds.js';
+import { type UnsubscribeResult, unsubscribe, unsubscribeTarget } from '../../api/subscriptions-api.js';
+import {
+  type FeedDeps,
+  type FeedFormat,
+  type FeedListResult,
+  type FeedResult,
+  personalFeed,
+  personalFeedList,
+  topicFeed,
+  topicFeedList,
+} from '../../api/topic-feeds.js';
 import { feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../../render/feeds.js';
 import { renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
@@ -25,8 +35,11 @@ function sendFeed(reply: FastifyReply, request: FastifyRequest, result: FeedResu
     format === 'xml' ? renderAtom(result.meta, result.articles) : renderJsonFeed(result.meta, result.articles);
   const etag = feedEtag(body);
   const updated = feedUpdated(result.articles);
+  // WebSub discovery (and RFC 8288) for readers that look at headers rather than the document.
+  const links = [...result.meta.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${result.meta.selfUrl}>; rel="self"`];
   reply.headers({
     'content-type': CONTENT_TYPE[format],
+    link: links.join(', '),
     etag,
     'last-modified': updated.toUTCString(),
     // Readers poll; the key in the URL is a secret, so no shared cache may keep the answer.
@@ -40,10 +53,21 @@ function sendFeed(reply: FastifyReply, request: FastifyRequest, result: FeedResu
   return unchanged ? reply.code(304).send() : reply.code(200).send(body);
 }
 
+/** An OPML subscription list, or why there is none. */
+function sendFeedList(reply: FastifyReply, result: FeedListResult) {
+  if (result.status !== 200)
+    return reply.code(result.status).type('text/plain; charset=utf-8').send(`${result.message}\n`);
+  return reply
+    .code(200)
+    .headers({ 'content-type': 'text/x-opml; charset=utf-8', 'cache-control': 'private, max-age=300' })
+    .send(formatOpml(result.feeds, result.title));
+}
+
 /**
  * Feeds readers subscribe to, opened by their own key (readers cannot send headers): topic
- * feeds at /feeds/<slug>.xml|json, personal feeds at /feeds/s/<key>.xml|json, and the
- * unsubscribe link a digest carries. The guard lets these through; the key is checked here.
+ * feeds at /feeds/<slug>.xml|json and all of them as /feeds.opml, personal feeds at
+ * /feeds/s/<key>.xml|json|opml, and the unsubscribe link a digest carries. The guard lets
+ * these through; the key is checked here.
  */
 export async function feedRoutes(
   app: FastifyInstance,
@@ -71,28 +95,39 @@ export async function feedRoutes(
     },
   );
 
+  app.get<{ Querystring: z.infer<typeof FeedQuerySchema> }>(
+    '/feeds.opml',
+    { schema: { querystring: requestSchema(FeedQuerySchema) } },
+    async (request, reply) => sendFeedList(reply, topicFeedList(request.query.key, depsFor(request))),
+  );
+
   app.get<{ Params: z.infer<typeof FeedFileParamsSchema> }>(
     '/feeds/s/:file',
     { schema: { params: requestSchema(FeedFileParamsSchema) } },
     async (request, reply) => {
-      const match = /^([a-f0-9]{32})\.(xml|json)$/.exec(request.params.file);
+      const match = /^([a-f0-9]{32})\.(xml|json|opml)$/.exec(request.params.file);
       if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
-      const format = match[2] as FeedFormat;
-      return sendFeed(reply, request, await personalFeed(match[1] ?? '', format, depsFor(request)), format);
+      const [, feedKey = '', format] = match;
+      if (format === 'opml') return sendFeedList(reply, await personalFeedList(feedKey, depsFor(request)));
+      const feed = format as FeedFormat;
+      return sendFeed(reply, request, await personalFeed(feedKey, feed, depsFor(request)), feed);
     },
   );
 
   const keyParam = { schema: { params: requestSchema(FeedKeyParamsSchema) } };
-  const unsubscribePage = (
-    reply: FastifyReply,
-    key: string,
-    state: 'confirm' | 'done',
-    result: { status: 200 | 404; name: string | undefined },
-  ) =>
+  const unsubscribePage = (reply: FastifyReply, key: string, state: 'confirm' | 'done', result: UnsubscribeResult) =>
     reply
       .code(result.status)
       .type('text/html; charset=utf-8')
-      .send(renderUnsubscribe({ state: result.status === 200 ? state : 'unknown', name: result.name, key, base }));
+      .send(
+        renderUnsubscribe({
+          state: result.status === 200 ? state : 'unknown',
+          name: result.name,
+          key,
+          base,
+          webhookDisabled: result.status === 200 ? result.webhookDisabled : undefined,
+        }),
+      );
   // GET only asks: mail scanners follow links, and must not unsubscribe anyone by doing so.
   app.get<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/unsubscribe/:key', keyParam, async (request, reply) =>
     unsubscribePage(reply, request.params.key, 'confirm', await unsubscribeTarget(request.params.key, options.deps)),

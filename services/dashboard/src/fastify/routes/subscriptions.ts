@@ -5,6 +5,7 @@ import {
   deleteSubscription,
   listSubscriptions,
   rotateSubscriptionKey,
+  rotateWebhookSecret,
   type SubscriptionsApiDeps,
   updateSubscription,
 } from '../../api/subscriptions-api.js';
@@ -44,6 +45,11 @@ export async function subscriptionRoutes(
     '/api/subscriptions/:id/rotate-key',
     { schema: { params: idParam } },
     async (request, reply) => sendResult(reply, await rotateSubscriptionKey(request.params.id, depsFor(request))),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/api/subscriptions/:id/rotate-webhook-secret',
+    { schema: { params: idParam } },
+    async (request, reply) => sendResult(reply, await rotateWebhookSecret(request.params.id, depsFor(request))),
   );
 
   // The page's form posts urlencoded fields; one checkbox per topic arrives as a string or a list.

@@ -1,0 +1,249 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startAggregator } from '@tidings/aggregator';
+import { prepareModel, startClassifier } from '@tidings/classifier';
+import { buildDashboard } from '@tidings/dashboard';
+import { startLoader } from '@tidings/loader';
+import { startNotifier } from '@tidings/notifier';
+import { createLogger } from '@tidings/runtime';
+import { DigestPayloadSchema, QUEUE_NAMES, type QueueName, requestRun, topicSlug } from '@tidings/shared';
+import { readStackStatus } from '@tidings/status';
+import { SubscriptionStore } from '@tidings/subscriptions';
+import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
+import { TopicStoreReader } from '@tidings/topic-store';
+import { Queue } from 'bullmq';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+interface Hit {
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * A loopback server standing in for receivers and a WebSub hub: /gone answers 410, /busy
+ * answers its first request 429 with Retry-After: 3, /hub takes publish pings (202), the rest 200.
+ */
+async function startReceiver() {
+  const hits: Hit[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const where = req.url ?? '/';
+      const busy = where === '/busy' && !hits.some((h) => h.path === '/busy');
+      const status = where === '/gone' ? 410 : busy ? 429 : where === '/hub' ? 202 : 200;
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      hits.push({ path: where, status, headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(status, busy ? { 'retry-after': '3' } : {}).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const NEW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const OLD_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
+
+describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After, WebSub', () => {
+  const logger = createLogger('test', { level: 'silent' });
+  const redis = testRedis();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-standards-'));
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let config: ReturnType<typeof testConfig>;
+  let services: { close(): Promise<unknown> }[] = [];
+  let subscriptions: SubscriptionStore;
+  let queues: Record<QueueName, Queue>;
+
+  const settled = () =>
+    waitFor(
+      async () => {
+        const pending = await queues.notify.getJobCounts('active', 'waiting', 'delayed');
+        return (pending.active ?? 0) + (pending.waiting ?? 0) + (pending.delayed ?? 0) === 0 || undefined;
+      },
+      { what: 'every notify job finished', timeoutMs: 45_000 },
+    );
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    config = testConfig({
+      FEED_URLS: CNBC_FIXTURE,
+      DATA_DIR: dataDir,
+      NOTIFY_WEBHOOK_URLS: `${receiver.url}/operator,${receiver.url}/busy`,
+      // Mid-rotation: both sign every delivery, so a receiver holding either one verifies.
+      NOTIFY_WEBHOOK_SECRET: `${NEW_SECRET} ${OLD_SECRET}`,
+      NOTIFY_ATTEMPTS: '3',
+      NOTIFY_RETRY_DELAY_MS: '100',
+      WEBSUB_HUB_URLS: `${receiver.url}/hub`,
+      DASHBOARD_PUBLIC_URL: 'https://news.example.org/',
+      FEED_ALLOW_PRIVATE: 'true',
+    });
+    const model = await prepareModel(config, logger);
+    services = [
+      await startLoader({ config, logger, schedule: false }),
+      await startClassifier({ config, logger, model }),
+      await startAggregator({ config, logger }),
+      await startNotifier({ config, logger }),
+    ];
+    subscriptions = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
+    queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection: redis, prefix: config.prefix })]),
+    ) as Record<QueueName, Queue>;
+  });
+  afterAll(async () => {
+    for (const s of services) await s.close();
+    for (const q of Object.values(queues)) await q.close();
+    await receiver.close();
+    await redis.quit();
+  });
+
+  it('a receiver verifies with the standardwebhooks library and refuses a replay; rotation, 410 and Retry-After; hubs get one ping per changed feed', async () => {
+    const ann = await subscriptions.create({
+      name: 'Ann',
+      topics: [...config.zeroShot.labels],
+      webhookUrl: `${receiver.url}/ann`,
+    });
+    const gone = await subscriptions.create({
+      name: 'Gone',
+      topics: [...config.zeroShot.labels],
+      webhookUrl: `${receiver.url}/gone`,
+    });
+    expect(ann.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+
+    const first = await requestRun(queues.feeds);
+    await waitFor(() => receiver.hits.some((h) => h.path === '/ann') || undefined, {
+      what: "Ann's delivery",
+      timeoutMs: 45_000,
+    });
+    await settled();
+
+    // Ann verifies with her secret, as any Standard Webhooks receiver does.
+    const delivered = receiver.hits.find((h) => h.path === '/ann')!;
+    expect(delivered.headers['webhook-id']).toBe(`${first}.webhook.${ann.id}`);
+    const payload = DigestPayloadSchema.parse(
+      new Webhook(ann.webhookSecret!).verify(delivered.body, delivered.headers),
+    );
+    expect(payload.runId).toBe(first);
+    expect(() => new Webhook(OLD_SECRET).verify(delivered.body, delivered.headers)).toThrow(WebhookVerificationError);
+    // The deprecated header is still there for receivers of the last release.
+    expect(delivered.headers['x-tidings-signature']).toMatch(/^sha256=[a-f0-9]{64}$/);
+
+    // The same delivery captured and replayed six minutes later is refused.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6 * 60_000 });
+    try {
+      expect(() => new Webhook(ann.webhookSecret!).verify(delivered.body, delivered.headers)).toThrow(
+        'Message timestamp too old',
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // The operator's webhook is signed by both secrets of the rotation: either one verifies.
+    const operator = receiver.hits.find((h) => h.path === '/operator')!;
+    expect(operator.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    for (const secret of [NEW_SECRET, OLD_SECRET]) {
+      expect(new Webhook(secret).verify(operator.body, operator.headers)).toMatchObject({ runId: first });
+    }
+
+    // A 429 with Retry-After: 3 is retried after those seconds, not after NOTIFY_RETRY_DELAY_MS
+    // (100 ms): the retry BullMQ scheduled, read from the queue's event stream, where the
+    // "delayed" event carries the time the retry is due and its entry id the time it was written.
+    expect(receiver.hits.filter((h) => h.path === '/busy').map((h) => h.status)).toEqual([429, 200]);
+    const events = await redis.xrange(queues.notify.keys.events ?? '', '-', '+');
+    const delayed = events.find(([, fields]) => {
+      const f = Object.fromEntries(fields.flatMap((_, i) => (i % 2 === 0 ? [[fields[i], fields[i + 1]]] : [])));
+      return f.event === 'delayed' && f.jobId === `${first}.operator-webhook.op1`;
+    });
+    expect(delayed).toBeDefined();
+    const [entryId = '', fields = []] = delayed ?? [];
+    const dueAt = Number(fields[fields.indexOf('delay') + 1]);
+    const scheduledWait = dueAt - Number(entryId.split('-')[0]);
+    expect(scheduledWait).toBeGreaterThan(1000);
+    expect(scheduledWait).toBeLessThanOrEqual(3000);
+
+    // 410 Gone: asked once, never retried, the webhook disabled and said so in the status.
+    expect(receiver.hits.filter((h) => h.path === '/gone')).toHaveLength(1);
+    const disabled = await subscriptions.get(gone.id);
+    expect(disabled?.webhookDisabled?.reason).toContain('410');
+    const status = await readStackStatus({
+      redis,
+      target: config.redis,
+      space: config.prefix,
+      queues,
+      store: new TopicStoreReader(redis, config.prefix),
+    });
+    const problem = status.problems.find((p: { kind: string }) => p.kind === 'webhook-disabled');
+    expect(problem?.where).toContain(gone.id);
+
+    // The hub heard of exactly the feeds the run changed: each once, Atom and JSON Feed.
+    const run = await new TopicStoreReader(redis, config.prefix).run(first);
+    const changed = run!.topics.filter((g) => g.count > 0).map((g) => topicSlug(g.label));
+    expect(changed.length).toBeGreaterThan(0);
+    const pings = receiver.hits.filter((h) => h.path === '/hub');
+    for (const ping of pings) {
+      expect(ping.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(new URLSearchParams(ping.body).get('hub.mode')).toBe('publish');
+    }
+    const pinged = pings.map((h) => new URLSearchParams(h.body).get('hub.url')).sort();
+    const expected = [...changed, 'all']
+      .flatMap((slug) => [`https://news.example.org/feeds/${slug}.xml`, `https://news.example.org/feeds/${slug}.json`])
+      .sort();
+    expect(pinged).toEqual(expected);
+
+    // Each pinged feed names the hub and itself, in the document and in Link headers.
+    const { app } = await buildDashboard({ config, logger });
+    try {
+      const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      const atom = await fetch(`${address}/feeds/${changed[0]}.xml`);
+      const xml = await atom.text();
+      expect(xml).toContain(`<link rel="hub" href="${receiver.url}/hub"/>`);
+      expect(xml).toContain(
+        `rel="self" type="application/atom+xml" href="https://news.example.org/feeds/${changed[0]}.xml"`,
+      );
+      expect(atom.headers.get('link')).toBe(
+        `<${receiver.url}/hub>; rel="hub", <https://news.example.org/feeds/${changed[0]}.xml>; rel="self"`,
+      );
+      const json = await (await fetch(`${address}/feeds/all.json`)).json();
+      expect(json.hubs).toEqual([{ type: 'WebSub', url: `${receiver.url}/hub` }]);
+      expect(json.feed_url).toBe('https://news.example.org/feeds/all.json');
+      // The subscriber's own page (opened by their feed key) says their webhook is disabled, and why.
+      const page = await (await fetch(`${address}/unsubscribe/${gone.feedKey}`)).text();
+      expect(page).toContain('id="webhook-disabled"');
+      expect(page).toContain('the webhook answered 410 Gone');
+      expect(await (await fetch(`${address}/unsubscribe/${ann.feedKey}`)).text()).not.toContain('webhook-disabled');
+
+      // Ann rotates her secret through the API: shown once, never listed.
+      const rotated = await fetch(`${address}/api/subscriptions/${ann.id}/rotate-webhook-secret`, { method: 'POST' });
+      expect(rotated.status).toBe(200);
+      const newSecret: string = (await rotated.json()).webhookSecret;
+      expect(newSecret).toMatch(/^whsec_/);
+      expect(newSecret).not.toBe(ann.webhookSecret);
+      const listed = await (await fetch(`${address}/api/subscriptions`)).text();
+      expect(listed).not.toContain(newSecret);
+      expect(listed).not.toContain(ann.webhookSecret);
+
+      // The next run reaches Ann again, signed by both her secrets, and the gone webhook not at all.
+      const second = await requestRun(queues.feeds, { reclassify: true });
+      await waitFor(
+        () => receiver.hits.some((h) => h.path === '/ann' && h.headers['webhook-id']?.startsWith(second)) || undefined,
+        { what: "Ann's second delivery", timeoutMs: 45_000 },
+      );
+      await settled();
+      const again = receiver.hits.find((h) => h.path === '/ann' && h.headers['webhook-id']?.startsWith(second))!;
+      for (const secret of [newSecret, ann.webhookSecret!]) {
+        expect(new Webhook(secret).verify(again.body, again.headers)).toMatchObject({ runId: second });
+      }
+      expect(receiver.hits.filter((h) => h.path === '/gone')).toHaveLength(1);
+      const jobs = await queues.notify.getJobs(['completed', 'failed']);
+      expect(jobs.some((j) => j?.data.runId === second && j.data.destination.subscriptionId === gone.id)).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+});
