@@ -31,7 +31,7 @@ export const SERVICE_NODE_OPTIONS: Partial<Record<ServiceName, string>> = {
 /** One service as its own process, the way `tidings start`, the fault suite and the bench run them. */
 export function spawnService(name: ServiceName, options: SpawnServiceOptions): ChildProcess {
   const nodeOptions = [options.env.NODE_OPTIONS, SERVICE_NODE_OPTIONS[name]].filter(Boolean).join(' ');
-  return spawn(process.execPath, ['--import', 'tsx', serviceEntry(name)], {
+  return spawn(process.execPath, [serviceEntry(name)], {
     cwd: options.cwd,
     env: nodeOptions ? { ...options.env, NODE_OPTIONS: nodeOptions } : options.env,
     stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],

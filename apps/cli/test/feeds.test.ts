@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FIXTURES, ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 
 describe('tidings feeds', () => {
   const env = {
@@ -13,7 +13,7 @@ describe('tidings feeds', () => {
     TIDINGS_PREFIX: testPrefix(),
   };
   const tidings = (...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'feeds', ...args], {
+    const r = spawnSync(process.execPath, [CLI, 'feeds', ...args], {
       cwd: ROOT,
       env,
       encoding: 'utf8',
@@ -50,6 +50,6 @@ describe('tidings feeds', () => {
     expect(exported.stdout).toContain('xmlUrl="https://markets.example.org/feed?format=rss&amp;lang=en"');
     expect(exported.stdout).toContain('title="CNBC Finance"');
     expect(exported.stdout).not.toContain('third.example');
-    // Nine CLI processes, each starting Node and tsx.
+    // Nine CLI processes, each starting Node.
   }, 180_000);
 });
