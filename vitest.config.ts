@@ -6,7 +6,7 @@ const conditions = ['@tidings/source', 'node', 'import', 'module', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions } },
   test: {
     include: [
       'packages/*/test/**/*.test.ts',

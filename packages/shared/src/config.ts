@@ -65,6 +65,8 @@ export interface Config {
     attempts: number;
     retryDelayMs: number;
   };
+  /** Where a worker service answers its probes; undefined: nowhere. */
+  healthPort: number | undefined;
   logLevel: ConfigValues['LOG_LEVEL'];
 }
 
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       attempts: v.NOTIFY_ATTEMPTS,
       retryDelayMs: v.NOTIFY_RETRY_DELAY_MS,
     },
+    healthPort: v.HEALTH_PORT,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -6,5 +6,5 @@ runService('notifier', async (config, logger) => {
     logger.warn('NOTIFY_WEBHOOK_URLS is set without NOTIFY_WEBHOOK_SECRET: deliveries to them are not signed');
   }
   const notifier = await startNotifier({ config, logger });
-  return { close: notifier.close, ready: { email: Boolean(config.notify.smtpUrl) } };
+  return { close: notifier.close, workers: [notifier.worker], ready: { email: Boolean(config.notify.smtpUrl) } };
 });
