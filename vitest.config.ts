@@ -15,6 +15,7 @@ export default defineConfig({
       'test/e2e/**/*.test.ts',
       'test/architecture/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'test/deploy/**/*.test.ts',
     ],
     globalSetup: ['./packages/testing/src/build-global-setup.ts', './packages/testing/src/redis-global-setup.ts'],
     testTimeout: 60_000,

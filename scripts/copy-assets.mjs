@@ -19,4 +19,8 @@ function copyAssets(srcDir, distDir) {
   }
 }
 
-for (const { path: pkg } of build.references) copyAssets(path.join(root, pkg, 'src'), path.join(root, pkg, 'dist'));
+// An image builds one service and has only the packages it needs; the rest are not there.
+for (const { path: pkg } of build.references) {
+  const src = path.join(root, pkg, 'src');
+  if (fs.existsSync(src)) copyAssets(src, path.join(root, pkg, 'dist'));
+}
