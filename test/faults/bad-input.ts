@@ -8,7 +8,7 @@ import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
 import { createLogger, createRedis, measurePeakRss, startRedisServer } from '@tidings/runtime';
 import { JOB, loadConfig, QUEUE } from '@tidings/shared';
-import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { TINY_MODEL_DIR, waitFor } from '@tidings/testing/standalone';
 import { type Job, Queue } from 'bullmq';
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
 import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
-import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing/standalone';
 import { TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

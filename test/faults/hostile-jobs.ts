@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
-import { addRunFlow, waitFor } from '@tidings/testing';
+import { addRunFlow, waitFor } from '@tidings/testing/standalone';
 import { type Job, Queue } from 'bullmq';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';

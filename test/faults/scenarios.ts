@@ -4,7 +4,7 @@ import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } 
 import type { Article, StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing/standalone';
 import { done, FaultCluster, type Row } from './cluster.js';
 
 /**
