@@ -404,7 +404,7 @@ export const CONFIG_VARS = {
   HEALTH_PORT: spec({
     default: undefined,
     description:
-      'A worker service (loader, classifier, aggregator, notifier) answers GET /healthz (its workers run) and /readyz (and Redis answers) on this port, on every interface; unset: none. For container and Kubernetes probes.',
+      'A worker service (loader, classifier, aggregator, notifier) answers GET /healthz (its workers run) and /readyz (and Redis answers) on this port, on every interface; unset: none. For container and Kubernetes probes, one service a container; leave it unset for `tidings start`, whose services share one host.',
     schema: optionalText.pipe(int(1, 65535).optional()),
   }),
   LOG_LEVEL: spec({
