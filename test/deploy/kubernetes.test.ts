@@ -10,12 +10,11 @@ import path from 'node:path';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { SERVICE_NAMES, SERVICE_NODE_OPTIONS } from '@tidings/cli';
 import { CONFIG_VARS, type ConfigVarName } from '@tidings/shared';
-import { ROOT } from '@tidings/testing';
+import { buildKustomization, type KustomizeResource, ROOT } from '@tidings/testing';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { build, type Resource } from './kustomize.js';
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
@@ -62,19 +61,19 @@ interface DeploymentSpec {
 }
 
 const OVERLAYS = ['local', 'production'];
-const built = Object.fromEntries(OVERLAYS.map((o) => [o, build(path.join(ROOT, 'k8s/overlays', o))]));
+const built = Object.fromEntries(OVERLAYS.map((o) => [o, buildKustomization(path.join(ROOT, 'k8s/overlays', o))]));
 const VAR_NAMES = new Set(Object.keys(CONFIG_VARS));
 /** Set for node itself, not read by loadConfig. */
 const NODE_VARS = new Set(['NODE_OPTIONS']);
 
-const find = (resources: Resource[], kind: string, name: string) => {
+const find = (resources: KustomizeResource[], kind: string, name: string) => {
   const found = resources.find((r) => r.kind === kind && r.metadata.name === name);
   expect(found, `${kind} ${name}`).toBeDefined();
   return found!;
 };
-const deploymentsOf = (resources: Resource[]) => resources.filter((r) => r.kind === 'Deployment');
-const containerOf = (r: Resource) => (r.spec as DeploymentSpec).template.spec.containers[0]!;
-const configOf = (resources: Resource[]) =>
+const deploymentsOf = (resources: KustomizeResource[]) => resources.filter((r) => r.kind === 'Deployment');
+const containerOf = (r: KustomizeResource) => (r.spec as DeploymentSpec).template.spec.containers[0]!;
+const configOf = (resources: KustomizeResource[]) =>
   find(resources, 'ConfigMap', 'tidings-config').data as Record<string, string>;
 const mebibytes = (q: string) => {
   const m = /^(\d+)(Mi|Gi)$/.exec(q);

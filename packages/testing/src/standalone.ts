@@ -5,6 +5,7 @@ export * from './cli-process.js';
 export * from './expected-topics.js';
 export * from './fixture-stories.js';
 export * from './hub-mirror.js';
+export * from './kustomize-build.js';
 export * from './paths.js';
 export * from './run-flow-fixture.js';
 export * from './service-process.js';

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-export interface Resource {
+export interface KustomizeResource {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
@@ -29,10 +29,10 @@ const KNOWN = new Set([
 ]);
 const CLUSTER_SCOPED = new Set(['Namespace']);
 
-export function readYaml(file: string): Resource[] {
+function readYaml(file: string): KustomizeResource[] {
   return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((doc) => {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
-    return doc.toJS() as Resource;
+    return doc.toJS() as KustomizeResource;
   });
 }
 
@@ -40,7 +40,7 @@ type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Strategic merge as kustomize does it for the fields used here. */
-export function strategicMerge(base: Json, patch: Json): Json {
+function strategicMerge(base: Json, patch: Json): Json {
   if (isObject(base) && isObject(patch)) {
     const out: Record<string, Json> = { ...base };
     for (const [key, value] of Object.entries(patch)) {
@@ -62,21 +62,21 @@ export function strategicMerge(base: Json, patch: Json): Json {
   return patch;
 }
 
-function containersOf(resource: Resource): Record<string, Json>[] {
+function containersOf(resource: KustomizeResource): Record<string, Json>[] {
   const spec = (resource.spec as { template?: { spec?: { containers?: Record<string, Json>[] } } } | undefined)
     ?.template?.spec;
   return spec?.containers ?? [];
 }
 
-export function build(dir: string): Resource[] {
+export function buildKustomization(dir: string): KustomizeResource[] {
   const file = path.join(dir, 'kustomization.yaml');
   const k = readYaml(file)[0] as unknown as Record<string, Json>;
   const unknown = Object.keys(k).filter((key) => !KNOWN.has(key));
   if (unknown.length > 0) throw new Error(`${file}: fields this build does not read: ${unknown.join(', ')}`);
-  let out: Resource[] = [];
+  let out: KustomizeResource[] = [];
   for (const entry of (k.resources as string[] | undefined) ?? []) {
     const target = path.join(dir, entry);
-    out.push(...(fs.statSync(target).isDirectory() ? build(target) : readYaml(target)));
+    out.push(...(fs.statSync(target).isDirectory() ? buildKustomization(target) : readYaml(target)));
   }
   for (const gen of (k.secretGenerator as { name: string; envs: string[] }[] | undefined) ?? []) {
     const data: Record<string, string> = {};
@@ -94,7 +94,7 @@ export function build(dir: string): Resource[] {
     for (const patch of readYaml(path.join(dir, patchFile))) {
       const at = out.findIndex((r) => r.kind === patch.kind && r.metadata.name === patch.metadata.name);
       if (at === -1) throw new Error(`${patchFile}: no ${patch.kind} ${patch.metadata.name} to patch`);
-      out[at] = strategicMerge(out[at], patch) as Resource;
+      out[at] = strategicMerge(out[at], patch) as KustomizeResource;
     }
   }
   for (const { pairs } of (k.labels as { pairs: Record<string, string> }[] | undefined) ?? []) {
