@@ -143,7 +143,7 @@ export async function parseFeedInChunks(xml: string, feed: string, itemsPerChunk
 }
 
 /**
- * The XML parse alone, without the guards above. Only parseFeed calls it in production; it
+ * The XML parse alone, without the guards above. Only parseFeed and parseFeedInChunks call it; it
  * is exported so a test can show the parser itself never reads an external entity or DTD.
  */
 export async function parseFeedXml(xml: string, feed: string): Promise<ParsedFeed> {
