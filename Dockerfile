@@ -34,33 +34,55 @@ COPY services/notifier/package.json services/notifier/
 COPY apps/cli/package.json apps/cli/
 COPY bench/package.json bench/
 # The lockfile alone decides the dependency layer, so code changes rebuild only what follows.
+# The only step that reaches the registry (with npm's above): every tarball the lockfile names.
 RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
     if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi \
  && if [ -s /run/secrets/npm_ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
  && pnpm fetch --frozen-lockfile
-# The sources a service can need: the services and the libraries under packages/.
+# The sources and the build settings; tsc compiles the service and the workspace packages it
+# references, nothing else.
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY scripts/copy-assets.mjs scripts/container-healthcheck.mjs scripts/
 COPY packages/ packages/
 COPY services/ services/
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=loader|classifier|aggregator|notifier|dashboard" && exit 1)
-# The legacy deploy resolves the service's dependencies again, so it needs the registry too.
-RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
-    if [ -s /run/secrets/npmrc ]; then export NPM_CONFIG_USERCONFIG=/run/secrets/npmrc; fi \
- && if [ -s /run/secrets/npm_ca ]; then export NPM_CONFIG_CAFILE=/run/secrets/npm_ca NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi \
- && pnpm install --frozen-lockfile --offline \
- && pnpm --filter "@tidings/${SERVICE}" deploy --legacy --prod /out \
- && rm -rf /out/test
+# From here on nothing is resolved or downloaded: every install is --offline, from the store
+# pnpm fetch filled, with exactly the lockfile's versions (--frozen-lockfile fails otherwise).
+RUN pnpm install --offline --frozen-lockfile --ignore-scripts \
+ && pnpm exec tsc -b "services/${SERVICE}" \
+ && node scripts/copy-assets.mjs
+# The image's tree: each workspace package's manifest (so the lockfile still matches the
+# workspace) and compiled output, then the production dependencies of the service and of its
+# workspace packages only, again offline from the store. The classifier keeps its tiny model.
+RUN mkdir -p /out/scripts \
+ && cp package.json pnpm-lock.yaml pnpm-workspace.yaml /out/ \
+ && cp scripts/container-healthcheck.mjs /out/scripts/ \
+ && for manifest in packages/*/package.json services/*/package.json apps/*/package.json bench/package.json; do \
+      dir=$(dirname "$manifest"); mkdir -p "/out/$dir" && cp "$manifest" "/out/$dir/"; \
+      if [ -d "$dir/dist" ]; then cp -r "$dir/dist" "/out/$dir/"; fi; \
+    done \
+ && if [ "$SERVICE" = classifier ]; then cp -r services/classifier/models /out/services/classifier/; fi \
+ && find /out -name '*.tsbuildinfo' -delete \
+ && cd /out && pnpm install --offline --frozen-lockfile --prod --ignore-scripts --filter "@tidings/${SERVICE}..." \
+ && ln -s "services/${SERVICE}/dist/main.js" /out/service.js
 
 FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+# HEALTH_PORT: where a worker service answers /healthz and /readyz (the dashboard uses its own port).
 ENV NODE_ENV=production \
+    SERVICE=${SERVICE} \
     DATA_DIR=/data \
-    MODEL_CACHE_DIR=/models
+    MODEL_CACHE_DIR=/models \
+    HEALTH_PORT=8081
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin tidings \
  && mkdir -p /app /data /models \
  && chown tidings /data /models
 WORKDIR /app
+# Owned by root and read-only to the service: it writes only to /data and /models, so the
+# container may run with a read-only root filesystem (docker-compose.yml's read_only: true).
 COPY --from=build --chown=root:root /out ./
 USER 10001
-# Snapshots and the model cache live in volumes; the image itself stays read-only to the service.
 VOLUME ["/data", "/models"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["node", "scripts/container-healthcheck.mjs"]
+CMD ["node", "service.js"]

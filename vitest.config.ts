@@ -1,6 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests run on the sources (each package's "@tidings/source" export condition); the processes
+// they start run on the compiled output (the "default" condition), built first by globalSetup.
+const conditions = ['@tidings/source', 'node', 'import', 'module', 'default'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: [
       'packages/*/test/**/*.test.ts',
@@ -9,8 +15,9 @@ export default defineConfig({
       'test/e2e/**/*.test.ts',
       'test/architecture/**/*.test.ts',
       'bench/test/**/*.test.ts',
+      'test/deploy/**/*.test.ts',
     ],
-    globalSetup: ['./packages/testing/src/redis-global-setup.ts'],
+    globalSetup: ['./packages/testing/src/build-global-setup.ts', './packages/testing/src/redis-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Classifier processes are CPU-bound; two files at once keeps a 2-core machine responsive.

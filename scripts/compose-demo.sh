@@ -39,11 +39,12 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   [[ -n $NPMRC ]] && secrets+=(--secret "id=npmrc,src=$NPMRC")
   [[ -n $NPM_CA ]] && secrets+=(--secret "id=npm_ca,src=$NPM_CA")
   say "build secrets: npmrc=${NPMRC:-none} npm_ca=${NPM_CA:-none}"
-  net=()
-  [[ $ENGINE == podman ]] && net=(--network host)
+  build_flags=()
+  # podman builds OCI images by default, which drop HEALTHCHECK; the docker format keeps it.
+  [[ $ENGINE == podman ]] && build_flags=(--network host --format docker)
   for service in "${SERVICES[@]}"; do
     started=$(date +%s)
-    nice "$ENGINE" build "${net[@]}" "${secrets[@]}" --build-arg SERVICE="$service" -t "tidings-$service" . \
+    nice "$ENGINE" build "${build_flags[@]}" "${secrets[@]}" --build-arg SERVICE="$service" -t "tidings-$service" . \
       >"/tmp/compose-demo-build-$service.log" 2>&1 ||
       { tail -20 "/tmp/compose-demo-build-$service.log"; say "build of $service failed"; exit 1; }
     say "built tidings-$service in $(($(date +%s) - started)) s ($("$ENGINE" image inspect --format '{{.Size}}' "tidings-$service" | awk '{printf "%d MB", $1/1e6}'))"

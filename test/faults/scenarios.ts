@@ -48,9 +48,9 @@ const infoNumber = (info: string, field: string) => Number(info.match(new RegExp
 /** `tidings status --json` against the cluster, as an operator would run it (it exits 1 while there are problems). */
 function cliStatus(cluster: FaultCluster): Promise<StackStatus> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...cluster.serviceEnv() };
-  const main = path.join(ROOT, 'apps/cli/src/main.ts');
+  const main = path.join(ROOT, 'apps/cli/dist/main.js');
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', main, 'status', '--json'], { cwd: ROOT, env }, (err, stdout) => {
+    execFile(process.execPath, [main, 'status', '--json'], { cwd: ROOT, env }, (err, stdout) => {
       try {
         resolve(JSON.parse(stdout) as StackStatus);
       } catch {

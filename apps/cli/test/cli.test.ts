@@ -9,11 +9,11 @@ import { createLogger, freePort } from '@tidings/runtime';
 import { CNBC_FIXTURE, expectedTopic, FIXTURES, ROOT, TINY_MODEL_DIR, testConfig } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 
 function tidings(args: string[], env: Record<string, string> = {}, timeout = 60_000) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: { ...baseEnv, ...env },
     encoding: 'utf8',
@@ -159,7 +159,7 @@ describe('tidings run --wait', () => {
       DATA_DIR: config.dataDir,
     };
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--feed', CNBC_FIXTURE, '--wait'], {
+      const child = spawn(process.execPath, [CLI, 'run', '--feed', CNBC_FIXTURE, '--wait'], {
         cwd: ROOT,
         env: { ...baseEnv, ...env },
       });

@@ -266,7 +266,11 @@ describe('Dockerfile', () => {
   const copies = stage.filter((ins) => ins.op === 'COPY' && !ins.args.some((a) => a.startsWith('--from')));
   const fetchAt = stage.findIndex((ins) => ins.op === 'RUN' && /pnpm fetch --frozen-lockfile/.test(ins.text));
   const deployAt = stage.findIndex(
-    (ins) => ins.op === 'RUN' && /pnpm --filter "@tidings\/\$\{SERVICE\}" deploy/.test(ins.text),
+    (ins) =>
+      ins.op === 'RUN' &&
+      /pnpm install --offline --frozen-lockfile --prod --ignore-scripts --filter "@tidings\/\$\{SERVICE\}\.\.\."/.test(
+        ins.text,
+      ),
   );
   const before = (at: number) => copies.filter((ins) => stage.indexOf(ins) < at).flatMap(copied);
   const dirs = workspacePackages();
@@ -310,10 +314,8 @@ describe('Dockerfile', () => {
   });
 
   it('reaches the registry only with its settings as build secrets, never copied into a layer', () => {
-    const registrySteps = stage.filter(
-      (ins) => ins.op === 'RUN' && /npm install -g|pnpm fetch|deploy --legacy/.test(ins.text),
-    );
-    expect(registrySteps).toHaveLength(3);
+    const registrySteps = stage.filter((ins) => ins.op === 'RUN' && /npm install -g|pnpm fetch/.test(ins.text));
+    expect(registrySteps).toHaveLength(2);
     for (const ins of registrySteps) {
       expect(ins.text).toContain('--mount=type=secret,id=npmrc');
       expect(ins.text).toContain('--mount=type=secret,id=npm_ca');
@@ -325,9 +327,28 @@ describe('Dockerfile', () => {
     expect(ignored).toEqual(expect.arrayContaining(['.npmrc', '**/.npmrc']));
   });
 
-  it('is multi-stage, deploys one service with production dependencies only, and runs as a non-root user', () => {
+  it('resolves nothing after pnpm fetch: every later install is offline and frozen to the lockfile', () => {
+    const installs = stage.filter((ins) => ins.op === 'RUN' && /pnpm install/.test(ins.text));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const ins of installs) {
+      expect(stage.indexOf(ins)).toBeGreaterThan(fetchAt);
+      for (const install of ins.text.match(/pnpm install[^&]*/g) ?? []) {
+        expect(install).toContain('--offline');
+        expect(install).toContain('--frozen-lockfile');
+      }
+    }
+    expect(dockerfile).not.toMatch(/\bdeploy\b.*--legacy|pnpm (add|update|up)\b/);
+  });
+
+  it('runs the compiled service on plain node, with a health check, and never tsx', () => {
+    expect(dockerfile).toMatch(/^CMD \["node", "service\.js"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*CMD \["node", "scripts\/container-healthcheck\.mjs"\]$/m);
+    expect(dockerfile).not.toMatch(/tsx/);
+  });
+
+  it('is multi-stage, installs one service with production dependencies only, and runs as a non-root user', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
-    expect(stage[deployAt]?.text).toMatch(/deploy --legacy --prod \/out/);
+    expect(stage[deployAt]?.text).toMatch(/cd \/out && pnpm install .*--prod/);
     expect(dockerfile).toMatch(/NODE_ENV=production/);
     expect(dockerfile).toMatch(/^USER 10001$/m);
     expect(dockerfile).toMatch(/VOLUME \["\/data", "\/models"\]/);

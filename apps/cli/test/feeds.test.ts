@@ -5,7 +5,7 @@ import { topicFeedKey } from '@tidings/shared';
 import { FIXTURES, ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 
 describe('tidings feeds', () => {
   const env = {
@@ -16,7 +16,7 @@ describe('tidings feeds', () => {
   };
   const tidings = (...args: string[]) => tidingsWith({}, ...args);
   const tidingsWith = (extra: Record<string, string>, ...args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'feeds', ...args], {
+    const r = spawnSync(process.execPath, [CLI, 'feeds', ...args], {
       cwd: ROOT,
       env: { ...env, ...extra },
       encoding: 'utf8',
@@ -53,7 +53,7 @@ describe('tidings feeds', () => {
     expect(exported.stdout).toContain('xmlUrl="https://markets.example.org/feed?format=rss&amp;lang=en"');
     expect(exported.stdout).toContain('title="CNBC Finance"');
     expect(exported.stdout).not.toContain('third.example');
-    // Nine CLI processes, each starting Node and tsx.
+    // Nine CLI processes, each starting Node.
   }, 180_000);
 
   it('exports every topic feed as OPML 2.0 for a reader, with the key a token needs', () => {

@@ -15,7 +15,7 @@ import {
 } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 const MODEL_ID = 'tidings/tiny-nli';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-models-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
  * With `tty`, it runs under script(1), on a real pseudo-terminal.
  */
 function tidings(args: string[], env: Record<string, string>, tty = false) {
-  const command = [process.execPath, '--import', 'tsx', CLI, ...args];
+  const command = [process.execPath, CLI, ...args];
   const [file, ...argv] = tty ? ['script', '-qec', command.join(' '), '/dev/null'] : command;
   const child = spawn(file ?? '', argv, {
     cwd: ROOT,

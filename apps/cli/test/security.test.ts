@@ -14,7 +14,7 @@ import { ROOT, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
 const dirs: string[] = [];
 const stacks: ChildProcess[] = [];
@@ -37,7 +37,7 @@ function tempDir(): string {
 }
 
 function startTidings(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+  const child = spawn(process.execPath, [CLI, 'start'], {
     cwd: ROOT,
     env: { ...baseEnv, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +56,7 @@ function startTidings(env: Record<string, string>) {
 
 /** A CLI command to its end; asynchronous, so the test's own timeout still applies while it runs. */
 function tidings(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: { ...baseEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

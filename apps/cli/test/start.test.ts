@@ -10,7 +10,7 @@ import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 
 /** Every stack a test started: a test that times out must not leave one running. */
 const started: ChildProcess[] = [];
@@ -26,7 +26,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function startTidings(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+  const child = spawn(process.execPath, [CLI, 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

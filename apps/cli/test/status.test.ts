@@ -105,7 +105,7 @@ describe('the CLI beside a running stack', () => {
       DASHBOARD_PORT: String(await freePort()),
       DIGEST_CRON: '0 6 1 1 *',
     };
-    const stack = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/cli/src/main.ts'), 'start'], {
+    const stack = spawn(process.execPath, [path.join(ROOT, 'apps/cli/dist/main.js'), 'start'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: 'ignore',

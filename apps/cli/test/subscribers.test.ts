@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 
-const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
+const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
 
 describe('tidings subscribers and notify test', () => {
   const env = {
@@ -14,7 +14,7 @@ describe('tidings subscribers and notify test', () => {
     DASHBOARD_PUBLIC_URL: 'https://news.example.org/',
   };
   const tidings = (args: string[], extra: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       env: { ...env, ...extra },
       encoding: 'utf8',
@@ -52,7 +52,7 @@ describe('tidings subscribers and notify test', () => {
     expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(0);
     expect(tidings(['subscribers', 'list']).stdout).not.toContain(sub.id);
     expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(1);
-    // Six CLI processes, each starting Node and tsx.
+    // Six CLI processes, each starting Node.
   }, 180_000);
 
   it('refuses an unknown topic, naming the labels to choose from', () => {

@@ -154,7 +154,7 @@ export interface RawAlone {
  * as a classifier runs: what a classifier's time per article through the queue is set against.
  */
 export function rawRuntimeAlone(dtype: 'fp32' | 'q8', threads: number, batches: PairBatch[]): RawAlone {
-  const script = fileURLToPath(new URL('../raw-runtime-process.ts', import.meta.url));
+  const script = fileURLToPath(new URL('../../dist/raw-runtime-process.js', import.meta.url));
   const input = {
     modelFile: path.join(MODEL_DIR, onnxFileFor(dtype)),
     threads,
@@ -164,7 +164,7 @@ export function rawRuntimeAlone(dtype: 'fp32' | 'q8', threads: number, batches: 
       attentionMask: Array.from(b.attentionMask, String),
     })),
   };
-  const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+  const child = spawnSync(process.execPath, [script], {
     input: JSON.stringify(input),
     encoding: 'utf8',
     maxBuffer: 16 * 2 ** 20,

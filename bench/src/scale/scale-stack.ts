@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, spawnService } from '@tidings/cli';
 import { peakRssMbOf } from '@tidings/runtime';
@@ -8,7 +7,8 @@ import { LineSplitter, parseLogLine, type RunTimeline } from './log-timeline.js'
 export const STACK_SERVICES = ['loader', 'classifier', 'aggregator', 'dashboard'] as const;
 export type StackService = (typeof STACK_SERVICES)[number];
 
-const NOOP_CLASSIFIER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'noop-classifier-main.ts');
+// The compiled file (`pnpm build`), from src/ or dist/ alike: every process the bench measures runs on plain node.
+const NOOP_CLASSIFIER = fileURLToPath(new URL('../../dist/scale/noop-classifier-main.js', import.meta.url));
 
 export interface ScaleStackOptions {
   /** Every service's configuration, as environment variables. */
@@ -37,7 +37,7 @@ export interface ScaleStack {
 function spawnOne(service: StackService, env: NodeJS.ProcessEnv): ChildProcess {
   if (service !== 'classifier') return spawnService(service, { cwd: ROOT, env });
   // The real classifier service around a no-op model: see noop-classifier-main.ts.
-  return spawn(process.execPath, ['--import', 'tsx', NOOP_CLASSIFIER], {
+  return spawn(process.execPath, [NOOP_CLASSIFIER], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

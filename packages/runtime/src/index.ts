@@ -1,5 +1,6 @@
 export * from './data-dir.js';
 export * from './free-port.js';
+export * from './health-server.js';
 export * from './heartbeat.js';
 export * from './live-workers.js';
 export * from './logger.js';

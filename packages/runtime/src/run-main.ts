@@ -1,5 +1,8 @@
 import { type Config, loadConfig, TidingsError } from '@tidings/shared';
+import type { Worker } from 'bullmq';
+import { type HealthServer, startHealthServer } from './health-server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createRedis } from './redis.js';
 import { checkRedisSafety } from './redis-safety.js';
 import { type Closable, closeOnSignals } from './shutdown.js';
 
@@ -37,6 +40,22 @@ export function runMain(
 export interface RunningService extends Closable {
   /** Logged with "<name> ready". */
   ready?: Record<string, unknown>;
+  /** The service's BullMQ workers: with HEALTH_PORT set, its probes answer for them. */
+  workers?: Worker[];
+}
+
+/** With HEALTH_PORT set, the probes of a service's workers, on a Redis connection of their own. */
+async function startProbes(config: Config, logger: Logger, service: RunningService): Promise<HealthServer | undefined> {
+  if (config.healthPort === undefined || !service.workers) return undefined;
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 }, logger);
+  const server = await startHealthServer({ port: config.healthPort, workers: service.workers, redis });
+  return {
+    port: server.port,
+    close: async () => {
+      await server.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
 }
 
 /**
@@ -54,8 +73,9 @@ export function runService(name: string, start: (config: Config, logger: Logger)
       // itself, the check waits for a Redis that is not up yet.
       await checkRedisSafety(config, logger);
       const service = await start(config, logger);
-      logger.info(service.ready ?? {}, `${name} ready`);
-      closeOnSignals(() => [service], { logger });
+      const health = await startProbes(config, logger, service);
+      logger.info({ ...service.ready, ...(health ? { healthPort: health.port } : {}) }, `${name} ready`);
+      closeOnSignals(() => (health ? [health, service] : [service]), { logger });
     },
     // A service's supervisor acts on the code: the error's own (a missing model), else EX_CONFIG.
     { exitCodeFor: (err) => err.exitCode ?? EXIT_CONFIG },

@@ -495,6 +495,12 @@ export const CONFIG_VARS = {
       "Take the client's address from X-Forwarded-For (set by exactly one reverse proxy in front); only then do per-client rate limits see real clients.",
     schema: bool,
   }),
+  HEALTH_PORT: spec({
+    default: undefined,
+    description:
+      'A worker service (loader, classifier, aggregator, notifier) answers GET /healthz (its workers run) and /readyz (and Redis answers) on this port, on every interface; unset: none. For container and Kubernetes probes, one service a container; leave it unset for `tidings start`, whose services share one host.',
+    schema: optionalText.pipe(int(1, 65535).optional()),
+  }),
   LOG_LEVEL: spec({
     default: 'info',
     description: 'pino log level.',

@@ -69,6 +69,8 @@ export interface Config {
   };
   /** WebSub hubs every topic feed names and pings (WEBSUB_HUB_URLS). */
   websub: { hubUrls: string[] };
+  /** Where a worker service answers its probes; undefined: nowhere. */
+  healthPort: number | undefined;
   logLevel: ConfigValues['LOG_LEVEL'];
 }
 
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryDelayMs: v.NOTIFY_RETRY_DELAY_MS,
     },
     websub: { hubUrls: v.WEBSUB_HUB_URLS ?? [] },
+    healthPort: v.HEALTH_PORT,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -227,6 +227,7 @@ describe('config values', () => {
     [{ RUN_TIMEOUT_MINUTES: 'soon' }, "RUN_TIMEOUT_MINUTES: not a positive number: 'soon'"],
     [{ DASHBOARD_HOST: '' }, "DASHBOARD_HOST: must not be empty: ''"],
     [{ DASHBOARD_PORT: '99999' }, "DASHBOARD_PORT: must be at most 65535: '99999'"],
+    [{ HEALTH_PORT: '0' }, "HEALTH_PORT: must be at least 1: '0'"],
     [{ DASHBOARD_TOKEN: 'short' }, 'DASHBOARD_TOKEN: must be at least 16 characters: (value hidden)'],
     [
       { DASHBOARD_PUBLIC_URL: 'ftp://news.example.com' },

@@ -7,6 +7,7 @@ export * from './fixture-stories.js';
 export * from './fixtures.js';
 export * from './harness.js';
 export * from './hub-mirror.js';
+export * from './kustomize-build.js';
 export * from './paths.js';
 export * from './process-alive.js';
 export * from './redis-nodes.js';

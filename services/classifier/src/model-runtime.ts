@@ -10,10 +10,12 @@ import { ModelLoadError } from './errors/model-load-error.js';
 import { type ModelSource, missingModelFiles } from './model-source.js';
 
 /**
- * The library's minified CommonJS build, the same code as its main entry: services run under
- * tsx, whose hooks rewrite every module they load, and on the 1.3 MB unminified bundle that
- * costs each classifier about 150 MB of memory for good; on the minified one, about 80 MB
- * (docs/performance.md). Falls back to the main entry if a release stops shipping it.
+ * The library's minified CommonJS build, the same code as its main entry: a classifier loaded
+ * under tsx (the tests) has every module rewritten by its
+ * hooks, and on the 1.3 MB unminified bundle that costs about 150 MB of memory for good; on the
+ * minified one, about 80 MB (docs/performance.md). Services run compiled, on plain node, where
+ * the minified build is still the smaller one to parse. Falls back to the main entry if a
+ * release stops shipping it.
  */
 function loadTransformers(): typeof import('@huggingface/transformers') {
   const require = createRequire(import.meta.url);

@@ -3,5 +3,5 @@ import { startLoader } from './loader.js';
 
 runService('loader', async (config, logger) => {
   const loader = await startLoader({ config, logger });
-  return { close: loader.close, ready: { feeds: config.feeds.urls.length } };
+  return { close: loader.close, workers: loader.workers, ready: { feeds: config.feeds.urls.length } };
 });

@@ -32,6 +32,8 @@ export interface NormaliseOptions {
   base?: string;
   fetchedAt: Date;
   summaryMaxChars: number;
+  /** Ids already kept from earlier chunks of the same feed, so a repeat across chunks is a duplicate too. */
+  seen?: Set<string>;
 }
 
 export interface NormalisedFeed {
@@ -107,7 +109,7 @@ function siteOf(link: string, feed: string): string {
 
 export function normaliseItems(items: RawFeedItem[], options: NormaliseOptions): NormalisedFeed {
   const dropped: Record<DropReason, number> = { sponsored: 0, empty: 0, duplicate: 0 };
-  const seen = new Set<string>();
+  const seen = options.seen ?? new Set<string>();
   const articles: Article[] = [];
   for (const item of items) {
     if (

@@ -1,4 +1,5 @@
 import Parser from 'rss-parser';
+import sax from 'sax';
 import { FeedError } from './errors/feed-error.js';
 
 /** The fields of a feed item tidings reads, as rss-parser gives them. */
@@ -51,16 +52,98 @@ export function blankInvalidAtomDates(xml: string): string {
   );
 }
 
-export async function parseFeed(xml: string, feed: string): Promise<ParsedFeed> {
+function assertFeedNotPage(xml: string, feed: string): void {
   assertSafeXml(xml, feed);
   if (/^\s*(<!doctype html|<html)/i.test(xml)) {
     throw new FeedError('FEED_NOT_A_FEED', feed, 'got an HTML page, not an RSS or Atom feed; check the feed URL');
   }
+}
+
+export async function parseFeed(xml: string, feed: string): Promise<ParsedFeed> {
+  assertFeedNotPage(xml, feed);
   return parseFeedXml(xml, feed);
 }
 
+/** A feed's items a chunk at a time: `items` yields each chunk once, in document order. */
+export interface StreamedFeed {
+  title: string | undefined;
+  link: string | undefined;
+  items: AsyncIterable<RawFeedItem[]>;
+}
+
+/** Where items sit: RSS 2.0's <channel>, RSS 1.0's <rdf:RDF>, Atom's <feed>; where rss-parser looks for them. */
+const ITEM_PARENTS: Record<string, string> = { channel: 'item', 'rdf:RDF': 'item', feed: 'entry' };
+
 /**
- * The XML parse alone, without the guards above. Only parseFeed calls it in production; it
+ * The [start, end) offsets of every item element, by one pass of sax (the tokenizer under
+ * rss-parser) that builds nothing; undefined when sax finds the document malformed, which
+ * the whole-document parse then reports in its own words.
+ */
+export function itemSpans(xml: string): [number, number][] | undefined {
+  const spans: [number, number][] = [];
+  const stack: string[] = [];
+  let open: { depth: number; start: number } | undefined;
+  const parser = sax.parser(true, {});
+  parser.onerror = (err) => {
+    throw err;
+  };
+  parser.onopentag = (tag) => {
+    if (!open && ITEM_PARENTS[stack.at(-1) ?? ''] === tag.name) {
+      open = { depth: stack.length, start: parser.startTagPosition - 1 };
+    }
+    stack.push(tag.name);
+  };
+  parser.onclosetag = () => {
+    stack.pop();
+    if (open && stack.length === open.depth) {
+      spans.push([open.start, parser.position]);
+      open = undefined;
+    }
+  };
+  try {
+    parser.write(xml).close();
+  } catch {
+    return undefined;
+  }
+  // sax lets a document end with elements still open; the whole parse names that.
+  return stack.length === 0 ? spans : undefined;
+}
+
+/**
+ * A feed parsed `itemsPerChunk` items at a time, so a large feed never has every item's parse
+ * tree in memory at once: each chunk is the document around its own items (everything before
+ * the first item and after the last, the channel's or feed's own elements), parsed by
+ * rss-parser exactly as the whole would be. A feed of one chunk or less, or one sax finds
+ * malformed, is parsed whole, as parseFeed does.
+ */
+export async function parseFeedInChunks(xml: string, feed: string, itemsPerChunk: number): Promise<StreamedFeed> {
+  assertFeedNotPage(xml, feed);
+  const dated = blankInvalidAtomDates(xml);
+  const spans = itemSpans(dated);
+  if (!spans || spans.length <= itemsPerChunk) {
+    const whole = await parseFeedXml(dated, feed);
+    return {
+      title: whole.title,
+      link: whole.link,
+      items: (async function* () {
+        yield whole.items;
+      })(),
+    };
+  }
+  const head = dated.slice(0, spans[0]![0]);
+  const tail = dated.slice(spans.at(-1)![1]);
+  const envelope = await parseFeedXml(head + tail, feed);
+  async function* chunks(): AsyncGenerator<RawFeedItem[]> {
+    for (let i = 0; i < spans!.length; i += itemsPerChunk) {
+      const last = spans![Math.min(i + itemsPerChunk, spans!.length) - 1]!;
+      yield (await parseFeedXml(head + dated.slice(spans![i]![0], last[1]) + tail, feed)).items;
+    }
+  }
+  return { title: envelope.title, link: envelope.link, items: chunks() };
+}
+
+/**
+ * The XML parse alone, without the guards above. Only parseFeed and parseFeedInChunks call it; it
  * is exported so a test can show the parser itself never reads an external entity or DTD.
  */
 export async function parseFeedXml(xml: string, feed: string): Promise<ParsedFeed> {

@@ -108,17 +108,19 @@ export async function processReadFeedJob(job: ReadFeedJob, jobId: string, deps: 
   const shown = maskFeedUrl(job.feed);
   const log = deps.logger.child({ feed: shown });
   const cacheHeaders = job.reclassify ? {} : await deps.cacheHeaders.get(job.feed);
-  const result = await readFeed(job.feed, {
-    ...deps.readOptions,
-    cacheHeaders,
-    untrusted: await untrusted(job, jobId, deps),
-  });
   const added = { stories: 0, copies: 0 };
-  for (let start = 0; start < result.articles.length; start += ENQUEUE_CHUNK) {
-    const chunk = await enqueueChunk(job, result.articles.slice(start, start + ENQUEUE_CHUNK), deps);
-    added.stories += chunk.stories;
-    added.copies += chunk.copies;
-  }
+  // Each parsed chunk is claimed and enqueued before the next is parsed.
+  const result = await readFeed(
+    job.feed,
+    { ...deps.readOptions, cacheHeaders, untrusted: await untrusted(job, jobId, deps) },
+    async (articles) => {
+      for (let start = 0; start < articles.length; start += ENQUEUE_CHUNK) {
+        const chunk = await enqueueChunk(job, articles.slice(start, start + ENQUEUE_CHUNK), deps);
+        added.stories += chunk.stories;
+        added.copies += chunk.copies;
+      }
+    },
+  );
   const report: FeedReport = { ...result.report };
   if (result.error) log.warn({ error: report.error, detail: result.error.message }, 'feed failed');
   else

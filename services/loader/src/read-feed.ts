@@ -3,7 +3,7 @@ import { decodeFeed } from './decode-feed.js';
 import { FeedError } from './errors/feed-error.js';
 import { type CacheHeaders, type FetchFeedOptions, fetchFeed } from './fetch-feed.js';
 import { normaliseItems } from './normalise-article.js';
-import { parseFeed } from './parse-feed.js';
+import { parseFeedInChunks } from './parse-feed.js';
 
 export interface ReadFeedOptions extends FetchFeedOptions {
   summaryMaxChars: number;
@@ -20,12 +20,32 @@ export interface ReadFeedResult {
 }
 
 /**
+ * Items parsed, normalised and handed on at a time: a feed of any size is read with the parse
+ * trees and articles of one chunk in memory, not the whole feed's (docs/performance.md, Scale).
+ */
+export const PARSE_CHUNK = 250;
+
+/**
  * One feed from URL or file to normalised articles; a failure becomes part of the report, not
  * a throw. The real URL is used only to fetch: the report and each article carry it masked.
+ * With `onArticles`, each chunk of articles goes to it as soon as it is normalised and the
+ * result's `articles` stays empty; what `onArticles` throws is not the feed's failure, so it
+ * is thrown on rather than reported.
  */
-export async function readFeed(feed: string, options: ReadFeedOptions): Promise<ReadFeedResult> {
+export async function readFeed(
+  feed: string,
+  options: ReadFeedOptions,
+  onArticles?: (articles: Article[]) => Promise<void>,
+): Promise<ReadFeedResult> {
   const fetchedAt = options.now ?? new Date();
   const shown = maskFeedUrl(feed);
+  const collected: Article[] = [];
+  const handOn =
+    onArticles ??
+    (async (articles: Article[]) => {
+      collected.push(...articles);
+    });
+  let handingOn = false;
   try {
     const fetched = await fetchFeed(feed, options);
     if (fetched.status === 'not-modified') {
@@ -36,19 +56,33 @@ export async function readFeed(feed: string, options: ReadFeedOptions): Promise<
       };
     }
     const { text: xml, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
-    const parsed = await parseFeed(xml, feed);
-    const { articles, dropped } = normaliseItems(parsed.items, {
+    const parsed = await parseFeedInChunks(xml, feed, PARSE_CHUNK);
+    const normalise = {
       feed: shown,
       base: parsed.link && /^https?:/i.test(parsed.link) ? parsed.link : fetched.url,
       fetchedAt,
       summaryMaxChars: options.summaryMaxChars,
-    });
+      seen: new Set<string>(),
+    };
+    const counts = { fetched: 0, kept: 0 };
+    const dropped: Record<string, number> = {};
+    for await (const items of parsed.items) {
+      const chunk = normaliseItems(items, normalise);
+      counts.fetched += items.length;
+      counts.kept += chunk.articles.length;
+      for (const [reason, n] of Object.entries(chunk.dropped)) dropped[reason] = (dropped[reason] ?? 0) + n;
+      if (chunk.articles.length === 0) continue;
+      handingOn = true;
+      await handOn(chunk.articles);
+      handingOn = false;
+    }
     return {
-      report: { url: shown, status: 'ok', fetched: parsed.items.length, kept: articles.length, dropped, charset },
-      articles,
+      report: { url: shown, status: 'ok', ...counts, dropped, charset },
+      articles: collected,
       cacheHeaders: fetched.cacheHeaders,
     };
   } catch (err) {
+    if (handingOn) throw err;
     const error =
       err instanceof FeedError
         ? { code: err.code, message: err.reportMessage }

@@ -9,5 +9,5 @@ runService('notifier', async (config, logger) => {
     logger.warn('WEBSUB_HUB_URLS is set without DASHBOARD_PUBLIC_URL: hubs are told of feeds at the local address');
   }
   const notifier = await startNotifier({ config, logger });
-  return { close: notifier.close, ready: { email: Boolean(config.notify.smtpUrl) } };
+  return { close: notifier.close, workers: [notifier.worker], ready: { email: Boolean(config.notify.smtpUrl) } };
 });
