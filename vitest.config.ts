@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run on the sources (each package's "@tidings/source" export condition); the processes
 // they start run on the compiled output (the "default" condition), built first by globalSetup.
-const conditions = ['@tidings/source', 'node', 'import', 'module', 'default'];
+const conditions = ['@tidings/source', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },
