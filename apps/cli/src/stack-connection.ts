@@ -1,7 +1,14 @@
 import { createRedis } from '@tidings/runtime';
-import { type Config, QUEUE_NAMES, type QueueName, RedisUnreachableError, redactUrl } from '@tidings/shared';
+import {
+  type Config,
+  QUEUE_NAMES,
+  type QueueName,
+  queueBackfills,
+  RedisUnreachableError,
+  redactUrl,
+} from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { stackRedisUrl } from './stack-file.js';
@@ -12,6 +19,7 @@ export interface StackConnection {
   redisShown: string;
   queues: Record<QueueName, Queue>;
   store: TopicStore;
+  ownTopicMatches: OwnTopicMatches;
   subscriptions: SubscriptionStore;
 }
 
@@ -52,7 +60,13 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
       redisShown,
       queues,
       store: new TopicStore(connection, config.prefix, { labelOrder: config.zeroShot.labels }),
-      subscriptions: new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels }),
+      ownTopicMatches: new OwnTopicMatches(connection, config.prefix),
+      // A subscriber added here gets a new own topic's backfill queued like one added in the dashboard.
+      subscriptions: new SubscriptionStore(connection, config.prefix, {
+        labels: config.zeroShot.labels,
+        ownTopics: config.ownTopics,
+        onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
+      }),
     });
   } finally {
     for (const queue of Object.values(queues)) await queue.close();

@@ -11,6 +11,7 @@ export * from './ids.js';
 export * from './job-signature.js';
 export * from './keys.js';
 export * from './mask-url.js';
+export * from './own-topics.js';
 export * from './queues.js';
 export * from './run-flow.js';
 export * from './schemas.js';

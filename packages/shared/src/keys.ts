@@ -33,6 +33,10 @@ export function redisKeys(prefix: string) {
     /** A problem a process recorded before giving up (e.g. a classifier whose model will not load). */
     problem: (id: string) => `${prefix}:problems:${id}`,
     problemIndex: `${prefix}:problem-index`,
+    /** Every own topic some subscription has: id → the words the model is asked about. */
+    ownTopics: `${prefix}:own-topics`,
+    /** The subscriptions that have one own topic; when none is left, the topic is dropped. */
+    ownTopicSubscribers: (topicId: string) => `${prefix}:own-topic-subscribers:${topicId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

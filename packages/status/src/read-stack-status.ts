@@ -28,6 +28,7 @@ const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
   classify: 'classifier',
   aggregate: 'aggregator',
   notify: 'notifier',
+  backfill: 'classifier',
 };
 
 const COUNTED = ['waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized'] as const;

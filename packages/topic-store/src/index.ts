@@ -1,6 +1,14 @@
 export { groupByTopic } from './group-topics.js';
 export { type StoreKeys, storeKeys } from './keys.js';
 export {
+  type OwnTopicMatch,
+  OwnTopicMatches,
+  RUN_OWN_TOPIC_ARTICLES,
+  type RunOwnTopics,
+  RunOwnTopicsSchema,
+  type ScoredArticle,
+} from './own-topic-matches.js';
+export {
   type BadRecord,
   type DigestQuery,
   type Page,

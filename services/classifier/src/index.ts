@@ -11,4 +11,13 @@ export {
   type PairBatch,
 } from './model-runtime.js';
 export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
-export { classifyText, fitPremise, hypothesesFor, premiseOf, scoresFromLogits, softmax } from './zero-shot.js';
+export {
+  classifyText,
+  fitPremise,
+  hypothesesFor,
+  ownTopicHypothesis,
+  premiseOf,
+  scorePremises,
+  scoresFromLogits,
+  softmax,
+} from './zero-shot.js';

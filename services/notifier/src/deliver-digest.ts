@@ -1,10 +1,11 @@
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
 import { type Config, dashboardBaseUrl, deliveryId, type NotifyJob, type Run, redactSecretUrl } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
+import type { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
 import { renderEmail } from './render-email.js';
-import { countArticles, digestPayload, selectTopics } from './select-digest.js';
+import { countArticles, digestPayload, selectOwnTopics, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
 import { postJson, signBody } from './send-webhook.js';
 import { slackMessage } from './slack-message.js';
@@ -38,6 +39,9 @@ function postDigest(
 export interface DeliverDeps {
   config: Config;
   subscriptions: SubscriptionStore;
+  /** The run's own-topic record and its articles, for a subscriber's own topics. */
+  store: TopicStore;
+  ownTopicMatches: OwnTopicMatches;
   /** The SMTP transport; undefined when SMTP_URL is unset. */
   mailer: Transporter | undefined;
 }
@@ -56,14 +60,17 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     const to = d.kind === 'email' ? sub?.email : sub?.webhookUrl;
     if (!sub || !to) return { status: 'skipped', destination: d.kind, articles: 0, reason: 'unsubscribed' };
     const groups = selectTopics(run, sub.topics);
-    const articles = countArticles(groups);
+    const ownGroups = await selectOwnTopics(await deps.ownTopicMatches.run(run.id), sub, (ids) =>
+      deps.store.articlesById(ids),
+    );
+    const articles = countArticles([...groups, ...ownGroups]);
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
     if (d.kind === 'email') {
       if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
       const view = subscriptionView(sub, dashboardUrl);
       const links = { dashboardUrl, feedUrl: view.feedUrl, unsubscribeUrl: view.unsubscribeUrl };
       await sendEmail(mailer, config.notify.smtpUrl, {
-        ...renderEmail(sub.name, groups, links),
+        ...renderEmail(sub.name, groups, links, ownGroups),
         from: config.notify.emailFrom,
         to,
         unsubscribeUrl: links.unsubscribeUrl,
@@ -73,7 +80,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     }
     // A subscriber's URL is someone else's choice: it may not reach this host or its network.
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
-    await postDigest(to, digestPayload(run, groups, dashboardUrl), id, sub.webhookSecret, policy);
+    await postDigest(to, digestPayload(run, groups, dashboardUrl, ownGroups), id, sub.webhookSecret, policy);
     return { status: 'delivered', destination: `webhook of subscription ${sub.id}`, articles };
   }
   const groups = selectTopics(run, config.notify.topics);

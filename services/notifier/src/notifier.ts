@@ -1,7 +1,7 @@
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -32,7 +32,7 @@ export async function startNotifier(options: NotifierOptions) {
       try {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
-        const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
+        const outcome = await deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
         log.info(outcome, outcome.status === 'delivered' ? 'digest delivered' : 'digest skipped');
         return outcome;
       } catch (err) {
@@ -44,6 +44,7 @@ export async function startNotifier(options: NotifierOptions) {
   });
   const store = new TopicStore(service.connection, config.prefix, { labelOrder: config.zeroShot.labels });
   const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
+  const ownTopicMatches = new OwnTopicMatches(service.connection, config.prefix);
 
   return {
     worker: service.worker,
