@@ -59,7 +59,13 @@ describe('config defaults', () => {
       lockMs: 120_000,
       batchSize: 16,
     });
-    expect(config.ownTopics).toEqual({ maxChars: 80, perSubscriber: 10, ceiling: 200, threshold: 0.8, backfillDays: 7 });
+    expect(config.ownTopics).toEqual({
+      maxChars: 80,
+      perSubscriber: 10,
+      ceiling: 200,
+      threshold: 0.8,
+      backfillDays: 7,
+    });
     expect(config.aggregator).toEqual({ windowHours: 24, retentionDays: 30, runTimeoutMinutes: 60 });
     expect(config.dashboard).toEqual({
       host: '127.0.0.1',
