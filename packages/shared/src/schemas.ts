@@ -162,6 +162,11 @@ export const TopicArticleSchema = ArticleSchema.extend({
    * after the story was classified is listed too.
    */
   sources: z.array(StorySourceSchema).optional(),
+  /**
+   * The reader's own topics this article matched, by the words they wrote, with each one's
+   * score; set when a personal feed reads it, never stored.
+   */
+  ownMatches: z.array(z.object({ topic: z.string(), score: z.number() })).optional(),
 });
 export type TopicArticle = z.infer<typeof TopicArticleSchema>;
 

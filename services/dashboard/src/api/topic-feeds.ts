@@ -1,8 +1,9 @@
 import { ALL_TOPICS_SLUG, topicSlug } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import type { TopicStore } from '@tidings/topic-store';
+import type { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
 import { FEED_LIMIT, type FeedMeta, feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../render/feeds.js';
 import { isTopicFeedKey, topicFeedKey } from './feed-keys.js';
+import { subscriberArticles } from './own-topic-articles.js';
 
 export type FeedFormat = 'xml' | 'json';
 
@@ -14,6 +15,7 @@ export interface FeedResponse {
 
 export interface FeedDeps {
   store: TopicStore;
+  ownTopicMatches: OwnTopicMatches;
   subscriptions: SubscriptionStore;
   labels: string[];
   /** With a token set, topic feeds need `?key=` derived from it. */
@@ -105,7 +107,10 @@ export async function topicFeed(
   return respond(meta, articles, format, conditional);
 }
 
-/** GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose; the key is the only credential. */
+/**
+ * GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose, and the matches of
+ * their own topics (labelled by their words and score); the key is the only credential.
+ */
 export async function personalFeed(
   feedKey: string,
   format: FeedFormat,
@@ -114,11 +119,11 @@ export async function personalFeed(
 ): Promise<FeedResponse> {
   const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
-  const articles = await deps.store.newestArticles(sub.topics, FEED_LIMIT);
+  const articles = await subscriberArticles(sub, FEED_LIMIT, deps);
   const view = subscriptionView(sub, deps.baseUrl);
   const meta = {
     id: `urn:tidings:subscription:${sub.id}`,
-    title: `tidings for ${sub.name}: ${sub.topics.join(', ')}`,
+    title: `tidings for ${sub.name}: ${[...sub.topics, ...sub.ownTopics.map((t) => `“${t}”`)].join(', ')}`,
     selfUrl: format === 'xml' ? view.feedUrl : view.jsonFeedUrl,
     dashboardUrl: deps.baseUrl,
   };

@@ -41,6 +41,7 @@ const PUBLIC_ROUTES = new Set([
   '/feeds/:file',
   '/feeds/s/:file',
   '/unsubscribe/:key',
+  '/s/:key',
 ]);
 const READS = new Set(['GET', 'HEAD']);
 

@@ -3,9 +3,9 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { assertPublicUrl, createRedis, type Logger } from '@tidings/runtime';
-import { type Config, QUEUE, QUEUE_NAMES, type QueueName, redactSecretUrl } from '@tidings/shared';
+import { type Config, QUEUE, QUEUE_NAMES, type QueueName, queueBackfills, redactSecretUrl } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
 import { AttemptLimiter } from '../api/attempt-limiter.js';
@@ -77,8 +77,18 @@ export async function buildDashboard(options: DashboardOptions) {
   const search = new ArticleSearch(data.store, { retentionDays: config.aggregator.retentionDays });
   // Built now rather than on the first search, so the first words a reader types are fast too.
   search.refresh().catch((err) => logger.warn({ err }, 'could not build the search index yet; the first search will'));
-  const subscriptions = new SubscriptionStore(connection, config.prefix, { labels: config.zeroShot.labels });
-  const feedDeps = { store: data.store, subscriptions, labels: config.zeroShot.labels, token: dashboard.token };
+  const subscriptions = new SubscriptionStore(connection, config.prefix, {
+    labels: config.zeroShot.labels,
+    ownTopics: config.ownTopics,
+    onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
+  });
+  const feedDeps = {
+    store: data.store,
+    ownTopicMatches: new OwnTopicMatches(connection, config.prefix),
+    subscriptions,
+    labels: config.zeroShot.labels,
+    token: dashboard.token,
+  };
   const subscriptionDeps = {
     subscriptions,
     // A subscriber's webhook is called on their behalf: no private addresses unless FEED_ALLOW_PRIVATE.
@@ -149,7 +159,12 @@ export async function buildDashboard(options: DashboardOptions) {
       history,
       search,
     });
-    await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
+    await pages.register(feedRoutes, {
+      deps: feedDeps,
+      base,
+      publicUrl: dashboard.publicUrl,
+      ownTopicDays: config.ownTopics.backfillDays,
+    });
     await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(loginRoutes, {
       auth,

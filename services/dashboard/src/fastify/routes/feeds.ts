@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { unsubscribe } from '../../api/subscriptions-api.js';
+import { subscriptionView } from '@tidings/subscriptions';
 import { type FeedDeps, type FeedFormat, type FeedResponse, personalFeed, topicFeed } from '../../api/topic-feeds.js';
-import { renderUnsubscribe } from '../../render/subscribe.js';
+import { ownTopicSummaries } from '../../api/own-topic-articles.js';
+import { renderSubscriberPage, renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
 
 const FEED_FILE = /^([a-z0-9-]{1,80})\.(xml|json)$/;
@@ -22,7 +24,13 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
  */
 export async function feedRoutes(
   app: FastifyInstance,
-  options: { deps: Omit<FeedDeps, 'baseUrl'>; base: string; publicUrl: string | undefined },
+  options: {
+    deps: Omit<FeedDeps, 'baseUrl'>;
+    base: string;
+    publicUrl: string | undefined;
+    /** Days of own-topic matches the subscriber's page lists (BACKFILL_DAYS). */
+    ownTopicDays: number;
+  },
 ): Promise<void> {
   const { base } = options;
   const depsFor = (request: FastifyRequest): FeedDeps => ({
@@ -77,6 +85,19 @@ export async function feedRoutes(
   );
 
   const keyParam = { schema: { params: { type: 'object', properties: { key: { type: 'string', maxLength: 64 } } } } };
+  // The subscriber's page: opened by the feed key like the feed itself, read-only.
+  app.get<{ Params: { key: string } }>('/s/:key', keyParam, async (request, reply) => {
+    const sub = /^[a-f0-9]{32}$/.test(request.params.key) ? await subscriptions.byFeedKey(request.params.key) : null;
+    if (!sub) return reply.code(404).type('text/plain; charset=utf-8').send('no subscription for this key\n');
+    const deps = depsFor(request);
+    const days = Math.max(1, options.ownTopicDays);
+    const own = await ownTopicSummaries(sub, Date.now() - days * 86_400_000, 20, deps);
+    const view = subscriptionView(sub, deps.baseUrl);
+    return reply
+      .header('cache-control', 'private, no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderSubscriberPage({ sub, own, days, ...view, base }));
+  });
   // GET only asks: mail scanners follow links, and must not unsubscribe anyone by doing so.
   app.get<{ Params: { key: string } }>('/unsubscribe/:key', keyParam, async (request, reply) => {
     const known = /^[a-f0-9]{32}$/.test(request.params.key) && (await subscriptions.byFeedKey(request.params.key));
