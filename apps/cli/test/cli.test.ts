@@ -63,10 +63,12 @@ describe('tidings --help and config', () => {
     expect(stderr.trim()).toBe(line);
   });
 
-  it('rejects an unknown command', () => {
+  it('rejects an unknown command with the usage line', () => {
     const { code, stderr } = tidings(['frobnicate']);
-    expect(code).toBe(1);
-    expect(stderr.trim()).toBe("tidings cli: unknown command 'frobnicate': try 'tidings --help'");
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      "tidings: unknown command 'frobnicate'\nusage: tidings <command> [options]; 'tidings --help' lists the commands",
+    );
   });
 });
 

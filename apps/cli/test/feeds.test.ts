@@ -30,7 +30,7 @@ describe('tidings feeds', () => {
       '0 new, 2 already listed',
     );
     expect(tidings('add', 'https://third.example/rss').code).toBe(0);
-    expect(tidings('add', '/etc/passwd').code).toBe(1);
+    expect(tidings('add', '/etc/passwd').code).toBe(2);
 
     const listed = tidings('list');
     expect(

@@ -1,5 +1,4 @@
 import { loadConfig } from '@tidings/shared';
-import { UsageError } from '../errors/usage-error.js';
 
 export interface ClassifyFlags {
   modelDir?: string;
@@ -7,8 +6,7 @@ export interface ClassifyFlags {
   dtype?: string;
 }
 
-export async function classifyCommand(text: string | undefined, flags: ClassifyFlags): Promise<number> {
-  if (!text) throw new UsageError('classify needs a text: tidings classify [--model-dir DIR] [--labels "A,B"] "text"');
+export async function classifyCommand(text: string, flags: ClassifyFlags): Promise<number> {
   const config = loadConfig({
     ...process.env,
     ...(flags.modelDir ? { MODEL_DIR: flags.modelDir } : {}),

@@ -9,8 +9,8 @@ import { withStackConnection } from '../stack-connection.js';
 import { waitForRun } from '../wait-for-run.js';
 
 /** The demo: everything offline on the two fixture feeds and the tiny test model. */
-export async function demoCommand(flags: { once: boolean; port?: string }): Promise<void> {
-  const port = flags.port ?? process.env.DASHBOARD_PORT ?? String(await portOrFree(3000));
+export async function demoCommand(flags: { once: boolean; port?: number }): Promise<void> {
+  const port = flags.port?.toString() ?? process.env.DASHBOARD_PORT ?? String(await portOrFree(3000));
   const stack = await startStack({
     ...process.env,
     FEED_URLS: DEMO_FEEDS.join(','),

@@ -4,17 +4,30 @@ import { loadConfig } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
-const USAGE = 'try: tidings feeds list | add <url> | remove <url> | import <file.opml> | export';
+export type FeedsAction =
+  | { action: 'list' }
+  | { action: 'add'; url: string }
+  | { action: 'remove'; url: string }
+  | { action: 'import'; file: string }
+  | { action: 'export' };
+
+/** An OPML file read before any connection, so an unreadable one changes nothing. */
+function readOpml(file: string): ReturnType<typeof parseOpml> {
+  try {
+    return parseOpml(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`, { usage: 'tidings feeds import <file.opml>' });
+  }
+}
 
 /** `tidings feeds …`: the feeds every run reads beside FEED_URLS, moved in from a reader's OPML in one step. */
-export async function feedsCommand(action: string | undefined, args: string[]): Promise<number> {
+export async function feedsCommand(command: FeedsAction): Promise<number> {
   const config = loadConfig();
-  if (action === 'import' && !args[0]) throw new UsageError(`feeds import needs an OPML file; ${USAGE}`);
-  const opml = action === 'import' ? fs.readFileSync(args[0] ?? '', 'utf8') : undefined;
-  return withStackConnection(config, async ({ redis }) => {
-    const list = new FeedList(redis, config.prefix);
-    switch (action) {
-      case 'list': {
+  const withFeedList = (fn: (list: FeedList) => Promise<number>) =>
+    withStackConnection(config, ({ redis }) => fn(new FeedList(redis, config.prefix)));
+  switch (command.action) {
+    case 'list':
+      return withFeedList(async (list) => {
         const listed = await list.list();
         for (const f of listed) {
           const last = f.last
@@ -26,45 +39,37 @@ export async function feedsCommand(action: string | undefined, args: string[]): 
           `${listed.length} feed(s) listed; every run also reads FEED_URLS (${config.feeds.urls.length})\n`,
         );
         return 0;
-      }
-      case 'add': {
-        const url = args[0];
-        if (!url || !/^https?:\/\/\S+$/i.test(url))
-          throw new UsageError(`feeds add needs an http(s) feed URL; ${USAGE}`);
-        const added = await list.add([{ url }]);
-        process.stderr.write(added ? `added ${url}\n` : `${url} was already listed\n`);
+      });
+    case 'add':
+      return withFeedList(async (list) => {
+        const added = await list.add([{ url: command.url }]);
+        process.stderr.write(added ? `added ${command.url}\n` : `${command.url} was already listed\n`);
         return 0;
-      }
-      case 'remove': {
-        const url = args[0];
-        if (!url) throw new UsageError(`feeds remove needs a feed URL; ${USAGE}`);
-        if (!(await list.remove(url))) {
-          process.stderr.write(`tidings: '${url}' is not listed\n`);
+      });
+    case 'remove':
+      return withFeedList(async (list) => {
+        if (!(await list.remove(command.url))) {
+          process.stderr.write(`tidings: '${command.url}' is not listed\n`);
           return 1;
         }
-        process.stderr.write(`removed ${url}\n`);
+        process.stderr.write(`removed ${command.url}\n`);
         return 0;
-      }
-      case 'import': {
-        let feeds: ReturnType<typeof parseOpml>;
-        try {
-          feeds = parseOpml(opml ?? '');
-        } catch (err) {
-          throw new UsageError(`${args[0]}: ${(err as Error).message}`);
-        }
+      });
+    case 'import': {
+      const feeds = readOpml(command.file);
+      return withFeedList(async (list) => {
         const added = await list.add(feeds);
         process.stderr.write(
-          `${args[0]}: ${feeds.length} feed(s), ${added} new, ${feeds.length - added} already listed\n`,
+          `${command.file}: ${feeds.length} feed(s), ${added} new, ${feeds.length - added} already listed\n`,
         );
         return 0;
-      }
-      case 'export': {
+      });
+    }
+    case 'export':
+      return withFeedList(async (list) => {
         const listed = await list.list();
         process.stdout.write(formatOpml(listed.map(({ url, title }) => (title ? { url, title } : { url }))));
         return 0;
-      }
-      default:
-        throw new UsageError(`unknown feeds command '${action ?? ''}'; ${USAGE}`);
-    }
-  });
+      });
+  }
 }

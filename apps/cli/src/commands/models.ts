@@ -1,16 +1,13 @@
 import { createLogger } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
 import { downloadProgress } from '../download-progress.js';
-import { UsageError } from '../errors/usage-error.js';
 
 /**
  * `tidings models fetch`: gets MODEL_ID from HF_ENDPOINT into MODEL_CACHE_DIR with progress,
  * converts it to external data, then loads it once and classifies a sentence, so what it
  * leaves is a folder a classifier with ALLOW_REMOTE_MODELS=false can use.
  */
-export async function modelsCommand(subcommand: string | undefined): Promise<number> {
-  if (subcommand !== 'fetch')
-    throw new UsageError(`unknown models command '${subcommand ?? ''}': try 'tidings models fetch'`);
+export async function modelsCommand(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('tidings', { level: config.logLevel });
   // The classifier package loads transformers.js and ONNX Runtime: only commands that need it pay for that.

@@ -1,7 +1,6 @@
 import { planDeliveries } from '@tidings/aggregator';
 import { createMailer, deliverDigest } from '@tidings/notifier';
 import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/shared';
-import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
 /** A run with one made-up article per topic, so every destination has something to show. */
@@ -38,8 +37,7 @@ function sampleRun(config: Config, now = new Date()): Run {
 }
 
 /** `tidings notify test`: a sample digest to every configured destination, one line per outcome. */
-export async function notifyCommand(action: string | undefined): Promise<number> {
-  if (action !== 'test') throw new UsageError(`unknown notify command '${action ?? ''}': try 'tidings notify test'`);
+export async function notifyCommand(): Promise<number> {
   const config = loadConfig();
   if (!config.dashboard.publicUrl) {
     process.stderr.write(

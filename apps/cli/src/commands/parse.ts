@@ -1,9 +1,7 @@
 import { readFeed } from '@tidings/loader';
 import { loadConfig } from '@tidings/shared';
-import { UsageError } from '../errors/usage-error.js';
 
-export async function parseCommand(feed: string | undefined): Promise<number> {
-  if (!feed) throw new UsageError('parse needs a feed file or URL: tidings parse <file-or-url>');
+export async function parseCommand(feed: string): Promise<number> {
   const { report, articles } = await readFeed(feed, loadConfig().feeds);
   if (report.error) {
     process.stderr.write(`tidings parse: ${report.error.code}: ${report.error.message}\n`);

@@ -3,33 +3,37 @@ import { subscriptionView } from '@tidings/subscriptions';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
-export interface SubscriberFlags {
-  name?: string;
-  topics?: string;
-  email?: string;
-  webhook?: string;
+export type SubscribersAction =
+  | { action: 'add'; name: string; topics: string; email?: string; webhook?: string }
+  | { action: 'list' }
+  | { action: 'remove'; id: string };
+
+/** A new subscription as the flags give it, refused before any connection when it cannot be one. */
+function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }>) {
+  const parsed = NewSubscriptionSchema.safeParse({
+    name: flags.name,
+    topics: flags.topics
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    ...(flags.email ? { email: flags.email } : {}),
+    ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
+  });
+  if (!parsed.success) {
+    throw new UsageError(`subscribers add: ${describeZodError(parsed.error)}`, {
+      usage: 'tidings subscribers add --name N --topics Crypto,IPO [--email a@example.com] [--webhook URL]',
+    });
+  }
+  return parsed.data;
 }
 
-export async function subscribersCommand(action: string | undefined, args: string[], flags: SubscriberFlags) {
+export async function subscribersCommand(command: SubscribersAction): Promise<number> {
   const config = loadConfig();
-  return withStackConnection(config, async ({ subscriptions }) => {
-    switch (action) {
-      case 'add': {
-        const parsed = NewSubscriptionSchema.safeParse({
-          name: flags.name,
-          topics: flags.topics
-            ?.split(',')
-            .map((t) => t.trim())
-            .filter(Boolean),
-          ...(flags.email ? { email: flags.email } : {}),
-          ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
-        });
-        if (!parsed.success) {
-          throw new UsageError(
-            `subscribers add: ${describeZodError(parsed.error)}; try: tidings subscribers add --name N --topics Crypto,IPO [--email a@example.com] [--webhook URL]`,
-          );
-        }
-        const sub = await subscriptions.create(parsed.data);
+  switch (command.action) {
+    case 'add': {
+      const subscription = readNewSubscription(command);
+      return withStackConnection(config, async ({ subscriptions }) => {
+        const sub = await subscriptions.create(subscription);
         const shown = {
           ...subscriptionView(sub, dashboardBaseUrl(config)),
           ...(sub.webhookSecret ? { webhookSecret: sub.webhookSecret } : {}),
@@ -38,24 +42,23 @@ export async function subscribersCommand(action: string | undefined, args: strin
         if (sub.webhookSecret)
           process.stderr.write('The webhook secret is shown only now: keep it to verify deliveries.\n');
         return 0;
-      }
-      case 'list':
+      });
+    }
+    case 'list':
+      return withStackConnection(config, async ({ subscriptions }) => {
         for (const sub of await subscriptions.list()) {
           process.stdout.write(`${JSON.stringify(subscriptionView(sub, dashboardBaseUrl(config)))}\n`);
         }
         return 0;
-      case 'remove': {
-        const id = args[0];
-        if (!id) throw new UsageError('subscribers remove needs an id: tidings subscribers remove <id>');
-        if (!(await subscriptions.remove(id))) {
-          process.stderr.write(`tidings: no subscription '${id}'\n`);
+      });
+    case 'remove':
+      return withStackConnection(config, async ({ subscriptions }) => {
+        if (!(await subscriptions.remove(command.id))) {
+          process.stderr.write(`tidings: no subscription '${command.id}'\n`);
           return 1;
         }
-        process.stderr.write(`removed ${id}\n`);
+        process.stderr.write(`removed ${command.id}\n`);
         return 0;
-      }
-      default:
-        throw new UsageError(`unknown subscribers command '${action ?? ''}': try add, list or remove`);
-    }
-  });
+      });
+  }
 }

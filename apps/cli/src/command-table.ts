@@ -1,0 +1,157 @@
+import { type CommandSpec, defineCommand, flag, ValueError } from './command-line.js';
+import { classifyCommand } from './commands/classify.js';
+import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
+import { feedsCommand } from './commands/feeds.js';
+import { modelsCommand } from './commands/models.js';
+import { notifyCommand } from './commands/notify.js';
+import { parseCommand } from './commands/parse.js';
+import { runCommand } from './commands/run.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { subscribersCommand } from './commands/subscribers.js';
+
+/** How long `run --wait` waits for a run to finish when --timeout is not given. */
+const RUN_WAIT_DEFAULT_S = 600;
+
+const httpUrl = (raw: string) => {
+  if (!/^https?:\/\/\S+$/i.test(raw)) throw new ValueError(`'${raw}' is not an http(s) URL`);
+};
+
+/**
+ * Every command: its words, flags, positionals and what it runs. The parser reads a command
+ * line against these before anything starts, and the usage lines and `--help` come from them.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  defineCommand({
+    name: 'demo',
+    summary:
+      'Everything on one machine, offline: the fixture feed and the tiny test model; runs one digest,\nprints it, keeps the dashboard up (--once: exit after printing).',
+    flags: { once: flag.switch(), port: flag.port() },
+    run: ({ flags }) => demoCommand({ once: flags.once, port: flags.port }).then(() => undefined),
+  }),
+  defineCommand({
+    name: 'start',
+    summary:
+      'Every service (redis-server, loader, classifier x CLASSIFIER_PROCESSES, aggregator, notifier,\ndashboard) as supervised child processes.',
+    flags: {},
+    run: () => startCommand().then(() => undefined),
+  }),
+  defineCommand({
+    name: 'run',
+    summary: `Start a run now and print its id; --wait shows progress and prints the run's topic groups as\nJSON when it finishes (--timeout: give up after S seconds, default ${RUN_WAIT_DEFAULT_S}).`,
+    flags: { feed: flag.repeated('F'), reclassify: flag.switch(), wait: flag.switch(), timeout: flag.seconds() },
+    run: ({ flags }) =>
+      runCommand({
+        feeds: flags.feed,
+        reclassify: flags.reclassify,
+        wait: flags.wait,
+        timeoutS: flags.timeout ?? RUN_WAIT_DEFAULT_S,
+      }),
+  }),
+  defineCommand({
+    name: 'status',
+    summary:
+      "Redis, queues, live workers (with each classifier's model), the last runs, the next scheduled\nrun and problems; exits 1 while there are problems.",
+    flags: { json: flag.switch() },
+    run: ({ flags }) => statusCommand({ json: flags.json }),
+  }),
+  defineCommand({
+    name: 'feeds list',
+    summary: "The feeds every run reads beside FEED_URLS, with each one's last status.",
+    flags: {},
+    run: () => feedsCommand({ action: 'list' }),
+  }),
+  defineCommand({
+    name: 'feeds add',
+    summary: 'Add a feed every run reads.',
+    flags: {},
+    positionals: [{ name: 'url', check: httpUrl }],
+    run: ({ args }) => feedsCommand({ action: 'add', url: args[0] ?? '' }),
+  }),
+  defineCommand({
+    name: 'feeds remove',
+    summary: 'Remove a feed from the list.',
+    flags: {},
+    positionals: [{ name: 'url' }],
+    run: ({ args }) => feedsCommand({ action: 'remove', url: args[0] ?? '' }),
+  }),
+  defineCommand({
+    name: 'feeds import',
+    summary: "Add the feeds of a reader's OPML export.",
+    flags: {},
+    positionals: [{ name: 'file.opml' }],
+    run: ({ args }) => feedsCommand({ action: 'import', file: args[0] ?? '' }),
+  }),
+  defineCommand({
+    name: 'feeds export',
+    summary: 'Print the listed feeds as OPML, for a reader to import.',
+    flags: {},
+    run: () => feedsCommand({ action: 'export' }),
+  }),
+  defineCommand({
+    name: 'parse',
+    summary: 'Print the normalised articles of one feed as JSON lines.',
+    flags: {},
+    positionals: [{ name: 'file-or-url' }],
+    run: ({ args }) => parseCommand(args[0] ?? ''),
+  }),
+  defineCommand({
+    name: 'classify',
+    summary: 'Classify one text; prints the label and every score as JSON.',
+    flags: { 'model-dir': flag.text('DIR'), labels: flag.text('"A,B"'), dtype: flag.choice(['fp32', 'q8']) },
+    positionals: [{ name: 'text', rest: true }],
+    run: ({ flags, args }) =>
+      classifyCommand(args.join(' '), { modelDir: flags['model-dir'], labels: flags.labels, dtype: flags.dtype }),
+  }),
+  defineCommand({
+    name: 'models fetch',
+    summary: 'Download MODEL_ID from HF_ENDPOINT into MODEL_CACHE_DIR, with progress; verify it loads.',
+    flags: {},
+    run: () => modelsCommand(),
+  }),
+  defineCommand({
+    name: 'subscribers add',
+    summary:
+      "Subscribe someone to topics: prints their personal feed URLs (and their webhook's signing\nsecret, shown this once).",
+    flags: {
+      name: flag.requiredText('N'),
+      topics: flag.requiredText('A,B'),
+      email: flag.text('E'),
+      webhook: flag.text('URL'),
+    },
+    run: ({ flags }) =>
+      subscribersCommand({
+        action: 'add',
+        name: flags.name,
+        topics: flags.topics,
+        email: flags.email,
+        webhook: flags.webhook,
+      }),
+  }),
+  defineCommand({
+    name: 'subscribers list',
+    summary: 'List subscriptions (feed URLs, no secrets).',
+    flags: {},
+    run: () => subscribersCommand({ action: 'list' }),
+  }),
+  defineCommand({
+    name: 'subscribers remove',
+    summary: 'Remove a subscription.',
+    flags: {},
+    positionals: [{ name: 'id' }],
+    run: ({ args }) => subscribersCommand({ action: 'remove', id: args[0] ?? '' }),
+  }),
+  defineCommand({
+    name: 'notify test',
+    summary: 'Send a sample digest to every configured destination and report each outcome.',
+    flags: {},
+    run: () => notifyCommand(),
+  }),
+  defineCommand({
+    name: 'config',
+    summary: 'Print the effective configuration (secrets masked).',
+    flags: {},
+    run: () => configCommand(),
+  }),
+];
