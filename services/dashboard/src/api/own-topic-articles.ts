@@ -86,7 +86,10 @@ export async function ownTopicSummaries(
       return {
         topic: wordsById.get(id) ?? '',
         count: counts[id] ?? 0,
-        articles: articles.map((a) => ({ ...a, ownMatches: [{ topic: wordsById.get(id) ?? '', score: score.get(a.id) ?? 0 }] })),
+        articles: articles.map((a) => ({
+          ...a,
+          ownMatches: [{ topic: wordsById.get(id) ?? '', score: score.get(a.id) ?? 0 }],
+        })),
       };
     }),
   );

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { unsubscribe } from '../../api/subscriptions-api.js';
 import { subscriptionView } from '@tidings/subscriptions';
-import { type FeedDeps, type FeedFormat, type FeedResponse, personalFeed, topicFeed } from '../../api/topic-feeds.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ownTopicSummaries } from '../../api/own-topic-articles.js';
+import { unsubscribe } from '../../api/subscriptions-api.js';
+import { type FeedDeps, type FeedFormat, type FeedResponse, personalFeed, topicFeed } from '../../api/topic-feeds.js';
 import { renderSubscriberPage, renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
 
