@@ -8,6 +8,7 @@ export {
   RunOwnTopicsSchema,
   type ScoredArticle,
 } from './own-topic-matches.js';
+export { recentWindowStart } from './recent-window.js';
 export {
   type BadRecord,
   type DigestQuery,

@@ -1,5 +1,5 @@
 import { type BackfillJob, type BackfillProgress, redisKeys } from '@tidings/shared';
-import type { OwnTopicMatches, ScoredArticle, TopicStore } from '@tidings/topic-store';
+import { type OwnTopicMatches, recentWindowStart, type ScoredArticle, type TopicStore } from '@tidings/topic-store';
 import type { Redis } from 'ioredis';
 import type { NliModel } from './model-runtime.js';
 import { ownTopicHypothesis, premiseOf, scorePremises } from './zero-shot.js';
@@ -31,8 +31,8 @@ export interface BackfillOutcome extends BackfillProgress {
 /**
  * A new own topic against the stored articles of the last BACKFILL_DAYS, that topic alone:
  * each article's score is kept, the matches join the topic's feed at once. The window ends
- * at the newest stored article, as the digest's does, so a quiet deployment still fills the
- * feed with its last days. Repeating a step (a retried job) writes the same scores again.
+ * at the newest stored article (recentWindowStart). Repeating a step (a retried job) writes
+ * the same scores again.
  */
 export async function backfillOwnTopic(
   job: BackfillJob,
@@ -43,10 +43,9 @@ export async function backfillOwnTopic(
   const words = await deps.redis.hget(redisKeys(deps.prefix).ownTopics, topicId);
   const none = { topicId, done: 0, total: 0, matched: 0 };
   if (!words) return { ...none, skipped: 'no subscription has this topic any more' };
-  const window = await deps.store.digest({ hours: deps.days * 24, perTopic: 0 });
-  if (!window.from || deps.days === 0) return { ...none, skipped: 'no stored articles in the window' };
-  // The digest's window excludes its start; articleIdsPublishedSince includes it.
-  const ids = (await deps.store.articleIdsPublishedSince(Date.parse(window.from) + 1)).sort();
+  const since = deps.days === 0 ? null : await recentWindowStart(deps.store, deps.days);
+  if (since === null) return { ...none, skipped: 'no stored articles in the window' };
+  const ids = (await deps.store.articleIdsPublishedSince(since)).sort();
   const hypothesis = ownTopicHypothesis(deps.hypothesisTemplate, words);
   const progress: BackfillProgress = { done: 0, total: ids.length, matched: 0 };
   await report(progress);

@@ -1,4 +1,5 @@
 import { subscriptionView } from '@tidings/subscriptions';
+import { recentWindowStart } from '@tidings/topic-store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ownTopicSummaries } from '../../api/own-topic-articles.js';
 import { unsubscribe } from '../../api/subscriptions-api.js';
@@ -91,7 +92,8 @@ export async function feedRoutes(
     if (!sub) return reply.code(404).type('text/plain; charset=utf-8').send('no subscription for this key\n');
     const deps = depsFor(request);
     const days = Math.max(1, options.ownTopicDays);
-    const own = await ownTopicSummaries(sub, Date.now() - days * 86_400_000, 20, deps);
+    const since = (await recentWindowStart(deps.store, days)) ?? Date.now();
+    const own = await ownTopicSummaries(sub, since, 20, deps);
     const view = subscriptionView(sub, deps.baseUrl);
     return reply
       .header('cache-control', 'private, no-store')
