@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ownTopicId, QUEUE } from '@tidings/shared';
-import { ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
+import { ROOT, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
 const CLI = path.join(ROOT, 'apps/cli/src/main.ts');
@@ -75,7 +74,7 @@ describe('tidings subscribers and notify test', () => {
       topics: [],
       ownTopics: ['blockchain tokens', 'Lithium mines'],
     });
-    const redis = new Redis(env.REDIS_URL);
+    const redis = testRedis();
     const backfill = new Queue(QUEUE.backfill, { connection: redis, prefix: env.TIDINGS_PREFIX });
     const queued = (await backfill.getWaiting()).map((j) => j.data.topicId).sort();
     await backfill.close();
