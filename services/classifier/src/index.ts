@@ -11,8 +11,10 @@ export {
   type PairBatch,
 } from './model-runtime.js';
 export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
+export { TINY_MODEL_DIR } from './tiny-model.js';
 export {
   classifyText,
+  type OwnTopicQuestion,
   fitPremise,
   hypothesesFor,
   ownTopicHypothesis,
