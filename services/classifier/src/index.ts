@@ -14,9 +14,9 @@ export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
 export { TINY_MODEL_DIR } from './tiny-model.js';
 export {
   classifyText,
-  type OwnTopicQuestion,
   fitPremise,
   hypothesesFor,
+  type OwnTopicQuestion,
   ownTopicHypothesis,
   premiseOf,
   scorePremises,
