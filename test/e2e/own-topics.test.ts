@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
@@ -16,36 +15,13 @@ import {
   redisKeys,
   requestRun,
 } from '@tidings/shared';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
+import { CNBC_FIXTURE, startMailServer, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { TopicStore } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BITCOIN = 'Bitcoin slides below $80,000 as crypto ETF outflows mount';
 const IPO = 'Fintech lender prices IPO above range, valuing company at $9 billion ahead of Nasdaq debut';
-
-async function startMailServer() {
-  const mails: ParsedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((r) => smtp.close(() => r())) };
-}
 
 interface JsonFeed {
   title: string;

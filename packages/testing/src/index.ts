@@ -4,6 +4,7 @@ export * from './expected-topics.js';
 export * from './fixture-stories.js';
 export * from './harness.js';
 export * from './hub-mirror.js';
+export * from './mail-server.js';
 export * from './paths.js';
 export * from './run-flow-fixture.js';
 export * from './service-process.js';
