@@ -11,13 +11,14 @@ const httpUrl = z
   .max(2048)
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: 'not an http(s) URL' });
 
+const topicList = z.array(z.string().min(1).max(64)).max(50);
+const ownTopicList = z.array(z.string().max(10_000)).max(1_000);
+
 /**
  * What a person asks for: the shared topics they chose, topics in their own words, and where
  * digests go. The caps here only bound a request; the subscription store applies the
  * configured limits (OWN_TOPIC_MAX_CHARS, OWN_TOPICS_PER_SUBSCRIBER) with errors that name them.
  */
-const topicList = z.array(z.string().min(1).max(64)).max(50);
-const ownTopicList = z.array(z.string().max(10_000)).max(1_000);
 
 export const NewSubscriptionSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -83,9 +84,9 @@ export function deliveryId(job: NotifyJob): string {
   return `${job.runId}.${d.kind}.${target}`;
 }
 
-/** The webhook body: text only, no markup; receivers verify X-Tidings-Signature over its raw bytes. */
 const DigestArticleSchema = z.object({ title: z.string(), link: z.string(), published: z.string(), score: z.number() });
 
+/** The webhook body: text only, no markup; receivers verify X-Tidings-Signature over its raw bytes. */
 export const DigestPayloadSchema = z.object({
   type: z.literal('digest'),
   runId: z.string(),
