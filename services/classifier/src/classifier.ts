@@ -159,7 +159,6 @@ export async function startClassifier(options: ClassifierOptions) {
     worker: service.worker,
     model,
     heartbeat,
-    backfillWorker: backfill.worker,
     close: async () => {
       await Promise.all([service.close(), backfill.close()]);
       if (!options.model) await model.dispose();
