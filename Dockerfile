@@ -24,6 +24,7 @@ COPY packages/feed-list/package.json packages/feed-list/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/status/package.json packages/status/
 COPY packages/subscriptions/package.json packages/subscriptions/
+COPY packages/testing/package.json packages/testing/
 COPY packages/topic-store/package.json packages/topic-store/
 COPY services/aggregator/package.json services/aggregator/
 COPY services/classifier/package.json services/classifier/

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:search [--quick]`: search over RETENTION_DAYS (30) days of 5 000 articles a
  * day, as the dashboard serves it. A private redis-server gets 30 daily runs written through
- * TopicStore.writeRun; then this process builds the index as the dashboard does (time, and
+ * TopicStoreWriter.writeRun; then this process builds the index as the dashboard does (time, and
  * the time to take in one more day), runs the queries a reader types ("b", "bi", "bit"…)
  * and a few of one to three words, in process and over HTTP against a real dashboard
  * process, and reads that process's peak RSS (beside a dashboard on an empty store).
@@ -14,7 +14,7 @@ import { ROOT, spawnService } from '@tidings/cli';
 import { ArticleSearch, isSearchQuery, parseSearchQuery } from '@tidings/dashboard';
 import { createRedis, freePort, peakRssMbOf, startRedisServer } from '@tidings/runtime';
 import { DEFAULT_LABELS } from '@tidings/shared';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { BENCH_DIR } from './src/bench-setup.js';
 import { Corpus } from './src/search-corpus.js';
 
@@ -113,7 +113,7 @@ async function main() {
   const redis = createRedis(server.url);
   const stops: (() => Promise<void>)[] = [];
   try {
-    const store = new TopicStore(redis, PREFIX, { labelOrder: LABELS });
+    const store = new TopicStoreWriter(redis, PREFIX, { labelOrder: LABELS });
     const corpus = new Corpus();
     const today = Date.now();
     let writeMs = 0;

@@ -1,4 +1,5 @@
 import type { Run, TopicArticle } from '@tidings/shared';
+import { buildRun, buildTopicArticle } from '@tidings/testing';
 
 /**
  * Finance-news-shaped articles for the search bench: headlines and two- or three-sentence
@@ -344,19 +345,20 @@ export class Corpus {
     const label = this.pick(labels);
     const topic = TOPICS[label] ?? TOPICS.Other!;
     const summary = Array.from({ length: 2 + Math.floor(this.next() * 2) }, () => this.sentence(label)).join(' ');
-    return {
+    return buildTopicArticle({
       id,
       feed: `https://feeds.example/${this.pick(['markets', 'economy', 'tech', 'energy', 'world'])}.xml`,
       title: this.fill(this.pick(topic.titles)),
       summary,
       link: `https://news.example/${id}`,
       published: new Date(published).toISOString(),
-      publishedEstimated: false,
       fetchedAt: new Date(published + 60_000).toISOString(),
       label,
       score: 0.3 + this.next() * 0.7,
+      // The corpus keeps the shape its results were measured on: articles without every label's score.
+      scores: undefined,
       runId,
-    };
+    });
   }
 
   /** One day's run: `count` articles published in the 23 hours before `dayEnd`. */
@@ -370,18 +372,6 @@ export class Corpus {
         return { label, count: group.length, articles: group };
       })
       .filter((g) => g.count > 0);
-    const at = new Date(dayEnd).toISOString();
-    return {
-      id: runId,
-      trigger: 'schedule',
-      startedAt: at,
-      finishedAt: at,
-      durationMs: 0,
-      feeds: [],
-      counts: { fetched: count, new: count, classified: count, failed: 0 },
-      failures: [],
-      finalisedBy: 'aggregator',
-      topics,
-    };
+    return buildRun({ id: runId, trigger: 'schedule', startedAt: new Date(dayEnd).toISOString(), articles, topics });
   }
 }

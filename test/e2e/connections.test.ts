@@ -6,10 +6,15 @@ import { loadNliModel, modelSource, startClassifier } from '@tidings/classifier'
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
-import { createLogger, createRedis, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
+import {
+  createLogger,
+  createRedis,
+  type RedisConnection,
+  type RedisServerHandle,
+  startRedisServer,
+} from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
 import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CYCLES = 20;
@@ -23,7 +28,7 @@ const logger = createLogger('test', { level: 'silent' });
 describe('connections', () => {
   let server: RedisServerHandle;
   let dir: string;
-  let observer: Redis;
+  let observer: RedisConnection;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-connections-'));
     server = await startRedisServer({ dir });

@@ -5,7 +5,7 @@ import { startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
 import { createLogger } from '@tidings/runtime';
 import { type Article, classifyJobId, QUEUE } from '@tidings/shared';
-import { addRunFlow, testConfig, testRedis, waitFor } from '@tidings/testing';
+import { addRunFlow, buildArticle, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -17,16 +17,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const article = (id: string, title: string): Article => ({
-  id,
-  feed: 'f',
-  title,
-  summary: '',
-  link: `https://news.example/${id}`,
-  published: '2026-11-24T10:00:00.000Z',
-  publishedEstimated: false,
-  fetchedAt: '2026-11-24T10:00:00.000Z',
-});
+const article = (id: string, title: string) => buildArticle({ id, title, feed: 'f' });
 
 /** A run flow as the loader makes it, with some children's data or timing changed. */
 async function startRun(

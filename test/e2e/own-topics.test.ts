@@ -16,7 +16,7 @@ import {
   requestRun,
 } from '@tidings/shared';
 import { CNBC_FIXTURE, startMailServer, testConfig, testRedis, waitFor } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -148,7 +148,7 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
     expect(atom).not.toContain('Fintech lender');
 
     // Every own-topic score is stored beside the article, matching or not.
-    const store = new TopicStore(redis, config.prefix);
+    const store = new TopicStoreReader(redis, config.prefix);
     const stored = await store.articlesById(await store.runArticleIds(runId));
     const id = ownTopicId('blockchain tokens');
     for (const a of stored) expect(a.ownScores?.[id], a.title).toBeTypeOf('number');
@@ -161,7 +161,7 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
   }, 120_000);
 
   it("backfills a new own topic from the stored articles, so the reader's feed fills without a run", async () => {
-    const runsBefore = (await new TopicStore(redis, config.prefix).runs()).total;
+    const runsBefore = (await new TopicStoreReader(redis, config.prefix).runs()).total;
     const carl = await api('POST', 'api/subscriptions', { name: 'Carl', ownTopics: ['initial public offering'] });
     expect(carl.status).toBe(201);
     const topicId = ownTopicId('initial public offering');
@@ -181,7 +181,7 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
 
     const feed = await jsonFeed(carl.body.jsonFeedUrl);
     expect(feed.items.map((i) => i.title)).toEqual([IPO]);
-    expect((await new TopicStore(redis, config.prefix).runs()).total).toBe(runsBefore);
+    expect((await new TopicStoreReader(redis, config.prefix).runs()).total).toBe(runsBefore);
 
     // The subscriber's page, opened by the feed key, lists it with its score.
     const page = await (await fetch(carl.body.pageUrl)).text();

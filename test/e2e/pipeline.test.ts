@@ -122,7 +122,7 @@ describe('loader → classifier → aggregator on the CNBC-shaped fixture', () =
       }
       return readRun(id);
     });
-    const writeSpy = vi.spyOn(store, 'writeRun');
+    const writeSpy = vi.spyOn(store, 'writeRecord');
     let again: Job;
     let writes: { run: Run; written: Promise<boolean> }[] = [];
     try {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,64 +7,10 @@ import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
 import { createLogger, createRedis, freePort } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
-import { CNBC_FIXTURE, runTidings, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { CNBC_FIXTURE, makeTestCertificates, runTidings, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PASSWORD = 'tls-test-password-0123';
-
-/** A private CA and a certificate for 127.0.0.1 signed by it, made with openssl for this test. */
-function makeCertificates(dir: string) {
-  const run = (args: string[]) => {
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
-  };
-  run([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=tidings test CA',
-  ]);
-  run([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=127.0.0.1',
-  ]);
-  fs.writeFileSync(path.join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  run([
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'san.cnf',
-  ]);
-  return { ca: path.join(dir, 'ca.crt'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
-}
 
 /**
  * Distribution for real: a Redis that speaks only TLS and wants a password, as a managed
@@ -78,7 +24,7 @@ describe('a TLS Redis with a password', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const certs = makeCertificates(dir);
+    const certs = makeTestCertificates(dir);
     const port = await freePort();
     // The plain port is off (0): only TLS clients get in.
     server = spawn(

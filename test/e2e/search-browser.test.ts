@@ -4,8 +4,8 @@ import path from 'node:path';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
 import type { Run, TopicArticle } from '@tidings/shared';
-import { ARTIFACTS, launchChromium, testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { ARTIFACTS, buildRun, buildTopicArticle, launchChromium, testConfig, testRedis } from '@tidings/testing';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,33 +15,20 @@ const TITLE =
 const SUMMARY =
   'Crypto ETF <em id="em">outflows</em> mount; <iframe src="https://evil.example"></iframe> bitcoin at $80,000';
 
-function evilRun(): Run {
+function evilRun() {
   const now = new Date().toISOString();
-  const article: TopicArticle = {
+  const article = buildTopicArticle({
     id: 'evil-1',
-    feed: 'https://news.example/rss',
     title: TITLE,
     summary: SUMMARY,
     link: 'https://news.example/evil',
     published: new Date(Date.now() - 3_600_000).toISOString(),
-    publishedEstimated: false,
     fetchedAt: now,
     label: 'Crypto',
     score: 0.9,
     runId: 'run-evil',
-  };
-  return {
-    id: 'run-evil',
-    trigger: 'manual',
-    startedAt: now,
-    finishedAt: now,
-    durationMs: 5,
-    feeds: [],
-    counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: [{ label: 'Crypto', count: 1, articles: [article] }],
-  };
+  });
+  return buildRun({ id: 'run-evil', startedAt: now, finishedAt: now, durationMs: 5, articles: [article] });
 }
 
 describe('search in a real browser', () => {
@@ -55,7 +42,7 @@ describe('search in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await new TopicStore(redis, config.prefix).writeRun(evilRun());
+    await new TopicStoreWriter(redis, config.prefix).writeRun(evilRun());
     const dashboard = await startDashboard({ config, logger });
     close = dashboard.close;
     base = dashboard.address;

@@ -8,7 +8,7 @@ import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
 import { createLogger, createRedis, measurePeakRss, startRedisServer } from '@tidings/runtime';
 import { JOB, loadConfig, QUEUE } from '@tidings/shared';
-import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { buildArticle, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 
 /**
@@ -131,15 +131,7 @@ export async function runCorpus(): Promise<CorpusResult[]> {
   const classifier = await startClassifier({ config: classifierConfig, logger });
   const queueConnection = createRedis(redis.url);
   const classifyQueue = new Queue(QUEUE.classify, { connection: queueConnection, prefix: 'corpus' });
-  const article = {
-    id: 'a',
-    feed: 'f',
-    title: 'T',
-    summary: '',
-    link: '',
-    published: '2026-11-24T00:00:00Z',
-    fetchedAt: '2026-11-24T00:00:00Z',
-  };
+  const article = buildArticle({ id: 'a', feed: 'f', title: 'T', link: '', published: '2026-11-24T00:00:00Z' });
   let jobs = 0;
   const job = async (data: unknown) => {
     const jobId = `corpus-${++jobs}`;

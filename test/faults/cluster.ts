@@ -1,12 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRedis, freePort, liveWorkers, type RedisServerHandle, startRedisServer } from '@tidings/runtime';
-import { QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
-import { type ServiceProcess, spawnService, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import {
+  createRedis,
+  freePort,
+  liveWorkers,
+  type RedisConnection,
+  type RedisServerHandle,
+  startRedisServer,
+} from '@tidings/runtime';
+import { loadConfig, QUEUE, type Run, type RunProgress, readRunProgress, requestRun } from '@tidings/shared';
+import {
+  type SentinelSetup,
+  type ServiceProcess,
+  spawnService,
+  startSentinelSetup,
+  TINY_MODEL_DIR,
+  waitFor,
+} from '@tidings/testing';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 type ServiceName = 'loader' | 'classifier' | 'aggregator' | 'notifier' | 'dashboard';
 
@@ -49,34 +62,45 @@ export function verdict(row: Row): string[] {
 
 /**
  * One private deployment for a fault scenario: its own redis-server (append-only file on),
- * data folder and service processes, all real, on loopback.
+ * or with `sentinel` a primary, a replica and three Sentinels, its data folder and service
+ * processes, all real, on loopback.
  */
 export class FaultCluster {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-fault-'));
   readonly prefix = 'tidings';
   redis!: RedisServerHandle;
-  client!: Redis;
+  client!: RedisConnection;
   feeds!: Queue;
   aggregate!: Queue;
   classify!: Queue;
   notify!: Queue;
-  store!: TopicStore;
+  store!: TopicStoreReader;
+  /** With `sentinel`: the primary, replica and Sentinels the services reach through REDIS_SENTINELS. */
+  sentinel: SentinelSetup | undefined;
   private port = 0;
   private readonly procs = new Set<ServiceProcess>();
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly options: { sentinel?: boolean } = {},
+  ) {}
 
   async start(): Promise<this> {
-    this.port = await freePort();
-    await this.startRedis();
-    this.client = createRedis(this.redis.url);
+    if (this.options.sentinel) {
+      this.sentinel = await startSentinelSetup(path.join(this.dir, 'sentinel'));
+      this.client = createRedis(loadConfig(this.sentinel.env).redis);
+    } else {
+      this.port = await freePort();
+      await this.startRedis();
+      this.client = createRedis(this.redis.url);
+    }
     this.client.on('error', () => {});
     this.feeds = new Queue(QUEUE.feeds, { connection: this.client, prefix: this.prefix });
     this.aggregate = new Queue(QUEUE.aggregate, { connection: this.client, prefix: this.prefix });
     this.classify = new Queue(QUEUE.classify, { connection: this.client, prefix: this.prefix });
     this.notify = new Queue(QUEUE.notify, { connection: this.client, prefix: this.prefix });
     for (const q of [this.feeds, this.aggregate, this.classify, this.notify]) q.on('error', () => {});
-    this.store = new TopicStore(this.client, this.prefix);
+    this.store = new TopicStoreReader(this.client, this.prefix);
     return this;
   }
 
@@ -86,7 +110,7 @@ export class FaultCluster {
 
   serviceEnv(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      REDIS_URL: `redis://127.0.0.1:${this.port}`,
+      ...(this.sentinel ? this.sentinel.env : { REDIS_URL: `redis://127.0.0.1:${this.port}` }),
       TIDINGS_PREFIX: this.prefix,
       DATA_DIR: path.join(this.dir, 'data'),
       MODEL_DIR: TINY_MODEL_DIR,
@@ -104,6 +128,11 @@ export class FaultCluster {
     this.procs.add(proc);
     void proc.exited.then(() => this.procs.delete(proc));
     return proc;
+  }
+
+  /** Every service process started and still running: none exited or was restarted. */
+  running(): number {
+    return this.procs.size;
   }
 
   async liveClassifiers(): Promise<number> {
@@ -203,6 +232,7 @@ export class FaultCluster {
     for (const q of [this.feeds, this.aggregate, this.classify, this.notify]) await q?.close().catch(() => {});
     this.client?.disconnect();
     await this.redis?.stop();
+    await this.sentinel?.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
-import { addRunFlow, waitFor } from '@tidings/testing';
+import { addRunFlow, buildArticle, buildRunManifest, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -40,22 +40,21 @@ interface Hostile {
   articles?: Article[];
 }
 
+/** A valid article with the hostile fields spread over it (they are what the services must refuse or clean). */
 function article(overrides: Partial<Article> = {}): Article {
   return {
-    id: 'a1',
-    feed: 'https://a.example/rss',
-    title: 'Stocks rally',
-    summary: '',
-    link: 'https://a.example/story',
-    published: '2026-11-24T10:00:00.000Z',
-    publishedEstimated: false,
-    fetchedAt: '2026-11-24T10:00:00.000Z',
+    ...buildArticle({
+      id: 'a1',
+      feed: 'https://a.example/rss',
+      title: 'Stocks rally',
+      link: 'https://a.example/story',
+    }),
     ...overrides,
   };
 }
 
 function manifest(runId: string): RunManifest {
-  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] };
+  return { ...buildRunManifest({ startedAt: new Date().toISOString() }), runId };
 }
 
 const read = (feed: string, extra: Record<string, unknown> = {}) => ({

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { type FeedHandler, generatedFeed, startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
-import type { Article, StackStatus } from '@tidings/shared';
+import type { StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { addRunFlow, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { addRunFlow, askNode, buildArticle, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { done, FaultCluster, type Row } from './cluster.js';
 
 /**
@@ -20,8 +20,12 @@ export interface Scenario {
   run(): Promise<Row>;
 }
 
-async function withCluster(env: Record<string, string>, body: (c: FaultCluster) => Promise<Row>): Promise<Row> {
-  const cluster = await new FaultCluster(env).start();
+async function withCluster(
+  env: Record<string, string>,
+  body: (c: FaultCluster) => Promise<Row>,
+  options: { sentinel?: boolean } = {},
+): Promise<Row> {
+  const cluster = await new FaultCluster(env, options).start();
   try {
     return await body(cluster);
   } finally {
@@ -38,6 +42,8 @@ function checks(): { problems: string[]; check(ok: boolean, problem: string): vo
 function feedEnv(cluster: FaultCluster, count: number, tag = 'f'): Record<string, string> {
   return { FEED_URLS: writeGeneratedFeed(path.join(cluster.dir, `${tag}.xml`), count, { tag }) };
 }
+
+const infoNumber = (info: string, field: string) => Number(info.match(new RegExp(`^${field}:(\\d+)`, 'm'))?.[1] ?? 0);
 
 /** `tidings status --json` against the cluster, as an operator would run it (it exits 1 while there are problems). */
 function cliStatus(cluster: FaultCluster): Promise<StackStatus> {
@@ -298,16 +304,9 @@ export const SCENARIOS: Scenario[] = [
         c.spawn('classifier');
         c.spawn('aggregator');
         const runId = 'manual-poison';
-        const articles: Article[] = Array.from({ length: 10 }, (_, i) => ({
-          id: `p${i}`,
-          feed: 'f',
-          title: `Bitcoin story ${i}`,
-          summary: '',
-          link: '',
-          publishedEstimated: false,
-          published: '2026-11-24T10:00:00.000Z',
-          fetchedAt: '2026-11-24T10:00:00.000Z',
-        }));
+        const articles = Array.from({ length: 10 }, (_, i) =>
+          buildArticle({ id: `p${i}`, feed: 'f', title: `Bitcoin story ${i}`, link: '' }),
+        );
         const poison = { ...articles[0]!, id: 'poison', title: 'Poison' };
         await addRunFlow(c.client, c.prefix, runId, [
           ...articles.map((article) => ({ article })),
@@ -424,6 +423,100 @@ export const SCENARIOS: Scenario[] = [
               note: `up ${hooks.hits('/up')} delivery, down tried ${hooks.hits('/down')} times; status: ${shown?.message ?? 'no problem shown'}`,
             });
           },
+        );
+      } finally {
+        await hooks.close();
+      }
+    },
+  },
+  {
+    name: '11 SIGKILL the Redis primary mid-run; Sentinel promotes the replica',
+    run: async () => {
+      const deliveries: string[] = [];
+      const hooks = await startFeedServer({
+        '/hook': (req, res) => {
+          deliveries.push(String(req.headers['x-tidings-delivery']));
+          res.writeHead(200).end();
+        },
+      });
+      try {
+        return await withCluster(
+          { MODEL_DIR: SLOW_TINY_MODEL_DIR, FEED_ALLOW_PRIVATE: 'true' },
+          async (c) => {
+            const setup = c.sentinel;
+            if (!setup) throw new Error('scenario 10 needs the Sentinel setup');
+            const env = feedEnv(c, 30);
+            const topics = DEFAULT_LABELS.split(',');
+            const subscriptions = new SubscriptionStore(c.client, c.prefix, { labels: topics });
+            await subscriptions.create({ name: 'hook', topics, webhookUrl: hooks.url('/hook') });
+            for (const name of ['classifier', 'classifier', 'loader', 'aggregator', 'notifier'] as const) {
+              c.spawn(name, env);
+            }
+            await c.waitForClassifiers(2);
+            const runId = await c.trigger();
+            await c.waitForProgress(runId, 4);
+            const atKill = await c.progress(runId);
+            let lostBytes = 0;
+            let lostCompletions = 0;
+            if (FAULTS.inject) {
+              // Asynchronous replication, staged: the primary drops its replica's link while the
+              // replica is frozen (for less than Sentinel's down-after), so it cannot reconnect,
+              // and the primary dies with writes it never sent on.
+              // Read on each data node itself, past Sentinel: what the primary had, what the replica got.
+              const password = setup.env.REDIS_PASSWORD;
+              const completedKey = `${c.prefix}:classify:completed`;
+              const completed = () => askNode(setup.primary.port, password, (r) => r.zcard(completedKey));
+              const completedBefore = await completed();
+              setup.replica.process.kill('SIGSTOP');
+              await askNode(setup.primary.port, password, (r) => r.client('KILL', 'TYPE', 'replica'));
+              await waitFor(async () => (await completed()) > completedBefore || undefined, {
+                what: 'a child to complete on the primary alone',
+                timeoutMs: 700,
+                intervalMs: 20,
+              }).catch(() => undefined);
+              const atKill = await askNode(setup.primary.port, password, async (r) => ({
+                offset: infoNumber(await r.info('replication'), 'master_repl_offset'),
+                completed: await r.zrange(completedKey, 0, -1),
+              }));
+              await setup.killPrimary(() => setup.replica.process.kill('SIGCONT'));
+              const promoted = await askNode(setup.replica.port, password, async (r) => ({
+                // Where the replica's history ends and its own as a primary begins.
+                at: infoNumber(await r.info('replication'), 'second_repl_offset') - 1,
+                completed: new Set(await r.zrange(completedKey, 0, -1)),
+              }));
+              if (atKill && promoted) {
+                lostBytes = Math.max(0, atKill.offset - promoted.at);
+                lostCompletions = atKill.completed.filter((id) => !promoted.completed.has(id)).length;
+              }
+            }
+            const primaryAfter = await setup.currentPrimary();
+            const run = await c.waitForRun(runId);
+            // One more ordinary run: it finds every article seen, and nothing of the first is redone.
+            const next = run ? await c.waitForRun(await c.trigger()) : undefined;
+            const delivered = async () => (await c.notify.getJobs(['completed', 'failed'])).length > 0 || undefined;
+            await waitFor(delivered, { what: 'the digest to be delivered', timeoutMs: 30_000 }).catch(() => undefined);
+            const digestsOfRun = deliveries.filter((id) => id.includes(runId));
+            const repeatedDeliveries = digestsOfRun.length - new Set(digestsOfRun).size;
+            const { problems, check } = checks();
+            check(
+              primaryAfter === `127.0.0.1:${setup.replica.port}`,
+              `the Sentinels name ${primaryAfter} as primary, not the former replica 127.0.0.1:${setup.replica.port}`,
+            );
+            check(done(atKill) < atKill.total, 'the run had finished before the primary was killed');
+            check(lostBytes > 0, 'the promoted replica had every write: the failover lost nothing to recover');
+            check(c.running() === 5, `${c.running()} of the 5 service processes still run: some did not survive it`);
+            check(
+              new Set(digestsOfRun).size === 1,
+              `${new Set(digestsOfRun).size} digest(s) of the run delivered, not 1`,
+            );
+            check(repeatedDeliveries === 0, `the digest was delivered ${digestsOfRun.length} times`);
+            check(next !== undefined && next.counts.new === 0, 'the next run did not find every article seen');
+            return c.measure('11 SIGKILL the Redis primary mid-run; Sentinel promotes the replica', [run, next], 30, {
+              problems,
+              note: `killed at ${done(atKill)}/${atKill.total}; promoted ${primaryAfter}; lost at failover: ${lostBytes} bytes of replication, ${lostCompletions} child completion(s); digests delivered: ${digestsOfRun.length}`,
+            });
+          },
+          { sentinel: true },
         );
       } finally {
         await hooks.close();

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UnreadableValueError } from './errors/unreadable-value-error.js';
 import { UsageError } from './errors/usage-error.js';
 
 /** A flag that is there or not: `--wait`. */
@@ -13,7 +14,7 @@ export interface ValueFlag<T, Required extends boolean = boolean> {
   /** Stands for the value in the usage line: `--timeout S`. */
   placeholder: string;
   required: Required;
-  /** The value as the command uses it; throws a ValueError saying what a readable value looks like. */
+  /** The value as the command uses it; throws an UnreadableValueError saying what a readable value looks like. */
   read(raw: string): T;
 }
 
@@ -43,7 +44,7 @@ export interface Positional {
   name: string;
   /** Takes every remaining word (joined by the command): `classify "text"`. */
   rest?: boolean;
-  /** Throws a ValueError when the word cannot be what the command needs. */
+  /** Throws an UnreadableValueError when the word cannot be what the command needs. */
   check?: (raw: string) => void;
 }
 
@@ -60,17 +61,14 @@ export interface CommandSpec<F extends Flags = Flags> {
 
 export const defineCommand = <F extends Flags>(spec: CommandSpec<F>): CommandSpec<F> => spec;
 
-/** Why a flag's value or a word cannot be read; becomes a usage error naming the flag. */
-export class ValueError extends Error {}
-
 const wholeNumber = (raw: string, what: string, { min, max }: { min: number; max: number }): number => {
   const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new ValueError(`'${raw}' is not ${what}`);
+  if (!(n >= min && n <= max)) throw new UnreadableValueError(`'${raw}' is not ${what}`);
   return n;
 };
 
 const text = (raw: string): string => {
-  if (raw.trim() === '') throw new ValueError('is empty');
+  if (raw.trim() === '') throw new UnreadableValueError('must not be empty');
   return raw;
 };
 
@@ -97,7 +95,7 @@ export const flag = {
     required: false,
     read: (raw) => {
       if (!(choices as readonly string[]).includes(raw))
-        throw new ValueError(`'${raw}' is not one of ${choices.join(', ')}`);
+        throw new UnreadableValueError(`'${raw}' is not one of ${choices.join(', ')}`);
       return raw as C;
     },
   }),
@@ -200,6 +198,8 @@ export function parseCommandLine(argv: string[], commands: readonly CommandSpec[
   const words = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
   const options = tokens.flatMap((t) => (t.kind === 'option' ? [t] : []));
   const help = options.some((o) => o.name === 'help');
+  // Flags alone (`tidings --data-dir d`) were meant for a command that is missing.
+  if (words.length === 0 && !help && options.length > 0) throw usageError('no command given');
   if (words.length === 0 || words[0] === 'help') return { kind: 'help' };
   const { spec, used } = findCommand(words, commands);
   if (help) return { kind: 'help', spec };
@@ -224,7 +224,7 @@ export function parseCommandLine(argv: string[], commands: readonly CommandSpec[
     try {
       values[option.name] = f.read(option.value);
     } catch (err) {
-      if (!(err instanceof ValueError)) throw err;
+      if (!(err instanceof UnreadableValueError)) throw err;
       throw usageError(`${option.rawName}: ${err.message}`, spec);
     }
   }
@@ -246,7 +246,7 @@ export function parseCommandLine(argv: string[], commands: readonly CommandSpec[
     try {
       p.check?.(word);
     } catch (err) {
-      if (!(err instanceof ValueError)) throw err;
+      if (!(err instanceof UnreadableValueError)) throw err;
       throw usageError(`<${p.name}> ${err.message}`, spec);
     }
   });

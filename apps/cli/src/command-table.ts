@@ -1,4 +1,4 @@
-import { type CommandSpec, defineCommand, flag, ValueError } from './command-line.js';
+import { type CommandSpec, defineCommand, flag } from './command-line.js';
 import { classifyCommand } from './commands/classify.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -10,12 +10,13 @@ import { runCommand } from './commands/run.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { subscribersCommand } from './commands/subscribers.js';
+import { UnreadableValueError } from './errors/unreadable-value-error.js';
 
 /** How long `run --wait` waits for a run to finish when --timeout is not given. */
 const RUN_WAIT_DEFAULT_S = 600;
 
 const httpUrl = (raw: string) => {
-  if (!/^https?:\/\/\S+$/i.test(raw)) throw new ValueError(`'${raw}' is not an http(s) URL`);
+  if (!/^https?:\/\/\S+$/i.test(raw)) throw new UnreadableValueError(`'${raw}' is not an http(s) URL`);
 };
 
 /**

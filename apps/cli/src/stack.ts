@@ -31,7 +31,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server (when REDIS_URL is unset) and every service; resolves once all are spawned. */
+/** Starts redis-server (when nothing names a Redis) and every service; resolves once all are spawned. */
 export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const config = loadConfig(env);
   const logger = createLogger('tidings', { level: config.logLevel });
@@ -39,7 +39,7 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   // Once, before any classifier starts: N classifiers must not each download the model.
   await ensureModel(config.classifier, { logger });
   let redis: RedisServerHandle | undefined;
-  let redisUrl = config.redis.url;
+  let redisEnv: NodeJS.ProcessEnv = {};
   if (config.redis.embedded) {
     // Loopback is not private on a shared host: every local user could read and write the queues.
     const passwordFile = redisPasswordFile(config.dataDir);
@@ -49,11 +49,11 @@ export async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
       appendOnly: true,
       password: readSecretFile(passwordFile, { create: true }),
     });
-    redisUrl = redis.url;
+    redisEnv = { REDIS_URL: redis.url };
     writeStackFile(config.dataDir, { redisUrl: `redis://127.0.0.1:${redis.port}`, passwordFile });
     logger.info({ port: redis.port, dir: path.join(config.dataDir, 'redis') }, 'started a private redis-server');
   }
-  const childEnv = { ...env, REDIS_URL: redisUrl, DATA_DIR: config.dataDir, LOG_LEVEL: config.logLevel };
+  const childEnv = { ...env, ...redisEnv, DATA_DIR: config.dataDir, LOG_LEVEL: config.logLevel };
   const effective = loadConfig(childEnv);
   let reportConfigError: (line: string) => void = () => {};
   const configError = new Promise<string>((resolve) => {

@@ -1,7 +1,7 @@
+import type { RedisConnection } from '@tidings/runtime';
 import { type QueueName, type Run, readRunProgress } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { NoWorkerError } from './errors/no-worker-error.js';
 import { RunWaitTimeoutError } from './errors/run-wait-timeout-error.js';
 import { formatProgress, ProgressDisplay } from './progress-display.js';
@@ -16,9 +16,9 @@ type WorkerKind = 'loader' | 'classifier' | 'aggregator';
 const NO_WORKER_MS: Record<WorkerKind, number> = { loader: 15_000, classifier: 60_000, aggregator: 15_000 };
 
 export interface WaitForRunOptions {
-  store: TopicStore;
+  store: TopicStoreReader;
   queues: Record<QueueName, Queue>;
-  client: Redis;
+  client: RedisConnection;
   /** Shown (password masked) when no worker is there to do the work. */
   redis: string;
   timeoutMs: number;

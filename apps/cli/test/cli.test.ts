@@ -56,6 +56,10 @@ describe('tidings --help and config', () => {
   it.each([
     [{ DIGEST_CRON: '61 * * * *' }, "tidings cli: DIGEST_CRON: not a valid cron pattern: '61 * * * *'"],
     [{ REDIS_URL: 'localhost:6379' }, 'tidings cli: REDIS_URL: not a redis:// or rediss:// URL: (value hidden)'],
+    [
+      { REDIS_URL: 'redis://10.0.0.5:6379', REDIS_CLUSTER_NODES: '10.0.0.6:6379' },
+      'tidings cli: REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one of them, not REDIS_URL and REDIS_CLUSTER_NODES',
+    ],
   ])('a bad %o stops with one clear line and no stack trace', (env, line) => {
     const { code, stdout, stderr } = tidings(['config'], env);
     expect(code).toBe(1);

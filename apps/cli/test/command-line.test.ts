@@ -69,6 +69,11 @@ describe('a command line the CLI cannot read', () => {
     [['notify'], 'notify needs an action', 'usage: tidings notify test'],
     [['run', '--data-dir'], '--data-dir needs a value (--data-dir DIR)', RUN_USAGE],
     [
+      ['--data-dir', '/tmp'],
+      'no command given',
+      "usage: tidings <command> [options]; 'tidings --help' lists the commands",
+    ],
+    [
       ['frobnicate'],
       "unknown command 'frobnicate'",
       "usage: tidings <command> [options]; 'tidings --help' lists the commands",

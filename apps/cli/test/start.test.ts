@@ -6,7 +6,7 @@ import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
 import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/shared';
 import { ROOT, startHubMirror, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -87,7 +87,7 @@ async function connect(dataDir: string) {
   const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: 'tidings' });
   const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: 'tidings' });
   const classify = new Queue(QUEUE.classify, { connection: redis, prefix: 'tidings' });
-  const store = new TopicStore(redis, 'tidings');
+  const store = new TopicStoreReader(redis, 'tidings');
   return {
     redis,
     feeds,

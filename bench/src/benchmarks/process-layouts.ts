@@ -1,6 +1,7 @@
 import { ROOT, spawnService } from '@tidings/cli';
 import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
 import { JOB, QUEUE } from '@tidings/shared';
+import { buildArticle } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';
 import { machineBusyTicks, processTicks } from '../cpu.js';
@@ -63,15 +64,7 @@ export async function processLayouts(
         name: JOB.classify,
         data: {
           runId: 'bench',
-          article: {
-            id: `a${i}`,
-            feed: 'bench',
-            title: benchPremise(i),
-            summary: '',
-            link: '',
-            published: '2026-11-24T00:00:00.000Z',
-            fetchedAt: '2026-11-24T00:00:00.000Z',
-          },
+          article: buildArticle({ id: `a${i}`, feed: 'bench', title: benchPremise(i), link: '' }),
         },
       })),
     );

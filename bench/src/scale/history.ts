@@ -1,6 +1,8 @@
 import { RunBuilder } from '@tidings/aggregator';
+import type { RedisConnection } from '@tidings/runtime';
 import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
-import { TopicStore, WRITE_PAGE } from '@tidings/topic-store';
+import { buildArticle, buildClassifyResult, buildRunManifest } from '@tidings/testing';
+import { TopicStoreWriter, WRITE_PAGE } from '@tidings/topic-store';
 import type { Redis } from 'ioredis';
 
 export interface HistoryOptions {
@@ -22,29 +24,30 @@ export function historyRun(
 ): { run: Run; articles: TopicArticle[] } {
   const runId = `history-${daysAgo}`;
   const startedAt = new Date(now.getTime() - daysAgo * 86_400_000);
-  const builder = new RunBuilder({ runId, trigger: 'schedule', startedAt: startedAt.toISOString(), feeds: [] }, labels);
+  const builder = new RunBuilder(
+    buildRunManifest({ runId, trigger: 'schedule', startedAt: startedAt.toISOString() }),
+    labels,
+  );
   const stored: TopicArticle[] = [];
   for (let i = 0; i < articles; i++) {
-    const article: Article = {
+    const article = buildArticle({
       id: `h${daysAgo}x${i}`,
       feed: 'http://127.0.0.2/history.xml',
       title: `Past story ${i} of day ${daysAgo}: markets move after the report`,
       summary: `Story ${i}. Analysts said the quarter showed growth while prices rose this week.`,
       link: `https://gen.example/history/${daysAgo}/${i}`,
       published: new Date(startedAt.getTime() - (i % 1440) * 60_000).toISOString(),
-      publishedEstimated: false,
       fetchedAt: startedAt.toISOString(),
-    };
+    });
     const label = labels[i % labels.length] ?? 'Other';
-    const result: ClassifyResult = {
+    const result = buildClassifyResult({
       articleId: article.id,
       label,
       score: 0.5,
       scores: Object.fromEntries(labels.map((l) => [l, l === label ? 0.5 : 0.5 / (labels.length - 1)])),
       model: 'no-op',
-      dtype: 'fp32',
       ms: 0,
-    };
+    });
     stored.push(builder.addClassified(article, result));
   }
   const run = builder.finish({
@@ -59,8 +62,8 @@ export function historyRun(
  * `days` past daily runs written the way the aggregator writes them: every article in
  * store-sized steps, then the run's record. The history the page and API read beside today's run.
  */
-export async function seedHistory(redis: Redis, prefix: string, options: HistoryOptions): Promise<number> {
-  const store = new TopicStore(redis, prefix, { labelOrder: options.labels });
+export async function seedHistory(redis: RedisConnection, prefix: string, options: HistoryOptions): Promise<number> {
+  const store = new TopicStoreWriter(redis, prefix, { labelOrder: options.labels });
   const now = options.now ?? new Date();
   let written = 0;
   for (let d = 1; d <= options.days; d++) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRedis, startRedisServer } from '@tidings/runtime';
 import { DEFAULT_JOB_OPTIONS, DEFAULT_LABELS, type Run } from '@tidings/shared';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { planFarm } from './farm-plan.js';
 import { startFeedFarm } from './feed-farm.js';
 import { seedHistory } from './history.js';
@@ -126,7 +126,7 @@ async function requestRun(dashboardUrl: string): Promise<string> {
  */
 async function waitForRun(
   stack: ScaleStack,
-  store: TopicStore,
+  store: TopicStoreReader,
   timeline: RunTimeline,
   runId: string,
   deadline: number,
@@ -240,7 +240,7 @@ export async function runRow(scenario: Scenario, options: RowOptions): Promise<S
         notes: ['no run record: flowMs is timed from POST /api/runs'],
       };
     };
-    const run = await waitForRun(stack, new TopicStore(storeConnection, PREFIX), timeline, runId, deadline);
+    const run = await waitForRun(stack, new TopicStoreReader(storeConnection, PREFIX), timeline, runId, deadline);
     const seconds = (Date.now() - started) / 1000;
     const peaks = await peaksOf(stack, redis.url);
     // The aggregator logs "run finished" just after the write the API already shows.

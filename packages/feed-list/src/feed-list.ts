@@ -1,5 +1,5 @@
 import type { FeedReport } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { OpmlFeed } from './opml.js';
 
 export interface ListedFeed extends OpmlFeed {
@@ -19,7 +19,7 @@ export class FeedList {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     prefix: string,
   ) {
     this.keys = keys(prefix);

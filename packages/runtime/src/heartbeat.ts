@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { WorkerHeartbeat } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { KeySpaceSource, WorkerHeartbeat } from '@tidings/shared';
 import { putRecord, type RecordIndex, removeRecord } from './indexed-records.js';
 import { heartbeatRecords } from './live-workers.js';
+import type { RedisConnection } from './redis.js';
 
 export interface HeartbeatOptions {
   intervalMs?: number;
@@ -20,12 +20,12 @@ export class Heartbeat {
   private readonly records: RecordIndex;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: RedisConnection,
+    space: KeySpaceSource,
     private readonly model: { name: string; dtype: string; loadMs?: number },
     private readonly options: HeartbeatOptions = {},
   ) {
-    this.records = heartbeatRecords(prefix);
+    this.records = heartbeatRecords(space);
   }
 
   async start(): Promise<void> {

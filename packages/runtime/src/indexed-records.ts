@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import type { RedisConnection } from './redis.js';
 
 /**
  * Short-lived JSON records (heartbeats, recorded problems) that readers list often: each is a
@@ -14,7 +14,7 @@ export interface RecordIndex {
 }
 
 export async function putRecord(
-  redis: Redis,
+  redis: RedisConnection,
   where: RecordIndex,
   id: string,
   value: unknown,
@@ -23,7 +23,7 @@ export async function putRecord(
   await redis.multi().set(where.keyOf(id), JSON.stringify(value), 'PX', ttlMs).sadd(where.index, id).exec();
 }
 
-export async function removeRecord(redis: Redis, where: RecordIndex, id: string): Promise<void> {
+export async function removeRecord(redis: RedisConnection, where: RecordIndex, id: string): Promise<void> {
   await redis.multi().del(where.keyOf(id)).srem(where.index, id).exec();
 }
 
@@ -31,7 +31,7 @@ export async function removeRecord(redis: Redis, where: RecordIndex, id: string)
  * Every live record that matches its schema. An id whose record expired leaves the index
  * here; a record that is not JSON or does not match is skipped, the same way for every caller.
  */
-export async function readRecords<T>(redis: Redis, where: RecordIndex, schema: z.ZodType<T>): Promise<T[]> {
+export async function readRecords<T>(redis: RedisConnection, where: RecordIndex, schema: z.ZodType<T>): Promise<T[]> {
   const ids = await redis.smembers(where.index);
   if (ids.length === 0) return [];
   const raws = await redis.mget(ids.map(where.keyOf));

@@ -26,8 +26,10 @@ for (const [network, prefix] of [
 ] as const)
   blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // The unspecified address, loopback, and the deprecated IPv4-compatible ::a.b.c.d.
+  ['::', 96],
+  // IPv4-translated (SIIT) ::ffff:0:a.b.c.d, which names an IPv4 host like a mapped address.
+  ['::ffff:0:0:0', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],

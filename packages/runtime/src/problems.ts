@@ -1,9 +1,9 @@
-import { type Problem, ProblemSchema, redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import { type KeySpaceSource, type Problem, ProblemSchema, redisKeys } from '@tidings/shared';
 import { putRecord, type RecordIndex, readRecords, removeRecord } from './indexed-records.js';
+import type { RedisConnection } from './redis.js';
 
-function problemRecords(prefix: string): RecordIndex {
-  const keys = redisKeys(prefix);
+function problemRecords(space: KeySpaceSource): RecordIndex {
+  const keys = redisKeys(space);
   return { index: keys.problemIndex, keyOf: keys.problem };
 }
 
@@ -14,19 +14,19 @@ function problemRecords(prefix: string): RecordIndex {
  * process clears it once the problem is gone.
  */
 export async function recordProblem(
-  redis: Redis,
-  prefix: string,
+  redis: RedisConnection,
+  space: KeySpaceSource,
   id: string,
   problem: Problem,
   { ttlMs = 7 * 86_400_000 } = {},
 ): Promise<void> {
-  await putRecord(redis, problemRecords(prefix), id, problem, ttlMs);
+  await putRecord(redis, problemRecords(space), id, problem, ttlMs);
 }
 
-export async function clearProblem(redis: Redis, prefix: string, id: string): Promise<void> {
-  await removeRecord(redis, problemRecords(prefix), id);
+export async function clearProblem(redis: RedisConnection, space: KeySpaceSource, id: string): Promise<void> {
+  await removeRecord(redis, problemRecords(space), id);
 }
 
-export function recordedProblems(redis: Redis, prefix: string): Promise<Problem[]> {
-  return readRecords(redis, problemRecords(prefix), ProblemSchema);
+export function recordedProblems(redis: RedisConnection, space: KeySpaceSource): Promise<Problem[]> {
+  return readRecords(redis, problemRecords(space), ProblemSchema);
 }

@@ -1,7 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { RedisServerMissingError } from '@tidings/shared';
+import {
+  RedisPasswordError,
+  RedisServerDirError,
+  RedisServerFailedError,
+  RedisServerMissingError,
+  RedisServerPortTakenError,
+} from '@tidings/shared';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.js';
 
@@ -59,11 +65,33 @@ async function stopLeftoverServer(pidFile: string): Promise<void> {
   for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
+/** The end of redis-server's output, where it says why it stopped. */
+function lastLines(output: string): string {
+  return output.trim().slice(-500);
+}
+
+/** What redis-server's exit while starting means, in the terms of what to change. */
+function startFailure(exitCode: number, output: string, port: number, dir: string) {
+  if (/Address already in use/i.test(output)) return new RedisServerPortTakenError(port);
+  const chdir = /Can't chdir to '[^']*': (.+)/.exec(output);
+  if (chdir) return new RedisServerDirError(dir, chdir[1]?.trim() ?? 'cannot enter it');
+  return new RedisServerFailedError(`exited with code ${exitCode}`, lastLines(output));
+}
+
 /** A private redis-server child on loopback: for `tidings start` and for the test suite. */
 export async function startRedisServer(options: RedisServerOptions): Promise<RedisServerHandle> {
-  const { dir, appendOnly = false, bin = 'redis-server', startTimeoutMs = 10_000 } = options;
+  const { dir, appendOnly = false, bin = 'redis-server', startTimeoutMs = 10_000, password } = options;
+  if (password !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(password)) {
+    // A password is written into redis-server's configuration: anything but these characters would need quoting.
+    throw new RedisPasswordError();
+  }
   const port = options.port && options.port > 0 ? options.port : await freePort();
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new RedisServerDirError(dir, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+  }
   const pidFile = path.join(dir, 'redis-server.pid');
   await stopLeftoverServer(pidFile);
   const args = [
@@ -82,11 +110,6 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '--protected-mode',
     'yes',
   ];
-  const { password } = options;
-  if (password !== undefined && !/^[A-Za-z0-9_-]{16,}$/.test(password)) {
-    // A password is written into redis-server's configuration: anything but these characters would need quoting.
-    throw new Error('the redis-server password must be 16 or more letters, digits, - or _');
-  }
   // "-" makes redis-server read configuration from stdin before the arguments.
   const child = spawn(bin, password === undefined ? args : ['-', ...args], {
     stdio: [password === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -99,7 +122,11 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 
   await new Promise<void>((resolve, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ENOENT' ? new RedisServerMissingError(bin) : err),
+      reject(
+        err.code === 'ENOENT'
+          ? new RedisServerMissingError(bin)
+          : new RedisServerFailedError(`could not be run as ${bin} (${err.code ?? err.message})`, ''),
+      ),
     );
     child.once('spawn', () => resolve());
   });
@@ -107,21 +134,31 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   const url = password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${password}@127.0.0.1:${port}`;
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) {
-      throw new Error(`redis-server exited with code ${child.exitCode}: ${output.join('').trim().slice(-500)}`);
-    }
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    if (child.exitCode !== null) throw startFailure(child.exitCode, output.join(''), port, dir);
+    // Timeouts, since whatever else holds the port may never answer.
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1_000,
+      commandTimeout: 1_000,
+    });
     probe.on('error', () => {});
     try {
       await probe.connect();
-      await probe.ping();
+      const info = await probe.info('server');
       probe.disconnect();
-      break;
+      // Another Redis on the port answers too: only this child's answer means it started.
+      if (/process_id:(\d+)/.exec(info)?.[1] === String(child.pid)) break;
+      throw new Error('another server answers on the port');
     } catch {
       probe.disconnect();
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms`);
+        throw new RedisServerFailedError(
+          `did not answer on port ${port} within ${startTimeoutMs} ms`,
+          lastLines(output.join('')),
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,5 +1,6 @@
 import { type Config, loadConfig, TidingsError } from '@tidings/shared';
 import { createLogger, type Logger } from './logger.js';
+import { checkRedisSafety } from './redis-safety.js';
 import { type Closable, closeOnSignals } from './shutdown.js';
 
 /**
@@ -41,7 +42,7 @@ export interface RunningService extends Closable {
 /**
  * A service's main: reads the configuration once, starts the service with its logger, and
  * closes it on SIGTERM/SIGINT (or when its supervisor goes away). A TidingsError at start
- * (a bad setting, a missing token or model) exits with EXIT_CONFIG.
+ * (a bad setting, a missing token or model, a Redis that evicts) exits with EXIT_CONFIG.
  */
 export function runService(name: string, start: (config: Config, logger: Logger) => Promise<RunningService>): void {
   runMain(
@@ -49,6 +50,9 @@ export function runService(name: string, start: (config: Config, logger: Logger)
     async () => {
       const config = loadConfig();
       const logger = createLogger(name, { level: config.logLevel });
+      // Before any work is taken: an evicting Redis would lose it silently. Like the service
+      // itself, the check waits for a Redis that is not up yet.
+      await checkRedisSafety(config, logger);
       const service = await start(config, logger);
       logger.info(service.ready ?? {}, `${name} ready`);
       closeOnSignals(() => [service], { logger });

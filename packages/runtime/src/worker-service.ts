@@ -1,9 +1,8 @@
-import { BadJobError, type Config, describeZodError, type QueueName } from '@tidings/shared';
+import { BadJobError, type Config, describeZodError, keySpaceOf, type QueueName, queuePrefix } from '@tidings/shared';
 import { FlowProducer, type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { createRedis } from './redis.js';
+import { createRedis, type RedisConnection } from './redis.js';
 import type { Closable } from './shutdown.js';
 
 export interface WorkerServiceOptions<Data, Result> {
@@ -27,21 +26,24 @@ export interface WorkerServiceOptions<Data, Result> {
  * finishes or hands back the current job and then closes every connection it opened.
  */
 export class WorkerService<Data = unknown, Result = unknown> {
-  readonly connection: Redis;
+  readonly connection: RedisConnection;
   readonly worker: Worker;
   private readonly queues = new Map<QueueName, Queue>();
   private readonly owned: Closable[] = [];
   private flows: FlowProducer | undefined;
+  /** BullMQ's prefix, hash-tagged on a cluster; the same for the worker, its queues and its flows. */
+  private readonly prefix: string;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: WorkerServiceOptions<Data, Result>) {
     const { config, logger, queue } = options;
+    this.prefix = queuePrefix(keySpaceOf(config));
     this.connection = createRedis(config.redis, {}, logger);
     this.worker = new Worker(queue, (job, token) => this.run(job, token), {
       concurrency: 1,
       ...options.worker,
       connection: this.connection,
-      prefix: config.prefix,
+      prefix: this.prefix,
     });
     this.worker.on('failed', (job, err) =>
       logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, `${queue} job failed`),
@@ -62,7 +64,7 @@ export class WorkerService<Data = unknown, Result = unknown> {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.options.config.prefix });
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
       queue.on('error', (err) => this.options.logger.warn({ err: err.message, queue: name }, 'queue error'));
       this.queues.set(name, queue);
     }
@@ -70,7 +72,10 @@ export class WorkerService<Data = unknown, Result = unknown> {
   }
 
   flowProducer(): FlowProducer {
-    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.options.config.prefix });
+    this.flows ??= new FlowProducer({
+      connection: this.connection,
+      prefix: this.prefix,
+    });
     return this.flows;
   }
 

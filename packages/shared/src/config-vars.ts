@@ -64,6 +64,20 @@ const redisUrl = z.string().refine(
   { message: 'not a redis:// or rediss:// URL' },
 );
 
+/** host:port pairs, e.g. `10.0.0.1:26379,10.0.0.2:26379`; IPv6 hosts in brackets. */
+const hostPortList = list.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, { message: 'not a host:port list' })
+        .refine((s) => Number(s.split(':').at(-1)) <= 65535 && Number(s.split(':').at(-1)) >= 1, {
+          message: 'a port is not 1-65535',
+        }),
+    )
+    .min(1, { message: 'needs at least one host:port' }),
+);
+
 const httpUrl = z.string().refine(
   (s) => {
     try {
@@ -134,7 +148,7 @@ export const CONFIG_VARS = {
   REDIS_URL: spec({
     default: undefined,
     description:
-      'Redis server. Unset: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
+      'Redis server (or REDIS_SENTINELS or REDIS_CLUSTER_NODES instead). None set: `tidings start`/`demo` start a private redis-server with a password (DATA_DIR/redis-password), the CLI finds it through DATA_DIR/stack.json, and anything else uses REDIS_DEFAULT_URL.',
     secret: true,
     schema: optionalText.pipe(redisUrl.optional()),
   }),
@@ -148,8 +162,61 @@ export const CONFIG_VARS = {
   REDIS_TLS_CA: spec({
     default: undefined,
     description:
-      'A CA certificate file (PEM) to trust for a rediss:// REDIS_URL, e.g. a private CA; default the system CAs.',
+      'A CA certificate file (PEM) to trust for a rediss:// REDIS_URL (or REDIS_TLS), e.g. a private CA; default the system CAs.',
     schema: optionalText,
+  }),
+  REDIS_SENTINELS: spec({
+    default: undefined,
+    description:
+      'Comma-separated host:port of the Sentinels watching the Redis primary (instead of REDIS_URL); needs REDIS_SENTINEL_NAME.',
+    schema: optionalText.pipe(hostPortList.optional()),
+  }),
+  REDIS_SENTINEL_NAME: spec({
+    default: undefined,
+    description: "The primary's name the Sentinels know it by (`sentinel monitor <name> ...`), with REDIS_SENTINELS.",
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'use 1-64 letters, digits, . - or _' })
+        .optional(),
+    ),
+  }),
+  REDIS_SENTINEL_PASSWORD: spec({
+    default: undefined,
+    description: "The Sentinels' own password (`requirepass` in sentinel.conf), when they have one.",
+    secret: true,
+    schema: optionalText,
+  }),
+  REDIS_CLUSTER_NODES: spec({
+    default: undefined,
+    description:
+      'Comma-separated host:port of some nodes of a Redis Cluster (instead of REDIS_URL); the rest are discovered.',
+    schema: optionalText.pipe(hostPortList.optional()),
+  }),
+  REDIS_USERNAME: spec({
+    default: undefined,
+    description:
+      'ACL user of the Redis data nodes with REDIS_SENTINELS or REDIS_CLUSTER_NODES (a REDIS_URL carries its own).',
+    schema: optionalText,
+  }),
+  REDIS_PASSWORD: spec({
+    default: undefined,
+    description:
+      'Password of the Redis data nodes with REDIS_SENTINELS or REDIS_CLUSTER_NODES (a REDIS_URL carries its own).',
+    secret: true,
+    schema: optionalText,
+  }),
+  REDIS_TLS: spec({
+    default: 'false',
+    description:
+      'Speak TLS to the data nodes (and Sentinels) with REDIS_SENTINELS or REDIS_CLUSTER_NODES; REDIS_TLS_CA adds a private CA. A REDIS_URL says it with rediss://.',
+    schema: bool,
+  }),
+  REDIS_ALLOW_EVICTION: spec({
+    default: 'false',
+    description:
+      "Start even though Redis's maxmemory-policy is not noeviction. An evicting Redis silently drops jobs and run records: only for those who accept that.",
+    schema: bool,
   }),
   REDIS_PORT: spec({
     default: '0',

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { CONFIG_VARS, type ConfigValues, type ConfigVarName } from './config-vars.js';
 import { ConfigError } from './errors/config-error.js';
 import { redactUrl } from './mask-url.js';
+import { type RedisConfig, redisConfig } from './redis-config.js';
 
 export interface Config {
-  redis: { url: string; embedded: boolean; embeddedPort: number; tlsCaFile: string | undefined };
+  redis: RedisConfig;
   prefix: string;
   dataDir: string;
   feeds: {
@@ -102,12 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const v = readValues(env);
   const dataDir = path.resolve(v.DATA_DIR);
   return {
-    redis: {
-      url: v.REDIS_URL ?? v.REDIS_DEFAULT_URL,
-      embedded: v.REDIS_URL === undefined,
-      embeddedPort: v.REDIS_PORT,
-      tlsCaFile: v.REDIS_TLS_CA === undefined ? undefined : path.resolve(v.REDIS_TLS_CA),
-    },
+    redis: redisConfig(v),
     prefix: v.TIDINGS_PREFIX,
     dataDir,
     feeds: {
@@ -176,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The effective settings by variable name, secrets masked: what `tidings config` prints. */
 export function describeConfig(env: NodeJS.ProcessEnv = process.env): Record<ConfigVarName, string | null> {
   const values = readValues(env);
+  // The same settings a service would refuse are refused here, not shown as if they worked.
+  redisConfig(values);
   const out = {} as Record<ConfigVarName, string | null>;
   for (const [name, spec] of Object.entries(CONFIG_VARS) as [ConfigVarName, (typeof CONFIG_VARS)[ConfigVarName]][]) {
     const value = values[name];

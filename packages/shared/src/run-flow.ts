@@ -12,7 +12,7 @@ import type { FlowJob, Job, JobsOptions, Queue } from 'bullmq';
 import { BadJobError } from './errors/bad-job-error.js';
 import { RUN_ID_PATTERN } from './ids.js';
 import { signLoadJob } from './job-signature.js';
-import { redisKeys } from './keys.js';
+import { type KeySpaceSource, keySpaceOfQueue, redisKeys } from './keys.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
 import {
   type Article,
@@ -185,11 +185,11 @@ export interface HashCounter {
 export async function progressOfRunJob(
   job: Job,
   redis: HashCounter,
-  prefix: string,
+  space: KeySpaceSource,
   { perTopic = false } = {},
 ): Promise<RunProgress> {
   const runId = job.id ?? '';
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(space);
   const [state, counts, total, feedsRead, ignored] = await Promise.all([
     job.getState(),
     job.getDependenciesCount({ processed: true, ignored: true }),
@@ -228,5 +228,5 @@ export async function readRunProgress(
   if (aggregateQueue.name !== QUEUE.aggregate) throw new Error(`readRunProgress needs the "${QUEUE.aggregate}" queue`);
   const job = await aggregateQueue.getJob(runId);
   if (!job) return null;
-  return progressOfRunJob(job, redis, aggregateQueue.opts.prefix ?? 'bull', options);
+  return progressOfRunJob(job, redis, keySpaceOfQueue(aggregateQueue.opts.prefix ?? 'bull'), options);
 }

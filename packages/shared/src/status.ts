@@ -22,7 +22,11 @@ export const WorkerKindSchema = z.enum(['loader', 'classifier', 'aggregator', 'n
 export type WorkerKind = z.infer<typeof WorkerKindSchema>;
 
 export const StackStatusSchema = z.object({
+  /** The Redis in use, passwords masked. */
   redis: z.string(),
+  redisKind: z.enum(['url', 'sentinel', 'cluster']),
+  /** Where writes go now (host:port): the server, the primary the Sentinels name, or every cluster primary. */
+  redisPrimaries: z.array(z.string()),
   queues: z.record(z.string(), z.record(z.string(), z.number())),
   workers: z.array(
     z.object({

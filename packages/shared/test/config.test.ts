@@ -21,10 +21,18 @@ describe('config defaults', () => {
 
   it('applies every documented default', () => {
     expect(config.redis).toEqual({
+      kind: 'url',
       url: 'redis://127.0.0.1:6379',
       embedded: true,
       embeddedPort: 0,
       tlsCaFile: undefined,
+      nodes: [],
+      sentinelName: undefined,
+      sentinelPassword: undefined,
+      username: undefined,
+      password: undefined,
+      tls: false,
+      allowEviction: false,
     });
     expect(config.prefix).toBe('tidings');
     expect(config.dataDir).toBe(path.resolve('./data'));
@@ -87,6 +95,39 @@ describe('config defaults', () => {
 });
 
 describe('config values', () => {
+  it('reads Sentinel and Cluster addresses, each a kind of its own', () => {
+    const sentinel = loadConfig({
+      REDIS_SENTINELS: '10.0.0.1:26379, [::1]:26380,sentinel.internal:26381',
+      REDIS_SENTINEL_NAME: 'tidings-main',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      REDIS_PASSWORD: 'data-secret',
+      REDIS_TLS: 'true',
+    }).redis;
+    expect(sentinel).toMatchObject({
+      kind: 'sentinel',
+      embedded: false,
+      nodes: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '::1', port: 26380 },
+        { host: 'sentinel.internal', port: 26381 },
+      ],
+      sentinelName: 'tidings-main',
+      sentinelPassword: 'sentinel-secret',
+      password: 'data-secret',
+      tls: true,
+    });
+    const cluster = loadConfig({ REDIS_CLUSTER_NODES: 'c1:7000,c2:7001', REDIS_USERNAME: 'tidings' }).redis;
+    expect(cluster).toMatchObject({
+      kind: 'cluster',
+      embedded: false,
+      nodes: [
+        { host: 'c1', port: 7000 },
+        { host: 'c2', port: 7001 },
+      ],
+      username: 'tidings',
+    });
+  });
+
   it('reads lists, numbers and booleans', () => {
     const config = loadConfig({
       REDIS_URL: 'redis://:pw@redis.internal:6380/2',
@@ -117,6 +158,35 @@ describe('config values', () => {
     [{ DIGEST_TZ: 'Mars/Olympus' }, "DIGEST_TZ: not a known IANA time zone: 'Mars/Olympus'"],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL: not a redis:// or rediss:// URL: (value hidden)'],
     [{ REDIS_PORT: '70000' }, "REDIS_PORT: must be at most 65535: '70000'"],
+    [
+      { REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'main' },
+      'REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one of them, not REDIS_URL and REDIS_SENTINELS',
+    ],
+    [
+      { REDIS_SENTINELS: 's1:26379', REDIS_CLUSTER_NODES: 'c1:6379' },
+      'REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES: set only one of them, not REDIS_SENTINELS and REDIS_CLUSTER_NODES',
+    ],
+    [
+      { REDIS_SENTINELS: 's1:26379' },
+      'REDIS_SENTINEL_NAME: needed with REDIS_SENTINELS: the name the Sentinels know the primary by',
+    ],
+    [{ REDIS_SENTINELS: 's1:26379,s2' }, "REDIS_SENTINELS: not a host:port list: 's1:26379,s2'"],
+    [{ REDIS_CLUSTER_NODES: 'c1:99999' }, "REDIS_CLUSTER_NODES: a port is not 1-65535: 'c1:99999'"],
+    [{ REDIS_SENTINEL_NAME: 'main' }, 'REDIS_SENTINEL_NAME: only used with REDIS_SENTINELS, which is unset'],
+    [{ REDIS_SENTINEL_PASSWORD: 'pw' }, 'REDIS_SENTINEL_PASSWORD: only used with REDIS_SENTINELS, which is unset'],
+    [
+      { REDIS_USERNAME: 'tidings' },
+      'REDIS_USERNAME: only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES; a REDIS_URL carries its own (rediss://user:password@host:port)',
+    ],
+    [{ REDIS_ALLOW_EVICTION: 'maybe' }, "REDIS_ALLOW_EVICTION: not true or false: 'maybe'"],
+    [
+      { REDIS_PASSWORD: 'pw', REDIS_URL: 'redis://r:6379' },
+      'REDIS_PASSWORD: only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES; a REDIS_URL carries its own (rediss://user:password@host:port)',
+    ],
+    [
+      { REDIS_TLS: 'true' },
+      'REDIS_TLS: only used with REDIS_SENTINELS or REDIS_CLUSTER_NODES; a REDIS_URL carries its own (rediss://user:password@host:port)',
+    ],
     [{ TIDINGS_PREFIX: 'a:b' }, "TIDINGS_PREFIX: use 1-32 letters, digits, - or _: 'a:b'"],
     [{ DATA_DIR: '' }, "DATA_DIR: must not be empty: ''"],
     [{ FEED_URLS: ' , ' }, "FEED_URLS: needs at least one feed URL or file: ' , '"],
@@ -239,6 +309,18 @@ describe('config values', () => {
     expect(described.DASHBOARD_TOKEN).toBe('********');
     expect(described.DIGEST_CRON).toBe('0 6 * * *');
     expect(described.MODEL_DIR).toBeNull();
+  });
+
+  it('masks the Sentinel and data-node passwords when describing the configuration', () => {
+    const described = describeConfig({
+      REDIS_SENTINELS: '10.0.0.1:26379',
+      REDIS_SENTINEL_NAME: 'main',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pass-789',
+      REDIS_PASSWORD: 'data-pass-789',
+    });
+    expect(JSON.stringify(described)).not.toMatch(/sentinel-pass-789|data-pass-789/);
+    expect(described.REDIS_SENTINEL_PASSWORD).toBe('********');
+    expect(described.REDIS_SENTINELS).toBe('10.0.0.1:26379');
   });
 
   it('masks credentials in feed URLs when describing the configuration', () => {

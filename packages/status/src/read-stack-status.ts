@@ -1,28 +1,36 @@
 import { hostname } from 'node:os';
-import { liveWorkers, recordedProblems } from '@tidings/runtime';
+import {
+  describeRedis,
+  liveWorkers,
+  type RedisConnection,
+  type RedisTarget,
+  recordedProblems,
+  redisPrimaries,
+  settingsOf,
+} from '@tidings/runtime';
 import {
   BackfillJobSchema,
   BackfillProgressSchema,
   DAILY_SCHEDULER_ID,
+  type KeySpaceSource,
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
-  redactUrl,
   redisKeys,
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { findProblems } from './find-problems.js';
 
 export interface StatusSources {
-  redis: Redis;
-  redisUrl: string;
-  prefix: string;
+  redis: RedisConnection;
+  /** The Redis the connection was made for (its kind, Sentinels or cluster nodes). */
+  target: RedisTarget;
+  space: KeySpaceSource;
   queues: Record<QueueName, Queue>;
-  store: TopicStore;
+  store: TopicStoreReader;
 }
 
 const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
@@ -48,7 +56,7 @@ const BACKFILLS_SHOWN = 10;
 /** The own topics being backfilled or waiting, with the progress their jobs report. */
 async function readBackfills(sources: StatusSources): Promise<StackStatus['backfills']> {
   const jobs = await sources.queues.backfill.getJobs(['active', 'waiting', 'delayed'], 0, BACKFILLS_SHOWN - 1, true);
-  const words = await sources.redis.hgetall(redisKeys(sources.prefix).ownTopics);
+  const words = await sources.redis.hgetall(redisKeys(sources.space).ownTopics);
   return Promise.all(
     jobs.flatMap((job) => {
       const data = BackfillJobSchema.safeParse(job?.data);
@@ -71,16 +79,18 @@ async function readBackfills(sources: StatusSources): Promise<StackStatus['backf
  */
 export async function readStackStatus(sources: StatusSources): Promise<StackStatus> {
   const { queues, store } = sources;
-  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, backfills] = await Promise.all([
-    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
-    Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
-    liveWorkers(sources.redis, sources.prefix),
-    recordedProblems(sources.redis, sources.prefix),
-    store.runs({ limit: 5 }),
-    queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
-    queues.notify.getFailed(0, 4),
-    readBackfills(sources),
-  ]);
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries, backfills] =
+    await Promise.all([
+      Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
+      Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
+      liveWorkers(sources.redis, sources.space),
+      recordedProblems(sources.redis, sources.space),
+      store.runs({ limit: 5 }),
+      queues.feeds.getJobScheduler(DAILY_SCHEDULER_ID),
+      queues.notify.getFailed(0, 4),
+      redisPrimaries(sources.redis, sources.target),
+      readBackfills(sources),
+    ]);
   const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
     kind: 'classifier',
     host: beat.host,
@@ -98,7 +108,9 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   }
   const queueCounts = Object.fromEntries(counts);
   return {
-    redis: redactUrl(sources.redisUrl),
+    redis: describeRedis(sources.target),
+    redisKind: settingsOf(sources.target).kind,
+    redisPrimaries: primaries,
     queues: queueCounts,
     workers,
     runs,

@@ -1,6 +1,6 @@
 import { JOB, ownTopicId, QUEUE, QUEUE_NAMES, type QueueName, queueBackfills, redisKeys } from '@tidings/shared';
 import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStackStatus } from '../src/read-stack-status.js';
@@ -29,10 +29,10 @@ describe('the status of own-topic backfills', () => {
 
     const status = await readStackStatus({
       redis,
-      redisUrl: testRedisUrl(),
-      prefix,
+      target: testRedisUrl(),
+      space: prefix,
       queues,
-      store: new TopicStore(redis, prefix),
+      store: new TopicStoreReader(redis, prefix),
     });
     expect(status.backfills.sort((a, b) => a.topic.localeCompare(b.topic))).toEqual([
       { topicId: ev, topic: 'electric vehicles', state: 'waiting', done: 0, total: 0, matched: 0 },

@@ -1,8 +1,14 @@
-/** The subscription store's keys; only this package reads or writes them. */
-export function subscriptionKeys(prefix: string) {
+import { groupedKey, type KeySpaceSource } from '@tidings/shared';
+
+/**
+ * The subscription store's keys; only this package reads or writes them. One group on a
+ * cluster: a subscription, the set of ids and the feed-key index change in one transaction.
+ */
+export function subscriptionKeys(space: KeySpaceSource) {
+  const key = (name: string) => groupedKey(space, 'subscriptions', name);
   return {
-    subscription: (id: string) => `${prefix}:subscription:${id}`,
-    all: `${prefix}:subscriptions`,
-    byFeedKey: (feedKey: string) => `${prefix}:subscription-key:${feedKey}`,
+    subscription: (id: string) => key(`subscription:${id}`),
+    all: key('subscriptions'),
+    byFeedKey: (feedKey: string) => key(`subscription-key:${feedKey}`),
   };
 }

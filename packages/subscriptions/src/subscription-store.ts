@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import {
+  type KeySpaceSource,
+  luaCommand,
   type NewSubscriptionInput,
   ownTopicId,
   redisKeys,
@@ -8,7 +10,7 @@ import {
   SubscriptionSchema,
   type SubscriptionUpdate,
 } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { NoTopicsError } from './errors/no-topics-error.js';
 import { OwnTopicCeilingError } from './errors/own-topic-ceiling-error.js';
 import { UnknownTopicError } from './errors/unknown-topic-error.js';
@@ -31,10 +33,6 @@ export interface SubscriptionStoreOptions {
   onNewOwnTopics?: (topicIds: string[]) => Promise<void>;
 }
 
-interface SubscriptionCommands {
-  tidingsSetOwnTopics(n: number, ...a: (string | number)[]): Promise<(string | number)[]>;
-}
-
 /**
  * Subscriptions in Redis: a JSON record per subscription, the set of ids, and an index from
  * each feed key to its subscription. A feed key opens that subscription's feed and its
@@ -44,16 +42,17 @@ export class SubscriptionStore {
   private readonly keys;
   private readonly sharedKeys;
   private readonly limits: OwnTopicLimits;
+  private readonly setOwnTopicsCommand;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: Redis | Cluster,
+    space: KeySpaceSource,
     private readonly options: SubscriptionStoreOptions,
   ) {
-    this.keys = subscriptionKeys(prefix);
-    this.sharedKeys = redisKeys(prefix);
+    this.keys = subscriptionKeys(space);
+    this.sharedKeys = redisKeys(space);
     this.limits = options.ownTopics ?? DEFAULT_OWN_TOPIC_LIMITS;
-    this.redis.defineCommand('tidingsSetOwnTopics', { lua: SET_OWN_TOPICS });
+    this.setOwnTopicsCommand = luaCommand<(string | number)[]>(redis, 'tidingsSetOwnTopics', SET_OWN_TOPICS);
   }
 
   private checkTopics(topics: string[]): string[] {
@@ -83,8 +82,7 @@ export class SubscriptionStore {
       ...releases.map(k.ownTopicSubscribers),
     ];
     const args = [this.limits.ceiling, subscriptionId, adds.length, ...adds.flat(), ...releases];
-    const commands = this.redis as unknown as SubscriptionCommands;
-    const [ok, ...rest] = await commands.tidingsSetOwnTopics(keys.length, ...keys, ...args);
+    const [ok, ...rest] = await this.setOwnTopicsCommand(keys, args);
     if (Number(ok) !== 1) throw new OwnTopicCeilingError(this.limits.ceiling, Number(rest[0]));
     return rest.map(String);
   }
@@ -132,7 +130,9 @@ export class SubscriptionStore {
 
   async byFeedKey(feedKey: string): Promise<Subscription | null> {
     const id = await this.redis.get(this.keys.byFeedKey(feedKey));
-    return id ? this.get(id) : null;
+    const subscription = id ? await this.get(id) : null;
+    // An index entry left behind (a record replaced or restored by hand) must not open a feed whose key changed.
+    return subscription?.feedKey === feedKey ? subscription : null;
   }
 
   async list(): Promise<Subscription[]> {
@@ -179,15 +179,13 @@ export class SubscriptionStore {
     return next;
   }
 
+  /** Removes the subscription and its index entries; an unreadable record is removed too, so it cannot linger. */
   async remove(id: string): Promise<boolean> {
     const current = await this.get(id);
-    if (!current) return false;
-    await this.setOwnTopics(id, [], current.ownTopics);
-    await this.redis
-      .multi()
-      .del(this.keys.subscription(id), this.keys.byFeedKey(current.feedKey))
-      .srem(this.keys.all, id)
-      .exec();
-    return true;
+    if (current) await this.setOwnTopics(id, [], current.ownTopics);
+    const removal = this.redis.multi().del(this.keys.subscription(id)).srem(this.keys.all, id);
+    if (current) removal.del(this.keys.byFeedKey(current.feedKey));
+    const [[, deleted] = [], [, unlisted] = []] = (await removal.exec()) ?? [];
+    return Number(deleted) + Number(unlisted) > 0;
   }
 }

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createRedis } from '@tidings/runtime';
+import { createRedis, type RedisConnection } from '@tidings/runtime';
 import { type Config, loadConfig } from '@tidings/shared';
-import type { Redis } from 'ioredis';
-import { inject } from 'vitest';
 import { TINY_MODEL_DIR } from './paths.js';
+
+// The fault suite and the bench load this package outside vitest, where importing vitest throws.
+const vitest = process.env.VITEST ? await import('vitest') : undefined;
 
 /** The private test server's URL; never the machine's 127.0.0.1:6379. */
 export function testRedisUrl(): string {
-  return inject('redisUrl');
+  if (!vitest)
+    throw new Error("testRedisUrl() runs only under vitest, whose global setup starts the test's redis-server");
+  return vitest.inject('redisUrl');
 }
 
 /** A fresh key prefix per test, so tests share the server but never each other's state. */
@@ -26,6 +29,6 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
-export function testRedis(): Redis {
+export function testRedis(): RedisConnection {
   return createRedis(testRedisUrl());
 }

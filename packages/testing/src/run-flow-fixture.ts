@@ -1,6 +1,6 @@
+import type { RedisConnection } from '@tidings/runtime';
 import { type Article, buildRunFlow, classifyChildren, QUEUE, type RunManifest, redisKeys } from '@tidings/shared';
 import { type FlowJobNode, FlowProducer, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 export interface RunFlowChild {
   article: Article;
@@ -15,7 +15,7 @@ export interface RunFlowChild {
  * tests of the classifier and aggregator that need a run of chosen articles.
  */
 export async function addRunFlow(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   runId: string,
   children: RunFlowChild[],

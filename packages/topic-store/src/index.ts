@@ -13,7 +13,7 @@ export {
   type BadRecord,
   type DigestQuery,
   type Page,
-  TopicStore,
-  type TopicStoreOptions,
-  WRITE_PAGE,
-} from './topic-store.js';
+  TopicStoreReader,
+  type TopicStoreReaderOptions,
+} from './topic-store-reader.js';
+export { TopicStoreWriter, WRITE_PAGE } from './topic-store-writer.js';

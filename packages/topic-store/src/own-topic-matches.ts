@@ -1,25 +1,10 @@
-import { OWN_TOPIC_ID_PATTERN } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import { type KeySpaceSource, OWN_TOPIC_ID_PATTERN } from '@tidings/shared';
+import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
+import { ownTopicMatchKeys } from './keys.js';
 
 /** Most article ids a run's record keeps per own topic: a digest lists these, its count stays exact. */
 export const RUN_OWN_TOPIC_ARTICLES = 20;
-
-/** This module's keys; only it reads or writes them. */
-function ownTopicKeys(prefix: string) {
-  return {
-    /** Ids of the own topics that have stored matches or scores: what prune walks. */
-    topics: `${prefix}:store:own-topic-ids`,
-    /** An own topic's matching articles, scored by their publication time (ms). */
-    matches: (topicId: string) => `${prefix}:store:own-topic:${topicId}`,
-    /** Article id → the topic's score: each match's, and every article its backfill scored. */
-    scores: (topicId: string) => `${prefix}:store:own-topic-scores:${topicId}`,
-    /** The articles the topic's backfill scored (matching or not), by publication time: pruned with them. */
-    backfilled: (topicId: string) => `${prefix}:store:own-topic-backfilled:${topicId}`,
-    /** A run's own-topic record (RunOwnTopics JSON). */
-    run: (runId: string) => `${prefix}:store:own-run:${runId}`,
-  };
-}
 
 export interface ScoredArticle {
   articleId: string;
@@ -55,10 +40,10 @@ export class OwnTopicMatches {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: Redis | Cluster,
+    space: KeySpaceSource,
   ) {
-    this.keys = ownTopicKeys(prefix);
+    this.keys = ownTopicMatchKeys(space);
   }
 
   /** Matches of one topic; `scored` are every article its backfill scored, matching or not. */

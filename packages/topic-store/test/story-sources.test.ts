@@ -1,46 +1,32 @@
-import { type Run, redisKeys, type TopicArticle } from '@tidings/shared';
-import { testPrefix, testRedis } from '@tidings/testing';
+import { redisKeys, type TopicArticle } from '@tidings/shared';
+import { buildRun, buildTopicArticle, testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupByTopic } from '../src/group-topics.js';
-import { type BadRecord, TopicStore } from '../src/topic-store.js';
+import type { BadRecord } from '../src/topic-store-reader.js';
+import { TopicStoreWriter } from '../src/topic-store-writer.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
 
-const article = (id: string, published: string): TopicArticle => ({
-  id,
-  feed: 'https://www.cnbc.com/finance/rss',
-  title: `Oil story ${id}`,
-  summary: '',
-  link: `https://www.cnbc.com/${id}`,
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label: 'Oil or Gas',
-  score: 0.8,
-  runId: 'r1',
-});
+const article = (id: string, published: string) =>
+  buildTopicArticle({
+    id,
+    published,
+    feed: 'https://www.cnbc.com/finance/rss',
+    title: `Oil story ${id}`,
+    link: `https://www.cnbc.com/${id}`,
+    label: 'Oil or Gas',
+    runId: 'r1',
+  });
 
-function run(articles: TopicArticle[]): Run {
-  return {
-    id: 'r1',
-    trigger: 'manual',
-    feeds: [],
-    startedAt: '2026-11-24T23:00:00.000Z',
-    finishedAt: '2026-11-24T23:00:00.000Z',
-    durationMs: 0,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: groupByTopic(articles),
-  };
-}
+const run = (articles: TopicArticle[]) =>
+  buildRun({ id: 'r1', startedAt: '2026-11-24T23:00:00.000Z', articles, topics: groupByTopic(articles) });
 
-describe('TopicStore: a story’s sources', () => {
+describe('TopicStoreWriter: a story’s sources', () => {
   it('attaches the sources kept beside a story when it is read, even ones added after the story was stored', async () => {
     const prefix = testPrefix();
     const bad: BadRecord[] = [];
-    const store = new TopicStore(redis, prefix, { onBadRecord: (r) => bad.push(r) });
+    const store = new TopicStoreWriter(redis, prefix, { onBadRecord: (r) => bad.push(r) });
     const story = article('oil', '2026-11-24T21:00:00.000Z');
     const alone = article('gold', '2026-11-24T20:00:00.000Z');
     await store.writeRun(run([story, alone]));

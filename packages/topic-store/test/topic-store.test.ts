@@ -1,43 +1,20 @@
-import { RUN_RECORD_ARTICLES, type Run, type TopicArticle } from '@tidings/shared';
-import { testPrefix, testRedis } from '@tidings/testing';
+import { RUN_RECORD_ARTICLES, type TopicArticle } from '@tidings/shared';
+import { buildRun, buildTopicArticle, testPrefix, testRedis } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { groupByTopic } from '../src/group-topics.js';
-import { TopicStore, WRITE_PAGE } from '../src/topic-store.js';
+import { TopicStoreWriter, WRITE_PAGE } from '../src/topic-store-writer.js';
 
 const redis = testRedis();
 afterAll(() => redis.quit());
 
-const ta = (id: string, label: string, published: string, runId = 'r1'): TopicArticle => ({
-  id,
-  feed: 'f',
-  title: `T ${id}`,
-  summary: '',
-  link: '',
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label,
-  score: 0.7,
-  runId,
-});
-function run(id: string, startedAt: string, articles: TopicArticle[]): Run {
-  return {
-    id,
-    trigger: 'manual',
-    feeds: [],
-    startedAt,
-    finishedAt: startedAt,
-    durationMs: 0,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: groupByTopic(articles),
-  };
-}
+const ta = (id: string, label: string, published: string, runId = 'r1') =>
+  buildTopicArticle({ id, label, published, runId, feed: 'f', title: `T ${id}`, link: '', score: 0.7 });
+const run = (id: string, startedAt: string, articles: TopicArticle[]) =>
+  buildRun({ id, startedAt, articles, topics: groupByTopic(articles) });
 
-describe('TopicStore', () => {
+describe('TopicStoreWriter', () => {
   it('writes a run once: a second write, even with other content, changes nothing', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     expect(
       await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')])),
     ).toBe(true);
@@ -49,7 +26,7 @@ describe('TopicStore', () => {
   });
 
   it('writes a run larger than one step in several, keeps every article, and a record of bounded size', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     const n = WRITE_PAGE * 2 + 3;
     const articles = Array.from({ length: n }, (_, i) =>
       ta(`s${i}`, 'Stock', new Date(Date.UTC(2026, 10, 24, 0, 0, i)).toISOString()),
@@ -72,7 +49,7 @@ describe('TopicStore', () => {
   });
 
   it('gives a digest with the newest articles of each topic and its exact count', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     const stock = Array.from({ length: 7 }, (_, i) => ta(`s${i}`, 'Stock', `2026-11-24T0${i}:00:00.000Z`));
     await store.writeRun(
       run('r1', '2026-11-24T08:00:00.000Z', [...stock, ta('c', 'Crypto', '2026-11-24T03:30:00.000Z')]),
@@ -94,7 +71,7 @@ describe('TopicStore', () => {
   });
 
   it('serves the newest articles across chosen topics, newest first, at most the limit', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     await store.writeRun(
       run('r1', '2026-11-24T06:00:00.000Z', [
         ta('c1', 'Crypto', '2026-11-24T01:00:00.000Z'),
@@ -108,7 +85,7 @@ describe('TopicStore', () => {
   });
 
   it('moves a reclassified article to its new topic', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     await store.writeRun(run('r1', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')]));
     await store.writeRun(run('r2', '2026-11-24T07:00:00.000Z', [ta('a', 'Stock', '2026-11-24T05:00:00.000Z', 'r2')]));
     expect((await store.topicArticles('Crypto')).total).toBe(0);
@@ -116,7 +93,7 @@ describe('TopicStore', () => {
   });
 
   it('serves the digest window anchored on the newest article, pages and run history', async () => {
-    const store = new TopicStore(redis, testPrefix(), { labelOrder: ['Stock', 'Crypto'] });
+    const store = new TopicStoreWriter(redis, testPrefix(), { labelOrder: ['Stock', 'Crypto'] });
     await store.writeRun(
       run('r1', '2026-11-24T06:00:00.000Z', [
         ta('old', 'Crypto', '2026-11-20T05:00:00.000Z'),
@@ -148,12 +125,12 @@ describe('TopicStore', () => {
   });
 
   it('an empty store gives an empty digest', async () => {
-    const digest = await new TopicStore(redis, testPrefix()).digest({ hours: 24 });
+    const digest = await new TopicStoreWriter(redis, testPrefix()).digest({ hours: 24 });
     expect(digest).toMatchObject({ from: null, to: null, runId: null, topics: [] });
   });
 
   it('prunes articles and runs older than the cutoff', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     await store.writeRun(run('old', '2026-10-01T06:00:00.000Z', [ta('a', 'Crypto', '2026-10-01T05:00:00.000Z')]));
     await store.writeRun(run('new', '2026-11-24T06:00:00.000Z', [ta('b', 'Crypto', '2026-11-24T05:00:00.000Z')]));
     expect(await store.prune(new Date('2026-11-01T00:00:00Z'))).toEqual({ articles: 1, runs: 1 });
@@ -162,9 +139,9 @@ describe('TopicStore', () => {
   });
 });
 
-describe('TopicStore reads for search', () => {
+describe('TopicStoreWriter reads for search', () => {
   it('the run range changes when a run is written or pruned, and lists run ids oldest first', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     expect(await store.runRange()).toEqual({ count: 0, oldest: null, newest: null });
     await store.writeRun(run('r2', '2026-11-24T06:00:00.000Z', [ta('a', 'Crypto', '2026-11-24T05:00:00.000Z')]));
     // Written later but started earlier: the count tells it apart.
@@ -176,7 +153,7 @@ describe('TopicStore reads for search', () => {
   });
 
   it('lists article ids published since a time in every topic, and reads articles by id in order', async () => {
-    const store = new TopicStore(redis, testPrefix());
+    const store = new TopicStoreWriter(redis, testPrefix());
     await store.writeRun(
       run('r1', '2026-11-24T06:00:00.000Z', [
         ta('old', 'Crypto', '2026-11-20T05:00:00.000Z'),

@@ -4,12 +4,13 @@ import {
   DEFAULT_JOB_OPTIONS,
   deliveryId,
   JOB,
+  keySpaceOf,
   QUEUE,
   type RunManifest,
   RunManifestSchema,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 import { planDeliveries } from './plan-deliveries.js';
 import { RunWatchdog } from './watchdog.js';
@@ -23,6 +24,7 @@ export interface AggregatorOptions {
 /** The aggregator service: a worker on "aggregate" that finalises each finished run, plus the watchdog. */
 export async function startAggregator(options: AggregatorOptions) {
   const { config, logger } = options;
+  const space = keySpaceOf(config);
   const retentionMs = config.aggregator.retentionDays * 86_400_000;
   const service = startWorkerService<RunManifest, unknown>({
     queue: QUEUE.aggregate,
@@ -44,19 +46,19 @@ export async function startAggregator(options: AggregatorOptions) {
     // take over a crashed one's run within 15 s.
     worker: { concurrency: 1, lockDuration: 15_000, stalledInterval: 15_000 },
   });
-  const store = new TopicStore(service.connection, config.prefix, {
+  const store = new TopicStoreWriter(service.connection, space, {
     labelOrder: config.zeroShot.labels,
     onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
   });
-  const ownTopicMatches = new OwnTopicMatches(service.connection, config.prefix);
-  const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
+  const ownTopicMatches = new OwnTopicMatches(service.connection, space);
+  const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
   const deps: FinaliseDeps = {
     store,
     ownTopicMatches,
     ownTopicThreshold: config.ownTopics.threshold,
     retentionMs,
     redis: service.connection,
-    prefix: config.prefix,
+    space,
     dataDir: config.dataDir,
     windowHours: config.aggregator.windowHours,
     labelOrder: config.zeroShot.labels,

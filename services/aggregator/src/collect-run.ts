@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@tidings/runtime';
 import {
   type Article,
   ArticleSchema,
@@ -7,6 +8,7 @@ import {
   describeZodError,
   type FeedReport,
   FeedReportSchema,
+  type KeySpace,
   QUEUE,
   type Run,
   type RunManifest,
@@ -14,19 +16,18 @@ import {
   redisKeys,
   type TopicArticle,
 } from '@tidings/shared';
-import type { OwnTopicMatches, RunOwnTopics, ScoredArticle, TopicStore } from '@tidings/topic-store';
+import type { OwnTopicMatches, RunOwnTopics, ScoredArticle, TopicStoreWriter } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
-  store: TopicStore;
+  store: TopicStoreWriter;
   ownTopicMatches: OwnTopicMatches;
   /** OWN_TOPIC_THRESHOLD */
   ownTopicThreshold: number;
-  redis: Redis;
-  prefix: string;
+  redis: RedisConnection;
+  space: KeySpace;
   labelOrder: string[];
 }
 
@@ -66,7 +67,7 @@ export async function collectRun(
   options: CollectRunOptions,
 ): Promise<CollectedRun> {
   const { runId } = manifest;
-  const keys = redisKeys(deps.prefix);
+  const keys = redisKeys(deps.space);
   const articlesKey = keys.runArticles(runId);
   const builder = new RunBuilder(manifest, deps.labelOrder, deps.ownTopicThreshold);
   // Ids of articles already counted: HSCAN may return an entry twice.

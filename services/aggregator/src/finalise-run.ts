@@ -1,21 +1,27 @@
-import type { Logger } from '@tidings/runtime';
-import { RUN_RECORD_ARTICLES, type Run, type RunFinishedMessage, type RunManifest, redisKeys } from '@tidings/shared';
-import type { OwnTopicMatches, RunOwnTopics, TopicStore } from '@tidings/topic-store';
+import type { Logger, RedisConnection } from '@tidings/runtime';
+import {
+  type KeySpace,
+  RUN_RECORD_ARTICLES,
+  type Run,
+  type RunFinishedMessage,
+  type RunManifest,
+  redisKeys,
+} from '@tidings/shared';
+import type { OwnTopicMatches, RunOwnTopics, TopicStoreWriter } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface FinaliseDeps {
-  store: TopicStore;
+  store: TopicStoreWriter;
   ownTopicMatches: OwnTopicMatches;
   /** OWN_TOPIC_THRESHOLD */
   ownTopicThreshold: number;
   /** How long a run's own-topic record is kept (RETENTION_DAYS). */
   retentionMs: number;
   /** Reads the run's article and feed hashes and publishes "run-finished". */
-  redis: Redis;
-  prefix: string;
+  redis: RedisConnection;
+  space: KeySpace;
   dataDir: string;
   windowHours: number;
   labelOrder: string[];
@@ -59,19 +65,20 @@ export async function finaliseRun(
         ownTopicMatches: deps.ownTopicMatches,
         ownTopicThreshold: deps.ownTopicThreshold,
         redis: deps.redis,
-        prefix: deps.prefix,
+        space: deps.space,
         labelOrder: deps.labelOrder,
       },
       { finalisedBy: byWatchdog ? 'watchdog' : 'aggregator', reason: byWatchdog?.reason },
     ));
     await deps.ownTopicMatches.writeRun(run.id, ownTopics, deps.retentionMs);
-    written = await deps.store.writeRun(run);
+    // collectRun wrote every article in its pages; only the record is left.
+    written = await deps.store.writeRecord(run);
     if (!written) {
       run = (await deps.store.run(manifest.runId)) ?? run;
       ownTopics = await deps.ownTopicMatches.run(run.id);
     } else {
       // The record is written: the run's working copies are no longer needed.
-      const keys = redisKeys(deps.prefix);
+      const keys = redisKeys(deps.space);
       await deps.redis.del(keys.runArticles(run.id), keys.runFeeds(run.id));
     }
   }
@@ -85,7 +92,7 @@ export async function finaliseRun(
   });
   const files = await writeSnapshot(deps.dataDir, { run, digest }, { latest });
   const message: RunFinishedMessage = { type: 'run-finished', runId: run.id, counts: run.counts };
-  await deps.redis.publish(redisKeys(deps.prefix).topicsChannel, JSON.stringify(message));
+  await deps.redis.publish(redisKeys(deps.space).topicsChannel, JSON.stringify(message));
   const deliveries = await deps.queueDeliveries(run, ownTopics);
   deps.logger.info(
     { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile, deliveries },

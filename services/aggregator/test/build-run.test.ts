@@ -1,40 +1,19 @@
+import { RUN_RECORD_ARTICLES } from '@tidings/shared';
 import {
-  type Article,
-  type ClassifyResult,
-  type FeedReport,
-  RUN_RECORD_ARTICLES,
-  type RunManifest,
-  type TopicArticle,
-} from '@tidings/shared';
+  buildArticle,
+  buildClassifyResult,
+  buildFeedReport,
+  buildRunManifest,
+  buildTopicArticle,
+} from '@tidings/testing';
 import { groupByTopic } from '@tidings/topic-store';
 import { describe, expect, it } from 'vitest';
 import { RunBuilder } from '../src/build-run.js';
 
-const article = (id: string, published: string, title = id): Article => ({
-  id,
-  feed: 'f',
-  title,
-  summary: '',
-  link: `https://x/${id}`,
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-});
-const topicArticle = (id: string, label: string, published: string): TopicArticle => ({
-  ...article(id, published),
-  label,
-  score: 0.9,
-  runId: 'r',
-});
-const result = (articleId: string, label: string): ClassifyResult => ({
-  articleId,
-  label,
-  score: 0.8,
-  scores: { [label]: 0.8 },
-  model: 'm',
-  dtype: 'fp32',
-  ms: 1,
-});
+const article = (id: string, published: string) => buildArticle({ id, published });
+const topicArticle = (id: string, label: string, published: string) =>
+  buildTopicArticle({ id, label, published, score: 0.9, runId: 'r' });
+const result = (articleId: string, label: string) => buildClassifyResult({ articleId, label, score: 0.8 });
 
 describe('groupByTopic', () => {
   it('orders groups largest first with Other last, articles newest first', () => {
@@ -62,22 +41,10 @@ describe('groupByTopic', () => {
 });
 
 describe('RunBuilder', () => {
-  const manifest: RunManifest = {
-    runId: 'run-1',
-    trigger: 'manual',
-    startedAt: '2026-11-25T06:00:00.000Z',
-    feeds: ['a', 'b'],
-  };
-  const feeds: FeedReport[] = [
-    { url: 'a', status: 'ok', fetched: 5, kept: 3, dropped: { sponsored: 2 } },
-    {
-      url: 'b',
-      status: 'failed',
-      fetched: 0,
-      kept: 0,
-      dropped: {},
-      error: { code: 'FEED_TIMEOUT', message: 'b: slow' },
-    },
+  const manifest = buildRunManifest({ runId: 'run-1', startedAt: '2026-11-25T06:00:00.000Z', feeds: ['a', 'b'] });
+  const feeds = [
+    buildFeedReport({ url: 'a', fetched: 5, kept: 3, dropped: { sponsored: 2 } }),
+    buildFeedReport({ url: 'b', status: 'failed', error: { code: 'FEED_TIMEOUT', message: 'b: slow' } }),
   ];
 
   it('accounts for every article it is given: classified or failed with its reason', () => {

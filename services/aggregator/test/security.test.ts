@@ -5,9 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Article, JOB, QUEUE, type Run, type RunManifest, UnsafeFileError } from '@tidings/shared';
+import { JOB, QUEUE, type RunManifest, UnsafeFileError } from '@tidings/shared';
 import {
   addRunFlow,
+  buildArticle,
+  buildDigest,
+  buildRun,
+  buildRunManifest,
   type ServiceProcess,
   spawnService,
   TINY_MODEL_DIR,
@@ -74,20 +78,20 @@ afterAll(async () => {
   fs.rmSync(outside, { recursive: true, force: true });
 });
 
+/** The run id goes in after the schema: these tests hand the aggregator ids no loader would. */
 function manifest(runId: string): RunManifest {
-  return { runId, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] };
+  return { ...buildRunManifest({ startedAt: new Date().toISOString() }), runId };
 }
 
-const article = (link: string): Article => ({
-  id: 'a1',
-  feed: 'https://a.example/rss',
-  title: 'A story',
-  summary: '',
-  link,
-  published: new Date().toISOString(),
-  publishedEstimated: false,
-  fetchedAt: new Date().toISOString(),
-});
+/** With a link no loader keeps, which the schema accepts and cleans. */
+const article = (link: string) =>
+  buildArticle({
+    id: 'a1',
+    feed: 'https://a.example/rss',
+    title: 'A story',
+    link,
+    published: new Date().toISOString(),
+  });
 
 async function settled(jobId: string): Promise<Job> {
   return (await waitFor(
@@ -146,15 +150,8 @@ describe('an aggregate job cannot write outside DATA_DIR or put a script link in
 });
 
 describe('the snapshot writer itself keeps every file inside DATA_DIR', () => {
-  const run = (id: string) => ({ id }) as Run;
-  const digest = {
-    generatedAt: new Date().toISOString(),
-    windowHours: 24,
-    from: null,
-    to: null,
-    runId: null,
-    topics: [],
-  };
+  const run = (id: string) => ({ ...buildRun(), id });
+  const digest = buildDigest();
 
   it('refuses a run id that leads out, whoever calls it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-snapshot-'));

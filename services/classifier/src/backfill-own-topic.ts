@@ -1,6 +1,11 @@
-import { type BackfillJob, type BackfillProgress, redisKeys } from '@tidings/shared';
-import { type OwnTopicMatches, recentWindowStart, type ScoredArticle, type TopicStore } from '@tidings/topic-store';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
+import { type BackfillJob, type BackfillProgress, type KeySpaceSource, redisKeys } from '@tidings/shared';
+import {
+  type OwnTopicMatches,
+  recentWindowStart,
+  type ScoredArticle,
+  type TopicStoreReader,
+} from '@tidings/topic-store';
 import type { NliModel } from './model-runtime.js';
 import { ownTopicHypothesis, premiseOf, scorePremises } from './zero-shot.js';
 
@@ -9,9 +14,9 @@ const STEP = 100;
 
 export interface BackfillDeps {
   model: NliModel;
-  redis: Redis;
-  prefix: string;
-  store: TopicStore;
+  redis: RedisConnection;
+  space: KeySpaceSource;
+  store: TopicStoreReader;
   matches: OwnTopicMatches;
   hypothesisTemplate: string;
   /** CLASSIFY_BATCH_SIZE */
@@ -40,7 +45,7 @@ export async function backfillOwnTopic(
   report: (progress: BackfillProgress) => Promise<void>,
 ): Promise<BackfillOutcome> {
   const { topicId } = job;
-  const words = await deps.redis.hget(redisKeys(deps.prefix).ownTopics, topicId);
+  const words = await deps.redis.hget(redisKeys(deps.space).ownTopics, topicId);
   const none = { topicId, done: 0, total: 0, matched: 0 };
   if (!words) return { ...none, skipped: 'no subscription has this topic any more' };
   const since = deps.days === 0 ? null : await recentWindowStart(deps.store, deps.days);

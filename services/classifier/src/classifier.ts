@@ -7,9 +7,10 @@ import {
   ClassifyJobSchema,
   type ClassifyResult,
   type Config,
+  keySpaceOf,
   QUEUE,
 } from '@tidings/shared';
-import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { type BackfillOutcome, backfillOwnTopic } from './backfill-own-topic.js';
 import { classifyArticle } from './classify-article.js';
 import { ensureModel } from './ensure-model.js';
@@ -58,7 +59,7 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
     if (!(err instanceof ModelLoadError)) throw err;
     const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 }, logger);
     try {
-      await recordProblem(redis, config.prefix, modelProblemId(), {
+      await recordProblem(redis, keySpaceOf(config), modelProblemId(), {
         kind: 'model-unavailable',
         message: err.message,
         where: os.hostname(),
@@ -85,6 +86,7 @@ export async function startClassifier(options: ClassifierOptions) {
   const started = performance.now();
   const model = options.model ?? (await prepareModelOrRecordProblem(config, logger));
   const loadMs = Math.round(performance.now() - started);
+  const space = keySpaceOf(config);
   const service = startWorkerService<ClassifyJob, ClassifyResult>({
     queue: QUEUE.classify,
     config,
@@ -92,7 +94,7 @@ export async function startClassifier(options: ClassifierOptions) {
     schema: ClassifyJobSchema,
     bindings: (data) => ({ runId: data.runId, articleId: data.article.id }),
     process: async (data, _job, log) => {
-      const ownTopics = await readOwnTopics(service.connection, config.prefix);
+      const ownTopics = await readOwnTopics(service.connection, space);
       const { truncated, ...result } = await classifyArticle(data, model, {
         ...config.zeroShot,
         worker: heartbeat.id,
@@ -141,19 +143,23 @@ export async function startClassifier(options: ClassifierOptions) {
   const backfillDeps = {
     model,
     redis: backfill.connection,
-    prefix: config.prefix,
-    store: new TopicStore(backfill.connection, config.prefix, { labelOrder: config.zeroShot.labels }),
-    matches: new OwnTopicMatches(backfill.connection, config.prefix),
+    space,
+    store: new TopicStoreReader(backfill.connection, space, { labelOrder: config.zeroShot.labels }),
+    matches: new OwnTopicMatches(backfill.connection, space),
     hypothesisTemplate: config.zeroShot.hypothesisTemplate,
     batchSize: config.classifier.batchSize,
     threshold: config.ownTopics.threshold,
     days: config.ownTopics.backfillDays,
   };
   const heartbeat = service.own(
-    new Heartbeat(service.connection, config.prefix, { name: model.source.name, dtype: model.source.dtype, loadMs }),
+    new Heartbeat(service.connection, space, {
+      name: model.source.name,
+      dtype: model.source.dtype,
+      loadMs,
+    }),
   );
   await heartbeat.start();
-  await clearProblem(service.connection, config.prefix, modelProblemId());
+  await clearProblem(service.connection, space, modelProblemId());
 
   return {
     worker: service.worker,

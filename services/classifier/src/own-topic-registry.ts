@@ -1,5 +1,5 @@
-import { OWN_TOPIC_ID_PATTERN, redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
+import { type KeySpaceSource, OWN_TOPIC_ID_PATTERN, redisKeys } from '@tidings/shared';
 import type { OwnTopicQuestion } from './zero-shot.js';
 
 /** Longer words than any OWN_TOPIC_MAX_CHARS allows are not a topic the store wrote. */
@@ -11,8 +11,8 @@ const MAX_WORDS = 200;
  * on. Anyone who can write to Redis can write here too: an entry that is not an id and
  * plain words of a sane length is skipped, never asked of the model.
  */
-export async function readOwnTopics(redis: Redis, prefix: string): Promise<OwnTopicQuestion[]> {
-  const all = await redis.hgetall(redisKeys(prefix).ownTopics);
+export async function readOwnTopics(redis: RedisConnection, space: KeySpaceSource): Promise<OwnTopicQuestion[]> {
+  const all = await redis.hgetall(redisKeys(space).ownTopics);
   return Object.entries(all)
     .filter(([id, words]) => OWN_TOPIC_ID_PATTERN.test(id) && words.length > 0 && words.length <= MAX_WORDS)
     .filter(([, words]) => !/[{}<>]/.test(words))

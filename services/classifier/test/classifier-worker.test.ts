@@ -5,6 +5,7 @@ import { readFeed } from '@tidings/loader';
 import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
 import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/shared';
 import {
+  buildArticle,
   CNBC_FIXTURE,
   expectedTopic,
   spawnService,
@@ -65,15 +66,7 @@ describe('classifier worker on a real queue', () => {
   });
 
   it('fails an article with neither title nor summary without retries', async () => {
-    const article = {
-      id: 'empty1',
-      feed: 'f',
-      title: ' ',
-      summary: '',
-      link: '',
-      published: '2026-11-24T00:00:00.000Z',
-      fetchedAt: '2026-11-24T00:00:00.000Z',
-    };
+    const article = buildArticle({ id: 'empty1', title: ' ', summary: '' });
     await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'empty', attempts: 3 });
     const job = await waitForJobState(queue, 'empty', 'failed');
     expect(job.attemptsMade).toBe(1);
@@ -81,15 +74,7 @@ describe('classifier worker on a real queue', () => {
   });
 
   it('truncates an over-long article instead of failing it', async () => {
-    const article = {
-      id: 'long1',
-      feed: 'f',
-      title: 'OPEC cuts oil output',
-      summary: 'word '.repeat(5000),
-      link: '',
-      published: '2026-11-24T00:00:00.000Z',
-      fetchedAt: '2026-11-24T00:00:00.000Z',
-    };
+    const article = buildArticle({ id: 'long1', title: 'OPEC cuts oil output', summary: 'word '.repeat(5000) });
     await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'long' });
     const job = await waitForJobState(queue, 'long', 'completed');
     expect(job.returnvalue.label).toBe('Oil or Gas');
@@ -103,15 +88,7 @@ describe('classifier worker on a real queue', () => {
 });
 
 describe('classifier processes', () => {
-  const article = (i: number) => ({
-    id: `a${i}`,
-    feed: 'f',
-    title: `Bitcoin story ${i}`,
-    summary: 'crypto',
-    link: '',
-    published: '2026-11-24T00:00:00.000Z',
-    fetchedAt: '2026-11-24T00:00:00.000Z',
-  });
+  const article = (i: number) => buildArticle({ id: `a${i}`, title: `Bitcoin story ${i}`, summary: 'crypto' });
 
   it.each([
     [

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, createRedis, type Logger } from '@tidings/runtime';
 import { type Run, redisKeys } from '@tidings/shared';
-import { testConfig, testRedis, testRedisUrl } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { buildFeedReport, buildRun, buildTopicArticle, testConfig, testRedis, testRedisUrl } from '@tidings/testing';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard, DashboardTokenRequiredError } from '../src/index.js';
 
@@ -13,51 +13,40 @@ afterAll(() => redis.quit());
 
 const evil = '<script>alert("x")</script><img src=x onerror="alert(1)">';
 function seedRun(id: string, startedAt: string): Run {
-  const article = {
+  const article = buildTopicArticle({
     id: `${id}-a1`,
     feed: 'f',
     title: `${evil} Bitcoin slides`,
     summary: 'Crypto <b>ETF</b> outflows',
     link: 'javascript:alert(1)',
     published: '2026-11-24T20:00:00.000Z',
-    publishedEstimated: false,
     fetchedAt: startedAt,
     label: 'Crypto',
     score: 0.91,
     runId: id,
-  };
-  const other = {
+  });
+  const other = buildTopicArticle({
     ...article,
     id: `${id}-a2`,
     title: 'Airports brace',
     link: 'https://news.example/airports',
     label: 'Other',
     score: 0.3,
-  };
-  return {
+  });
+  return buildRun({
     id,
-    trigger: 'manual',
     startedAt,
-    finishedAt: startedAt,
     durationMs: 1234,
+    finishedAt: startedAt,
     feeds: [
-      {
+      buildFeedReport({
         url: 'https://dead.example/rss',
         status: 'failed',
-        fetched: 0,
-        kept: 0,
-        dropped: {},
         error: { code: 'FEED_TIMEOUT', message: 'slow' },
-      },
+      }),
     ],
-    counts: { fetched: 2, new: 2, classified: 2, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: [
-      { label: 'Crypto', count: 1, articles: [article] },
-      { label: 'Other', count: 1, articles: [other] },
-    ],
-  };
+    articles: [article, other],
+  });
 }
 
 /** Every test starts its own server on its own key prefix, so none depends on another or on their order. */
@@ -78,7 +67,7 @@ async function serve(
   });
   open.push(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+  const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
   if (options.seed !== false) await store.writeRun(seedRun('run-1', '2026-11-25T06:00:00.000Z'));
   return { app, config, store, url: (p: string) => `${address}${p}` };
 }

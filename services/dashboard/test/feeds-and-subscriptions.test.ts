@@ -1,7 +1,7 @@
 import { createLogger, recordProblem } from '@tidings/runtime';
 import type { Run, TopicArticle } from '@tidings/shared';
-import { testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import Parser from 'rss-parser';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
@@ -15,43 +15,23 @@ afterEach(async () => {
   for (const app of open.splice(0)) await app.close();
 });
 
-const article = (id: string, label: string, published: string, link = `https://news.example/${id}`): TopicArticle => ({
-  id,
-  feed: 'https://news.example/rss',
-  title: `Story ${id} <b>&</b> more`,
-  summary: `Summary of ${id}`,
-  link,
-  published,
-  publishedEstimated: false,
-  fetchedAt: published,
-  label,
-  score: 0.8,
-  scores: { [label]: 0.8 },
-  runId: 'run-1',
-});
+const article = (id: string, label: string, published: string, link = `https://news.example/${id}`) =>
+  buildTopicArticle({
+    id,
+    label,
+    published,
+    link,
+    title: `Story ${id} <b>&</b> more`,
+    summary: `Summary of ${id}`,
+    runId: 'run-1',
+  });
 
-function run(articles: TopicArticle[]): Run {
-  const labels = [...new Set(articles.map((a) => a.label))];
-  return {
-    id: 'run-1',
-    trigger: 'manual',
-    feeds: [],
-    startedAt: '2026-11-24T12:00:00.000Z',
-    finishedAt: '2026-11-24T12:00:01.000Z',
-    durationMs: 1000,
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: labels.map((label) => {
-      const list = articles.filter((a) => a.label === label);
-      return { label, count: list.length, articles: list };
-    }),
-  };
-}
+const run = (articles: TopicArticle[]) =>
+  buildRun({ articles, startedAt: '2026-11-24T12:00:00.000Z', durationMs: 1000 });
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig(env);
-  await new TopicStore(redis, config.prefix).writeRun(
+  await new TopicStoreWriter(redis, config.prefix).writeRun(
     run([
       article('oil1', 'Oil or Gas', '2026-11-24T08:00:00.000Z'),
       article('oil2', 'Oil or Gas', '2026-11-24T10:00:00.000Z', 'javascript:alert(1)'),

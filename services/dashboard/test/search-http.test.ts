@@ -1,7 +1,7 @@
 import { createLogger } from '@tidings/runtime';
 import type { Run, TopicArticle } from '@tidings/shared';
-import { testConfig, testRedis } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
 
@@ -19,44 +19,14 @@ const EVIL_TITLE = '<script>alert("x")</script> Bitcoin <b>slides</b>';
 const EVIL_SUMMARY = 'Crypto <b>ETF</b> outflows & <img src=x onerror="alert(1)"> mount';
 
 function article(id: string, runId: string, fields: Partial<TopicArticle>): TopicArticle {
-  return {
-    id,
-    feed: 'https://news.example/rss',
-    title: 'Untitled',
-    summary: '',
-    link: `https://news.example/${id}`,
-    published: ago(1),
-    publishedEstimated: false,
-    fetchedAt: ago(0),
-    label: 'Crypto',
-    score: 0.8,
-    runId,
-    ...fields,
-  };
+  return buildTopicArticle({ id, title: 'Untitled', published: ago(1), fetchedAt: ago(0), runId, ...fields });
 }
 
-function run(id: string, articles: TopicArticle[]): Run {
-  const labels = [...new Set(articles.map((a) => a.label))];
-  return {
-    id,
-    trigger: 'manual',
-    startedAt: ago(0),
-    finishedAt: ago(0),
-    durationMs: 10,
-    feeds: [],
-    counts: { fetched: articles.length, new: articles.length, classified: articles.length, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: labels.map((label) => {
-      const group = articles.filter((a) => a.label === label);
-      return { label, count: group.length, articles: group };
-    }),
-  };
-}
+const run = (id: string, articles: TopicArticle[]) => buildRun({ id, articles, startedAt: ago(0), durationMs: 10 });
 
 async function serve(env: Record<string, string> = {}) {
   const config = testConfig({ RETENTION_DAYS: '7', ...env });
-  const store = new TopicStore(redis, config.prefix, { labelOrder: config.zeroShot.labels });
+  const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
   await store.writeRun(
     run('run-1', [
       article('evil', 'run-1', { title: EVIL_TITLE, summary: EVIL_SUMMARY, published: ago(2) }),

@@ -2,8 +2,16 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { createLogger } from '@tidings/runtime';
 import type { Run } from '@tidings/shared';
-import { launchChromium, testConfig, testRedis, waitFor } from '@tidings/testing';
-import { TopicStore } from '@tidings/topic-store';
+import {
+  buildFeedReport,
+  buildRun,
+  buildTopicArticle,
+  launchChromium,
+  testConfig,
+  testRedis,
+  waitFor,
+} from '@tidings/testing';
+import { TopicStoreWriter } from '@tidings/topic-store';
 import type { Browser, Response as PwResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../src/index.js';
@@ -359,7 +367,9 @@ describe('4. sessions', () => {
 describe('5. numbers in queries', () => {
   it('answers 400, not 500, to huge, infinite and out-of-range paging values', async () => {
     const s = await serve();
-    await new TopicStore(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(run('run-1', []));
+    await new TopicStoreWriter(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
+      run('run-1', []),
+    );
     for (const path of [
       '/api/runs?offset=1e20',
       '/api/runs?offset=1e400',
@@ -451,7 +461,7 @@ describe('8. feed URLs on the page', () => {
       'https://ghp_tokenvalue123@private.example/feed.xml',
       'https://feeds.example/news?api_key=k3y-secret-value&region=eu',
     ];
-    await new TopicStore(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
+    await new TopicStoreWriter(redis, s.config.prefix, { labelOrder: s.config.zeroShot.labels }).writeRun(
       run('run-secret', secretFeeds),
     );
     const page = (await send(s, '/')).body;
@@ -521,36 +531,29 @@ describe('1. Origin: null from a sandboxed iframe, in a real browser', () => {
 
 function run(id: string, failingFeeds: string[]): Run {
   const startedAt = '2026-11-25T06:00:00.000Z';
-  const article = {
+  const article = buildTopicArticle({
     id: `${id}-a1`,
     feed: 'f',
     title: 'Bitcoin slides',
-    summary: '',
     link: 'https://news.example/bitcoin',
     published: '2026-11-24T20:00:00.000Z',
-    publishedEstimated: false,
     fetchedAt: startedAt,
     label: 'Crypto',
     score: 0.91,
     runId: id,
-  };
-  return {
+  });
+  return buildRun({
     id,
-    trigger: 'manual',
     startedAt,
     finishedAt: startedAt,
     durationMs: 1234,
-    feeds: failingFeeds.map((url) => ({
-      url,
-      status: 'failed' as const,
-      fetched: 0,
-      kept: 0,
-      dropped: {},
-      error: { code: 'FEED_HTTP_STATUS', message: `fetching ${url} answered 401` },
-    })),
-    counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
-    failures: [],
-    finalisedBy: 'aggregator',
-    topics: [{ label: 'Crypto', count: 1, articles: [article] }],
-  };
+    feeds: failingFeeds.map((url) =>
+      buildFeedReport({
+        url,
+        status: 'failed',
+        error: { code: 'FEED_HTTP_STATUS', message: `fetching ${url} answered 401` },
+      }),
+    ),
+    articles: [article],
+  });
 }

@@ -1,15 +1,15 @@
-import { redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
+import { type KeySpaceSource, redisKeys } from '@tidings/shared';
 import type { CacheHeaders } from './fetch-feed.js';
 
 /** Each feed's last ETag and Last-Modified, sent back as If-None-Match / If-Modified-Since. */
 export class FeedCacheHeaders {
   private readonly keys;
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: RedisConnection,
+    space: KeySpaceSource,
   ) {
-    this.keys = redisKeys(prefix);
+    this.keys = redisKeys(space);
   }
 
   async get(feed: string): Promise<CacheHeaders> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
+import { type KeySpaceSource, luaCommand, redisKeys } from '@tidings/shared';
 
 const TAKE = fs.readFileSync(new URL('./commands/take-host-slot.lua', import.meta.url), 'utf8');
 
@@ -28,24 +29,26 @@ export function feedHost(feed: string): string | undefined {
  * whose host is busy is put back for later, so one slow host never holds the others.
  */
 export class HostSlots {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly options: HostSlotsOptions,
-  ) {}
+  private readonly keys;
+  private readonly takeScript;
 
-  private keys(host: string): [string, string] {
-    const base = `${this.prefix}:feed-host:${host}`;
-    return [`${base}:readers`, `${base}:next`];
+  constructor(
+    private readonly redis: RedisConnection,
+    space: KeySpaceSource,
+    private readonly options: HostSlotsOptions,
+  ) {
+    this.keys = redisKeys(space);
+    this.takeScript = luaCommand<number>(redis, 'tidingsTakeHostSlot', TAKE);
   }
 
   /** 0 when `holder` may read from `host` now; else the ms to wait before asking again. */
   async take(host: string, holder: string, now = Date.now()): Promise<number> {
     const { slots, gapMs, leaseMs } = this.options;
-    return Number(await this.redis.eval(TAKE, 2, ...this.keys(host), now, holder, leaseMs, slots, gapMs));
+    const keys = [this.keys.feedHostReaders(host), this.keys.feedHostNext(host)];
+    return Number(await this.takeScript(keys, [now, holder, leaseMs, slots, gapMs]));
   }
 
   async release(host: string, holder: string): Promise<void> {
-    await this.redis.zrem(this.keys(host)[0], holder);
+    await this.redis.zrem(this.keys.feedHostReaders(host), holder);
   }
 }

@@ -5,6 +5,7 @@ import {
   BadJobError,
   type Config,
   type FeedReport,
+  keySpaceOf,
   type LoadJob,
   LoadJobSchema,
   QUEUE,
@@ -36,6 +37,7 @@ export interface LoaderOptions {
  */
 export async function startLoader(options: LoaderOptions) {
   const { config, logger, schedule = true } = options;
+  const space = keySpaceOf(config);
   const starter = startWorkerService<LoadJob, unknown>({
     queue: QUEUE.feeds,
     config,
@@ -100,22 +102,22 @@ export async function startLoader(options: LoaderOptions) {
       }
     },
   });
-  const slots = new HostSlots(reader.connection, config.prefix, {
+  const slots = new HostSlots(reader.connection, space, {
     slots: config.feeds.hostConcurrency,
     gapMs: config.feeds.hostDelayMs,
     leaseMs: 2 * config.feeds.timeoutMs * (config.feeds.retries + 1) + 30_000,
   });
   const readDeps: ReadFeedJobDeps = {
     redis: reader.connection,
-    prefix: config.prefix,
+    space,
     classifyQueue: reader.queue(QUEUE.classify),
     parentQueue: reader.queue(QUEUE.aggregate).qualifiedName,
-    seen: new SeenArticles(reader.connection, config.prefix, config.seenTtlDays),
-    stories: new StoryClaims(reader.connection, config.prefix, {
+    seen: new SeenArticles(reader.connection, space, config.seenTtlDays),
+    stories: new StoryClaims(reader.connection, space, {
       ...config.stories,
       sourcesTtlDays: config.aggregator.retentionDays,
     }),
-    cacheHeaders: new FeedCacheHeaders(reader.connection, config.prefix),
+    cacheHeaders: new FeedCacheHeaders(reader.connection, space),
     defaultFeeds: config.feeds.urls,
     feedList: new FeedList(reader.connection, config.prefix),
     allowPrivate: config.feeds.allowPrivate,

@@ -1,17 +1,17 @@
 import type { FeedList } from '@tidings/feed-list';
-import type { Logger } from '@tidings/runtime';
+import type { Logger, RedisConnection } from '@tidings/runtime';
 import { privateAddressReason } from '@tidings/runtime';
 import {
   type Article,
   classifyChildren,
   type FeedReport,
+  type KeySpace,
   maskFeedUrl,
   type ReadFeedJob,
   redisKeys,
   verifyFeedRead,
 } from '@tidings/shared';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { FeedCacheHeaders } from './feed-cache-headers.js';
 import { type ReadFeedOptions, readFeed } from './read-feed.js';
 import type { SeenArticles } from './seen-articles.js';
@@ -28,8 +28,8 @@ export const ENQUEUE_CHUNK = 500;
 const RUN_DATA_TTL_S = 7 * 86_400;
 
 export interface ReadFeedJobDeps {
-  redis: Redis;
-  prefix: string;
+  redis: RedisConnection;
+  space: KeySpace;
   classifyQueue: Queue;
   /** The aggregate queue's qualified name, the parent of every classify child. */
   parentQueue: string;
@@ -78,7 +78,7 @@ async function enqueueChunk(
 ): Promise<{ stories: number; copies: number }> {
   const fresh = await deps.seen.claim(job.runId, chunk, { reclassify: job.reclassify });
   if (fresh.length === 0) return { stories: 0, copies: 0 };
-  const runArticles = redisKeys(deps.prefix).runArticles(job.runId);
+  const runArticles = redisKeys(deps.space).runArticles(job.runId);
   try {
     const { stories, copies } = await deps.stories.claim(job.runId, fresh, { reclassify: job.reclassify });
     if (stories.length > 0) {
@@ -130,7 +130,7 @@ export async function processReadFeedJob(job: ReadFeedJob, jobId: string, deps: 
   if (report.status === 'ok') await deps.cacheHeaders.set(job.feed, result.cacheHeaders);
   // Keyed by the feed as listed (not its masked form), so `tidings feeds list` finds it.
   await deps.feedList.recordStatus([{ ...report, url: job.feed }]);
-  const runFeeds = redisKeys(deps.prefix).runFeeds(job.runId);
+  const runFeeds = redisKeys(deps.space).runFeeds(job.runId);
   await deps.redis
     .multi()
     .hset(runFeeds, String(job.index), JSON.stringify(report))

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { type Article, redisKeys, type StorySource } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
+import { type Article, type KeySpaceSource, luaCommand, redisKeys, type StorySource } from '@tidings/shared';
 import { DEFAULT_SIGNATURE_OPTIONS, type SignatureOptions, storySignature } from './story-signature.js';
 
 const CLAIM = fs.readFileSync(new URL('./commands/claim-stories.lua', import.meta.url), 'utf8');
+const ADD_SOURCES = fs.readFileSync(new URL('./commands/add-story-sources.lua', import.meta.url), 'utf8');
 
 export interface StoryClaimsOptions {
   /** STORY_SIMILARITY: the estimated Jaccard similarity at which two articles are one story. */
@@ -34,20 +35,26 @@ function sourceOf(article: Article): StorySource {
  * Which articles are one story: each batch of articles this run claimed as seen is matched
  * against the stories of the last one to two windows in one Lua script
  * (commands/claim-stories.lua), so concurrent loaders agree, and a copy joins its story even
- * after the story's classify job exists. Claiming the same batch again for the same run gives
- * the same answer and records no source twice.
+ * after the story's classify job exists; then the copies are appended to their stories'
+ * sources (commands/add-story-sources.lua), whose keys only the match names. Claiming the
+ * same batch again for the same run gives the same answer and records no source twice, so a
+ * retried job also lists a copy whose first attempt stopped between the two scripts.
  */
 export class StoryClaims {
   private readonly keys;
   private readonly options: Required<StoryClaimsOptions>;
+  private readonly claimScript;
+  private readonly addSourcesScript;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
+    private readonly redis: RedisConnection,
+    space: KeySpaceSource,
     options: StoryClaimsOptions,
   ) {
-    this.keys = redisKeys(prefix);
+    this.keys = redisKeys(space);
     this.options = { maxSources: 20, chunkSize: 100, signature: DEFAULT_SIGNATURE_OPTIONS, ...options };
+    this.claimScript = luaCommand<[string[], string[]]>(redis, 'tidingsClaimStories', CLAIM);
+    this.addSourcesScript = luaCommand<number>(redis, 'tidingsAddStorySources', ADD_SOURCES);
   }
 
   async claim<T extends Article>(
@@ -73,21 +80,34 @@ export class StoryClaims {
     const { similarity, windowHours, sourcesTtlDays, maxSources } = this.options;
     const bucketSeconds = Math.max(1, Math.round(windowHours * 3_600));
     const sourcesTtl = Math.max(Math.round(sourcesTtlDays * 86_400), 2 * bucketSeconds);
+    // Redis' clock, not this host's: loaders on hosts whose clocks differ agree on the bucket.
+    const [seconds] = await this.redis.time();
+    const bucket = Math.floor(Number(seconds) / bucketSeconds);
+    const keys = [this.keys.storyIndex(bucket), this.keys.storyIndex(bucket - 1)];
     const args: (string | number | Buffer)[] = [
       runId,
       similarity,
-      bucketSeconds,
-      sourcesTtl,
-      maxSources,
+      (bucket + 2) * bucketSeconds,
       reclassify ? '1' : '0',
-      this.keys.storyIndexPrefix,
-      this.keys.storySources(''),
       articles.length,
     ];
-    for (const article of articles) {
+    const sources = articles.map((article) => JSON.stringify(sourceOf(article)));
+    articles.forEach((article, i) => {
       const signed = storySignature(article, this.options.signature);
-      args.push(article.id, signed?.signature ?? '', signed?.bands.join(' ') ?? '', JSON.stringify(sourceOf(article)));
-    }
-    return (await this.redis.eval(CLAIM, 0, ...args)) as string[];
+      args.push(article.id, signed?.signature ?? '', signed?.bands.join(' ') ?? '', sources[i] ?? '');
+    });
+    const [storyIds, owns] = await this.claimScript(keys, args);
+    const copies = articles.flatMap((article, i) => {
+      const storyId = storyIds[i] ?? article.id;
+      return storyId === article.id
+        ? []
+        : [{ key: this.keys.storySources(storyId), own: owns[i] ?? '', source: sources[i] ?? '' }];
+    });
+    if (copies.length > 0)
+      await this.addSourcesScript(
+        copies.map((c) => c.key),
+        [maxSources, sourcesTtl, ...copies.flatMap((c) => [c.own, c.source])],
+      );
+    return storyIds;
   }
 }

@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@tidings/runtime';
 import {
   type Article,
   ArticleSchema,
@@ -10,7 +11,6 @@ import {
 } from '@tidings/shared';
 import { waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 export interface LoadedRun {
   manifest: RunManifest;
@@ -21,7 +21,7 @@ export interface LoadedRun {
 }
 
 /** A run as the loader leaves it once it has started the run and read every feed. */
-export async function loadedRun(redis: Redis, prefix: string, runId: string): Promise<LoadedRun> {
+export async function loadedRun(redis: RedisConnection, prefix: string, runId: string): Promise<LoadedRun> {
   const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix });
   try {
     const parent = await waitFor(() => aggregate.getJob(runId), { what: `run ${runId} to start`, timeoutMs: 30_000 });

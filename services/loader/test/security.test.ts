@@ -10,6 +10,7 @@ import { startFeedServer } from '@tidings/feed-fixtures';
 import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
 import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/shared';
 import {
+  buildRunManifest,
   CNBC_FIXTURE,
   type ServiceProcess,
   spawnService,
@@ -239,7 +240,7 @@ describe('a read-feed job added straight to its queue reads only what it may', (
     // A parent for the articles to join, as the loader's run flow gives them.
     await aggregate.add(
       JOB.aggregateRun,
-      { runId: aggregateJob, trigger: 'manual', startedAt: new Date().toISOString(), feeds: [] },
+      buildRunManifest({ runId: aggregateJob, startedAt: new Date().toISOString() }),
       { jobId: aggregateJob, delay: 60_000 },
     );
     const jobId = readFeedJobId(aggregateJob, 0);

@@ -1,13 +1,14 @@
 import path from 'node:path';
+import type { RedisConnection } from '@tidings/runtime';
 import { type Article, loadConfig, redisKeys, StorySourceSchema } from '@tidings/shared';
-import { FIXTURES, testPrefix, testRedis } from '@tidings/testing';
-import type { Redis } from 'ioredis';
+import { FIXTURES, testPrefix, testRedis, testRedisUrl, waitFor } from '@tidings/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFeed } from '../src/read-feed.js';
 import { StoryClaims, type StoryClaimsOptions } from '../src/story-claims.js';
 
 const config = loadConfig({});
-const connections: Redis[] = [];
+const connections: RedisConnection[] = [];
 const connect = () => {
   const redis = testRedis();
   connections.push(redis);
@@ -164,5 +165,34 @@ describe('StoryClaims', () => {
     const other = { ...blank, id: 'blank-2' };
     const result = await claims(prefix).claim('run-1', [blank, other]);
     expect(result.stories).toEqual([blank, other]);
+  });
+
+  it('a retried batch lists a copy whose first attempt stopped before its source was appended', async () => {
+    const prefix = testPrefix();
+    const batch = [...cnbc, ...marketwire];
+    await claims(prefix).claim('run-a', batch);
+    const story = byTitle(cnbc, 'Oil jumps 3%');
+    const copy = byTitle(marketwire, 'OPEC+ delays output increase');
+    expect((await sourcesOf(prefix, story.id)).map((s) => s.link)).toEqual([story.link, copy.link]);
+    // The match is made but the list never written: what a loader killed between the two scripts leaves.
+    await redis.del(redisKeys(prefix).storySources(story.id));
+    const again = await claims(prefix).claim('run-a', batch);
+    expect(again.copies.map((c) => c.article.id)).toContain(copy.id);
+    expect((await sourcesOf(prefix, story.id)).map((s) => s.link)).toEqual([story.link, copy.link]);
+  });
+
+  it('sends each script to Redis once per connection, then calls it by its SHA', async () => {
+    const prefix = testPrefix();
+    const monitor = await new Redis(testRedisUrl()).monitor();
+    const calls: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((a) => a.includes(prefix))) calls.push(String(args[0]).toLowerCase());
+    });
+    // 23 articles in chunks of five: five calls of the claim script, on a connection that never ran it.
+    await claims(prefix, { chunkSize: 5 }, connect()).claim('run-a', [...cnbc, ...marketwire]);
+    await waitFor(() => calls.filter((c) => c === 'evalsha').length >= 5, { what: 'five EVALSHA calls' });
+    // At most one EVAL of each of the two scripts: the first call's fallback when this server had never seen it.
+    expect(calls.filter((c) => c === 'eval').length).toBeLessThanOrEqual(2);
+    monitor.disconnect();
   });
 });

@@ -1,7 +1,7 @@
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
 import { type Config, dashboardBaseUrl, deliveryId, type NotifyJob, type Run, redactSecretUrl } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import type { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
 import { renderEmail } from './render-email.js';
@@ -40,7 +40,7 @@ export interface DeliverDeps {
   config: Config;
   subscriptions: SubscriptionStore;
   /** The run's own-topic record and its articles, for a subscriber's own topics. */
-  store: TopicStore;
+  store: TopicStoreReader;
   ownTopicMatches: OwnTopicMatches;
   /** The SMTP transport; undefined when SMTP_URL is unset. */
   mailer: Transporter | undefined;

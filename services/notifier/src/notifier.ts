@@ -1,7 +1,7 @@
 import { type Logger, startWorkerService } from '@tidings/runtime';
-import { type Config, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
+import { type Config, keySpaceOf, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -42,9 +42,10 @@ export async function startNotifier(options: NotifierOptions) {
     },
     worker: { concurrency: 4 },
   });
-  const store = new TopicStore(service.connection, config.prefix, { labelOrder: config.zeroShot.labels });
-  const subscriptions = new SubscriptionStore(service.connection, config.prefix, { labels: config.zeroShot.labels });
-  const ownTopicMatches = new OwnTopicMatches(service.connection, config.prefix);
+  const space = keySpaceOf(config);
+  const store = new TopicStoreReader(service.connection, space, { labelOrder: config.zeroShot.labels });
+  const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
+  const ownTopicMatches = new OwnTopicMatches(service.connection, space);
 
   return {
     worker: service.worker,

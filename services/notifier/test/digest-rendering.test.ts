@@ -1,35 +1,14 @@
-import { ownTopicId, type Run, type TopicArticle, type TopicGroup } from '@tidings/shared';
+import { ownTopicId, type TopicArticle, type TopicGroup } from '@tidings/shared';
+import { buildRun, buildTopicArticle } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../src/render-email.js';
 import { digestPayload, selectOwnTopics, selectTopics } from '../src/select-digest.js';
 import { escapeMrkdwn, slackMessage } from '../src/slack-message.js';
 
-const article = (id: string, title: string, link = `https://news.example/${id}`): TopicArticle => ({
-  id,
-  feed: 'https://news.example/feed',
-  title,
-  summary: '',
-  link,
-  published: '2026-11-24T10:00:00.000Z',
-  publishedEstimated: false,
-  fetchedAt: '2026-11-24T10:00:00.000Z',
-  label: 'Crypto',
-  score: 0.9,
-  runId: 'run-1',
-});
+const article = (id: string, title: string, link = `https://news.example/${id}`) =>
+  buildTopicArticle({ id, title, link, feed: 'https://news.example/feed', score: 0.9, runId: 'run-1' });
 const group = (label: string, articles: TopicArticle[]): TopicGroup => ({ label, count: articles.length, articles });
-const run = (topics: TopicGroup[]): Run => ({
-  id: 'run-1',
-  trigger: 'manual',
-  feeds: [],
-  startedAt: '2026-11-24T10:00:00.000Z',
-  finishedAt: '2026-11-24T10:01:00.000Z',
-  durationMs: 60_000,
-  counts: { fetched: 0, new: 0, classified: 0, failed: 0 },
-  failures: [],
-  finalisedBy: 'aggregator',
-  topics,
-});
+const run = (topics: TopicGroup[]) => buildRun({ topics, startedAt: '2026-11-24T10:00:00.000Z', durationMs: 60_000 });
 const links = {
   dashboardUrl: 'https://news.example.org/',
   feedUrl: 'https://news.example.org/feeds/s/k.xml',

@@ -1,45 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, type Run } from '@tidings/shared';
+import { loadConfig } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
-import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { buildRun, buildTopicArticle, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDigest } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 
-const run: Run = {
-  id: 'run-1',
-  trigger: 'manual',
-  feeds: [],
+const run = buildRun({
   startedAt: '2026-11-24T10:00:00.000Z',
-  finishedAt: '2026-11-24T10:01:00.000Z',
   durationMs: 60_000,
-  counts: { fetched: 1, new: 1, classified: 1, failed: 0 },
-  failures: [],
-  finalisedBy: 'aggregator',
-  topics: [
-    {
-      label: 'Crypto',
-      count: 1,
-      articles: [
-        {
-          id: 'a1',
-          feed: 'https://news.example/rss',
-          title: 'Bitcoin slides',
-          summary: '',
-          link: 'https://news.example/a1',
-          published: '2026-11-24T09:00:00.000Z',
-          publishedEstimated: false,
-          fetchedAt: '2026-11-24T09:00:00.000Z',
-          label: 'Crypto',
-          score: 0.9,
-          runId: 'run-1',
-        },
-      ],
-    },
+  articles: [
+    buildTopicArticle({ id: 'a1', title: 'Bitcoin slides', published: '2026-11-24T09:00:00.000Z', score: 0.9 }),
   ],
-};
+});
 
 /**
  * A subscriber's webhook is called on their behalf, so it may not reach this host or its
@@ -67,7 +42,7 @@ describe('subscriber webhooks and private addresses', () => {
     const subscriptions = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
     const sub = await subscriptions.create({ name: 'Mallory', topics: ['Crypto'], webhookUrl });
     const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: sub.id } };
-    const store = new TopicStore(redis, config.prefix);
+    const store = new TopicStoreReader(redis, config.prefix);
     const ownTopicMatches = new OwnTopicMatches(redis, config.prefix);
     return () => deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer: undefined });
   };

@@ -1,4 +1,4 @@
-import { loadConfig, type StackStatus } from '@tidings/shared';
+import { keySpaceOf, loadConfig, type StackStatus } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -8,9 +8,17 @@ const counts = (c: Record<string, number> | undefined) =>
     .map((k) => `${k} ${c?.[k]}`)
     .join(', ') || 'empty';
 
+const REDIS_KIND = { url: 'one server', sentinel: 'Sentinel', cluster: 'Redis Cluster' } as const;
+
 /** The status as one screen of plain text. */
 export function formatStatus(status: StackStatus): string {
-  const lines = [`Redis: ${status.redis}`, '', 'Queues:'];
+  const primaries = status.redisPrimaries.join(', ') || 'none answers';
+  const lines = [
+    `Redis: ${status.redis}`,
+    `  ${REDIS_KIND[status.redisKind]}, ${status.redisKind === 'cluster' ? 'primaries' : 'primary'} ${primaries}`,
+    '',
+    'Queues:',
+  ];
   for (const [name, c] of Object.entries(status.queues)) lines.push(`  ${name.padEnd(10)} ${counts(c)}`);
   lines.push('', 'Workers:');
   if (status.workers.length === 0) lines.push('  none connected');
@@ -45,8 +53,8 @@ export function formatStatus(status: StackStatus): string {
 /** `tidings status [--json]`: exits 1 while there are problems, so scripts can alert on it. */
 export async function statusCommand(flags: { json: boolean }): Promise<number> {
   const config = loadConfig();
-  const status = await withStackConnection(config, ({ redis, redisShown, queues, store }) =>
-    readStackStatus({ redis, redisUrl: redisShown, prefix: config.prefix, queues, store }),
+  const status = await withStackConnection(config, ({ redis, target, queues, store }) =>
+    readStackStatus({ redis, target, space: keySpaceOf(config), queues, store }),
   );
   process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
   return status.problems.length > 0 ? 1 : 0;

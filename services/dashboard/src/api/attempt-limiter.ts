@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
 
 /** Failed token attempts per client per window, the same budget the login form has. */
 export const FAILED_ATTEMPTS_PER_MINUTE = 10;
@@ -12,7 +12,7 @@ const WINDOW_SECONDS = 60;
  */
 export class AttemptLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

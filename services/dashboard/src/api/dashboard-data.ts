@@ -1,34 +1,40 @@
-import { liveWorkers } from '@tidings/runtime';
-import { progressOfRunJob, QUEUE_NAMES, type QueueName, type RunProgress, type StackStatus } from '@tidings/shared';
+import { liveWorkers, type RedisConnection, type RedisTarget } from '@tidings/runtime';
+import {
+  type KeySpace,
+  progressOfRunJob,
+  QUEUE_NAMES,
+  type QueueName,
+  type RunProgress,
+  type StackStatus,
+} from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 
 /** What the page, the API and the metrics read: the topic store, the queues and the worker heartbeats. */
 export class DashboardData {
   constructor(
-    readonly store: TopicStore,
+    readonly store: TopicStoreReader,
     readonly queues: Record<QueueName, Queue>,
-    readonly redis: Redis,
-    private readonly prefix: string,
+    readonly redis: RedisConnection,
+    private readonly space: KeySpace,
     /** Shown (masked) in the status, as `tidings status` shows it. */
-    private readonly redisUrl: string,
+    private readonly redisTarget: RedisTarget,
   ) {}
 
   /** The same status and problems `tidings status` reports. */
   status(): Promise<StackStatus> {
     return readStackStatus({
       redis: this.redis,
-      redisUrl: this.redisUrl,
-      prefix: this.prefix,
+      target: this.redisTarget,
+      space: this.space,
       queues: this.queues,
       store: this.store,
     });
   }
 
   liveWorkers() {
-    return liveWorkers(this.redis, this.prefix);
+    return liveWorkers(this.redis, this.space);
   }
 
   async queueCounts(): Promise<Record<QueueName, Record<string, number>>> {
@@ -59,6 +65,6 @@ export class DashboardData {
    */
   async activeRuns(limit = 20): Promise<RunProgress[]> {
     const jobs = await this.queues.aggregate.getJobs(['waiting-children', 'waiting', 'active'], 0, limit - 1, true);
-    return Promise.all(jobs.filter((job) => job?.id).map((job) => progressOfRunJob(job, this.redis, this.prefix)));
+    return Promise.all(jobs.filter((job) => job?.id).map((job) => progressOfRunJob(job, this.redis, this.space)));
   }
 }

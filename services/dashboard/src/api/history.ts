@@ -1,7 +1,7 @@
 import { addDays, type Digest, dayBounds, dayOf, isCalendarDay } from '@tidings/shared';
 import type { DashboardData } from './dashboard-data.js';
+import { TOPIC_ARTICLES } from './requests.js';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
-import { TOPIC_ARTICLES } from './topics.js';
 
 export interface HistoryOptions {
   /** DIGEST_TZ: calendar days are this time zone's. */

@@ -1,5 +1,11 @@
-import { ownTopicId, type Subscription, type TopicArticle } from '@tidings/shared';
-import type { OwnTopicMatch, OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { FEED_KEY_PATTERN, ownTopicId, type Subscription, type TopicArticle } from '@tidings/shared';
+import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
+import {
+  type OwnTopicMatch,
+  type OwnTopicMatches,
+  recentWindowStart,
+  type TopicStoreReader,
+} from '@tidings/topic-store';
 
 const byNewest = (a: TopicArticle, b: TopicArticle) =>
   b.published.localeCompare(a.published) || a.id.localeCompare(b.id);
@@ -34,7 +40,7 @@ export function mergeOwnMatches(
 }
 
 export interface SubscriberArticlesDeps {
-  store: TopicStore;
+  store: TopicStoreReader;
   ownTopicMatches: OwnTopicMatches;
 }
 
@@ -93,4 +99,39 @@ export async function ownTopicSummaries(
       };
     }),
   );
+}
+
+/** Newest matches the subscriber's page lists per own topic. */
+const PAGE_MATCHES = 20;
+
+/** What the subscriber's page shows, or that the key opens nothing. */
+export type SubscriberPage =
+  | {
+      status: 200;
+      sub: Subscription;
+      own: OwnTopicSummary[];
+      days: number;
+      feedUrl: string;
+      jsonFeedUrl: string;
+      unsubscribeUrl: string;
+    }
+  | { status: 404; message: string };
+
+/**
+ * GET /s/<key>: the subscriber's page, opened by the feed key like the feed itself: their
+ * topics, their links, and each own topic's matches of the last `days` (BACKFILL_DAYS, at
+ * least one), counted to the newest stored article as the backfill's window is.
+ */
+export async function subscriberPage(
+  feedKey: string,
+  days: number,
+  deps: SubscriberArticlesDeps & { subscriptions: SubscriptionStore; baseUrl: string },
+): Promise<SubscriberPage> {
+  const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+  if (!sub) return { status: 404, message: 'no subscription for this key' };
+  const shown = Math.max(1, days);
+  const since = (await recentWindowStart(deps.store, shown)) ?? Date.now();
+  const own = await ownTopicSummaries(sub, since, PAGE_MATCHES, deps);
+  const { feedUrl, jsonFeedUrl, unsubscribeUrl } = subscriptionView(sub, deps.baseUrl);
+  return { status: 200, sub, own, days: shown, feedUrl, jsonFeedUrl, unsubscribeUrl };
 }

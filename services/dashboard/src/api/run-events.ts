@@ -1,6 +1,5 @@
-import { createSubscriber, type Logger, type RedisTarget } from '@tidings/runtime';
+import { createSubscriber, type Logger, type RedisConnection, type RedisTarget } from '@tidings/runtime';
 import { redisKeys } from '@tidings/shared';
-import type { Redis } from 'ioredis';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
 
 /** One open live-update stream, whatever carries it. */
@@ -16,7 +15,7 @@ export interface EventStream {
  */
 export class RunEvents {
   private readonly streams = new Set<EventStream>();
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisConnection;
 
   constructor(private readonly options: { redis: RedisTarget; prefix: string; logger: Logger; maxStreams: number }) {
     this.subscriber = createSubscriber(options.redis, options.logger);

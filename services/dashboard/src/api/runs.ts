@@ -1,11 +1,12 @@
 import { type RunRequest, readRunProgress, requestRun } from '@tidings/shared';
 import type { DashboardData } from './dashboard-data.js';
+import { type Page, PageQuerySchema } from './requests.js';
 import { type ApiResult, refuse } from './result.js';
-import { checkQuery, type Page, PageSchema } from './topics.js';
+import { checkQuery } from './topics.js';
 
 /** Stored runs, newest first, with the runs still being classified. */
 export async function listRuns(data: DashboardData, page: Page): Promise<ApiResult> {
-  const bad = checkQuery(PageSchema, page);
+  const bad = checkQuery(PageQuerySchema, page);
   if (bad) return bad;
   const [stored, active] = await Promise.all([data.store.runs(page), data.activeRuns()]);
   return { status: 200, body: { ...stored, active } };

@@ -30,7 +30,8 @@ export interface SearchQuery {
   offset: number;
 }
 
-const SearchQuerySchema = z.object({
+/** GET /api/search (and the page's ?q=): the route takes its fields from here too. */
+export const SearchQuerySchema = z.strictObject({
   q: z
     .string({ error: 'is required: the words to search for' })
     .trim()

@@ -1,5 +1,5 @@
 import type { TopicArticle } from '@tidings/shared';
-import type { TopicStore } from '@tidings/topic-store';
+import type { TopicStoreReader } from '@tidings/topic-store';
 import { findMatches, type MatchRange } from './find-matches.js';
 import type { ApiResult, ErrorBody } from './result.js';
 import { SearchIndex } from './search-index.js';
@@ -38,7 +38,7 @@ export class ArticleSearch {
   private refreshing: Promise<void> | undefined;
 
   constructor(
-    private readonly store: TopicStore,
+    private readonly store: TopicStoreReader,
     private readonly options: ArticleSearchOptions,
   ) {}
 

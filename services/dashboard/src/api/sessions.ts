@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@tidings/runtime';
 import { digestsEqual, tokenDigest } from './token.js';
 
 /** How long a login lasts; the cookie and the Redis key expire together. */
@@ -17,7 +17,7 @@ export class SessionStore {
   private readonly current: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
     token: string,
   ) {

@@ -1,6 +1,7 @@
 import { PrivateAddressError } from '@tidings/runtime';
 import {
   describeZodError,
+  FEED_KEY_PATTERN,
   NewSubscriptionSchema,
   SUBSCRIPTION_ID_PATTERN,
   SubscriptionUpdateSchema,
@@ -84,10 +85,27 @@ export async function rotateSubscriptionKey(id: string, deps: SubscriptionsApiDe
   return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
 }
 
+export type UnsubscribeResult = { status: 200; name: string } | { status: 404; name: undefined };
+
+const byFeedKey = (feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) =>
+  FEED_KEY_PATTERN.test(feedKey) ? deps.subscriptions.byFeedKey(feedKey) : Promise.resolve(null);
+
+/** Whom an unsubscribe link names, for the page that asks before it is used. */
+export async function unsubscribeTarget(
+  feedKey: string,
+  deps: Pick<SubscriptionsApiDeps, 'subscriptions'>,
+): Promise<UnsubscribeResult> {
+  const sub = await byFeedKey(feedKey, deps);
+  return sub ? { status: 200, name: sub.name } : { status: 404, name: undefined };
+}
+
 /** The unsubscribe link's action: the key names the subscription and is its only credential. */
-export async function unsubscribe(feedKey: string, deps: Pick<SubscriptionsApiDeps, 'subscriptions'>) {
-  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
-  if (!sub) return { status: 404 as const, name: undefined };
+export async function unsubscribe(
+  feedKey: string,
+  deps: Pick<SubscriptionsApiDeps, 'subscriptions'>,
+): Promise<UnsubscribeResult> {
+  const sub = await byFeedKey(feedKey, deps);
+  if (!sub) return { status: 404, name: undefined };
   await deps.subscriptions.remove(sub.id);
-  return { status: 200 as const, name: sub.name };
+  return { status: 200, name: sub.name };
 }

@@ -1,20 +1,31 @@
-import { ALL_TOPICS_SLUG, topicSlug } from '@tidings/shared';
+import { ALL_TOPICS_SLUG, FEED_KEY_PATTERN, type TopicArticle, topicSlug } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import type { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
-import { FEED_LIMIT, type FeedMeta, feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../render/feeds.js';
+import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { isTopicFeedKey, topicFeedKey } from './feed-keys.js';
 import { subscriberArticles } from './own-topic-articles.js';
 
 export type FeedFormat = 'xml' | 'json';
 
-export interface FeedResponse {
-  status: 200 | 304 | 401 | 404;
-  headers: Record<string, string>;
-  body: string;
+/** At most this many entries a feed: readers poll, they do not page. */
+export const FEED_LIMIT = 100;
+
+/** What a feed document says about itself. */
+export interface FeedMeta {
+  /** Stable across renders: `urn:tidings:feed:<slug>` or `urn:tidings:subscription:<id>`. */
+  id: string;
+  title: string;
+  /** This document's own URL, as a reader fetched it (with its key, if any). */
+  selfUrl: string;
+  dashboardUrl: string;
 }
 
+/** A feed's content, newest first, for the route to render as Atom or JSON Feed; or why there is none. */
+export type FeedResult =
+  | { status: 200; meta: FeedMeta; articles: TopicArticle[] }
+  | { status: 401 | 404; message: string };
+
 export interface FeedDeps {
-  store: TopicStore;
+  store: TopicStoreReader;
   ownTopicMatches: OwnTopicMatches;
   subscriptions: SubscriptionStore;
   labels: string[];
@@ -23,21 +34,7 @@ export interface FeedDeps {
   baseUrl: string;
 }
 
-export interface ConditionalHeaders {
-  ifNoneMatch?: string;
-  ifModifiedSince?: string;
-}
-
-const CONTENT_TYPE: Record<FeedFormat, string> = {
-  xml: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
-};
-
-const notFound = (what: string): FeedResponse => ({
-  status: 404,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body: `no feed ${what}\n`,
-});
+const notFound = (what: string): FeedResult => ({ status: 404, message: `no feed ${what}` });
 
 /** A topic feed's URL as a reader subscribes to it: absolute, with the key when one is needed. */
 export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: string, format: FeedFormat): string {
@@ -57,41 +54,17 @@ export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'label
   };
 }
 
-function respond(
-  meta: FeedMeta,
-  articles: Parameters<typeof renderAtom>[1],
-  format: FeedFormat,
-  conditional: ConditionalHeaders,
-): FeedResponse {
-  const body = format === 'xml' ? renderAtom(meta, articles) : renderJsonFeed(meta, articles);
-  const etag = feedEtag(body);
-  const updated = feedUpdated(articles);
-  const headers = {
-    'content-type': CONTENT_TYPE[format],
-    etag,
-    'last-modified': updated.toUTCString(),
-    // Readers poll; the key in the URL is a secret, so no shared cache may keep the answer.
-    'cache-control': 'private, max-age=300',
-  };
-  const unchanged = conditional.ifNoneMatch
-    ? conditional.ifNoneMatch.split(',').some((t) => t.trim() === etag)
-    : conditional.ifModifiedSince !== undefined && Date.parse(conditional.ifModifiedSince) >= updated.getTime();
-  return unchanged ? { status: 304, headers, body: '' } : { status: 200, headers, body };
-}
-
 /** GET /feeds/<slug>.<format>: one topic, or every topic for "all"; newest first, at most 100. */
 export async function topicFeed(
   slug: string,
   format: FeedFormat,
   key: string | undefined,
-  conditional: ConditionalHeaders,
   deps: FeedDeps,
-): Promise<FeedResponse> {
+): Promise<FeedResult> {
   if (deps.token && !isTopicFeedKey(key, deps.token)) {
     return {
       status: 401,
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
-      body: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link\n',
+      message: 'this feed needs ?key=<feed key>; the dashboard shows it beside each Subscribe link',
     };
   }
   const labels = slug === ALL_TOPICS_SLUG ? deps.labels : deps.labels.filter((l) => topicSlug(l) === slug);
@@ -104,20 +77,15 @@ export async function topicFeed(
     selfUrl: topicFeedUrl(deps, slug, format),
     dashboardUrl: deps.baseUrl,
   };
-  return respond(meta, articles, format, conditional);
+  return { status: 200, meta, articles };
 }
 
 /**
  * GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose, and the matches of
  * their own topics (labelled by their words and score); the key is the only credential.
  */
-export async function personalFeed(
-  feedKey: string,
-  format: FeedFormat,
-  conditional: ConditionalHeaders,
-  deps: FeedDeps,
-): Promise<FeedResponse> {
-  const sub = /^[a-f0-9]{32}$/.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
+export async function personalFeed(feedKey: string, format: FeedFormat, deps: FeedDeps): Promise<FeedResult> {
+  const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
   const articles = await subscriberArticles(sub, FEED_LIMIT, deps);
   const view = subscriptionView(sub, deps.baseUrl);
@@ -127,5 +95,5 @@ export async function personalFeed(
     selfUrl: format === 'xml' ? view.feedUrl : view.jsonFeedUrl,
     dashboardUrl: deps.baseUrl,
   };
-  return respond(meta, articles, format, conditional);
+  return { status: 200, meta, articles };
 }

@@ -3,9 +3,18 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { assertPublicUrl, createRedis, type Logger } from '@tidings/runtime';
-import { type Config, QUEUE, QUEUE_NAMES, type QueueName, queueBackfills, redactSecretUrl } from '@tidings/shared';
+import {
+  type Config,
+  keySpaceOf,
+  QUEUE,
+  QUEUE_NAMES,
+  type QueueName,
+  queueBackfills,
+  queuePrefix,
+  redactSecretUrl,
+} from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { OwnTopicMatches, TopicStore } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
 import { AttemptLimiter } from '../api/attempt-limiter.js';
@@ -31,6 +40,14 @@ import { runLimit } from './run-limit.js';
 /** How long requests in flight may take to finish once the dashboard is closing. */
 const CLOSE_GRACE_MS = 1_000;
 
+/** Ajv says "must NOT have additional properties" without saying which: the caller needs the name. */
+function validationMessage(error: FastifyError): string {
+  const unknown = error.validation?.find((v) => v.keyword === 'additionalProperties');
+  const name = unknown?.params.additionalProperty;
+  if (!unknown || typeof name !== 'string') return error.message;
+  return `${error.validationContext ?? 'request'}${unknown.instancePath}/${name} is not a field this accepts`;
+}
+
 export interface DashboardOptions {
   config: Config;
   logger: Logger;
@@ -53,21 +70,22 @@ export async function buildDashboard(options: DashboardOptions) {
 
   // Page requests should fail fast while Redis is away, not queue up behind a reconnect.
   const connection = createRedis(config.redis, { maxRetriesPerRequest: 2 }, logger);
+  const space = keySpaceOf(config);
   const queues = Object.fromEntries(
-    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: config.prefix })]),
+    QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: queuePrefix(space) })]),
   ) as Record<QueueName, Queue>;
   // QueueEvents blocks on its connection, so it gets one of its own (closed with the app).
   const eventsConnection = createRedis(config.redis, {}, logger);
-  const classifyEvents = new QueueEvents(QUEUE.classify, { connection: eventsConnection, prefix: config.prefix });
+  const classifyEvents = new QueueEvents(QUEUE.classify, { connection: eventsConnection, prefix: queuePrefix(space) });
   const data = new DashboardData(
-    new TopicStore(connection, config.prefix, {
+    new TopicStoreReader(connection, space, {
       labelOrder: config.zeroShot.labels,
       onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
     }),
     queues,
     connection,
-    config.prefix,
-    config.redis.url,
+    space,
+    config.redis,
   );
   const auth = dashboard.token
     ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
@@ -77,14 +95,14 @@ export async function buildDashboard(options: DashboardOptions) {
   const search = new ArticleSearch(data.store, { retentionDays: config.aggregator.retentionDays });
   // Built now rather than on the first search, so the first words a reader types are fast too.
   search.refresh().catch((err) => logger.warn({ err }, 'could not build the search index yet; the first search will'));
-  const subscriptions = new SubscriptionStore(connection, config.prefix, {
+  const subscriptions = new SubscriptionStore(connection, space, {
     labels: config.zeroShot.labels,
     ownTopics: config.ownTopics,
     onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
   });
   const feedDeps = {
     store: data.store,
-    ownTopicMatches: new OwnTopicMatches(connection, config.prefix),
+    ownTopicMatches: new OwnTopicMatches(connection, space),
     subscriptions,
     labels: config.zeroShot.labels,
     token: dashboard.token,
@@ -123,7 +141,7 @@ export async function buildDashboard(options: DashboardOptions) {
         .code(status)
         .send({ error: 'Internal Server Error', message: `something failed on our side (request ${request.id})` });
     }
-    return reply.code(status).send({ error: error.code ?? 'Bad Request', message: error.message });
+    return reply.code(status).send({ error: error.code ?? 'Bad Request', message: validationMessage(error) });
   });
 
   app.decorateRequest('access', undefined);

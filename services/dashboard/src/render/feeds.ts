@@ -1,18 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TopicArticle } from '@tidings/shared';
-
-/** What a feed document says about itself. */
-export interface FeedMeta {
-  /** Stable across renders: `urn:tidings:feed:<slug>` or `urn:tidings:subscription:<id>`. */
-  id: string;
-  title: string;
-  /** This document's own URL, as a reader fetched it (with its key, if any). */
-  selfUrl: string;
-  dashboardUrl: string;
-}
-
-/** At most this many entries a feed: readers poll, they do not page. */
-export const FEED_LIMIT = 100;
+import type { FeedMeta } from '../api/topic-feeds.js';
 
 // Characters XML 1.0 cannot carry at all, even escaped.
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;

@@ -3,33 +3,31 @@
 -- One step, so two loaders claiming copies of the same news at once make one story between
 -- them, and a copy that arrives after its story's classify job exists still joins it.
 --
--- The index lives in one hash per time bucket (ARGV[3] seconds long), read for the current and
--- the previous bucket, so a story is joinable for one to two buckets after it was first seen:
+-- The index lives in one hash per time bucket (STORY_WINDOW_HOURS long, numbered on Redis'
+-- clock by the caller), read for the current and the previous bucket, so a story is
+-- joinable for one to two buckets after it was first seen:
 --   b:<band key>  -> id of the first story with that LSH band
 --   s:<story id>  -> "<owning run> <signature>"
 --   p:<story id>  -> the story's own source record (JSON)
 --   m:<article id> -> id of the article's story (itself for a story's own article)
--- A story's sources are a list of JSON records, its own article first, capped at ARGV[5]; it
--- is made when the first copy joins, so the many stories told once cost no list.
+-- A copy's source is appended to its story's list by the caller (add-story-sources.lua),
+-- whose key this script cannot know before it has matched the copy.
 --
--- ARGV: run id, similarity threshold, bucket seconds, sources ttl seconds, most sources,
---   "1" to reclassify (another run's stories do not absorb this run's articles), index key
---   prefix, sources key prefix, article count, then per article: id, signature (4 bytes a
---   hash, or "" for an article without words), band keys joined by spaces, source record (JSON).
--- Returns the story id of each article, in order; an article whose story id is its own id is
--- a story for this run to classify.
+-- KEYS: the current bucket's index, the previous bucket's index.
+-- ARGV: run id, similarity threshold, when the current bucket's index expires (unix
+--   seconds), "1" to reclassify (another run's stories do not absorb this run's articles),
+--   article count, then per article: id, signature (4 bytes a hash, or "" for an article
+--   without words), band keys joined by spaces, source record (JSON).
+-- Returns two lists in article order: each article's story id (its own id for a story for
+-- this run to classify), and for a copy its story's own source record ("" for a story).
 local run = ARGV[1]
 local threshold = tonumber(ARGV[2])
-local bucketSeconds = tonumber(ARGV[3])
-local sourcesTtl = ARGV[4]
-local maxSources = tonumber(ARGV[5])
-local reclassify = ARGV[6] == '1'
-local sourcesPrefix = ARGV[8]
-local count = tonumber(ARGV[9])
+local expireAt = ARGV[3]
+local reclassify = ARGV[4] == '1'
+local count = tonumber(ARGV[5])
 
-local bucket = math.floor(tonumber(redis.call('TIME')[1]) / bucketSeconds)
-local current = ARGV[7] .. bucket
-local previous = ARGV[7] .. (bucket - 1)
+local current = KEYS[1]
+local previous = KEYS[2]
 
 local hasPrevious = redis.call('EXISTS', previous) == 1
 
@@ -82,8 +80,9 @@ local function similar(a, b)
 end
 
 local stories = {}
+local owns = {}
 for i = 0, count - 1 do
-  local at = 10 + i * 4
+  local at = 6 + i * 4
   local id, signature, bands, source = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local member = lookup('m:' .. id)
   local storyId = nil
@@ -132,19 +131,9 @@ for i = 0, count - 1 do
     end
   elseif storyId ~= id and member ~= storyId then
     redis.call('HSET', current, 'm:' .. id, storyId)
-    local key = sourcesPrefix .. storyId
-    local listed = redis.call('LLEN', key)
-    if listed == 0 then
-      local own = lookup('p:' .. storyId)
-      if own then
-        redis.call('RPUSH', key, own)
-        listed = 1
-      end
-    end
-    if listed < maxSources then redis.call('RPUSH', key, source) end
-    redis.call('EXPIRE', key, sourcesTtl)
   end
   stories[i + 1] = storyId
+  owns[i + 1] = storyId ~= id and (lookup('p:' .. storyId) or '') or ''
 end
-redis.call('EXPIREAT', current, (bucket + 2) * bucketSeconds)
-return stories
+redis.call('EXPIREAT', current, expireAt)
+return { stories, owns }

@@ -3,9 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DashboardData } from '../../api/dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions } from '../../api/history.js';
+import {
+  type Page,
+  PageQuerySchema,
+  RunIdParamsSchema,
+  RunRequestBodySchema,
+  TopicLabelParamsSchema,
+  TopicsQuerySchema,
+  TrendsQuerySchema,
+} from '../../api/requests.js';
 import { getRun, listRuns, startRun } from '../../api/runs.js';
-import { getDigest, getTopicArticles, MAX_HOURS, PAGE, TOPIC_ARTICLES } from '../../api/topics.js';
+import { getDigest, getTopicArticles } from '../../api/topics.js';
 import { sendResult } from '../reply.js';
+import { requestSchema } from '../request-schema.js';
 import type { RunLimit } from '../run-limit.js';
 
 export interface ApiOptions {
@@ -18,20 +28,10 @@ export interface ApiOptions {
 }
 
 /*
- * The JSON API: each route validates its input against a JSON schema (400 naming the field)
- * and hands it to an api handler. Every number has a ceiling, so "1e20" or "Infinity" is a
- * 400 here and never a Redis error.
+ * The JSON API: each route validates its input against the JSON schema of the api's zod
+ * schema for it (400 naming the field) and hands it to an api handler.
  */
 
-const runIdParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', maxLength: 200 } },
-} as const;
-const page = {
-  offset: { type: 'integer', minimum: 0, maximum: PAGE.maxOffset, default: 0 },
-  limit: { type: 'integer', minimum: 1, maximum: PAGE.maxLimit, default: PAGE.defaultLimit },
-} as const;
 const errorBody = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
 
 /** The digest JSON schema, derived from the shared zod schema so the API cannot drift from it. */
@@ -40,20 +40,11 @@ const digestResponse = z.toJSONSchema(DigestSchema, { target: 'draft-7', io: 'ou
 export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Promise<void> {
   const { data } = options;
 
-  app.get<{ Querystring: { run?: string; hours?: number; day?: string; perTopic?: number } }>(
+  app.get<{ Querystring: z.infer<typeof TopicsQuerySchema> }>(
     '/api/topics',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            run: { type: 'string', maxLength: 200 },
-            hours: { type: 'number', exclusiveMinimum: 0, maximum: MAX_HOURS },
-            day: { type: 'string', maxLength: 10 },
-            perTopic: { type: 'integer', minimum: 1, maximum: TOPIC_ARTICLES.max },
-          },
-        },
+        querystring: requestSchema(TopicsQuerySchema),
         response: { 200: digestResponse, 400: errorBody, 404: errorBody },
       },
     },
@@ -66,15 +57,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       ),
   );
 
-  app.get<{ Querystring: { days?: number } }>(
+  app.get<{ Querystring: z.infer<typeof TrendsQuerySchema> }>(
     '/api/trends',
     {
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { days: { type: 'integer', minimum: 1, maximum: 3650 } },
-        },
+        querystring: requestSchema(TrendsQuerySchema),
       },
     },
     async (request, reply) =>
@@ -84,45 +71,35 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       ),
   );
 
-  app.get<{ Params: { label: string }; Querystring: { offset: number; limit: number } }>(
+  app.get<{ Params: z.infer<typeof TopicLabelParamsSchema>; Querystring: Page }>(
     '/api/topics/:label/articles',
     {
       schema: {
-        params: { type: 'object', required: ['label'], properties: { label: { type: 'string', maxLength: 64 } } },
-        querystring: { type: 'object', additionalProperties: false, properties: page },
+        params: requestSchema(TopicLabelParamsSchema),
+        querystring: requestSchema(PageQuerySchema),
       },
     },
     async (request, reply) => sendResult(reply, await getTopicArticles(data, request.params.label, request.query)),
   );
 
-  app.get<{ Querystring: { offset: number; limit: number } }>(
+  app.get<{ Querystring: Page }>(
     '/api/runs',
-    { schema: { querystring: { type: 'object', additionalProperties: false, properties: page } } },
+    { schema: { querystring: requestSchema(PageQuerySchema) } },
     async (request, reply) => sendResult(reply, await listRuns(data, request.query)),
   );
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id', { schema: { params: runIdParam } }, async (request, reply) =>
-    sendResult(reply, await getRun(data, request.params.id)),
+  app.get<{ Params: z.infer<typeof RunIdParamsSchema> }>(
+    '/api/runs/:id',
+    { schema: { params: requestSchema(RunIdParamsSchema) } },
+    async (request, reply) => sendResult(reply, await getRun(data, request.params.id)),
   );
 
-  app.post<{ Body: { feeds?: string[]; reclassify?: boolean } }>(
+  app.post<{ Body: z.infer<typeof RunRequestBodySchema> }>(
     '/api/runs',
     {
       onRequest: options.runLimit,
       schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            feeds: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 20,
-              items: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048 },
-            },
-            reclassify: { type: 'boolean' },
-          },
-        },
+        body: requestSchema(RunRequestBodySchema),
         response: { 202: { type: 'object', properties: { runId: { type: 'string' } } } },
       },
     },

@@ -1,22 +1,45 @@
-import { subscriptionView } from '@tidings/subscriptions';
-import { recentWindowStart } from '@tidings/topic-store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ownTopicSummaries } from '../../api/own-topic-articles.js';
-import { unsubscribe } from '../../api/subscriptions-api.js';
-import { type FeedDeps, type FeedFormat, type FeedResponse, personalFeed, topicFeed } from '../../api/topic-feeds.js';
+import type { z } from 'zod';
+import { subscriberPage } from '../../api/own-topic-articles.js';
+import { FeedFileParamsSchema, FeedKeyParamsSchema, FeedQuerySchema } from '../../api/requests.js';
+import { unsubscribe, unsubscribeTarget } from '../../api/subscriptions-api.js';
+import { type FeedDeps, type FeedFormat, type FeedResult, personalFeed, topicFeed } from '../../api/topic-feeds.js';
+import { feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../../render/feeds.js';
 import { renderSubscriberPage, renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
+import { requestSchema } from '../request-schema.js';
 
 const FEED_FILE = /^([a-z0-9-]{1,80})\.(xml|json)$/;
 
-function send(reply: FastifyReply, result: FeedResponse): FastifyReply {
-  return reply
-    .code(result.status)
-    .headers(result.headers)
-    .send(result.status === 304 ? undefined : result.body);
-}
+const CONTENT_TYPE: Record<FeedFormat, string> = {
+  xml: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** The feed as Atom or JSON Feed, or 304 when the reader's copy (If-None-Match, If-Modified-Since) is current. */
+function sendFeed(reply: FastifyReply, request: FastifyRequest, result: FeedResult, format: FeedFormat) {
+  if (result.status !== 200)
+    return reply.code(result.status).type('text/plain; charset=utf-8').send(`${result.message}\n`);
+  const body =
+    format === 'xml' ? renderAtom(result.meta, result.articles) : renderJsonFeed(result.meta, result.articles);
+  const etag = feedEtag(body);
+  const updated = feedUpdated(result.articles);
+  reply.headers({
+    'content-type': CONTENT_TYPE[format],
+    etag,
+    'last-modified': updated.toUTCString(),
+    // Readers poll; the key in the URL is a secret, so no shared cache may keep the answer.
+    'cache-control': 'private, max-age=300',
+  });
+  const ifNoneMatch = header(request.headers['if-none-match']);
+  const ifModifiedSince = header(request.headers['if-modified-since']);
+  const unchanged = ifNoneMatch
+    ? ifNoneMatch.split(',').some((t) => t.trim() === etag)
+    : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= updated.getTime();
+  return unchanged ? reply.code(304).send() : reply.code(200).send(body);
+}
 
 /**
  * Feeds readers subscribe to, opened by their own key (readers cannot send headers): topic
@@ -38,96 +61,60 @@ export async function feedRoutes(
     ...options.deps,
     baseUrl: requestBaseUrl(request, options.publicUrl, base),
   });
-  const {
-    deps: { subscriptions },
-  } = options;
-  const conditional = (headers: Record<string, string | string[] | undefined>) => ({
-    ifNoneMatch: header(headers['if-none-match']),
-    ifModifiedSince: header(headers['if-modified-since']),
-  });
 
-  app.get<{ Params: { file: string }; Querystring: { key?: string } }>(
+  app.get<{ Params: z.infer<typeof FeedFileParamsSchema>; Querystring: z.infer<typeof FeedQuerySchema> }>(
     '/feeds/:file',
-    {
-      schema: {
-        params: { type: 'object', properties: { file: { type: 'string', maxLength: 100 } } },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { key: { type: 'string', maxLength: 64 } },
-        },
-      },
-    },
+    { schema: { params: requestSchema(FeedFileParamsSchema), querystring: requestSchema(FeedQuerySchema) } },
     async (request, reply) => {
       const match = FEED_FILE.exec(request.params.file);
       if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
-      const result = await topicFeed(
-        match[1] ?? '',
-        match[2] as FeedFormat,
-        request.query.key,
-        conditional(request.headers),
-        depsFor(request),
+      const format = match[2] as FeedFormat;
+      return sendFeed(
+        reply,
+        request,
+        await topicFeed(match[1] ?? '', format, request.query.key, depsFor(request)),
+        format,
       );
-      return send(reply, result);
     },
   );
 
-  app.get<{ Params: { file: string } }>(
+  app.get<{ Params: z.infer<typeof FeedFileParamsSchema> }>(
     '/feeds/s/:file',
-    { schema: { params: { type: 'object', properties: { file: { type: 'string', maxLength: 100 } } } } },
+    { schema: { params: requestSchema(FeedFileParamsSchema) } },
     async (request, reply) => {
       const match = /^([a-f0-9]{32})\.(xml|json)$/.exec(request.params.file);
       if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
-      return send(
-        reply,
-        await personalFeed(match[1] ?? '', match[2] as FeedFormat, conditional(request.headers), depsFor(request)),
-      );
+      const format = match[2] as FeedFormat;
+      return sendFeed(reply, request, await personalFeed(match[1] ?? '', format, depsFor(request)), format);
     },
   );
 
-  const keyParam = { schema: { params: { type: 'object', properties: { key: { type: 'string', maxLength: 64 } } } } };
+  const keyParam = { schema: { params: requestSchema(FeedKeyParamsSchema) } };
   // The subscriber's page: opened by the feed key like the feed itself, read-only.
-  app.get<{ Params: { key: string } }>('/s/:key', keyParam, async (request, reply) => {
-    const sub = /^[a-f0-9]{32}$/.test(request.params.key) ? await subscriptions.byFeedKey(request.params.key) : null;
-    if (!sub) return reply.code(404).type('text/plain; charset=utf-8').send('no subscription for this key\n');
-    const deps = depsFor(request);
-    const days = Math.max(1, options.ownTopicDays);
-    const since = (await recentWindowStart(deps.store, days)) ?? Date.now();
-    const own = await ownTopicSummaries(sub, since, 20, deps);
-    const view = subscriptionView(sub, deps.baseUrl);
+  app.get<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/s/:key', keyParam, async (request, reply) => {
+    const page = await subscriberPage(request.params.key, options.ownTopicDays, depsFor(request));
+    if (page.status !== 200) return reply.code(404).type('text/plain; charset=utf-8').send(`${page.message}\n`);
     return reply
       .header('cache-control', 'private, no-store')
       .type('text/html; charset=utf-8')
-      .send(renderSubscriberPage({ sub, own, days, ...view, base }));
+      .send(renderSubscriberPage({ ...page, base }));
   });
-  // GET only asks: mail scanners follow links, and must not unsubscribe anyone by doing so.
-  app.get<{ Params: { key: string } }>('/unsubscribe/:key', keyParam, async (request, reply) => {
-    const known = /^[a-f0-9]{32}$/.test(request.params.key) && (await subscriptions.byFeedKey(request.params.key));
-    return reply
-      .code(known ? 200 : 404)
-      .type('text/html; charset=utf-8')
-      .send(
-        renderUnsubscribe({
-          state: known ? 'confirm' : 'unknown',
-          name: known ? known.name : undefined,
-          key: request.params.key,
-          base,
-        }),
-      );
-  });
-  // POST does it: the page's button, or a mail client's one-click unsubscribe (RFC 8058).
-  app.post<{ Params: { key: string } }>('/unsubscribe/:key', keyParam, async (request, reply) => {
-    const result = await unsubscribe(request.params.key, { subscriptions });
-    return reply
+  const unsubscribePage = (
+    reply: FastifyReply,
+    key: string,
+    state: 'confirm' | 'done',
+    result: { status: 200 | 404; name: string | undefined },
+  ) =>
+    reply
       .code(result.status)
       .type('text/html; charset=utf-8')
-      .send(
-        renderUnsubscribe({
-          state: result.status === 200 ? 'done' : 'unknown',
-          name: result.name,
-          key: request.params.key,
-          base,
-        }),
-      );
-  });
+      .send(renderUnsubscribe({ state: result.status === 200 ? state : 'unknown', name: result.name, key, base }));
+  // GET only asks: mail scanners follow links, and must not unsubscribe anyone by doing so.
+  app.get<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/unsubscribe/:key', keyParam, async (request, reply) =>
+    unsubscribePage(reply, request.params.key, 'confirm', await unsubscribeTarget(request.params.key, options.deps)),
+  );
+  // POST does it: the page's button, or a mail client's one-click unsubscribe (RFC 8058).
+  app.post<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/unsubscribe/:key', keyParam, async (request, reply) =>
+    unsubscribePage(reply, request.params.key, 'done', await unsubscribe(request.params.key, options.deps)),
+  );
 }

@@ -1,31 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import { type ArticleSearch, searchArticles } from '../../api/search.js';
+import { SearchQuerySchema } from '../../api/search-query.js';
 import { sendResult } from '../reply.js';
+import { requestFields } from '../request-schema.js';
 
 export interface SearchRouteOptions {
   search: ArticleSearch;
 }
 
 /**
- * GET /api/search?q=: the handler checks the query and answers a clear 400, so the schema
- * only keeps absurd input (a megabyte of query) away from it.
+ * GET /api/search?q=: the handler checks the query against SearchQuerySchema and answers a
+ * clear 400; the route's schema has the same fields and types (unknown ones are refused).
  */
 export async function searchRoutes(app: FastifyInstance, options: SearchRouteOptions): Promise<void> {
-  app.get<{ Querystring: { q?: string; limit?: number; offset?: number } }>(
+  app.get<{ Querystring: Partial<z.input<typeof SearchQuerySchema>> }>(
     '/api/search',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            q: { type: 'string', maxLength: 2_000 },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
-          },
-        },
-      },
-    },
+    { schema: { querystring: requestFields(SearchQuerySchema) } },
     async (request, reply) => sendResult(reply, await searchArticles(options.search, request.query)),
   );
 }

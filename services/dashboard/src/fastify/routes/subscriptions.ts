@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SubscriptionIdParamsSchema } from '../../api/requests.js';
 import {
   createSubscription,
   deleteSubscription,
@@ -10,8 +11,9 @@ import {
 import { renderSubscribed } from '../../render/subscribe.js';
 import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
+import { requestSchema } from '../request-schema.js';
 
-const idParam = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const idParam = requestSchema(SubscriptionIdParamsSchema);
 
 /** Managing subscriptions: the JSON API, and the page's form (which works without JavaScript). */
 export async function subscriptionRoutes(

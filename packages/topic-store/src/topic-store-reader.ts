@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import {
   type Digest,
-  RUN_RECORD_ARTICLES,
+  type KeySpaceSource,
   type Run,
   RunSchema,
   type RunSummary,
@@ -11,21 +10,10 @@ import {
   type TopicArticle,
   TopicArticleSchema,
 } from '@tidings/shared';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { z } from 'zod';
 import { groupByTopic } from './group-topics.js';
 import { storeKeys } from './keys.js';
-
-const WRITE_RUN = fs.readFileSync(new URL('./commands/write-run.lua', import.meta.url), 'utf8');
-const WRITE_ARTICLES = fs.readFileSync(new URL('./commands/write-articles.lua', import.meta.url), 'utf8');
-
-/** Articles written per Lua call: a run of any size is written in bounded steps. */
-export const WRITE_PAGE = 500;
-
-interface StoreCommands {
-  tidingsWriteRun(n: number, ...a: (string | number)[]): Promise<number>;
-  tidingsWriteArticles(n: number, ...a: (string | number)[]): Promise<number>;
-}
 
 export interface Page {
   offset?: number;
@@ -47,7 +35,7 @@ export interface BadRecord {
   problem: string;
 }
 
-export interface TopicStoreOptions {
+export interface TopicStoreReaderOptions {
   /** Label order for ties between equally large topics (LABELS). */
   labelOrder?: string[];
   /** Called for each stored record a read had to skip; the default ignores them. */
@@ -55,27 +43,26 @@ export interface TopicStoreOptions {
 }
 
 /**
- * The topic store: the only code that knows its Redis keys. A stored record that cannot be
- * read (written by another version, or by hand) is skipped and reported through
- * onBadRecord, never thrown: one bad record must not take the page or /metrics down.
+ * What the dashboard, the CLI, status and the notifier read of the topic store; only the
+ * aggregator writes it (TopicStoreWriter). A stored record that cannot be read (written by
+ * another version, or by hand) is skipped and reported through onBadRecord, never thrown:
+ * one bad record must not take the page or /metrics down.
  */
-export class TopicStore {
-  private readonly keys;
+export class TopicStoreReader {
+  protected readonly keys;
   private readonly sharedKeys;
   private readonly labelOrder: string[];
   private readonly onBadRecord: (record: BadRecord) => void;
 
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    options: TopicStoreOptions = {},
+    protected readonly redis: Redis | Cluster,
+    space: KeySpaceSource,
+    options: TopicStoreReaderOptions = {},
   ) {
-    this.keys = storeKeys(prefix);
-    this.sharedKeys = redisKeys(prefix);
+    this.keys = storeKeys(space);
+    this.sharedKeys = redisKeys(space);
     this.labelOrder = options.labelOrder ?? [];
     this.onBadRecord = options.onBadRecord ?? (() => {});
-    this.redis.defineCommand('tidingsWriteRun', { lua: WRITE_RUN });
-    this.redis.defineCommand('tidingsWriteArticles', { lua: WRITE_ARTICLES });
   }
 
   private parse<T>(schema: z.ZodType<T>, key: string, raw: string): T | undefined {
@@ -90,48 +77,6 @@ export class TopicStore {
     if (parsed.success) return parsed.data;
     this.onBadRecord({ key, problem: parsed.error.issues[0]?.message ?? 'does not match its schema' });
     return undefined;
-  }
-
-  private get commands(): StoreCommands {
-    return this.redis as unknown as StoreCommands;
-  }
-
-  /**
-   * One bounded step of a run's articles (at most WRITE_PAGE); false, writing nothing, when
-   * the run is already written. Repeating a step is harmless.
-   */
-  async writeArticles(runId: string, articles: TopicArticle[]): Promise<boolean> {
-    if (articles.length > WRITE_PAGE) throw new RangeError(`writeArticles takes at most ${WRITE_PAGE} articles`);
-    const store = this.keys;
-    const keys = [store.run(runId), store.labels, store.runArticles(runId)];
-    const args: (string | number)[] = [store.topic('')];
-    for (const a of articles) {
-      keys.push(store.article(a.id), store.topic(a.label));
-      args.push(JSON.stringify(a), a.label, Date.parse(a.published), a.id, a.score, a.runId);
-    }
-    return (await this.commands.tidingsWriteArticles(keys.length, ...keys, ...args)) === 1;
-  }
-
-  /**
-   * Writes the run once: the articles its topics hold (in steps), then its record, at most
-   * RUN_RECORD_ARTICLES per topic. A run whose other articles were written with
-   * writeArticles passes only the ones its record keeps. False when the run was already written.
-   */
-  async writeRun(run: Run): Promise<boolean> {
-    if (await this.hasRun(run.id)) return false;
-    const articles = run.topics.flatMap((g) => g.articles);
-    for (let start = 0; start < articles.length; start += WRITE_PAGE) {
-      if (!(await this.writeArticles(run.id, articles.slice(start, start + WRITE_PAGE)))) return false;
-    }
-    const record: Run = {
-      ...run,
-      topics: run.topics.map((g) => ({ ...g, articles: g.articles.slice(0, RUN_RECORD_ARTICLES) })),
-      failures: run.failures.slice(0, RUN_RECORD_ARTICLES),
-    };
-    const { topics: _topics, ...summary } = record;
-    const keys = [this.keys.run(run.id), this.keys.runs, this.keys.runSummary(run.id)];
-    const args = [JSON.stringify(record), Date.parse(run.startedAt), run.id, JSON.stringify(summary)];
-    return (await this.commands.tidingsWriteRun(keys.length, ...keys, ...args)) === 1;
   }
 
   async latestRunId(): Promise<string | null> {
@@ -303,32 +248,6 @@ export class TopicStore {
     }
     const counts = ((await pipeline.exec()) ?? []).map(([, n]) => Number(n));
     return ranges.map((_, r) => Object.fromEntries(labels.map((l, i) => [l, counts[r * labels.length + i] ?? 0])));
-  }
-
-  /** Deletes articles published, and runs started, before the cutoff. */
-  async prune(cutoff: Date): Promise<{ articles: number; runs: number }> {
-    const max = `(${cutoff.getTime()}`;
-    let articles = 0;
-    for (const label of await this.redis.smembers(this.keys.labels)) {
-      const key = this.keys.topic(label);
-      const ids = await this.redis.zrangebyscore(key, '-inf', max);
-      if (ids.length === 0) continue;
-      await this.redis
-        .multi()
-        .del(...ids.map((id) => this.keys.article(id)))
-        .zremrangebyscore(key, '-inf', max)
-        .exec();
-      articles += ids.length;
-    }
-    const runIds = await this.redis.zrangebyscore(this.keys.runs, '-inf', max);
-    if (runIds.length > 0) {
-      await this.redis
-        .multi()
-        .del(...runIds.flatMap((id) => [this.keys.run(id), this.keys.runSummary(id), this.keys.runArticles(id)]))
-        .zremrangebyscore(this.keys.runs, '-inf', max)
-        .exec();
-    }
-    return { articles, runs: runIds.length };
   }
 
   /**
