@@ -1,9 +1,9 @@
 /**
  * `pnpm bench [--quick]`: tidings' classifier against the seed's way of running (see
  * src/bench-setup.ts), the library pipeline, int8, raw onnxruntime-node on the same
- * batches, process/thread layouts, the queue itself and story merging, all measured side by
- * side in this one run on bench/models/distilbart-shaped (see make-bench-model.py). Medians
- * with their spread, peak RSS beside every speed figure;
+ * batches, process/thread layouts, the queue itself, story merging and the cost of own
+ * topics, all measured side by side in this one run on bench/models/distilbart-shaped (see
+ * make-bench-model.py). Medians with their spread, peak RSS beside every speed figure;
  * writes bench/results/latest.json.
  */
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { loadConfig } from '@tidings/shared';
 import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './src/bench-setup.js';
 import { int8VersusFp32 } from './src/benchmarks/int8-vs-fp32.js';
 import { libraryVersusTidings } from './src/benchmarks/library-vs-tidings.js';
+import { ownTopicCost } from './src/benchmarks/own-topics.js';
 import { processLayouts } from './src/benchmarks/process-layouts.js';
 import { queueOverhead } from './src/benchmarks/queue-overhead.js';
 import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './src/benchmarks/raw-runtime.js';
@@ -46,6 +47,7 @@ async function main() {
   report.results.raw = raw;
   const batches = queueBatches(model);
   await xenovaVersusHuggingface(report, librarySeconds);
+  report.results.ownTopics = await ownTopicCost(report, model, 'distilbart-shaped');
   await model.dispose();
   const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-'));
   const redis = await startRedisServer({ dir: redisDir });

@@ -88,10 +88,10 @@ describe('the topic page in a real browser', () => {
     await context.close();
   });
 
-  it('opens Bull Board at /queues with the five queues', async () => {
+  it('opens Bull Board at /queues with the six queues', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/queues`);
-    for (const name of ['feeds', 'read-feed', 'classify', 'aggregate', 'notify']) {
+    for (const name of ['feeds', 'read-feed', 'classify', 'aggregate', 'notify', 'backfill']) {
       await page.getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'bull-board.png') });

@@ -11,10 +11,9 @@ import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';
 import { DigestPayloadSchema, QUEUE, requestRun, webhookKey } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
+import { CNBC_FIXTURE, startMailServer, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Hit {
@@ -40,27 +39,6 @@ async function startReceiver() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-async function startMailServer() {
-  const mails: ParsedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const port = (smtp.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((r) => smtp.close(() => r())) };
 }
 
 const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text) ?? '';

@@ -10,9 +10,11 @@ import {
   DigestSchema,
   keySpaceOf,
   loadConfig,
+  ownTopicId,
   QUEUE,
   queuePrefix,
   readRunProgress,
+  redisKeys,
   requestRun,
   type TopicArticle,
 } from '@tidings/shared';
@@ -163,6 +165,37 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
     expect((await fetch(ann.jsonFeedUrl)).status).toBe(404);
   });
 
+  it("classifies a subscriber's own topic against the stored articles and serves its matches in their feed", async () => {
+    const created = await fetch(new URL('/api/subscriptions', dashboard.address), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bo', ownTopics: ['Bitcoin and crypto tokens'] }),
+    });
+    expect(created.status).toBe(201);
+    const bo = await created.json();
+    const topicId = ownTopicId('Bitcoin and crypto tokens');
+    // The registry and the topic's subscriber set changed in one script: one slot.
+    expect(await redis.hgetall(redisKeys(keySpaceOf(config)).ownTopics)).toEqual({
+      [topicId]: 'Bitcoin and crypto tokens',
+    });
+    // The classifier backfills it on the cluster: reads the store, writes the matches beside it.
+    const backfill = new Queue(QUEUE.backfill, { connection: redis, prefix: queuePrefix(keySpaceOf(config)) });
+    try {
+      const outcome = await waitFor(
+        async () => (await backfill.getCompleted()).find((job) => job.data.topicId === topicId)?.returnvalue,
+        { what: "the own topic's backfill", timeoutMs: 45_000 },
+      );
+      expect(await backfill.getFailedCount()).toBe(0);
+      expect(outcome.total).toBeGreaterThan(0);
+      expect(outcome).toMatchObject({ topicId, done: outcome.total });
+      const feed = await (await fetch(bo.jsonFeedUrl)).json();
+      expect(feed.items).toHaveLength(outcome.matched);
+      for (const item of feed.items) expect(item.tags).toContain('Bitcoin and crypto tokens');
+    } finally {
+      await backfill.close();
+    }
+  });
+
   it('spreads the groups over the primaries, each group in one slot, under the cluster names', async () => {
     const nodes = cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1', lazyConnect: true }));
     try {
@@ -174,7 +207,13 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
       // Keys only ever used one at a time keep their names and need no tag.
       for (const key of all.filter((k) => !k.startsWith('{')))
         expect(key).toMatch(/^[^:]+:(feed-list|feed-status|feed-validators:[0-9a-f]{32})$/);
-      for (const tag of [config.prefix, `${config.prefix}:store`, `${config.prefix}:seen`, `${config.prefix}:stories`])
+      for (const tag of [
+        config.prefix,
+        `${config.prefix}:store`,
+        `${config.prefix}:seen`,
+        `${config.prefix}:stories`,
+        `${config.prefix}:own-topics`,
+      ])
         expect(tags, tag).toContain(tag);
       // Each group lives on exactly one node.
       for (const tag of tags) {

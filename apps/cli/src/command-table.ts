@@ -115,10 +115,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'subscribers add',
     summary:
-      "Subscribe someone to topics: prints their personal feed URLs (and their webhook's signing\nsecret, shown this once).",
+      "Subscribe someone to topics, and to topics in their own words (--own, as often as needed):\nprints their personal feed URLs (and their webhook's signing secret, shown this once).",
     flags: {
       name: flag.requiredText('N'),
-      topics: flag.requiredText('A,B'),
+      topics: flag.text('A,B'),
+      own: flag.repeated('"WORDS"'),
       email: flag.text('E'),
       webhook: flag.text('URL'),
     },
@@ -127,6 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         action: 'add',
         name: flags.name,
         topics: flags.topics,
+        own: flags.own,
         email: flags.email,
         webhook: flags.webhook,
       }),

@@ -4,11 +4,12 @@ import {
   keySpaceOf,
   QUEUE_NAMES,
   type QueueName,
+  queueBackfills,
   queuePrefix,
   RedisUnreachableError,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStoreReader } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { stackRedisUrl } from './stack-file.js';
 
@@ -20,6 +21,7 @@ export interface StackConnection {
   redisShown: string;
   queues: Record<QueueName, Queue>;
   store: TopicStoreReader;
+  ownTopicMatches: OwnTopicMatches;
   subscriptions: SubscriptionStore;
 }
 
@@ -64,7 +66,13 @@ export async function withStackConnection<T>(config: Config, fn: (stack: StackCo
       redisShown,
       queues,
       store: new TopicStoreReader(connection, space, { labelOrder: config.zeroShot.labels }),
-      subscriptions: new SubscriptionStore(connection, space, { labels: config.zeroShot.labels }),
+      ownTopicMatches: new OwnTopicMatches(connection, space),
+      // A subscriber added here gets a new own topic's backfill queued like one added in the dashboard.
+      subscriptions: new SubscriptionStore(connection, space, {
+        labels: config.zeroShot.labels,
+        ownTopics: config.ownTopics,
+        onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
+      }),
     });
   } finally {
     for (const queue of Object.values(queues)) await queue.close();

@@ -44,13 +44,13 @@ describe('a command line the CLI cannot read', () => {
     ],
     [
       ['subscribers', 'add', '--name', 'Ann'],
-      'subscribers add needs --topics A,B',
-      'usage: tidings subscribers add --name N --topics A,B [--email E] [--webhook URL]',
+      'subscribers add needs --topics A,B or --own "WORDS"',
+      'usage: tidings subscribers add --name N --topics Crypto,IPO [--own "electric vehicles"] [--email a@example.com] [--webhook URL]',
     ],
     [
       ['subscribers', 'add', '--name', 'Ann', '--topics', 'Crypto', '--email', 'not-an-address'],
       'subscribers add: email: Invalid email address',
-      'usage: tidings subscribers add --name N --topics Crypto,IPO [--email a@example.com] [--webhook URL]',
+      'usage: tidings subscribers add --name N --topics Crypto,IPO [--own "electric vehicles"] [--email a@example.com] [--webhook URL]',
     ],
     [
       ['subscribers', 'list', '--name', 'Ann'],

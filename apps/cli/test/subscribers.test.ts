@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, testPrefix, testRedisUrl } from '@tidings/testing';
+import { ownTopicId, QUEUE } from '@tidings/shared';
+import { ROOT, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 
 const CLI = path.join(ROOT, 'apps/cli/dist/main.js');
@@ -54,6 +56,37 @@ describe('tidings subscribers and notify test', () => {
     expect(tidings(['subscribers', 'remove', sub.id]).code).toBe(1);
     // Six CLI processes, each starting Node.
   }, 180_000);
+
+  it('adds own topics with --own, queues their backfill, and refuses markup in one', async () => {
+    const added = tidings([
+      'subscribers',
+      'add',
+      '--name',
+      'Cy',
+      '--own',
+      'blockchain tokens',
+      '--own',
+      'Lithium  mines',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      name: 'Cy',
+      topics: [],
+      ownTopics: ['blockchain tokens', 'Lithium mines'],
+    });
+    const redis = testRedis();
+    const backfill = new Queue(QUEUE.backfill, { connection: redis, prefix: env.TIDINGS_PREFIX });
+    const queued = (await backfill.getWaiting()).map((j) => j.data.topicId).sort();
+    await backfill.close();
+    await redis.quit();
+    expect(queued).toEqual([ownTopicId('blockchain tokens'), ownTopicId('lithium mines')].sort());
+
+    const markup = tidings(['subscribers', 'add', '--name', 'Cy', '--own', '<img src=x>']);
+    expect(markup.code).toBe(1);
+    expect(markup.stderr.trim().split('\n').at(-1)).toBe(
+      'tidings cli: ownTopics[0]: contains < or >: markup is not a topic; write plain words without tags',
+    );
+  }, 60_000);
 
   it('refuses an unknown topic, naming the labels to choose from', () => {
     const r = tidings(['subscribers', 'add', '--name', 'Bo', '--topics', 'Gold', '--email', 'bo@example.com']);

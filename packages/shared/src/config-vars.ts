@@ -340,6 +340,42 @@ export const CONFIG_VARS = {
     description: 'Score each label on its own (entailment vs contradiction) instead of a softmax across labels.',
     schema: bool,
   }),
+  OWN_TOPIC_MAX_CHARS: spec({
+    default: '80',
+    description: 'Longest own topic a subscriber may write (characters, after spaces are collapsed).',
+    schema: int(8, 200),
+  }),
+  OWN_TOPICS_PER_SUBSCRIBER: spec({
+    default: '10',
+    description: 'Own topics one subscription may carry.',
+    schema: int(0, 100),
+  }),
+  OWN_TOPICS_MAX: spec({
+    default: '200',
+    description:
+      'Distinct own topics (case and spaces normalised) the deployment classifies; a subscription adding one more is refused.',
+    schema: int(0, 5_000),
+  }),
+  OWN_TOPIC_THRESHOLD: spec({
+    default: '0.8',
+    description:
+      'An article matches an own topic when that topic alone scores at least this (entailment vs contradiction, 0 to 1).',
+    schema: z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { message: 'not a number from 0 to 1' })
+      .transform(Number),
+  }),
+  CLASSIFY_BATCH_SIZE: spec({
+    default: '16',
+    description: 'Most premise/hypothesis pairs in one padded forward pass (the labels, then own topics in batches).',
+    schema: int(1, 256),
+  }),
+  BACKFILL_DAYS: spec({
+    default: '7',
+    description:
+      'A new own topic is classified against the stored articles of this many days, so its feed is not empty until the next run.',
+    schema: int(0, 365),
+  }),
   MODEL_ID: spec({
     default: 'Xenova/distilbart-mnli-12-1',
     description: 'Model on the Hugging Face hub (ONNX export), used when MODEL_DIR is unset.',

@@ -29,6 +29,15 @@ export interface Config {
   stories: { similarity: number; windowHours: number };
   /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
   zeroShot: { labels: string[]; hypothesisTemplate: string; multiLabel: boolean };
+  /** Topics subscribers write themselves: limits, the match threshold and the backfill window. */
+  ownTopics: {
+    maxChars: number;
+    perSubscriber: number;
+    /** Distinct own topics across every subscription (OWN_TOPICS_MAX). */
+    ceiling: number;
+    threshold: number;
+    backfillDays: number;
+  };
   classifier: {
     modelId: string;
     modelDir: string | undefined;
@@ -41,6 +50,8 @@ export interface Config {
     threads: number;
     processes: number;
     lockMs: number;
+    /** Most pairs in one padded forward pass (CLASSIFY_BATCH_SIZE). */
+    batchSize: number;
   };
   aggregator: { windowHours: number; retentionDays: number; runTimeoutMinutes: number };
   dashboard: {
@@ -115,6 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seenTtlDays: v.SEEN_TTL_DAYS,
     stories: { similarity: v.STORY_SIMILARITY, windowHours: v.STORY_WINDOW_HOURS },
     zeroShot: { labels: v.LABELS, hypothesisTemplate: v.HYPOTHESIS_TEMPLATE, multiLabel: v.MULTI_LABEL },
+    ownTopics: {
+      maxChars: v.OWN_TOPIC_MAX_CHARS,
+      perSubscriber: v.OWN_TOPICS_PER_SUBSCRIBER,
+      ceiling: v.OWN_TOPICS_MAX,
+      threshold: v.OWN_TOPIC_THRESHOLD,
+      backfillDays: v.BACKFILL_DAYS,
+    },
     classifier: {
       modelId: v.MODEL_ID,
       modelDir: v.MODEL_DIR === undefined ? undefined : path.resolve(v.MODEL_DIR),
@@ -126,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       threads: v.CLASSIFIER_THREADS,
       processes: v.CLASSIFIER_PROCESSES,
       lockMs: v.CLASSIFIER_LOCK_MS,
+      batchSize: v.CLASSIFY_BATCH_SIZE,
     },
     aggregator: {
       windowHours: v.WINDOW_HOURS,

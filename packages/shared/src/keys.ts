@@ -79,6 +79,14 @@ export function redisKeys(source: KeySpaceSource) {
     /** A problem a process recorded before giving up (e.g. a classifier whose model will not load). */
     problem: (id: string) => groupedKey(space, 'problems', `problems:${id}`),
     problemIndex: groupedKey(space, 'problems', 'problem-index'),
+    /**
+     * Every own topic some subscription has: id → the words the model is asked about. Written
+     * by the subscription store's script together with the topics' subscriber sets, so on a
+     * cluster they share one group.
+     */
+    ownTopics: groupedKey(space, 'own-topics', 'own-topics'),
+    /** The subscriptions that have one own topic; when none is left, the topic is dropped. */
+    ownTopicSubscribers: (topicId: string) => groupedKey(space, 'own-topics', `own-topic-subscribers:${topicId}`),
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -6,6 +6,7 @@ export const QUEUE = {
   classify: 'classify',
   aggregate: 'aggregate',
   notify: 'notify',
+  backfill: 'backfill',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const QUEUE_NAMES: QueueName[] = Object.values(QUEUE);
@@ -16,6 +17,7 @@ export const JOB = {
   classify: 'classify',
   aggregateRun: 'aggregate-run',
   deliver: 'deliver-digest',
+  backfill: 'backfill-own-topic',
 } as const;
 
 export const DAILY_SCHEDULER_ID = 'daily-digest';
@@ -54,6 +56,13 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   notify: {
     removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
     removeOnFail: { age: 30 * DAY_S, count: 10_000 },
+  },
+  // One job per new own topic, classified by the classifiers between articles of runs.
+  backfill: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 10_000 },
+    removeOnComplete: { age: 7 * DAY_S, count: 1_000 },
+    removeOnFail: { age: 30 * DAY_S, count: 1_000 },
   },
 };
 

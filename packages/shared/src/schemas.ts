@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArticleIdSchema, RunIdSchema } from './ids.js';
+import { OwnTopicIdSchema } from './own-topics.js';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -59,6 +60,8 @@ export const ClassifyResultSchema = z.object({
   dtype: z.string().min(1),
   ms: z.number().nonnegative(),
   worker: z.string().optional(),
+  /** Each own topic's score (own-topic id → score), every topic on its own (multi-label); absent when there are none. */
+  ownScores: z.record(OwnTopicIdSchema, z.number().min(0).max(1)).optional(),
 });
 export type ClassifyResult = z.infer<typeof ClassifyResultSchema>;
 
@@ -150,6 +153,8 @@ export const TopicArticleSchema = ArticleSchema.extend({
   score: z.number(),
   /** Every label's score, as the classifier returned them (absent for articles stored before they were kept). */
   scores: z.record(z.string(), z.number()).optional(),
+  /** Every own topic's score when the article was classified (own-topic id → score), like `scores`. */
+  ownScores: z.record(z.string(), z.number()).optional(),
   runId: z.string(),
   /**
    * Every outlet that reported this story, this article first; present on every article the
@@ -157,6 +162,11 @@ export const TopicArticleSchema = ArticleSchema.extend({
    * after the story was classified is listed too.
    */
   sources: z.array(StorySourceSchema).optional(),
+  /**
+   * The reader's own topics this article matched, by the words they wrote, with each one's
+   * score; set when a personal feed reads it, never stored.
+   */
+  ownMatches: z.array(z.object({ topic: z.string(), score: z.number() })).optional(),
 });
 export type TopicArticle = z.infer<typeof TopicArticleSchema>;
 

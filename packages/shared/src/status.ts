@@ -39,6 +39,17 @@ export const StackStatusSchema = z.object({
     }),
   ),
   runs: z.array(RunSummarySchema),
+  /** Own topics being backfilled or waiting to be: the words asked of the model and how far it got. */
+  backfills: z.array(
+    z.object({
+      topicId: z.string(),
+      topic: z.string(),
+      state: z.string(),
+      done: z.number().int(),
+      total: z.number().int(),
+      matched: z.number().int(),
+    }),
+  ),
   nextRunAt: z.iso.datetime({ offset: true }).nullable(),
   problems: z.array(ProblemSchema),
 });

@@ -11,16 +11,30 @@ const httpUrl = z
   .max(2048)
   .refine((s) => /^https?:\/\/[^\s/]+/i.test(s) && URL.canParse(s), { message: 'not an http(s) URL' });
 
-/** What a person asks for: the topics they chose and where digests go. */
+const topicList = z.array(z.string().min(1).max(64)).max(50);
+const ownTopicList = z.array(z.string().max(10_000)).max(1_000);
+
+/**
+ * What a person asks for: the shared topics they chose, topics in their own words, and where
+ * digests go. The caps here only bound a request; the subscription store applies the
+ * configured limits (OWN_TOPIC_MAX_CHARS, OWN_TOPICS_PER_SUBSCRIBER) with errors that name them.
+ */
+
 export const NewSubscriptionSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  topics: z.array(z.string().min(1).max(64)).min(1).max(50),
+  topics: topicList.default([]),
+  ownTopics: ownTopicList.default([]),
   email: z.email().max(254).optional(),
   webhookUrl: httpUrl.optional(),
 });
 export type NewSubscription = z.infer<typeof NewSubscriptionSchema>;
+/** A new subscription before its defaults are filled in (no own topics, no topics). */
+export type NewSubscriptionInput = z.input<typeof NewSubscriptionSchema>;
 
 export const SubscriptionUpdateSchema = NewSubscriptionSchema.partial().extend({
+  // No defaults in a patch: a field left out is left as it is.
+  topics: topicList.optional(),
+  ownTopics: ownTopicList.optional(),
   email: z.email().max(254).nullable().optional(),
   webhookUrl: httpUrl.nullable().optional(),
 });
@@ -42,6 +56,8 @@ export const SubscriptionSchema = z.object({
   id: z.string().regex(SUBSCRIPTION_ID_PATTERN),
   name: z.string(),
   topics: z.array(z.string()),
+  /** Own topics as the subscriber wrote them (spaces collapsed); records from before they existed have none. */
+  ownTopics: z.array(z.string()).default([]),
   email: z.string().optional(),
   webhookUrl: z.string().optional(),
   feedKey: z.string().regex(FEED_KEY_PATTERN),
@@ -104,17 +120,28 @@ export function deliveryId(job: NotifyJob): string {
   return `${job.runId}.${d.kind}.${target}`;
 }
 
+const DigestArticleSchema = z.object({ title: z.string(), link: z.string(), published: z.string(), score: z.number() });
+
 /** The webhook body: text only, no markup; receivers verify `webhook-signature` over its raw bytes (docs/delivery.md). */
 export const DigestPayloadSchema = z.object({
   type: z.literal('digest'),
   runId: z.string(),
   finishedAt: z.string(),
+  /** Articles and topics of `topics` and `ownTopics` together (an article in both is counted in each). */
   counts: z.object({ articles: z.number().int(), topics: z.number().int() }),
   topics: z.array(
     z.object({
       label: z.string(),
       count: z.number().int(),
-      articles: z.array(z.object({ title: z.string(), link: z.string(), published: z.string(), score: z.number() })),
+      articles: z.array(DigestArticleSchema),
+    }),
+  ),
+  /** The subscriber's own topics this run matched, named by their words; `score` is that topic's. Empty for the operator's. */
+  ownTopics: z.array(
+    z.object({
+      topic: z.string(),
+      count: z.number().int(),
+      articles: z.array(DigestArticleSchema),
     }),
   ),
   dashboardUrl: z.string().nullable(),

@@ -65,6 +65,14 @@ describe('config defaults', () => {
       threads: os.availableParallelism(),
       processes: 1,
       lockMs: 120_000,
+      batchSize: 16,
+    });
+    expect(config.ownTopics).toEqual({
+      maxChars: 80,
+      perSubscriber: 10,
+      ceiling: 200,
+      threshold: 0.8,
+      backfillDays: 7,
     });
     expect(config.aggregator).toEqual({ windowHours: 24, retentionDays: 30, runTimeoutMinutes: 60 });
     expect(config.dashboard).toEqual({
@@ -263,6 +271,12 @@ describe('config values', () => {
     ],
     [{ NOTIFY_ATTEMPTS: '0' }, "NOTIFY_ATTEMPTS: must be at least 1: '0'"],
     [{ NOTIFY_RETRY_DELAY_MS: '10' }, "NOTIFY_RETRY_DELAY_MS: must be at least 100: '10'"],
+    [{ OWN_TOPIC_MAX_CHARS: '2000' }, "OWN_TOPIC_MAX_CHARS: must be at most 200: '2000'"],
+    [{ OWN_TOPICS_PER_SUBSCRIBER: 'many' }, "OWN_TOPICS_PER_SUBSCRIBER: not a whole number: 'many'"],
+    [{ OWN_TOPICS_MAX: '-1' }, "OWN_TOPICS_MAX: not a whole number: '-1'"],
+    [{ OWN_TOPIC_THRESHOLD: '2' }, "OWN_TOPIC_THRESHOLD: not a number from 0 to 1: '2'"],
+    [{ CLASSIFY_BATCH_SIZE: '0' }, "CLASSIFY_BATCH_SIZE: must be at least 1: '0'"],
+    [{ BACKFILL_DAYS: 'week' }, "BACKFILL_DAYS: not a whole number: 'week'"],
     [{ LOW_CONFIDENCE_SCORE: '1.5' }, "LOW_CONFIDENCE_SCORE: not a number from 0 to 1: '1.5'"],
     [{ STORY_SIMILARITY: '0' }, "STORY_SIMILARITY: must be greater than 0: '0'"],
     [{ STORY_SIMILARITY: 'high' }, "STORY_SIMILARITY: not a number from 0 to 1: 'high'"],

@@ -9,11 +9,14 @@ import {
   settingsOf,
 } from '@tidings/runtime';
 import {
+  BackfillJobSchema,
+  BackfillProgressSchema,
   DAILY_SCHEDULER_ID,
   type KeySpaceSource,
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
+  redisKeys,
   type StackStatus,
   type WorkerKind,
 } from '@tidings/shared';
@@ -37,6 +40,7 @@ const KIND_OF_QUEUE: Record<QueueName, WorkerKind> = {
   classify: 'classifier',
   aggregate: 'aggregator',
   notify: 'notifier',
+  backfill: 'classifier',
 };
 
 const COUNTED = ['waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized'] as const;
@@ -47,6 +51,29 @@ function hostOf(addr: string | undefined): string {
   return ip === '127.0.0.1' || ip === '::1' || ip === '' ? hostname() : ip;
 }
 
+/** Most backfills one status lists: the active ones first, then the oldest waiting. */
+const BACKFILLS_SHOWN = 10;
+
+/** The own topics being backfilled or waiting, with the progress their jobs report. */
+async function readBackfills(sources: StatusSources): Promise<StackStatus['backfills']> {
+  const jobs = await sources.queues.backfill.getJobs(['active', 'waiting', 'delayed'], 0, BACKFILLS_SHOWN - 1, true);
+  const words = await sources.redis.hgetall(redisKeys(sources.space).ownTopics);
+  return Promise.all(
+    jobs.flatMap((job) => {
+      const data = BackfillJobSchema.safeParse(job?.data);
+      if (!job || !data.success) return [];
+      return [
+        (async () => {
+          const progress = BackfillProgressSchema.safeParse(job.progress);
+          const { done, total, matched } = progress.success ? progress.data : { done: 0, total: 0, matched: 0 };
+          const topicId = data.data.topicId;
+          return { topicId, topic: words[topicId] ?? '', state: await job.getState(), done, total, matched };
+        })(),
+      ];
+    }),
+  );
+}
+
 /**
  * One look at a running stack. Workers come from the connections BullMQ names per queue (so
  * every kind shows, on any host); classifiers add their model from their heartbeats.
@@ -55,8 +82,8 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   const { queues, store } = sources;
   // Read only: the labels a store checks new topics against do not matter here.
   const subscriptions = new SubscriptionStore(sources.redis, sources.space, { labels: [] });
-  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries, subs] = await Promise.all(
-    [
+  const [counts, clients, heartbeats, recorded, { runs }, scheduler, failedNotify, primaries, subs, backfills] =
+    await Promise.all([
       Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getJobCounts(...COUNTED)] as const)),
       Promise.all(QUEUE_NAMES.map(async (name) => [name, await queues[name].getWorkers()] as const)),
       liveWorkers(sources.redis, sources.space),
@@ -66,8 +93,8 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
       queues.notify.getFailed(0, 4),
       redisPrimaries(sources.redis, sources.target),
       subscriptions.list(),
-    ],
-  );
+      readBackfills(sources),
+    ]);
   const workers: StackStatus['workers'] = heartbeats.map((beat) => ({
     kind: 'classifier',
     host: beat.host,
@@ -77,6 +104,8 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
   }));
   for (const [queue, list] of clients) {
     if (queue === QUEUE.classify && heartbeats.length > 0) continue;
+    // Every classifier also works the backfill queue: counted once, by its classify worker.
+    if (queue === QUEUE.backfill) continue;
     // Every loader runs a worker on both of its queues: counted once, by the one that reads feeds.
     if (queue === QUEUE.feeds) continue;
     for (const client of list) workers.push({ kind: KIND_OF_QUEUE[queue], host: hostOf(client.addr) });
@@ -89,6 +118,7 @@ export async function readStackStatus(sources: StatusSources): Promise<StackStat
     queues: queueCounts,
     workers,
     runs,
+    backfills,
     nextRunAt: scheduler?.next ? new Date(scheduler.next).toISOString() : null,
     problems: findProblems({
       recorded,

@@ -71,6 +71,7 @@ describe('findProblems', () => {
       id: 'sub-0123456789abcdef',
       name: 'Ann',
       topics: ['Crypto'],
+      ownTopics: [],
       webhookUrl: 'https://hooks.example/ann',
       feedKey: 'a'.repeat(32),
       webhookDisabled: { at: '2026-11-25T06:01:00.000Z', reason: 'the webhook answered 410 Gone' },

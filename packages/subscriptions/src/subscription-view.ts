@@ -11,6 +11,8 @@ export function subscriptionView(sub: Subscription, baseUrl: string) {
     feedUrl: new URL(`feeds/s/${feedKey}.xml`, baseUrl).toString(),
     jsonFeedUrl: new URL(`feeds/s/${feedKey}.json`, baseUrl).toString(),
     unsubscribeUrl: new URL(`unsubscribe/${feedKey}`, baseUrl).toString(),
+    /** The subscriber's page: their topics and their own topics' matches. */
+    pageUrl: new URL(`s/${feedKey}`, baseUrl).toString(),
   };
 }
 export type SubscriptionView = ReturnType<typeof subscriptionView>;

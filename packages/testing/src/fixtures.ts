@@ -7,7 +7,7 @@ import {
   DigestSchema,
   type FeedReport,
   FeedReportSchema,
-  type NewSubscription,
+  type NewSubscriptionInput,
   NewSubscriptionSchema,
   type Problem,
   ProblemSchema,
@@ -162,7 +162,7 @@ export function buildDigest(fields: Partial<Digest> = {}): Digest {
 }
 
 /** What a person subscribes with (the store adds the id, feed key and times). */
-export function buildSubscriber(fields: Partial<NewSubscription> = {}): NewSubscription {
+export function buildSubscriber(fields: Partial<NewSubscriptionInput> = {}): NewSubscriptionInput {
   return accepted(NewSubscriptionSchema, { name: 'Ann', topics: ['Crypto'], ...fields });
 }
 

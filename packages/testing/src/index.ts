@@ -8,6 +8,7 @@ export * from './fixtures.js';
 export * from './harness.js';
 export * from './hub-mirror.js';
 export * from './kustomize-build.js';
+export * from './mail-server.js';
 export * from './paths.js';
 export * from './process-alive.js';
 export * from './redis-nodes.js';

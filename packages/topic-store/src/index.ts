@@ -1,6 +1,15 @@
 export { groupByTopic } from './group-topics.js';
 export { type StoreKeys, storeKeys } from './keys.js';
 export {
+  type OwnTopicMatch,
+  OwnTopicMatches,
+  RUN_OWN_TOPIC_ARTICLES,
+  type RunOwnTopics,
+  RunOwnTopicsSchema,
+  type ScoredArticle,
+} from './own-topic-matches.js';
+export { recentWindowStart } from './recent-window.js';
+export {
   type BadRecord,
   type DigestQuery,
   type Page,

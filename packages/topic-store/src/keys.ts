@@ -21,3 +21,23 @@ export function storeKeys(space: KeySpaceSource) {
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;
+
+/**
+ * OwnTopicMatches' keys, in the store's group: they are named and pruned as part of the
+ * store, and a topic's matches, scores and backfilled set are written in one pipeline.
+ */
+export function ownTopicMatchKeys(space: KeySpaceSource) {
+  const key = (name: string) => groupedKey(space, 'store', `store:${name}`);
+  return {
+    /** Ids of the own topics that have stored matches or scores: what prune walks. */
+    topics: key('own-topic-ids'),
+    /** An own topic's matching articles, scored by their publication time (ms). */
+    matches: (topicId: string) => key(`own-topic:${topicId}`),
+    /** Article id → the topic's score: each match's, and every article its backfill scored. */
+    scores: (topicId: string) => key(`own-topic-scores:${topicId}`),
+    /** The articles the topic's backfill scored (matching or not), by publication time: pruned with them. */
+    backfilled: (topicId: string) => key(`own-topic-backfilled:${topicId}`),
+    /** A run's own-topic record (RunOwnTopics JSON). */
+    run: (runId: string) => key(`own-run:${runId}`),
+  };
+}

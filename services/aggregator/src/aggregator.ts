@@ -10,7 +10,7 @@ import {
   RunManifestSchema,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 import { planDeliveries } from './plan-deliveries.js';
 import { planHubPings } from './plan-hub-pings.js';
@@ -36,8 +36,10 @@ export async function startAggregator(options: AggregatorOptions) {
     process: async (manifest, job, log) => {
       const { run, written } = await finaliseRun(job, manifest, { ...deps, logger: log });
       if (written) {
-        const pruned = await store.prune(new Date(Date.now() - retentionMs));
-        if (pruned.articles + pruned.runs > 0) log.info(pruned, 'pruned old articles and runs');
+        const cutoff = new Date(Date.now() - retentionMs);
+        const pruned = { ...(await store.prune(cutoff)), ownTopicMatches: await ownTopicMatches.prune(cutoff) };
+        if (pruned.articles + pruned.runs + pruned.ownTopicMatches > 0)
+          log.info(pruned, 'pruned old articles, runs and own-topic matches');
       }
       return { runId: run.id, counts: run.counts, written };
     },
@@ -49,9 +51,13 @@ export async function startAggregator(options: AggregatorOptions) {
     labelOrder: config.zeroShot.labels,
     onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
   });
+  const ownTopicMatches = new OwnTopicMatches(service.connection, space);
   const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
   const deps: FinaliseDeps = {
     store,
+    ownTopicMatches,
+    ownTopicThreshold: config.ownTopics.threshold,
+    retentionMs,
     redis: service.connection,
     space,
     dataDir: config.dataDir,
@@ -60,9 +66,9 @@ export async function startAggregator(options: AggregatorOptions) {
     logger,
     // Queued on every attempt, written or not: a delivery's job id is its delivery id, so a
     // retried run adds nothing already queued or sent, and a crash before this loses nothing.
-    queueDeliveries: async (run) => {
+    queueDeliveries: async (run, ownTopics) => {
       const deliveries = [
-        ...planDeliveries(run, await subscriptions.list(), config.notify),
+        ...planDeliveries(run, ownTopics, await subscriptions.list(), config.notify),
         ...planHubPings(run, config.websub.hubUrls),
       ];
       await service.queue(QUEUE.notify).addBulk(

@@ -8,7 +8,7 @@ import {
   type RunManifest,
   type TopicArticle,
 } from '@tidings/shared';
-import { groupByTopic } from '@tidings/topic-store';
+import { groupByTopic, RUN_OWN_TOPIC_ARTICLES, type RunOwnTopics } from '@tidings/topic-store';
 
 export interface FinishRunInput {
   /** One report per feed of the manifest, in its order. */
@@ -30,13 +30,21 @@ export class RunBuilder {
   private readonly kept = new Map<string, TopicArticle[]>();
   private readonly counts: Record<string, number> = {};
   private readonly failures: ArticleFailure[] = [];
+  private readonly own = new Map<string, { count: number; newest: TopicArticle[] }>();
   private classified = 0;
   private failed = 0;
 
   constructor(
     private readonly manifest: RunManifest,
     private readonly labelOrder: string[] = [],
+    /** OWN_TOPIC_THRESHOLD: an own topic's score that makes an article one of its matches; unset, none does. */
+    private readonly ownTopicThreshold = Number.POSITIVE_INFINITY,
   ) {}
+
+  /** The own topics (ids) this result's article matches, with their scores. */
+  ownMatches(result: ClassifyResult): [string, number][] {
+    return Object.entries(result.ownScores ?? {}).filter(([, score]) => score >= this.ownTopicThreshold);
+  }
 
   /** Records a classified article; returns it as the store keeps it. */
   addClassified(article: Article, result: ClassifyResult): TopicArticle {
@@ -45,8 +53,16 @@ export class RunBuilder {
       label: result.label,
       score: result.score,
       scores: result.scores,
+      ...(result.ownScores ? { ownScores: result.ownScores } : {}),
       runId: this.manifest.runId,
     };
+    for (const [topicId] of this.ownMatches(result)) {
+      const entry = this.own.get(topicId) ?? { count: 0, newest: [] };
+      entry.count += 1;
+      entry.newest.push(topicArticle);
+      if (entry.newest.length >= 2 * RUN_OWN_TOPIC_ARTICLES) entry.newest.sort(byNewest).splice(RUN_OWN_TOPIC_ARTICLES);
+      this.own.set(topicId, entry);
+    }
     this.classified += 1;
     this.counts[result.label] = (this.counts[result.label] ?? 0) + 1;
     const list = this.kept.get(result.label) ?? [];
@@ -55,6 +71,22 @@ export class RunBuilder {
     if (list.length >= 2 * RUN_RECORD_ARTICLES) list.sort(byNewest).splice(RUN_RECORD_ARTICLES);
     this.kept.set(result.label, list);
     return topicArticle;
+  }
+
+  /** What the run found per own topic: exact counts, the newest matches' ids. */
+  ownTopics(): RunOwnTopics {
+    return Object.fromEntries(
+      [...this.own].map(([topicId, { count, newest }]) => [
+        topicId,
+        {
+          count,
+          articleIds: newest
+            .sort(byNewest)
+            .slice(0, RUN_OWN_TOPIC_ARTICLES)
+            .map((a) => a.id),
+        },
+      ]),
+    );
   }
 
   addFailure(failure: ArticleFailure): void {

@@ -16,16 +16,25 @@ import {
   redisKeys,
   type TopicArticle,
 } from '@tidings/shared';
-import type { TopicStoreWriter } from '@tidings/topic-store';
+import type { OwnTopicMatches, RunOwnTopics, ScoredArticle, TopicStoreWriter } from '@tidings/topic-store';
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import { RunBuilder } from './build-run.js';
 
 export interface CollectRunDeps {
   store: TopicStoreWriter;
+  ownTopicMatches: OwnTopicMatches;
+  /** OWN_TOPIC_THRESHOLD */
+  ownTopicThreshold: number;
   redis: RedisConnection;
   space: KeySpace;
   labelOrder: string[];
+}
+
+/** A run's record, not yet written, and what it found for each own topic. */
+export interface CollectedRun {
+  run: Run;
+  ownTopics: RunOwnTopics;
 }
 
 export interface CollectRunOptions {
@@ -56,11 +65,11 @@ export async function collectRun(
   manifest: RunManifest,
   deps: CollectRunDeps,
   options: CollectRunOptions,
-): Promise<Run> {
+): Promise<CollectedRun> {
   const { runId } = manifest;
   const keys = redisKeys(deps.space);
   const articlesKey = keys.runArticles(runId);
-  const builder = new RunBuilder(manifest, deps.labelOrder);
+  const builder = new RunBuilder(manifest, deps.labelOrder, deps.ownTopicThreshold);
   // Ids of articles already counted: HSCAN may return an entry twice.
   const accounted = new Set<string>();
 
@@ -87,6 +96,7 @@ export async function collectRun(
       .filter(([id]) => !accounted.has(id));
     const articles = await articlesById(entries.map(([id]) => id));
     const stored: TopicArticle[] = [];
+    const ownMatches = new Map<string, ScoredArticle[]>();
     entries.forEach(([id, value], i) => {
       const article = articles[i];
       const result = ClassifyResultSchema.safeParse(value);
@@ -96,11 +106,17 @@ export async function collectRun(
       else {
         accounted.add(id);
         stored.push(builder.addClassified(article, result.data));
+        for (const [topicId, score] of builder.ownMatches(result.data)) {
+          const list = ownMatches.get(topicId) ?? [];
+          list.push({ articleId: id, published: Date.parse(article.published), score });
+          ownMatches.set(topicId, list);
+        }
       }
     });
     // HSCAN's count is a hint: a page may hold more than one step of the store.
     for (let start = 0; start < stored.length; start += WRITE_PAGE)
       await deps.store.writeArticles(runId, stored.slice(start, start + WRITE_PAGE));
+    for (const [topicId, matches] of ownMatches) await deps.ownTopicMatches.add(topicId, matches);
   } while (cursor !== 0);
 
   const feedFailures = new Map<string, string>();
@@ -156,10 +172,11 @@ export async function collectRun(
       },
     };
   });
-  return builder.finish({
+  const run = builder.finish({
     feeds,
     finishedAt: new Date(),
     finalisedBy: options.finalisedBy,
     reason: options.reason,
   });
+  return { run, ownTopics: builder.ownTopics() };
 }

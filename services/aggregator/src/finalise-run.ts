@@ -7,13 +7,18 @@ import {
   type RunManifest,
   redisKeys,
 } from '@tidings/shared';
-import type { TopicStoreWriter } from '@tidings/topic-store';
+import type { OwnTopicMatches, RunOwnTopics, TopicStoreWriter } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import { collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
 export interface FinaliseDeps {
   store: TopicStoreWriter;
+  ownTopicMatches: OwnTopicMatches;
+  /** OWN_TOPIC_THRESHOLD */
+  ownTopicThreshold: number;
+  /** How long a run's own-topic record is kept (RETENTION_DAYS). */
+  retentionMs: number;
   /** Reads the run's article and feed hashes and publishes "run-finished". */
   redis: RedisConnection;
   space: KeySpace;
@@ -22,7 +27,7 @@ export interface FinaliseDeps {
   labelOrder: string[];
   logger: Logger;
   /** Queues the run's digests for the notifier; returns how many. */
-  queueDeliveries: (run: Run) => Promise<number>;
+  queueDeliveries: (run: Run, ownTopics: RunOwnTopics) => Promise<number>;
 }
 
 export interface FinaliseOutcome {
@@ -46,20 +51,32 @@ export async function finaliseRun(
 ): Promise<FinaliseOutcome> {
   const existing = await deps.store.run(manifest.runId);
   let run: Run;
+  let ownTopics: RunOwnTopics;
   let written = false;
   if (existing) {
     run = existing;
+    ownTopics = await deps.ownTopicMatches.run(run.id);
   } else {
-    run = await collectRun(
+    ({ run, ownTopics } = await collectRun(
       job,
       manifest,
-      { store: deps.store, redis: deps.redis, space: deps.space, labelOrder: deps.labelOrder },
+      {
+        store: deps.store,
+        ownTopicMatches: deps.ownTopicMatches,
+        ownTopicThreshold: deps.ownTopicThreshold,
+        redis: deps.redis,
+        space: deps.space,
+        labelOrder: deps.labelOrder,
+      },
       { finalisedBy: byWatchdog ? 'watchdog' : 'aggregator', reason: byWatchdog?.reason },
-    );
+    ));
+    await deps.ownTopicMatches.writeRun(run.id, ownTopics, deps.retentionMs);
     // collectRun wrote every article in its pages; only the record is left.
     written = await deps.store.writeRecord(run);
-    if (!written) run = (await deps.store.run(manifest.runId)) ?? run;
-    else {
+    if (!written) {
+      run = (await deps.store.run(manifest.runId)) ?? run;
+      ownTopics = await deps.ownTopicMatches.run(run.id);
+    } else {
       // The record is written: the run's working copies are no longer needed.
       const keys = redisKeys(deps.space);
       await deps.redis.del(keys.runArticles(run.id), keys.runFeeds(run.id));
@@ -76,7 +93,7 @@ export async function finaliseRun(
   const files = await writeSnapshot(deps.dataDir, { run, digest }, { latest });
   const message: RunFinishedMessage = { type: 'run-finished', runId: run.id, counts: run.counts };
   await deps.redis.publish(redisKeys(deps.space).topicsChannel, JSON.stringify(message));
-  const deliveries = await deps.queueDeliveries(run);
+  const deliveries = await deps.queueDeliveries(run, ownTopics);
   deps.logger.info(
     { runId: run.id, counts: run.counts, written, finalisedBy: run.finalisedBy, snapshot: files.runFile, deliveries },
     written ? 'run finished' : 'run was already written; snapshot and notice repeated',

@@ -12,7 +12,7 @@ import {
   waitFor,
   waitForJobState,
 } from '@tidings/testing';
-import { TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectRun } from '../src/collect-run.js';
@@ -26,7 +26,14 @@ const redis = testRedis();
 const keys = redisKeys(config.prefix);
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
 const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
-const deps = { store, redis, space: keySpaceOf(config), labelOrder: config.zeroShot.labels };
+const deps = {
+  store,
+  ownTopicMatches: new OwnTopicMatches(redis, config.prefix),
+  ownTopicThreshold: config.ownTopics.threshold,
+  redis,
+  space: keySpaceOf(config),
+  labelOrder: config.zeroShot.labels,
+};
 let classifier: ServiceProcess;
 
 beforeAll(async () => {
@@ -72,7 +79,9 @@ describe('collectRun', () => {
     await redis.hset(keys.runFeeds(runId), '0', JSON.stringify(report));
     const job = await waitForJobState(aggregate, runId, 'waiting', 30_000);
 
-    const run = await collectRun(job, buildRunManifest({ runId, feeds: FEEDS }), deps, { finalisedBy: 'aggregator' });
+    const { run } = await collectRun(job, buildRunManifest({ runId, feeds: FEEDS }), deps, {
+      finalisedBy: 'aggregator',
+    });
     expect(run.counts).toMatchObject({ new: 4, classified: 2, failed: 2 });
     expect(run.topics.flatMap((g) => g.articles.map((a) => [a.id, a.label]))).toEqual(
       expect.arrayContaining([
@@ -122,7 +131,7 @@ describe('collectRun', () => {
       { what: 'the quick child to finish' },
     )) as Job;
     const reason = 'run did not finish within RUN_TIMEOUT_MINUTES (1); 1 article(s) never finished';
-    const run = await collectRun(job, buildRunManifest({ runId }), deps, { finalisedBy: 'watchdog', reason });
+    const { run } = await collectRun(job, buildRunManifest({ runId }), deps, { finalisedBy: 'watchdog', reason });
     expect(run).toMatchObject({ finalisedBy: 'watchdog', reason, counts: { new: 2, classified: 1, failed: 1 } });
     expect(run.failures).toEqual([{ articleId: 'stuck', title: 'Stuck story', reason }]);
   });

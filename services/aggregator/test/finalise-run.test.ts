@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { keySpaceOf, QUEUE, type Run, RunFinishedMessageSchema, redisKeys } from '@tidings/shared';
 import { addRunFlow, buildArticle, buildFeedReport, buildRunManifest, testConfig, testRedis } from '@tidings/testing';
-import { TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FinaliseDeps, finaliseRun } from '../src/finalise-run.js';
@@ -20,6 +20,9 @@ const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.ze
 const queuedFor: string[] = [];
 const deps: FinaliseDeps = {
   store,
+  ownTopicMatches: new OwnTopicMatches(redis, config.prefix),
+  ownTopicThreshold: config.ownTopics.threshold,
+  retentionMs: 86_400_000,
   redis,
   space: keySpaceOf(config),
   dataDir,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { keySpaceOf, QUEUE } from '@tidings/shared';
 import { addRunFlow, buildDigest, buildRun, testConfig, testRedis } from '@tidings/testing';
-import { TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FinaliseDeps, finaliseRun } from '../src/finalise-run.js';
@@ -36,6 +36,9 @@ describe('latest.json, as runs are finalised', () => {
   const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
   const deps: FinaliseDeps = {
     store: new TopicStoreWriter(redis, config.prefix),
+    ownTopicMatches: new OwnTopicMatches(redis, config.prefix),
+    ownTopicThreshold: config.ownTopics.threshold,
+    retentionMs: 86_400_000,
     redis,
     space: keySpaceOf(config),
     dataDir,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { keySpaceOf, QUEUE } from '@tidings/shared';
 import { addRunFlow, buildArticle, testConfig, testRedis } from '@tidings/testing';
-import { TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FinaliseDeps } from '../src/finalise-run.js';
@@ -19,6 +19,9 @@ const classify = new Queue(QUEUE.classify, { connection: redis, prefix: config.p
 const store = new TopicStoreWriter(redis, config.prefix, { labelOrder: config.zeroShot.labels });
 const deps: FinaliseDeps = {
   store,
+  ownTopicMatches: new OwnTopicMatches(redis, config.prefix),
+  ownTopicThreshold: config.ownTopics.threshold,
+  retentionMs: 86_400_000,
   redis,
   space: keySpaceOf(config),
   dataDir,

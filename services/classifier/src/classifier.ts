@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
 import {
+  type BackfillJob,
+  BackfillJobSchema,
   type ClassifyJob,
   ClassifyJobSchema,
   type ClassifyResult,
@@ -8,11 +10,14 @@ import {
   keySpaceOf,
   QUEUE,
 } from '@tidings/shared';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
+import { type BackfillOutcome, backfillOwnTopic } from './backfill-own-topic.js';
 import { classifyArticle } from './classify-article.js';
 import { ensureModel } from './ensure-model.js';
 import { ModelLoadError } from './errors/model-load-error.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
 import { modelSource } from './model-source.js';
+import { readOwnTopics } from './own-topic-registry.js';
 import { classifyText } from './zero-shot.js';
 
 export interface ClassifierOptions {
@@ -70,14 +75,18 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
 }
 
 /**
- * The classifier service. The model is ready before the worker exists, so a model that
- * cannot load never touches a job: they wait in the queue for a worker that can.
+ * The classifier service. The model is ready before the workers exist, so a model that
+ * cannot load never touches a job: they wait in the queue for a worker that can. One
+ * process, one model, two queues: "classify" (a run's articles, with every own topic) and
+ * "backfill" (a new own topic against the stored articles), whose batches interleave with
+ * the run's articles rather than load a second model.
  */
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
   const started = performance.now();
   const model = options.model ?? (await prepareModelOrRecordProblem(config, logger));
   const loadMs = Math.round(performance.now() - started);
+  const space = keySpaceOf(config);
   const service = startWorkerService<ClassifyJob, ClassifyResult>({
     queue: QUEUE.classify,
     config,
@@ -85,10 +94,23 @@ export async function startClassifier(options: ClassifierOptions) {
     schema: ClassifyJobSchema,
     bindings: (data) => ({ runId: data.runId, articleId: data.article.id }),
     process: async (data, _job, log) => {
-      const { truncated, ...result } = await classifyArticle(data, model, { ...config.zeroShot, worker: heartbeat.id });
+      const ownTopics = await readOwnTopics(service.connection, space);
+      const { truncated, ...result } = await classifyArticle(data, model, {
+        ...config.zeroShot,
+        worker: heartbeat.id,
+        ownTopics,
+        batchSize: config.classifier.batchSize,
+      });
       heartbeat.jobDone();
       log.info(
-        { worker: heartbeat.id, label: result.label, score: result.score, ms: result.ms, truncated },
+        {
+          worker: heartbeat.id,
+          label: result.label,
+          score: result.score,
+          ownTopics: ownTopics.length,
+          ms: result.ms,
+          truncated,
+        },
         'classified',
       );
       return result;
@@ -101,22 +123,50 @@ export async function startClassifier(options: ClassifierOptions) {
       maxStalledCount: 2,
     },
   });
+  const backfill = startWorkerService<BackfillJob, BackfillOutcome>({
+    queue: QUEUE.backfill,
+    config,
+    logger,
+    schema: BackfillJobSchema,
+    bindings: (data) => ({ topicId: data.topicId }),
+    process: async (data, job, log) => {
+      const outcome = await backfillOwnTopic(data, backfillDeps, (progress) => job.updateProgress(progress));
+      log.info(outcome, outcome.skipped ? 'backfill skipped' : 'own topic backfilled');
+      return outcome;
+    },
+    worker: {
+      concurrency: 1,
+      lockDuration: config.classifier.lockMs,
+      stalledInterval: Math.min(30_000, config.classifier.lockMs),
+    },
+  });
+  const backfillDeps = {
+    model,
+    redis: backfill.connection,
+    space,
+    store: new TopicStoreReader(backfill.connection, space, { labelOrder: config.zeroShot.labels }),
+    matches: new OwnTopicMatches(backfill.connection, space),
+    hypothesisTemplate: config.zeroShot.hypothesisTemplate,
+    batchSize: config.classifier.batchSize,
+    threshold: config.ownTopics.threshold,
+    days: config.ownTopics.backfillDays,
+  };
   const heartbeat = service.own(
-    new Heartbeat(service.connection, keySpaceOf(config), {
+    new Heartbeat(service.connection, space, {
       name: model.source.name,
       dtype: model.source.dtype,
       loadMs,
     }),
   );
   await heartbeat.start();
-  await clearProblem(service.connection, keySpaceOf(config), modelProblemId());
+  await clearProblem(service.connection, space, modelProblemId());
 
   return {
     worker: service.worker,
     model,
     heartbeat,
     close: async () => {
-      await service.close();
+      await Promise.all([service.close(), backfill.close()]);
       if (!options.model) await model.dispose();
     },
   };

@@ -1,28 +1,40 @@
 import type { ClassifyJob, ClassifyResult } from '@tidings/shared';
 import { UnrecoverableError } from 'bullmq';
 import type { NliModel } from './model-runtime.js';
-import { classifyText, premiseOf, type ZeroShotOptions } from './zero-shot.js';
+import { classifyText, type OwnTopicQuestion, premiseOf, type ZeroShotOptions } from './zero-shot.js';
+
+export interface ClassifyArticleOptions extends ZeroShotOptions {
+  worker?: string;
+  /** Every own topic to score beside the labels (readOwnTopics). */
+  ownTopics?: OwnTopicQuestion[];
+  /** CLASSIFY_BATCH_SIZE */
+  batchSize?: number;
+}
 
 /**
  * One classify job (already checked against its schema): build the premise, score every
- * label in one batch. An empty article fails for good (retrying cannot help); an over-long
- * one is truncated.
+ * label, then every own topic, in padded batches. An empty article fails for good
+ * (retrying cannot help); an over-long one is truncated.
  */
 export async function classifyArticle(
   job: ClassifyJob,
   model: NliModel,
-  options: ZeroShotOptions & { worker?: string },
+  options: ClassifyArticleOptions,
 ): Promise<ClassifyResult & { truncated: boolean }> {
   const premise = premiseOf(job.article);
   if (!premise)
     throw new UnrecoverableError(`article ${job.article.id} has neither title nor summary: nothing to classify`);
   const started = performance.now();
-  const result = await classifyText(model, premise, options);
+  const result = await classifyText(model, premise, options, {
+    ownTopics: options.ownTopics,
+    batchSize: options.batchSize,
+  });
   return {
     articleId: job.article.id,
     label: result.label,
     score: result.score,
     scores: result.scores,
+    ...(result.ownScores ? { ownScores: result.ownScores } : {}),
     model: model.source.name,
     dtype: model.source.dtype,
     ms: Math.round((performance.now() - started) * 100) / 100,

@@ -11,4 +11,15 @@ export {
   type PairBatch,
 } from './model-runtime.js';
 export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
-export { classifyText, fitPremise, hypothesesFor, premiseOf, scoresFromLogits, softmax } from './zero-shot.js';
+export { TINY_MODEL_DIR } from './tiny-model.js';
+export {
+  classifyText,
+  fitPremise,
+  hypothesesFor,
+  type OwnTopicQuestion,
+  ownTopicHypothesis,
+  premiseOf,
+  scorePremises,
+  scoresFromLogits,
+  softmax,
+} from './zero-shot.js';

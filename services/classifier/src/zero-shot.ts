@@ -8,6 +8,8 @@ export interface ZeroShotResult {
   label: string;
   score: number;
   scores: Record<string, number>;
+  /** Each own topic's score by its id, when own topics were asked about. */
+  ownScores?: Record<string, number>;
   /** True when the premise was cut to fit the model. */
   truncated: boolean;
 }
@@ -72,35 +74,122 @@ export function scoresFromLogits(
   return softmax(rows.map((r) => r[ids.entailmentId] ?? 0));
 }
 
-/** Every hypothesis of one premise in a single padded batch and one forward pass. */
+/** An own topic as the classifier asks about it: its id and the words written. */
+export interface OwnTopicQuestion {
+  id: string;
+  words: string;
+}
+
+export interface ClassifyTextOptions {
+  /** Own topics to score beside the labels, each on its own (multi-label). */
+  ownTopics?: OwnTopicQuestion[];
+  /** Most pairs in one padded forward pass (CLASSIFY_BATCH_SIZE); unset: each set of hypotheses in one. */
+  batchSize?: number;
+}
+
+/** The hypothesis of an own topic: the words go in as they are (a `$&` in them is text, not a pattern). */
+export function ownTopicHypothesis(template: string, words: string): string {
+  return template.replace('{}', () => words);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/**
+ * One premise against many hypotheses, in padded batches of at most `batchSize` pairs, one
+ * forward pass each. A batch whose longest pair does not fit has the premise cut for that
+ * batch's hypotheses only. Returns the logit rows in the hypotheses' order.
+ */
+async function runPremise(
+  model: NliModel,
+  premise: string,
+  hypotheses: string[],
+  batchSize: number,
+): Promise<{ rows: Float32Array[]; truncated: boolean }> {
+  const rows: Float32Array[] = [];
+  let truncated = false;
+  for (const chunk of chunks(hypotheses, batchSize)) {
+    // Tokenised once: the padded batch is as long as its longest pair, so a premise that fits
+    // (nearly every one) needs neither fitPremise's measuring nor a second tokenisation.
+    let batch = model.encode(
+      chunk.map(() => premise),
+      chunk,
+    );
+    if (batch.dims[1] > model.maxLength) {
+      const fitted = fitPremise(model, premise, chunk);
+      truncated ||= fitted !== premise;
+      batch = model.encode(
+        chunk.map(() => fitted),
+        chunk,
+      );
+    }
+    rows.push(...(await model.run(batch)));
+  }
+  return { rows, truncated };
+}
+
+/**
+ * Many premises against one hypothesis (a new own topic's backfill), in padded batches of at
+ * most `batchSize` pairs; each score is that pair's entailment against contradiction.
+ */
+export async function scorePremises(
+  model: NliModel,
+  premises: string[],
+  hypothesis: string,
+  batchSize: number,
+): Promise<number[]> {
+  const scores: number[] = [];
+  for (const chunk of chunks(premises, batchSize)) {
+    let batch = model.encode(
+      chunk,
+      chunk.map(() => hypothesis),
+    );
+    if (batch.dims[1] > model.maxLength) {
+      const fitted = chunk.map((p) => fitPremise(model, p, [hypothesis]));
+      batch = model.encode(
+        fitted,
+        fitted.map(() => hypothesis),
+      );
+    }
+    scores.push(...scoresFromLogits(await model.run(batch), model, true));
+  }
+  return scores;
+}
+
+/**
+ * Every label's hypothesis of one premise, then every own topic's, in padded batches and one
+ * forward pass a batch. The labels are batched apart from the own topics, so an article's
+ * label and scores are the same whatever own topics exist; each own topic is scored on its
+ * own (entailment against contradiction for that pair), as the pipeline's multi_label does.
+ */
 export async function classifyText(
   model: NliModel,
   premise: string,
   options: ZeroShotOptions,
+  extra: ClassifyTextOptions = {},
 ): Promise<ZeroShotResult> {
   const hypotheses = hypothesesFor(options);
-  // Tokenised once: the padded batch is as long as its longest pair, so a premise that fits
-  // (nearly every one) needs neither fitPremise's measuring nor a second tokenisation.
-  let fitted = premise;
-  let batch = model.encode(
-    hypotheses.map(() => premise),
-    hypotheses,
-  );
-  if (batch.dims[1] > model.maxLength) {
-    fitted = fitPremise(model, premise, hypotheses);
-    batch = model.encode(
-      hypotheses.map(() => fitted),
-      hypotheses,
-    );
-  }
-  const rows = await model.run(batch);
-  const scores = scoresFromLogits(rows, model, options.multiLabel);
+  const labelRun = await runPremise(model, premise, hypotheses, extra.batchSize ?? hypotheses.length);
+  const scores = scoresFromLogits(labelRun.rows, model, options.multiLabel);
   let best = 0;
   for (let i = 1; i < scores.length; i++) if ((scores[i] ?? 0) > (scores[best] ?? 0)) best = i;
-  return {
+  const own = extra.ownTopics ?? [];
+  const result: ZeroShotResult = {
     label: options.labels[best] ?? '',
     score: scores[best] ?? 0,
     scores: Object.fromEntries(options.labels.map((l, i) => [l, scores[i] ?? 0])),
-    truncated: fitted !== premise,
+    truncated: labelRun.truncated,
+  };
+  if (own.length === 0) return result;
+  const ownHypotheses = own.map((t) => ownTopicHypothesis(options.hypothesisTemplate, t.words));
+  const ownRun = await runPremise(model, premise, ownHypotheses, extra.batchSize ?? ownHypotheses.length);
+  const ownScores = scoresFromLogits(ownRun.rows, model, true);
+  return {
+    ...result,
+    ownScores: Object.fromEntries(own.map((t, i) => [t.id, ownScores[i] ?? 0])),
+    truncated: result.truncated || ownRun.truncated,
   };
 }

@@ -172,6 +172,9 @@ describe('subscriptions', () => {
     const sub = await (await json('POST', '/api/subscriptions', { name: 'Ann', topics: ['Crypto'] }, auth)).json();
     const key = new URL(sub.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
     expect((await fetch(url(`/feeds/s/${key}.xml`))).status).toBe(200);
+    // The subscriber's page is opened by the same key, and by nothing else.
+    expect((await fetch(url(`/s/${key}`))).status).toBe(200);
+    expect((await fetch(url(`/s/${key.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`))).status).toBe(404);
   });
 
   it('refuse a webhook on a private address unless FEED_ALLOW_PRIVATE says every such address is trusted', async () => {
@@ -216,6 +219,31 @@ describe('subscriptions', () => {
     const page = await res.text();
     expect(page).toContain('Subscribed <strong>Dee</strong> to Crypto, IPO.');
     expect(page).toMatch(/id="personal-feed" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/s\/[a-f0-9]{32}\.xml"/);
+  });
+
+  it('takes own topics from the form, one a line, and shows a refused one’s reason', async () => {
+    const { url } = await serve();
+    const post = (fields: [string, string][]) =>
+      fetch(url('/subscriptions'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const ok = await post([
+      ['name', 'Dee'],
+      ['topics', 'Crypto'],
+      ['ownTopics', 'electric vehicles\r\n\r\nLithium   mines\r\n'],
+    ]);
+    expect(ok.status).toBe(201);
+    const page = await ok.text();
+    expect(page).toContain('Subscribed <strong>Dee</strong> to Crypto, “electric vehicles”, “Lithium mines”.');
+    expect(page).toMatch(/id="subscriber-page" href="http:\/\/127\.0\.0\.1:\d+\/s\/[a-f0-9]{32}"/);
+    const bad = await post([
+      ['name', 'Dee'],
+      ['ownTopics', 'rates <b>now</b>'],
+    ]);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Not subscribed: ownTopics[0]: contains &lt; or &gt;: markup is not a topic');
   });
 });
 

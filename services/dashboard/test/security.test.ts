@@ -257,6 +257,7 @@ describe('3. the token', () => {
     };
     expect(board.queues.map((q) => [q.name, q.readOnlyMode]).sort()).toEqual([
       ['aggregate', true],
+      ['backfill', true],
       ['classify', true],
       ['feeds', true],
       ['notify', true],

@@ -9,11 +9,12 @@ import {
   signingSecrets,
 } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
+import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from './errors/delivery-error.js';
 import { hubPing, pingHub, shownHub } from './ping-hub.js';
 import { renderEmail } from './render-email.js';
-import { countArticles, digestPayload, selectTopics } from './select-digest.js';
+import { countArticles, digestPayload, selectOwnTopics, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
 import { postJson } from './send-webhook.js';
 import { webhookHeaders } from './sign-webhook.js';
@@ -46,6 +47,9 @@ const isGone = (err: unknown) => err instanceof DeliveryError && err.status === 
 export interface DeliverDeps {
   config: Config;
   subscriptions: SubscriptionStore;
+  /** The run's own-topic record and its articles, for a subscriber's own topics. */
+  store: TopicStoreReader;
+  ownTopicMatches: OwnTopicMatches;
   /** The SMTP transport; undefined when SMTP_URL is unset. */
   mailer: Transporter | undefined;
 }
@@ -72,14 +76,17 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
       return { status: 'skipped', destination: d.kind, articles: 0, reason: sub.webhookDisabled.reason };
     }
     const groups = selectTopics(run, sub.topics);
-    const articles = countArticles(groups);
+    const ownGroups = await selectOwnTopics(await deps.ownTopicMatches.run(run.id), sub, (ids) =>
+      deps.store.articlesById(ids),
+    );
+    const articles = countArticles([...groups, ...ownGroups]);
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
     if (d.kind === 'email') {
       if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
       const view = subscriptionView(sub, dashboardUrl);
       const links = { dashboardUrl, feedUrl: view.feedUrl, unsubscribeUrl: view.unsubscribeUrl };
       await sendEmail(mailer, config.notify.smtpUrl, {
-        ...renderEmail(sub.name, groups, links),
+        ...renderEmail(sub.name, groups, links, ownGroups),
         from: config.notify.emailFrom,
         to,
         unsubscribeUrl: links.unsubscribeUrl,
@@ -91,7 +98,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
     const secrets = signingSecrets(sub);
     try {
-      await postDigest(to, digestPayload(run, groups, dashboardUrl), id, secrets, policy);
+      await postDigest(to, digestPayload(run, groups, dashboardUrl, ownGroups), id, secrets, policy);
     } catch (err) {
       // 410 Gone is the receiver saying "stop": that webhook gets nothing more until its URL changes.
       if (isGone(err)) await subscriptions.disableWebhook(sub.id, to, 'the webhook answered 410 Gone');

@@ -1,7 +1,7 @@
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { type Config, keySpaceOf, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStoreReader } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
 import { DeliveryError } from './errors/delivery-error.js';
@@ -34,7 +34,7 @@ export async function startNotifier(options: NotifierOptions) {
       try {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
-        const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
+        const outcome = await deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
         const what = job.destination.kind === 'websub' ? 'hub ping' : 'digest';
         log.info(outcome, `${what} ${outcome.status}`);
         return outcome;
@@ -55,10 +55,10 @@ export async function startNotifier(options: NotifierOptions) {
       },
     },
   });
-  const store = new TopicStoreReader(service.connection, keySpaceOf(config), { labelOrder: config.zeroShot.labels });
-  const subscriptions = new SubscriptionStore(service.connection, keySpaceOf(config), {
-    labels: config.zeroShot.labels,
-  });
+  const space = keySpaceOf(config);
+  const store = new TopicStoreReader(service.connection, space, { labelOrder: config.zeroShot.labels });
+  const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
+  const ownTopicMatches = new OwnTopicMatches(service.connection, space);
 
   return {
     worker: service.worker,

@@ -1,4 +1,5 @@
-import type { DigestPayload, Run, TopicGroup } from '@tidings/shared';
+import { type DigestPayload, ownTopicId, type Run, type Subscription, type TopicGroup } from '@tidings/shared';
+import type { RunOwnTopics } from '@tidings/topic-store';
 
 /** A link a reader may follow: http(s) only, anything else (javascript:, data:) becomes "". */
 export function safeLink(link: string): string {
@@ -16,6 +17,30 @@ export function selectTopics(run: Run, topics: string[] | undefined): TopicGroup
 }
 
 /**
+ * The subscriber's own topics this run matched, as groups named by the words they wrote,
+ * each article's score being that topic's. `articles` reads the stored articles by id.
+ */
+export async function selectOwnTopics(
+  ownTopics: RunOwnTopics,
+  sub: Pick<Subscription, 'ownTopics'>,
+  articles: (ids: string[]) => Promise<TopicGroup['articles']>,
+): Promise<TopicGroup[]> {
+  const groups: TopicGroup[] = [];
+  for (const words of sub.ownTopics) {
+    const id = ownTopicId(words);
+    const found = ownTopics[id];
+    if (!found || found.count === 0) continue;
+    const stored = await articles(found.articleIds);
+    groups.push({
+      label: words,
+      count: found.count,
+      articles: stored.map((a) => ({ ...a, score: a.ownScores?.[id] ?? a.score })),
+    });
+  }
+  return groups;
+}
+
+/**
  * The run's articles in these topics: each group's count, not the articles it lists, since a
  * run's record lists only the newest of a large topic (RUN_RECORD_ARTICLES).
  */
@@ -23,23 +48,23 @@ export function countArticles(groups: TopicGroup[]): number {
   return groups.reduce((n, g) => n + g.count, 0);
 }
 
+const digestArticles = (g: TopicGroup) =>
+  g.articles.map((a) => ({ title: a.title, link: safeLink(a.link), published: a.published, score: a.score }));
+
 /** The JSON every webhook gets: plain text fields, http(s) links only, never markup. */
-export function digestPayload(run: Run, groups: TopicGroup[], dashboardUrl: string | null): DigestPayload {
+export function digestPayload(
+  run: Run,
+  groups: TopicGroup[],
+  dashboardUrl: string | null,
+  ownGroups: TopicGroup[] = [],
+): DigestPayload {
   return {
     type: 'digest',
     runId: run.id,
     finishedAt: run.finishedAt,
-    counts: { articles: countArticles(groups), topics: groups.length },
-    topics: groups.map((g) => ({
-      label: g.label,
-      count: g.count,
-      articles: g.articles.map((a) => ({
-        title: a.title,
-        link: safeLink(a.link),
-        published: a.published,
-        score: a.score,
-      })),
-    })),
+    counts: { articles: countArticles([...groups, ...ownGroups]), topics: groups.length + ownGroups.length },
+    topics: groups.map((g) => ({ label: g.label, count: g.count, articles: digestArticles(g) })),
+    ownTopics: ownGroups.map((g) => ({ topic: g.label, count: g.count, articles: digestArticles(g) })),
     dashboardUrl,
   };
 }

@@ -1,8 +1,8 @@
-import type { TopicArticle, TopicGroup } from '@tidings/shared';
+import { ownTopicId, type TopicArticle, type TopicGroup } from '@tidings/shared';
 import { buildRun, buildTopicArticle } from '@tidings/testing';
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../src/render-email.js';
-import { digestPayload, selectTopics } from '../src/select-digest.js';
+import { digestPayload, selectOwnTopics, selectTopics } from '../src/select-digest.js';
 import { escapeMrkdwn, slackMessage } from '../src/slack-message.js';
 
 const article = (id: string, title: string, link = `https://news.example/${id}`) =>
@@ -84,5 +84,33 @@ describe('digest rendering', () => {
     const last = message.blocks.at(-2) as { text: { text: string } };
     expect(last.text.text).toMatch(/^…and \d+ more articles in 33 more topics$/);
     expect((message.blocks[1] as { text: { text: string } }).text.text).toMatch(/…and \d+ more$/);
+  });
+
+  it("names a subscriber's own topics by their words, with that topic's score, in the webhook payload and the email", async () => {
+    const id = ownTopicId('blockchain tokens');
+    const stored = { ...article('b1', 'Bitcoin slides'), ownScores: { [id]: 0.97 } };
+    const own = await selectOwnTopics(
+      { [id]: { count: 3, articleIds: ['b1'] }, [ownTopicId('lithium')]: { count: 2, articleIds: ['x'] } },
+      { ownTopics: ['Blockchain tokens'] },
+      async (ids) => (ids.includes('b1') ? [stored] : []),
+    );
+    expect(own).toEqual([{ label: 'Blockchain tokens', count: 3, articles: [{ ...stored, score: 0.97 }] }]);
+    const payload = digestPayload(run([]), [], null, own);
+    expect(payload.topics).toEqual([]);
+    expect(payload.ownTopics).toEqual([
+      {
+        topic: 'Blockchain tokens',
+        count: 3,
+        articles: [
+          { title: 'Bitcoin slides', link: 'https://news.example/b1', published: stored.published, score: 0.97 },
+        ],
+      },
+    ]);
+    expect(payload.counts).toEqual({ articles: 3, topics: 1 });
+    const email = renderEmail('Ann', [], links, own);
+    expect(email.subject).toBe('tidings: 3 new articles in 1 topic');
+    expect(email.text).toContain('Your topic "Blockchain tokens" (3)');
+    expect(email.text).toContain('match 97%');
+    expect(email.html).toContain('Your topic “Blockchain tokens” (3)');
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, newWebhookSecret, standardWebhookSecret } from '@tidings/shared';
 import { SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import { buildRun, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliverDigest } from '../src/deliver-digest.js';
@@ -125,7 +126,14 @@ describe('a subscriber’s secret rotation', () => {
     expect(shown).not.toContain(newSecret);
 
     const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: created.id } };
-    const deliver = () => deliverDigest(run, job, { config, subscriptions, mailer: undefined });
+    const deliver = () =>
+      deliverDigest(run, job, {
+        config,
+        subscriptions,
+        store: new TopicStoreReader(redis, config.prefix),
+        ownTopicMatches: new OwnTopicMatches(redis, config.prefix),
+        mailer: undefined,
+      });
     await deliver();
     const during = received.at(-1)!;
     for (const secret of [newSecret, oldSecret]) {

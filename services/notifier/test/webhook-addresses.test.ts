@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { buildRun, buildTopicArticle, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDigest } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
@@ -41,7 +42,9 @@ describe('subscriber webhooks and private addresses', () => {
     const subscriptions = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
     const sub = await subscriptions.create({ name: 'Mallory', topics: ['Crypto'], webhookUrl });
     const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: sub.id } };
-    return () => deliverDigest(run, job, { config, subscriptions, mailer: undefined });
+    const store = new TopicStoreReader(redis, config.prefix);
+    const ownTopicMatches = new OwnTopicMatches(redis, config.prefix);
+    return () => deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer: undefined });
   };
 
   it.each([

@@ -44,9 +44,9 @@ export async function notifyCommand(): Promise<number> {
       'warning: DASHBOARD_PUBLIC_URL is unset, so links in digests point at the local dashboard address\n',
     );
   }
-  return withStackConnection(config, async ({ subscriptions }) => {
+  return withStackConnection(config, async ({ subscriptions, store, ownTopicMatches }) => {
     const run = sampleRun(config);
-    const jobs = planDeliveries(run, await subscriptions.list(), config.notify);
+    const jobs = planDeliveries(run, {}, await subscriptions.list(), config.notify);
     if (jobs.length === 0) {
       process.stderr.write(
         'no destination is configured: add a subscriber or set NOTIFY_WEBHOOK_URLS, NOTIFY_SLACK_WEBHOOK_URL\n',
@@ -57,7 +57,7 @@ export async function notifyCommand(): Promise<number> {
     let failed = 0;
     for (const job of jobs) {
       try {
-        const outcome = await deliverDigest(run, job, { config, subscriptions, mailer });
+        const outcome = await deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
         process.stdout.write(
           `${outcome.status}: ${outcome.destination}${outcome.reason ? ` (${outcome.reason})` : ''}\n`,
         );

@@ -36,6 +36,11 @@ export function formatStatus(status: StackStatus): string {
       `  ${r.id}  ${r.startedAt.slice(0, 16).replace('T', ' ')}  ${r.counts.classified} classified, ${r.counts.failed} failed${failedFeeds ? `, ${failedFeeds} feed(s) failed` : ''}${r.finalisedBy === 'watchdog' ? ', finalised by the watchdog' : ''}`,
     );
   }
+  if (status.backfills.length > 0) {
+    lines.push('', 'Own topics being backfilled:');
+    for (const b of status.backfills)
+      lines.push(`  "${b.topic}"  ${b.state}, ${b.done} of ${b.total} articles scored, ${b.matched} matched`);
+  }
   lines.push('', `Next scheduled run: ${status.nextRunAt ?? 'none scheduled (no loader has started yet)'}`, '');
   if (status.problems.length === 0) lines.push('Problems: none');
   else {

@@ -10,26 +10,29 @@ import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
 export type SubscribersAction =
-  | { action: 'add'; name: string; topics: string; email?: string; webhook?: string }
+  | { action: 'add'; name: string; topics?: string; own: string[]; email?: string; webhook?: string }
   | { action: 'list' }
   | { action: 'remove'; id: string }
   | { action: 'rotate-secret'; id: string };
 
 /** A new subscription as the flags give it, refused before any connection when it cannot be one. */
 function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }>) {
+  const usage =
+    'tidings subscribers add --name N --topics Crypto,IPO [--own "electric vehicles"] [--email a@example.com] [--webhook URL]';
+  if (!flags.topics && flags.own.length === 0)
+    throw new UsageError('subscribers add needs --topics A,B or --own "WORDS"', { usage });
   const parsed = NewSubscriptionSchema.safeParse({
     name: flags.name,
-    topics: flags.topics
+    topics: (flags.topics ?? '')
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean),
+    ownTopics: flags.own,
     ...(flags.email ? { email: flags.email } : {}),
     ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
   });
   if (!parsed.success) {
-    throw new UsageError(`subscribers add: ${describeZodError(parsed.error)}`, {
-      usage: 'tidings subscribers add --name N --topics Crypto,IPO [--email a@example.com] [--webhook URL]',
-    });
+    throw new UsageError(`subscribers add: ${describeZodError(parsed.error)}`, { usage });
   }
   return parsed.data;
 }

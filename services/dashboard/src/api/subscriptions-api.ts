@@ -7,7 +7,14 @@ import {
   SubscriptionUpdateSchema,
   type WebhookDisabled,
 } from '@tidings/shared';
-import { type SubscriptionStore, subscriptionView, UnknownTopicError } from '@tidings/subscriptions';
+import {
+  NoTopicsError,
+  OwnTopicCeilingError,
+  OwnTopicError,
+  type SubscriptionStore,
+  subscriptionView,
+  UnknownTopicError,
+} from '@tidings/subscriptions';
 import { type ApiResult, refuse } from './result.js';
 
 export interface SubscriptionsApiDeps {
@@ -29,7 +36,13 @@ async function guard(
     if (webhookUrl) await deps.checkWebhookUrl(webhookUrl);
     return await fn();
   } catch (err) {
-    if (err instanceof UnknownTopicError) return badRequest(err.message);
+    if (
+      err instanceof UnknownTopicError ||
+      err instanceof OwnTopicError ||
+      err instanceof NoTopicsError ||
+      err instanceof OwnTopicCeilingError
+    )
+      return badRequest(err.message);
     if (err instanceof PrivateAddressError) return badRequest(`webhookUrl: ${err.message}`);
     throw err;
   }

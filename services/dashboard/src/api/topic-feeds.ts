@@ -9,8 +9,9 @@ import {
   topicSlug,
 } from '@tidings/shared';
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
-import type { TopicStoreReader } from '@tidings/topic-store';
+import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { isTopicFeedKey } from './feed-keys.js';
+import { subscriberArticles } from './own-topic-articles.js';
 
 export type { FeedFormat };
 
@@ -39,6 +40,7 @@ export type FeedListResult = { status: 200; title: string; feeds: OpmlFeed[] } |
 
 export interface FeedDeps {
   store: TopicStoreReader;
+  ownTopicMatches: OwnTopicMatches;
   subscriptions: SubscriptionStore;
   labels: string[];
   /** With a token set, topic feeds need `?key=` derived from it. */
@@ -96,15 +98,18 @@ export async function topicFeed(
   return { status: 200, meta, articles };
 }
 
-/** GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose; the key is the only credential. */
+/**
+ * GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose, and the matches of
+ * their own topics (labelled by their words and score); the key is the only credential.
+ */
 export async function personalFeed(feedKey: string, format: FeedFormat, deps: FeedDeps): Promise<FeedResult> {
   const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
-  const articles = await deps.store.newestArticles(sub.topics, FEED_LIMIT);
+  const articles = await subscriberArticles(sub, FEED_LIMIT, deps);
   const view = subscriptionView(sub, deps.baseUrl);
   const meta = {
     id: `urn:tidings:subscription:${sub.id}`,
-    title: `tidings for ${sub.name}: ${sub.topics.join(', ')}`,
+    title: `tidings for ${sub.name}: ${[...sub.topics, ...sub.ownTopics.map((t) => `“${t}”`)].join(', ')}`,
     selfUrl: format === 'xml' ? view.feedUrl : view.jsonFeedUrl,
     dashboardUrl: deps.baseUrl,
     // No hub: a personal feed's URL is its subscriber's credential, not something to hand a hub.

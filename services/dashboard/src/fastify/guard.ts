@@ -42,6 +42,7 @@ const PUBLIC_ROUTES = new Set([
   '/feeds.opml',
   '/feeds/s/:file',
   '/unsubscribe/:key',
+  '/s/:key',
 ]);
 const READS = new Set(['GET', 'HEAD']);
 

@@ -9,11 +9,12 @@ import {
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
+  queueBackfills,
   queuePrefix,
   redactSecretUrl,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { TopicStoreReader } from '@tidings/topic-store';
+import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
 import { AttemptLimiter } from '../api/attempt-limiter.js';
@@ -94,9 +95,14 @@ export async function buildDashboard(options: DashboardOptions) {
   const search = new ArticleSearch(data.store, { retentionDays: config.aggregator.retentionDays });
   // Built now rather than on the first search, so the first words a reader types are fast too.
   search.refresh().catch((err) => logger.warn({ err }, 'could not build the search index yet; the first search will'));
-  const subscriptions = new SubscriptionStore(connection, space, { labels: config.zeroShot.labels });
+  const subscriptions = new SubscriptionStore(connection, space, {
+    labels: config.zeroShot.labels,
+    ownTopics: config.ownTopics,
+    onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
+  });
   const feedDeps = {
     store: data.store,
+    ownTopicMatches: new OwnTopicMatches(connection, space),
     subscriptions,
     labels: config.zeroShot.labels,
     token: dashboard.token,
@@ -172,7 +178,12 @@ export async function buildDashboard(options: DashboardOptions) {
       history,
       search,
     });
-    await pages.register(feedRoutes, { deps: feedDeps, base, publicUrl: dashboard.publicUrl });
+    await pages.register(feedRoutes, {
+      deps: feedDeps,
+      base,
+      publicUrl: dashboard.publicUrl,
+      ownTopicDays: config.ownTopics.backfillDays,
+    });
     await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
     await pages.register(loginRoutes, {
       auth,

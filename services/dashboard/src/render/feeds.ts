@@ -43,7 +43,10 @@ export function feedEtag(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-/** Atom 1.0 (RFC 4287): titles and summaries as text, the topic as a category, the score in our namespace. */
+/**
+ * Atom 1.0 (RFC 4287): titles and summaries as text, the topic as a category, the score in our
+ * namespace; each own topic the article matched as a category of its own scheme and a t:own-topic.
+ */
 export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
   const updated = feedUpdated(articles).toISOString();
   const entries = articles.map((a) => {
@@ -62,7 +65,14 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
       // RFC 4287 4.1.1: an entry without an alternate link must carry its content.
       href ? '' : `    <content type="text">${escapeXml(a.summary || a.title || '(untitled)')}</content>`,
       `    <category term="${escapeXml(a.label)}" label="${escapeXml(a.label)}"/>`,
+      ...(a.ownMatches ?? []).map(
+        (m) =>
+          `    <category scheme="urn:tidings:own-topic" term="${escapeXml(m.topic)}" label="${escapeXml(`${m.topic} (your topic, ${m.score.toFixed(2)})`)}"/>`,
+      ),
       `    <t:score>${a.score.toFixed(4)}</t:score>`,
+      ...(a.ownMatches ?? []).map(
+        (m) => `    <t:own-topic score="${m.score.toFixed(4)}">${escapeXml(m.topic)}</t:own-topic>`,
+      ),
       '  </entry>',
     ]
       .filter(Boolean)
@@ -101,8 +111,13 @@ export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string
         title: a.title,
         content_text: a.summary || a.title,
         date_published: a.published,
-        tags: [a.label],
-        _tidings: { topic: a.label, score: a.score, also_reported_by: otherSources(a) },
+        tags: [a.label, ...(a.ownMatches ?? []).map((m) => m.topic)],
+        _tidings: {
+          topic: a.label,
+          score: a.score,
+          ...(a.ownMatches ? { own_topics: a.ownMatches } : {}),
+          also_reported_by: otherSources(a),
+        },
       };
     }),
   };

@@ -1,6 +1,7 @@
-import type { Problem, WebhookDisabled } from '@tidings/shared';
+import type { Problem, Subscription, WebhookDisabled } from '@tidings/shared';
+import type { OwnTopicSummary } from '../api/own-topic-articles.js';
 import type { ApiResult } from '../api/result.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn } from './redact.js';
 
 /** The feed links the page offers: per topic label, and for every topic at once. */
@@ -48,6 +49,8 @@ export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml 
       <fieldset><legend>Topics</legend>${links.labels.map(
         (l, i) => html`<label><input type="checkbox" name="topics" value="${l}" id="sub-topic-${i}"> ${l}</label> `,
       )}</fieldset>
+      <label for="sub-own">Your own topics (optional, one a line, in plain words: e.g. electric vehicles)</label>
+      <textarea id="sub-own" name="ownTopics" rows="3" maxlength="2000"></textarea>
       <label for="sub-email">Email (optional)</label> <input id="sub-email" name="email" type="email" maxlength="254">
       <label for="sub-webhook">Webhook URL (optional)</label> <input id="sub-webhook" name="webhookUrl" type="url" maxlength="2048">
       <button type="submit">Subscribe</button>
@@ -72,7 +75,8 @@ export function renderSubscribed(result: ApiResult, base: string): string {
   return shell(
     'subscribed',
     base,
-    html`<p>Subscribed <strong>${body.name}</strong> to ${(body.topics as string[]).join(', ')}.</p>
+    html`<p>Subscribed <strong>${body.name}</strong> to ${[...(body.topics as string[]), ...((body.ownTopics as string[] | undefined) ?? []).map((t) => `“${t}”`)].join(', ')}.</p>
+    ${(body.ownTopics as string[] | undefined)?.length ? html`<p>Your own topics are being matched against the articles of the last days: <a id="subscriber-page" href="${body.pageUrl}">your page</a> shows them.</p>` : ''}
     <p>Your feed: <a id="personal-feed" href="${body.feedUrl}">${body.feedUrl}</a> (<a href="${body.jsonFeedUrl}">JSON Feed</a>)</p>
     ${body.webhookSecret ? html`<p>Webhook signing secret (shown only now): <code id="webhook-secret">${body.webhookSecret}</code></p>` : ''}
     <p>Unsubscribe any time: <a href="${body.unsubscribeUrl}">${body.unsubscribeUrl}</a></p>`,
@@ -104,5 +108,45 @@ export function renderUnsubscribe(options: {
     'unsubscribe',
     base,
     html`${webhookDisabled ? html`<p class="bad" id="webhook-disabled">Your webhook is disabled since ${webhookDisabled.at}: ${webhookDisabled.reason}. Nothing more is sent to it until its URL is changed.</p>` : ''}<form method="post" action="${base}/unsubscribe/${key}"><p>Stop every digest and the personal feed of <strong>${name}</strong>?</p><button type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+/**
+ * The subscriber's page, opened by their feed key: their topics, and for each own topic its
+ * matches of the last days with the score the model gave it.
+ */
+export function renderSubscriberPage(options: {
+  sub: Pick<Subscription, 'name' | 'topics' | 'ownTopics'>;
+  own: OwnTopicSummary[];
+  days: number;
+  feedUrl: string;
+  jsonFeedUrl: string;
+  unsubscribeUrl: string;
+  base: string;
+}): string {
+  const { sub, own, days } = options;
+  return shell(
+    sub.name,
+    options.base,
+    html`<p>Subscribed <strong>${sub.name}</strong> to ${sub.topics.length > 0 ? sub.topics.join(', ') : 'no shared topic'}.</p>
+    <p>Your feed: <a href="${options.feedUrl}">Atom</a> · <a href="${options.jsonFeedUrl}">JSON Feed</a> · <a href="${options.unsubscribeUrl}">Unsubscribe</a></p>
+    ${
+      own.length === 0
+        ? html`<p>No own topics.</p>`
+        : html`<h2>Your own topics, last ${days} days</h2>${own.map(
+            (t) => html`<section class="own-topic" data-own-topic="${t.topic}">
+      <h3>“${t.topic}” (${t.count})</h3>
+      ${
+        t.articles.length === 0
+          ? html`<p>No matches yet.</p>`
+          : html`<ul>${t.articles.map((a) => {
+              const href = safeHref(a.link);
+              const score = a.ownMatches?.[0]?.score ?? 0;
+              return html`<li>${href ? html`<a href="${href}">${a.title}</a>` : a.title} <small>${a.published.slice(0, 10)} · match ${Math.round(score * 100)}%</small></li>`;
+            })}</ul>`
+      }
+    </section>`,
+          )}`
+    }`,
   );
 }

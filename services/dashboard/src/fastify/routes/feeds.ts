@@ -1,6 +1,7 @@
 import { formatOpml } from '@tidings/feed-list';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { subscriberPage } from '../../api/own-topic-articles.js';
 import { FeedFileParamsSchema, FeedKeyParamsSchema, FeedQuerySchema } from '../../api/requests.js';
 import { type UnsubscribeResult, unsubscribe, unsubscribeTarget } from '../../api/subscriptions-api.js';
 import {
@@ -14,7 +15,7 @@ import {
   topicFeedList,
 } from '../../api/topic-feeds.js';
 import { feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../../render/feeds.js';
-import { renderUnsubscribe } from '../../render/subscribe.js';
+import { renderSubscriberPage, renderUnsubscribe } from '../../render/subscribe.js';
 import { requestBaseUrl } from '../request-base-url.js';
 import { requestSchema } from '../request-schema.js';
 
@@ -71,7 +72,13 @@ function sendFeedList(reply: FastifyReply, result: FeedListResult) {
  */
 export async function feedRoutes(
   app: FastifyInstance,
-  options: { deps: Omit<FeedDeps, 'baseUrl'>; base: string; publicUrl: string | undefined },
+  options: {
+    deps: Omit<FeedDeps, 'baseUrl'>;
+    base: string;
+    publicUrl: string | undefined;
+    /** Days of own-topic matches the subscriber's page lists (BACKFILL_DAYS). */
+    ownTopicDays: number;
+  },
 ): Promise<void> {
   const { base } = options;
   const depsFor = (request: FastifyRequest): FeedDeps => ({
@@ -115,6 +122,15 @@ export async function feedRoutes(
   );
 
   const keyParam = { schema: { params: requestSchema(FeedKeyParamsSchema) } };
+  // The subscriber's page: opened by the feed key like the feed itself, read-only.
+  app.get<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/s/:key', keyParam, async (request, reply) => {
+    const page = await subscriberPage(request.params.key, options.ownTopicDays, depsFor(request));
+    if (page.status !== 200) return reply.code(404).type('text/plain; charset=utf-8').send(`${page.message}\n`);
+    return reply
+      .header('cache-control', 'private, no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderSubscriberPage({ ...page, base }));
+  });
   const unsubscribePage = (reply: FastifyReply, key: string, state: 'confirm' | 'done', result: UnsubscribeResult) =>
     reply
       .code(result.status)

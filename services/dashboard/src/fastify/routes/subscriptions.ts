@@ -61,10 +61,16 @@ export async function subscriptionRoutes(
       return one?.trim() ? one.trim() : undefined;
     };
     const topics = form.topics === undefined ? [] : Array.isArray(form.topics) ? form.topics : [form.topics];
+    // One own topic a line; blank lines are not topics.
+    const ownTopics = (text('ownTopics') ?? '')
+      .split(/\r?\n/)
+      .map((t) => t.trim())
+      .filter(Boolean);
     const result = await createSubscription(
       {
         name: text('name'),
         topics,
+        ownTopics,
         ...(text('email') ? { email: text('email') } : {}),
         ...(text('webhookUrl') ? { webhookUrl: text('webhookUrl') } : {}),
       },

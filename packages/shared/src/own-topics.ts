@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { z } from 'zod';
+import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
+
+/**
+ * Own topics: phrases a subscriber writes beside the shared labels. Two subscribers who
+ * write the same words (case and spaces aside) share one topic, classified once for both;
+ * its id is a hash of those words, so it can name Redis keys and jobs whatever was written.
+ */
+export const OWN_TOPIC_ID_PATTERN = /^[a-f0-9]{16}$/;
+export const OwnTopicIdSchema = z.string().regex(OWN_TOPIC_ID_PATTERN, { message: 'not an own-topic id' });
+
+/** The words as they are shown and asked of the model: spaces collapsed, nothing else changed. */
+export function ownTopicWords(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+/** What makes two own topics the same one: their words without case. */
+export function ownTopicKey(text: string): string {
+  return ownTopicWords(text).toLowerCase();
+}
+
+export function ownTopicId(text: string): string {
+  return createHash('sha256').update(ownTopicKey(text)).digest('hex').slice(0, 16);
+}
+
+/** Data of a `backfill` job: classify the stored articles of the last BACKFILL_DAYS for one new own topic. */
+export const BackfillJobSchema = z.strictObject({ topicId: OwnTopicIdSchema });
+export type BackfillJob = z.infer<typeof BackfillJobSchema>;
+
+/** Progress a backfill job reports (Bull Board shows it; `tidings status` reads it). */
+export const BackfillProgressSchema = z.object({
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  matched: z.number().int().nonnegative(),
+});
+export type BackfillProgress = z.infer<typeof BackfillProgressSchema>;
+
+/**
+ * One backfill job per newly registered own topic. The id carries the time: a topic dropped
+ * by everyone and written again later is backfilled again, while the registration that
+ * made it new is the only caller, so no topic is backfilled twice for one registration.
+ */
+export async function queueBackfills(backfillQueue: Queue, topicIds: string[], now = Date.now()): Promise<void> {
+  if (backfillQueue.name !== QUEUE.backfill) throw new Error(`queueBackfills needs the "${QUEUE.backfill}" queue`);
+  if (topicIds.length === 0) return;
+  await backfillQueue.addBulk(
+    topicIds.map((topicId) => ({
+      name: JOB.backfill,
+      data: BackfillJobSchema.parse({ topicId }),
+      opts: { ...DEFAULT_JOB_OPTIONS.backfill, jobId: `backfill.${topicId}.${now}` },
+    })),
+  );
+}
