@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
@@ -12,41 +10,30 @@ import { createLogger } from '@tidings/runtime';
 import { DigestPayloadSchema, QUEUE_NAMES, type QueueName, requestRun, topicSlug } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
+import {
+  CNBC_FIXTURE,
+  startWebhookReceiver,
+  testConfig,
+  testRedis,
+  type WebhookReceiver,
+  waitFor,
+} from '@tidings/testing';
 import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-interface Hit {
-  path: string;
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /**
- * A loopback server standing in for receivers and a WebSub hub: /gone answers 410, /busy
- * answers its first request 429 with Retry-After: 3, /hub takes publish pings (202), the rest 200.
+ * Receivers and a WebSub hub on loopback: /gone answers 410, /busy answers its first request
+ * 429 with Retry-After: 3, /hub takes publish pings (202), the rest 200.
  */
-async function startReceiver() {
-  const hits: Hit[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const where = req.url ?? '/';
-      const busy = where === '/busy' && !hits.some((h) => h.path === '/busy');
-      const status = where === '/gone' ? 410 : busy ? 429 : where === '/hub' ? 202 : 200;
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      hits.push({ path: where, status, headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(status, busy ? { 'retry-after': '3' } : {}).end();
-    });
+const startReceiver = () =>
+  startWebhookReceiver((where, earlier) => {
+    if (where === '/gone') return { status: 410 };
+    if (where === '/busy' && !earlier.some((h) => h.path === '/busy'))
+      return { status: 429, headers: { 'retry-after': '3' } };
+    return { status: where === '/hub' ? 202 : 200 };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const NEW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OLD_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
@@ -55,7 +42,7 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
   const logger = createLogger('test', { level: 'silent' });
   const redis = testRedis();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-standards-'));
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let config: ReturnType<typeof testConfig>;
   let services: { close(): Promise<unknown> }[] = [];
   let subscriptions: SubscriptionStore;

@@ -1,7 +1,5 @@
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
@@ -11,35 +9,24 @@ import { startNotifier } from '@tidings/notifier';
 import { createLogger } from '@tidings/runtime';
 import { DigestPayloadSchema, QUEUE, requestRun, webhookKey } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { CNBC_FIXTURE, startMailServer, testConfig, testRedis, waitFor } from '@tidings/testing';
+import {
+  CNBC_FIXTURE,
+  startMailServer,
+  startWebhookReceiver,
+  testConfig,
+  testRedis,
+  type WebhookReceiver,
+  waitFor,
+} from '@tidings/testing';
 import { Queue } from 'bullmq';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-interface Hit {
-  path: string;
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A webhook receiver on loopback: records every request; /flaky answers 500 to its first. */
-async function startReceiver() {
-  const hits: Hit[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      const status = path === '/flaky' && !hits.some((h) => h.path === '/flaky') ? 500 : 200;
-      hits.push({ path, status, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+/** A webhook receiver on loopback: /flaky answers 500 to its first request, the rest 200. */
+const startReceiver = () =>
+  startWebhookReceiver((path, earlier) => ({
+    status: path === '/flaky' && !earlier.some((h) => h.path === '/flaky') ? 500 : 200,
+  }));
 
 const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0]?.text : mail.to?.text) ?? '';
 
@@ -47,7 +34,7 @@ describe('digests to subscribers, by email, webhook and Slack', () => {
   const logger = createLogger('test', { level: 'silent' });
   const redis = testRedis();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-notify-'));
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let mail: Awaited<ReturnType<typeof startMailServer>>;
   let config: ReturnType<typeof testConfig>;
   let services: { close(): Promise<void> }[] = [];

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDashboard } from '@tidings/dashboard';
 import { createLogger } from '@tidings/runtime';
-import type { Run, TopicArticle } from '@tidings/shared';
 import { ARTIFACTS, buildRun, buildTopicArticle, launchChromium, testConfig, testRedis } from '@tidings/testing';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import type { Browser } from 'playwright-core';

@@ -1,9 +1,8 @@
 import { RunBuilder } from '@tidings/aggregator';
 import type { RedisConnection } from '@tidings/runtime';
-import type { Article, ClassifyResult, Run, TopicArticle } from '@tidings/shared';
+import type { Run, TopicArticle } from '@tidings/shared';
 import { buildArticle, buildClassifyResult, buildRunManifest } from '@tidings/testing';
 import { TopicStoreWriter, WRITE_PAGE } from '@tidings/topic-store';
-import type { Redis } from 'ioredis';
 
 export interface HistoryOptions {
   days: number;

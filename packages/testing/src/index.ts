@@ -16,3 +16,4 @@ export * from './run-flow-fixture.js';
 export * from './sentinel-setup.js';
 export * from './service-process.js';
 export * from './wait.js';
+export * from './webhook-receiver.js';

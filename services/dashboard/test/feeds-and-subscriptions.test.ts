@@ -1,5 +1,5 @@
 import { createLogger, recordProblem } from '@tidings/runtime';
-import type { Run, TopicArticle } from '@tidings/shared';
+import type { TopicArticle } from '@tidings/shared';
 import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import Parser from 'rss-parser';
