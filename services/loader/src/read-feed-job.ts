@@ -87,7 +87,14 @@ async function enqueueChunk(
         .hset(runArticles, Object.fromEntries(stories.map((a) => [a.id, JSON.stringify(a)])))
         .expire(runArticles, RUN_DATA_TTL_S)
         .exec();
-      await deps.classifyQueue.addBulk(classifyChildren(job.runId, stories, deps.parentQueue));
+      // The hash is the article's only copy while the run runs: the jobs carry ids, added after it.
+      await deps.classifyQueue.addBulk(
+        classifyChildren(
+          job.runId,
+          stories.map((a) => a.id),
+          deps.parentQueue,
+        ),
+      );
     }
     return { stories: stories.length, copies: copies.length };
   } catch (err) {
