@@ -79,9 +79,9 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
  * The classifier service. The model is ready before the workers exist, so a model that
  * cannot load never touches a job: they wait in the queue for a worker that can. One
  * process, one model, two queues: "classify" (a run's articles, each read by its id from the
- * run's article hash, with every own topic) and
- * "backfill" (a new own topic against the stored articles), whose batches interleave with
- * the run's articles rather than load a second model.
+ * run's article hash, with every own topic) and "backfill" (a new own topic against the
+ * stored articles), whose batches interleave with the run's articles rather than load a
+ * second model.
  */
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;

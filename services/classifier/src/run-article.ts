@@ -19,7 +19,7 @@ export interface RunArticleSource {
  * checked like every job: a record that is missing, not JSON, not an Article or another
  * article's throws RunArticleError saying which.
  */
-export function parseRunArticle(job: ClassifyJob, record: string | null): Article {
+function parseRunArticle(job: ClassifyJob, record: string | null): Article {
   if (record === null)
     throw new RunArticleError(
       job.runId,
