@@ -19,11 +19,11 @@ afterAll(async () => {
 
 const article = (id: string, title: string) => buildArticle({ id, title, feed: 'f' });
 
-/** A run flow as the loader makes it, with some children's data or timing changed. */
+/** A run flow as the loader makes it, with some children's article records or timing changed. */
 async function startRun(
   prefix: string,
   runId: string,
-  children: { article: Article; data?: unknown; delay?: number }[],
+  children: { article: Article; record?: string; delay?: number }[],
 ) {
   await addRunFlow(
     redis,
@@ -31,7 +31,7 @@ async function startRun(
     runId,
     children.map((c) => ({
       article: c.article,
-      data: c.data,
+      record: c.record,
       opts: { backoff: { type: 'fixed', delay: 10 }, ...(c.delay ? { delay: c.delay } : {}) },
     })),
   );
@@ -52,7 +52,8 @@ describe('runs with failing articles', () => {
     await startRun(config.prefix, 'run-poison', [
       { article: article('a1', 'Bitcoin falls') },
       { article: article('a2', 'OPEC cuts oil output') },
-      { article: poison, data: { runId: 'run-poison', article: { ...poison, published: 'not a date' } } },
+      // A record in the run's hash that is no article: its classify job has nothing to read.
+      { article: poison, record: JSON.stringify({ ...poison, published: 'not a date' }) },
     ]);
     const run = await waitFor(() => aggregator.store.run('run-poison').then((r) => r ?? undefined), {
       what: 'the run',
@@ -61,8 +62,9 @@ describe('runs with failing articles', () => {
     expect(run.failures).toEqual([
       {
         articleId: 'poison',
-        title: 'Poison',
-        reason: 'bad classify job data: article.published: Invalid ISO datetime',
+        title: '',
+        reason:
+          "article poison of run run-poison has a record in the run's article hash that is not an article: published: Invalid ISO datetime",
       },
     ]);
     expect(run.topics.map((g) => g.label).sort()).toEqual(['Crypto', 'Oil or Gas']);

@@ -8,7 +8,7 @@ import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
 import { createLogger, createRedis, measurePeakRss, startRedisServer } from '@tidings/runtime';
 import { JOB, loadConfig, QUEUE } from '@tidings/shared';
-import { buildArticle, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { buildArticle, storeRunArticles, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 
 /**
@@ -132,6 +132,11 @@ export async function runCorpus(): Promise<CorpusResult[]> {
   const queueConnection = createRedis(redis.url);
   const classifyQueue = new Queue(QUEUE.classify, { connection: queueConnection, prefix: 'corpus' });
   const article = buildArticle({ id: 'a', feed: 'f', title: 'T', link: '', published: '2026-11-24T00:00:00Z' });
+  // The article records a read-feed job would never write, in the run the jobs name.
+  await storeRunArticles(queueConnection, 'corpus', 'r', [
+    { id: 'noid', record: JSON.stringify({ ...article, id: undefined }) },
+    { id: 'baddate', record: JSON.stringify({ ...article, id: 'baddate', published: 'soon' }) },
+  ]);
   let jobs = 0;
   const job = async (data: unknown) => {
     const jobId = `corpus-${++jobs}`;
@@ -188,16 +193,35 @@ export async function runCorpus(): Promise<CorpusResult[]> {
       expect: /^failed after 1 attempt\(s\): bad classify job data: \(root\): Invalid input/,
     },
     {
-      name: 'classify job: article without id',
+      name: 'classify job: article id with a key separator',
       kind: 'job',
-      run: () => job({ runId: 'r', article: { ...article, id: undefined } }),
-      expect: /^failed after 1 attempt\(s\): bad classify job data: article\.id: /,
+      run: () => job({ runId: 'r', articleId: 'a:b' }),
+      expect: /^failed after 1 attempt\(s\): bad classify job data: articleId: not an article id/,
     },
     {
-      name: 'classify job: invalid date',
+      name: 'classify job: the article in the job',
       kind: 'job',
-      run: () => job({ runId: 'r', article: { ...article, published: 'soon' } }),
-      expect: /^failed after 1 attempt\(s\): bad classify job data: article\.published: Invalid ISO datetime/,
+      run: () => job({ runId: 'r', articleId: 'a', article }),
+      expect: /^failed after 1 attempt\(s\): bad classify job data: .*Unrecognized key: "article"/,
+    },
+    {
+      name: 'classify job: article not in its run',
+      kind: 'job',
+      run: () => job({ runId: 'r', articleId: 'ghost' }),
+      expect: /^failed after 1 attempt\(s\): article ghost of run r is not in the run's article hash/,
+    },
+    {
+      name: 'classify job: record without id',
+      kind: 'job',
+      run: () => job({ runId: 'r', articleId: 'noid' }),
+      expect: /^failed after 1 attempt\(s\): article noid of run r has a record .* that is not an article: id: /,
+    },
+    {
+      name: 'classify job: record with an invalid date',
+      kind: 'job',
+      run: () => job({ runId: 'r', articleId: 'baddate' }),
+      expect:
+        /^failed after 1 attempt\(s\): article baddate of run r has a record .* that is not an article: published: Invalid ISO datetime/,
     },
     {
       name: 'POST /api/runs: not JSON',
@@ -215,7 +239,7 @@ export async function runCorpus(): Promise<CorpusResult[]> {
       name: 'POST /api/runs: unknown field',
       kind: 'api',
       run: () => postRuns('{"feed":["https://x.example"]}'),
-      expect: /^400 .*must NOT have additional properties/,
+      expect: /^400 .*body\/feed is not a field this accepts/,
     },
     {
       name: 'GET /api/topics?hours=abc',

@@ -14,8 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
-import { type Article, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
-import { addRunFlow, buildArticle, buildRunManifest, waitFor } from '@tidings/testing';
+import { type Article, type ClassifyJob, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
+import { addRunFlow, buildArticle, buildRunManifest, storeRunArticles, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { FaultCluster, type Row } from './cluster.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -33,10 +33,11 @@ interface Hostile {
    * refused: the job fails at the worker with its field named; refused-feeds: a feeds job whose
    * run reports each feed refused; refused-read: a read-feed job that completes with its feed
    * refused in its report; link-dropped: the job completes and the article is kept, with ""
-   * for its link.
+   * for its link; poison: a classify job whose article its run's hash lacks or cannot give
+   * fails at once, naming the run and article.
    */
-  outcome: 'refused' | 'refused-feeds' | 'refused-read' | 'link-dropped';
-  /** For link-dropped runs: the run's articles, added as its read-feed jobs would. */
+  outcome: 'refused' | 'refused-feeds' | 'refused-read' | 'link-dropped' | 'poison';
+  /** The run's articles, stored in its hash as its read-feed jobs would (aggregate: as a whole run). */
   articles?: Article[];
 }
 
@@ -119,29 +120,56 @@ function hostileJobs(canaryFile: string, canaryUrl: string): Hostile[] {
     },
     { queue: 'read-feed', what: 'an 8 MB feed', data: read(`https://a.example/${BIG}`), outcome: 'refused' },
     { queue: 'read-feed', what: 'unknown fields', data: read(canaryUrl, { exec: 'sh' }), outcome: 'refused' },
+    // A classify job carries ids; its article is read from its run's hash, so hostile ids and hostile records.
     {
       queue: 'classify',
       what: 'a traversal run id',
-      data: { runId: '../../pwned', article: article() },
+      data: { runId: '../../pwned', articleId: 'a1' },
       outcome: 'refused',
     },
     {
       queue: 'classify',
-      what: 'a javascript: link',
-      data: { runId: 'r1', article: article({ link: 'javascript:alert(1)' }) },
+      what: 'a traversal article id',
+      data: { runId: 'r1', articleId: '../../pwned' },
+      outcome: 'refused',
+    },
+    {
+      queue: 'classify',
+      what: 'a key separator in the article id',
+      data: { runId: 'r1', articleId: 'a1:x' },
+      outcome: 'refused',
+    },
+    {
+      queue: 'classify',
+      what: 'a javascript: link in its record',
+      data: { runId: 'r1', articleId: 'a1' },
+      articles: [article({ link: 'javascript:alert(1)' })],
       outcome: 'link-dropped',
     },
     {
       queue: 'classify',
-      what: 'an 8 MB title',
-      data: { runId: 'r1', article: article({ title: BIG }) },
-      outcome: 'refused',
+      what: 'an 8 MB title in its record',
+      data: { runId: 'r2', articleId: 'a1' },
+      articles: [article({ title: BIG })],
+      outcome: 'poison',
+    },
+    {
+      queue: 'classify',
+      what: 'an article not in its run',
+      data: { runId: 'r1', articleId: 'ghost' },
+      outcome: 'poison',
     },
     { queue: 'classify', what: 'a null payload', data: null, outcome: 'refused' },
     {
       queue: 'classify',
+      what: 'the article itself in the job',
+      data: { runId: 'r1', articleId: 'a1', article: article() },
+      outcome: 'refused',
+    },
+    {
+      queue: 'classify',
       what: 'unknown fields',
-      data: { runId: 'r1', article: article(), exec: 'sh' },
+      data: { runId: 'r1', articleId: 'a1', exec: 'sh' },
       outcome: 'refused',
     },
     { queue: 'aggregate', what: 'a traversal run id', data: manifest('../../pwned'), outcome: 'refused' },
@@ -248,6 +276,8 @@ async function run(): Promise<Row> {
         added.push({ hostile, jobId: runId });
         continue;
       }
+      if (hostile.queue === 'classify' && hostile.articles)
+        await storeRunArticles(c.client, c.prefix, (hostile.data as ClassifyJob).runId, hostile.articles);
       await queues[hostile.queue].add(names[hostile.queue], hostile.data, { jobId, attempts: 1 });
       added.push({ hostile, jobId });
     }
@@ -273,6 +303,14 @@ async function run(): Promise<Row> {
         const code = (job.returnvalue as FeedReport | undefined)?.error?.code ?? '';
         if (state !== 'completed' || !['FEED_NOT_ALLOWED', 'FEED_ADDRESS_REFUSED'].includes(code))
           problems.push(`${hostile.queue} ${hostile.what}: ${state}, ${JSON.stringify(job.returnvalue)}`);
+      } else if (hostile.outcome === 'poison') {
+        const { runId, articleId } = hostile.data as ClassifyJob;
+        if (
+          state !== 'failed' ||
+          job.attemptsMade !== 1 ||
+          !job.failedReason?.startsWith(`article ${articleId} of run ${runId} `)
+        )
+          problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason ?? 'no reason'})`);
       } else if (state !== 'failed' || !/^bad [\w-]+ job data: /.test(job.failedReason ?? '')) {
         problems.push(`${hostile.queue} ${hostile.what}: ${state} (${job.failedReason ?? 'no reason'})`);
       }
@@ -302,7 +340,7 @@ async function run(): Promise<Row> {
     const runId = await c.trigger({ reclassify: true });
     const finished = await c.waitForRun(runId);
     return c.measure(NAME, [finished], ARTICLES, {
-      note: `${cases.length} hostile jobs (${cases.filter((h) => h.outcome === 'link-dropped').length} kept with "" for a script link, the rest refused); 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
+      note: `${cases.length} hostile jobs (${cases.filter((h) => h.outcome === 'link-dropped').length} kept with "" for a script link, ${cases.filter((h) => h.outcome === 'poison').length} failed at once for an unreadable article, the rest refused); 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
     });
   } finally {
     await c.stop();

@@ -312,7 +312,8 @@ export const SCENARIOS: Scenario[] = [
           ...articles.map((article) => ({ article })),
           {
             article: poison,
-            ...(FAULTS.inject ? { data: { runId, article: { ...poison, fetchedAt: 'yesterday' } } } : {}),
+            // Its record in the run's hash is no article: its classify job has nothing to classify.
+            ...(FAULTS.inject ? { record: JSON.stringify({ ...poison, fetchedAt: 'yesterday' }) } : {}),
           },
         ]);
         const run = await c.waitForRun(runId);

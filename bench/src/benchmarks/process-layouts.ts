@@ -1,6 +1,6 @@
 import { ROOT, spawnService } from '@tidings/cli';
 import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
-import { JOB, QUEUE } from '@tidings/shared';
+import { JOB, QUEUE, redisKeys } from '@tidings/shared';
 import { buildArticle } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';
@@ -59,14 +59,16 @@ export async function processLayouts(
     const classifierBefore = pids.reduce((a, pid) => a + processTicks(pid), 0);
     const benchBefore = process.cpuUsage();
     const started = performance.now();
+    // As a read-feed job leaves them: the articles in the run's hash, the jobs naming them.
+    const articles = Array.from({ length: n }, (_, i) =>
+      buildArticle({ id: `a${i}`, feed: 'bench', title: benchPremise(i), link: '' }),
+    );
+    await connection.hset(
+      redisKeys(prefix).runArticles('bench'),
+      Object.fromEntries(articles.map((a) => [a.id, JSON.stringify(a)])),
+    );
     await queue.addBulk(
-      Array.from({ length: n }, (_, i) => ({
-        name: JOB.classify,
-        data: {
-          runId: 'bench',
-          article: buildArticle({ id: `a${i}`, feed: 'bench', title: benchPremise(i), link: '' }),
-        },
-      })),
+      articles.map((article) => ({ name: JOB.classify, data: { runId: 'bench', articleId: article.id } })),
     );
     while (((await queue.getJobCounts('completed')).completed ?? 0) < n) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - started) / 1000;
@@ -85,6 +87,7 @@ export async function processLayouts(
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
     await queue.obliterate({ force: true });
+    await connection.del(redisKeys(prefix).runArticles('bench'));
     await queue.close();
     connection.disconnect();
     // Raw runs before and after the layout, so a busy spell on the shared machine weighs on

@@ -5,7 +5,7 @@ import { startAggregator } from '@tidings/aggregator';
 import { ROOT, spawnService } from '@tidings/cli';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { createLogger, createRedis, peakRssMbOf } from '@tidings/runtime';
-import { type ClassifyResult, loadConfig, QUEUE, requestRun } from '@tidings/shared';
+import { ClassifyJobSchema, type ClassifyResult, loadConfig, QUEUE, redisKeys, requestRun } from '@tidings/shared';
 import { Queue, Worker } from 'bullmq';
 import { QUICK } from '../bench-setup.js';
 import type { BenchReport } from '../report.js';
@@ -45,11 +45,19 @@ export async function queueOverhead(report: BenchReport, redisUrl: string, class
     dtype: 'none',
     ms: 0,
   };
-  const worker = new Worker(QUEUE.classify, async (job) => ({ ...noop, articleId: job.data.article.id }), {
-    connection: createRedis(redisUrl),
-    prefix: 'benchq',
-    concurrency: 100,
-  });
+  // Reads each article from its run as the real classifier does: that read is queue overhead too.
+  const workerConnection = createRedis(redisUrl);
+  const runArticles = (runId: string) => redisKeys('benchq').runArticles(runId);
+  const worker = new Worker(
+    QUEUE.classify,
+    async (job) => {
+      const { runId, articleId } = ClassifyJobSchema.parse(job.data);
+      if ((await workerConnection.hget(runArticles(runId), articleId)) === null)
+        throw new Error(`article ${articleId} is not in run ${runId}`);
+      return { ...noop, articleId };
+    },
+    { connection: workerConnection, prefix: 'benchq', concurrency: 100 },
+  );
   const feeds = new Queue(QUEUE.feeds, { connection: createRedis(redisUrl), prefix: 'benchq' });
   await new Promise((r) => setTimeout(r, 2_000));
   const started = performance.now();

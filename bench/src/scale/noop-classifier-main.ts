@@ -1,7 +1,7 @@
 /**
- * The real classifier service with a no-op model: same queue, job validation, heartbeats and
- * results as `@tidings/classifier/main`, minus the inference, so the scale bench measures
- * what tidings costs around the model.
+ * The real classifier service with a no-op model: same queue, job validation, article read
+ * from the run's hash, heartbeats and results as `@tidings/classifier/main`, minus the
+ * inference, so the scale bench measures what tidings costs around the model.
  */
 import { startClassifier } from '@tidings/classifier';
 import { runService } from '@tidings/runtime';

@@ -15,7 +15,6 @@ import { signLoadJob } from './job-signature.js';
 import { type KeySpaceSource, keySpaceOfQueue, redisKeys } from './keys.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
 import {
-  type Article,
   type ClassifyJob,
   type ClassifyResult,
   describeZodError,
@@ -73,20 +72,21 @@ export function buildRunFlow(manifest: RunManifest, reads: ReadFeedJob[]): FlowJ
 
 /**
  * The classify children a read-feed job adds to its run's parent, for Queue.addBulk on the
- * "classify" queue. `parentQueue` is the aggregate queue's qualified name (Queue.qualifiedName).
- * A child added twice (a retried read-feed job) keeps its job id, so BullMQ adds it once.
+ * "classify" queue, once the articles are in the run's article hash: a child carries ids
+ * only. `parentQueue` is the aggregate queue's qualified name (Queue.qualifiedName). A child
+ * added twice (a retried read-feed job) keeps its job id, so BullMQ adds it once.
  */
 export function classifyChildren(
   runId: string,
-  articles: Article[],
+  articleIds: string[],
   parentQueue: string,
 ): { name: string; data: ClassifyJob; opts: JobsOptions }[] {
-  return articles.map((article) => ({
+  return articleIds.map((articleId) => ({
     name: JOB.classify,
-    data: { runId, article },
+    data: { runId, articleId },
     opts: {
       ...DEFAULT_JOB_OPTIONS.classify,
-      jobId: classifyJobId(runId, article.id),
+      jobId: classifyJobId(runId, articleId),
       parent: { id: runId, queue: parentQueue },
       ignoreDependencyOnFailure: true,
     },

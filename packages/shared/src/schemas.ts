@@ -44,10 +44,14 @@ export type Article = z.infer<typeof ArticleSchema>;
 export const StorySourceSchema = ArticleSchema.pick({ feed: true, title: true, link: true, published: true });
 export type StorySource = z.infer<typeof StorySourceSchema>;
 
-/** Data of a `classify` job; nothing else is accepted, as with every queue's job data. */
+/**
+ * Data of a `classify` job: ids only, nothing else is accepted. The article itself is in its
+ * run's article hash (runArticles), its only copy while the run runs; the classifier reads
+ * it from there and checks it against ArticleSchema.
+ */
 export const ClassifyJobSchema = z.strictObject({
   runId: RunIdSchema,
-  article: ArticleSchema,
+  articleId: ArticleIdSchema,
 });
 export type ClassifyJob = z.infer<typeof ClassifyJobSchema>;
 

@@ -47,7 +47,7 @@ const run = {
 describe('schemas', () => {
   it('accept valid payloads', () => {
     expect(ArticleSchema.parse(article).publishedEstimated).toBe(false);
-    expect(ClassifyJobSchema.parse({ runId: 'r1', article }).article.id).toBe(article.id);
+    expect(ClassifyJobSchema.parse({ runId: 'r1', articleId: article.id }).articleId).toBe(article.id);
     expect(ClassifyResultSchema.parse(result).label).toBe('Crypto');
     expect(TopicGroupSchema.parse(group).count).toBe(1);
     expect(RunSchema.parse(run).counts.classified).toBe(1);
@@ -93,7 +93,19 @@ describe('schemas', () => {
       { ...article, published: 'yesterday' },
       'published: Invalid ISO datetime',
     ],
-    ['job without article', ClassifyJobSchema, { runId: 'r1' }, 'article: Invalid input'],
+    ['job without article id', ClassifyJobSchema, { runId: 'r1' }, 'articleId: Invalid input'],
+    [
+      'job with a key separator in its article id',
+      ClassifyJobSchema,
+      { runId: 'r1', articleId: 'a:b' },
+      'articleId: not an article id',
+    ],
+    [
+      'job carrying the article itself',
+      ClassifyJobSchema,
+      { runId: 'r1', articleId: article.id, article },
+      'Unrecognized key: "article"',
+    ],
     ['result with a score above 1', ClassifyResultSchema, { ...result, score: 1.5 }, 'score: Too big'],
     ['result with negative ms', ClassifyResultSchema, { ...result, ms: -1 }, 'ms: Too small'],
     ['group with a negative count', TopicGroupSchema, { ...group, count: -1 }, 'count: Too small'],

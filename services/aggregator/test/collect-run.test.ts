@@ -68,16 +68,16 @@ describe('collectRun', () => {
       [
         { article: buildArticle({ id: 'btc', title: 'Bitcoin falls below $80,000' }) },
         { article: buildArticle({ id: 'oil', title: 'OPEC cuts oil output' }) },
-        { article: poison, data: { runId, article: { ...poison, published: 'not a date' } } },
+        { article: poison, record: JSON.stringify({ ...poison, published: 'not a date' }) },
         { article: buildArticle({ id: 'lost', title: 'Lost story' }) },
       ],
       { feeds: FEEDS },
     );
-    // Its article record is gone (an expired or damaged hash): its result alone cannot be shown.
-    await redis.hdel(keys.runArticles(runId), 'lost');
     const report = buildFeedReport({ url: FEEDS[0], fetched: 4, kept: 4 });
     await redis.hset(keys.runFeeds(runId), '0', JSON.stringify(report));
     const job = await waitForJobState(aggregate, runId, 'waiting', 30_000);
+    // Its article record is gone once it was classified (an expired or damaged hash): its result alone cannot be shown.
+    await redis.hdel(keys.runArticles(runId), 'lost');
 
     const { run } = await collectRun(job, buildRunManifest({ runId, feeds: FEEDS }), deps, {
       finalisedBy: 'aggregator',
@@ -92,9 +92,10 @@ describe('collectRun', () => {
     expect(run.failures).toEqual(
       expect.arrayContaining([
         {
+          // Its record is unreadable, so its title is unknown; the classifier's reason says why.
           articleId: 'poison',
-          title: 'Poison',
-          reason: 'bad classify job data: article.published: Invalid ISO datetime',
+          title: '',
+          reason: `article poison of run ${runId} has a record in the run's article hash that is not an article: published: Invalid ISO datetime`,
         },
         { articleId: 'lost', title: '', reason: 'its article record is missing from the run' },
       ]),

@@ -18,6 +18,7 @@ import { ModelLoadError } from './errors/model-load-error.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
 import { modelSource } from './model-source.js';
 import { readOwnTopics } from './own-topic-registry.js';
+import { readRunArticle } from './run-article.js';
 import { classifyText } from './zero-shot.js';
 
 export interface ClassifierOptions {
@@ -77,9 +78,10 @@ async function prepareModelOrRecordProblem(config: Config, logger: Logger): Prom
 /**
  * The classifier service. The model is ready before the workers exist, so a model that
  * cannot load never touches a job: they wait in the queue for a worker that can. One
- * process, one model, two queues: "classify" (a run's articles, with every own topic) and
- * "backfill" (a new own topic against the stored articles), whose batches interleave with
- * the run's articles rather than load a second model.
+ * process, one model, two queues: "classify" (a run's articles, each read by its id from the
+ * run's article hash, with every own topic) and "backfill" (a new own topic against the
+ * stored articles), whose batches interleave with the run's articles rather than load a
+ * second model.
  */
 export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
@@ -92,10 +94,13 @@ export async function startClassifier(options: ClassifierOptions) {
     config,
     logger,
     schema: ClassifyJobSchema,
-    bindings: (data) => ({ runId: data.runId, articleId: data.article.id }),
+    bindings: (data) => ({ runId: data.runId, articleId: data.articleId }),
     process: async (data, _job, log) => {
-      const ownTopics = await readOwnTopics(service.connection, space);
-      const { truncated, ...result } = await classifyArticle(data, model, {
+      const [article, ownTopics] = await Promise.all([
+        readRunArticle(service.connection, space, data),
+        readOwnTopics(service.connection, space),
+      ]);
+      const { truncated, ...result } = await classifyArticle(article, model, {
         ...config.zeroShot,
         worker: heartbeat.id,
         ownTopics,

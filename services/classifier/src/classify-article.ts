@@ -1,4 +1,4 @@
-import type { ClassifyJob, ClassifyResult } from '@tidings/shared';
+import type { Article, ClassifyResult } from '@tidings/shared';
 import { UnrecoverableError } from 'bullmq';
 import type { NliModel } from './model-runtime.js';
 import { classifyText, type OwnTopicQuestion, premiseOf, type ZeroShotOptions } from './zero-shot.js';
@@ -12,25 +12,25 @@ export interface ClassifyArticleOptions extends ZeroShotOptions {
 }
 
 /**
- * One classify job (already checked against its schema): build the premise, score every
- * label, then every own topic, in padded batches. An empty article fails for good
- * (retrying cannot help); an over-long one is truncated.
+ * One classify job's article (read from its run and checked against its schema): build the
+ * premise, score every label, then every own topic, in padded batches. An empty article
+ * fails for good (retrying cannot help); an over-long one is truncated.
  */
 export async function classifyArticle(
-  job: ClassifyJob,
+  article: Article,
   model: NliModel,
   options: ClassifyArticleOptions,
 ): Promise<ClassifyResult & { truncated: boolean }> {
-  const premise = premiseOf(job.article);
+  const premise = premiseOf(article);
   if (!premise)
-    throw new UnrecoverableError(`article ${job.article.id} has neither title nor summary: nothing to classify`);
+    throw new UnrecoverableError(`article ${article.id} has neither title nor summary: nothing to classify`);
   const started = performance.now();
   const result = await classifyText(model, premise, options, {
     ownTopics: options.ownTopics,
     batchSize: options.batchSize,
   });
   return {
-    articleId: job.article.id,
+    articleId: article.id,
     label: result.label,
     score: result.score,
     scores: result.scores,

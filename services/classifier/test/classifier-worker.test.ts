@@ -3,12 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFeed } from '@tidings/loader';
 import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
-import { ClassifyResultSchema, JOB, QUEUE } from '@tidings/shared';
+import { type Article, ClassifyResultSchema, classifyJobId, JOB, QUEUE } from '@tidings/shared';
 import {
   buildArticle,
   CNBC_FIXTURE,
   expectedTopic,
+  type RawRunArticle,
   spawnService,
+  storeRunArticles,
   TINY_MODEL_DIR,
   testConfig,
   testRedis,
@@ -22,6 +24,23 @@ import { type Classifier, startClassifier } from '../src/classifier.js';
 const logger = createLogger('test', { level: 'silent' });
 const redis = testRedis();
 afterAll(() => redis.quit());
+
+/** Classify jobs as a read-feed job adds them: the articles in the run's hash, the jobs naming them by id. */
+async function addClassifyJobs(
+  queue: Queue,
+  runId: string,
+  articles: (Article | RawRunArticle)[],
+  opts: { attempts?: number } = {},
+): Promise<void> {
+  await storeRunArticles(redis, queue.opts.prefix ?? '', runId, articles);
+  await queue.addBulk(
+    articles.map((a) => ({
+      name: JOB.classify,
+      data: { runId, articleId: a.id },
+      opts: { jobId: classifyJobId(runId, a.id), ...opts },
+    })),
+  );
+}
 
 describe('classifier worker on a real queue', () => {
   const config = testConfig();
@@ -37,13 +56,7 @@ describe('classifier worker on a real queue', () => {
 
   it('classifies every fixture article into its expected topic, with a valid result', async () => {
     const { articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000 });
-    await queue.addBulk(
-      articles.map((article) => ({
-        name: JOB.classify,
-        data: { runId: 'r1', article },
-        opts: { jobId: `r1.${article.id}` },
-      })),
-    );
+    await addClassifyJobs(queue, 'r1', articles);
     for (const article of articles) {
       const job = await waitForJobState(queue, `r1.${article.id}`, 'completed');
       const result = ClassifyResultSchema.parse(job.returnvalue);
@@ -58,25 +71,75 @@ describe('classifier worker on a real queue', () => {
     }
   });
 
-  it('fails a bad payload at once, without retries, saying why', async () => {
-    await queue.add(JOB.classify, { runId: 'r1', article: { id: 'x' } }, { jobId: 'bad', attempts: 3 });
-    const job = await waitForJobState(queue, 'bad', 'failed');
+  it.each([
+    [
+      'a key separator in the article id',
+      { runId: 'r1', articleId: 'a:b' },
+      /^bad classify job data: articleId: not an article id/,
+    ],
+    ['a traversal run id', { runId: '../r1', articleId: 'a1' }, /^bad classify job data: runId: not a run id/],
+    [
+      'the article itself (the old job shape)',
+      { runId: 'r1', articleId: 'a1', article: buildArticle({ id: 'a1' }) },
+      /^bad classify job data: .*Unrecognized key: "article"/,
+    ],
+  ])('fails a job with %s at once, without retries, saying why', async (_what, data, reason) => {
+    const jobId = `bad-${Math.random().toString(36).slice(2)}`;
+    await queue.add(JOB.classify, data, { jobId, attempts: 3 });
+    const job = await waitForJobState(queue, jobId, 'failed');
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(/^bad classify job data: article\.feed: Invalid input/);
+    expect(job.failedReason).toMatch(reason);
+  });
+
+  it.each([
+    [
+      'no record in its run',
+      'gone',
+      undefined,
+      "is not in the run's article hash: the job names an article its run never stored, or a run already written",
+    ],
+    ['a record that is not JSON', 'nojson', '{"id":', "has a record in the run's article hash that is not JSON"],
+    [
+      'a record that is not an article',
+      'baddate',
+      JSON.stringify({ ...buildArticle({ id: 'baddate' }), published: 'not a date' }),
+      "has a record in the run's article hash that is not an article: published: Invalid ISO datetime",
+    ],
+    [
+      "another article's record",
+      'swapped',
+      JSON.stringify(buildArticle({ id: 'other' })),
+      "has the record of article other in the run's article hash",
+    ],
+  ])(
+    'fails a job whose article has %s at once, without retries, naming the run and article',
+    async (_what, id, record, reason) => {
+      await storeRunArticles(redis, config.prefix, 'r2', record === undefined ? [] : [{ id, record }]);
+      await queue.add(JOB.classify, { runId: 'r2', articleId: id }, { jobId: `r2.${id}`, attempts: 3 });
+      const job = await waitForJobState(queue, `r2.${id}`, 'failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toBe(`article ${id} of run r2 ${reason}`);
+    },
+  );
+
+  it('reads the article of its own run, not another run holding the same id', async () => {
+    await addClassifyJobs(queue, 'r3', [buildArticle({ id: 'same', title: 'OPEC cuts oil output' })]);
+    await addClassifyJobs(queue, 'r4', [buildArticle({ id: 'same', title: 'Bitcoin falls below $80,000' })]);
+    expect((await waitForJobState(queue, 'r3.same', 'completed')).returnvalue.label).toBe('Oil or Gas');
+    expect((await waitForJobState(queue, 'r4.same', 'completed')).returnvalue.label).toBe('Crypto');
   });
 
   it('fails an article with neither title nor summary without retries', async () => {
-    const article = buildArticle({ id: 'empty1', title: ' ', summary: '' });
-    await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'empty', attempts: 3 });
-    const job = await waitForJobState(queue, 'empty', 'failed');
+    await addClassifyJobs(queue, 'r1', [buildArticle({ id: 'empty1', title: ' ', summary: '' })], { attempts: 3 });
+    const job = await waitForJobState(queue, 'r1.empty1', 'failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toBe('article empty1 has neither title nor summary: nothing to classify');
   });
 
   it('truncates an over-long article instead of failing it', async () => {
     const article = buildArticle({ id: 'long1', title: 'OPEC cuts oil output', summary: 'word '.repeat(5000) });
-    await queue.add(JOB.classify, { runId: 'r1', article }, { jobId: 'long' });
-    const job = await waitForJobState(queue, 'long', 'completed');
+    await addClassifyJobs(queue, 'r1', [article]);
+    const job = await waitForJobState(queue, 'r1.long1', 'completed');
     expect(job.returnvalue.label).toBe('Oil or Gas');
   });
 
@@ -111,7 +174,7 @@ describe('classifier processes', () => {
     async (_name, makeDir, cause) => {
       const config = testConfig();
       const queue = new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix });
-      await queue.add(JOB.classify, { runId: 'r', article: article(1) }, { jobId: 'waits' });
+      await queue.add(JOB.classify, { runId: 'r', articleId: article(1).id }, { jobId: 'waits' });
       const modelDir = makeDir();
       const proc = spawnService('classifier', {
         REDIS_URL: config.redis.url,
@@ -150,12 +213,10 @@ describe('classifier processes', () => {
       timeoutMs: 30_000,
     });
     const n = 60;
-    await queue.addBulk(
-      Array.from({ length: n }, (_, i) => ({
-        name: JOB.classify,
-        data: { runId: 'r', article: article(i) },
-        opts: { jobId: `r.a${i}` },
-      })),
+    await addClassifyJobs(
+      queue,
+      'r',
+      Array.from({ length: n }, (_, i) => article(i)),
     );
     await waitFor(async () => (await queue.getJobCounts('completed')).completed === n, {
       what: `${n} completed jobs`,

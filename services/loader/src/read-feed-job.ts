@@ -68,8 +68,9 @@ async function untrusted(
 /**
  * Adds a chunk of a feed's articles to its run: claims the new ones (a retried job gets its
  * own back), then their stories (a copy of a story already claimed joins it as a source and
- * is not classified), keeps the stories in the run's article hash for the aggregator, and
- * adds their classify children to the run's parent.
+ * is not classified), keeps the stories in the run's article hash (their only copy, read by
+ * the classifiers and the aggregator), then adds their classify children, ids only, to the
+ * run's parent.
  */
 async function enqueueChunk(
   job: ReadFeedJob,
@@ -87,7 +88,14 @@ async function enqueueChunk(
         .hset(runArticles, Object.fromEntries(stories.map((a) => [a.id, JSON.stringify(a)])))
         .expire(runArticles, RUN_DATA_TTL_S)
         .exec();
-      await deps.classifyQueue.addBulk(classifyChildren(job.runId, stories, deps.parentQueue));
+      // Written before the jobs exist, so a classify job always finds its article.
+      await deps.classifyQueue.addBulk(
+        classifyChildren(
+          job.runId,
+          stories.map((a) => a.id),
+          deps.parentQueue,
+        ),
+      );
     }
     return { stories: stories.length, copies: copies.length };
   } catch (err) {
