@@ -54,7 +54,7 @@ describe('fixture builders', () => {
     expect(() => buildRun({ id: 'run 1' })).toThrow(/id/);
     expect(() => buildRunManifest({ runId: '/tmp/x' })).toThrow(/runId/);
     expect(() => buildFeedReport({ fetched: -1 })).toThrow(/fetched/);
-    expect(() => buildSubscriber({ feedKey: 'guessable' })).toThrow(/feedKey/);
+    expect(() => buildSubscriber({ name: ' ' })).toThrow(/name/);
   });
 
   it('return what the schema accepts as given, so tests of what cleans it still see it', () => {
