@@ -56,12 +56,15 @@ export function closeOnSignals(resources: () => Closable[], options: ShutdownOpt
     });
   }
   // Started by `tidings start` with an IPC channel: if the supervisor dies, stop rather than linger as an orphan.
-  if (process.connected) {
-    process.on('disconnect', () => {
+  if (typeof process.send === 'function') {
+    const orphaned = () => {
       // Its logs went to the supervisor: nothing reads them now.
       discardLogs(logger);
       void shutdown('disconnect').then(() => exit(0));
-    });
+    };
+    // A supervisor that died while this service was still starting left no event to wait for.
+    if (process.connected) process.once('disconnect', orphaned);
+    else orphaned();
   }
   return () => shutdown();
 }
