@@ -75,6 +75,32 @@ describe('convertToExternalData', () => {
     expect(await scores(converted, dtype)).not.toEqual(after);
   });
 
+  it('loads a model without reading its data file into memory: only onnxruntime holds the weights', async () => {
+    const dir = copyModel('tiny-large-data');
+    const data = path.join(dir, 'onnx/model_quantized.onnx_data');
+    convertToExternalData(dir, 'onnx/model_quantized.onnx');
+    const before = await scores(dir, 'q8');
+    // Bytes past the last tensor are never read by onnxruntime; a copy of the file in memory would hold them.
+    const padding = 128 * 1024 * 1024;
+    fs.truncateSync(data, fs.statSync(data).size + padding);
+
+    const start = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - start);
+    }, 10);
+    try {
+      const config = loadConfig({ MODEL_DIR: dir, MODEL_DTYPE: 'q8', CLASSIFIER_THREADS: '1' });
+      const model = await loadNliModel(modelSource(config.classifier), { threads: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await model.dispose();
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak).toBeLessThan(padding / 4);
+    expect(await scores(dir, 'q8')).toEqual(before);
+  });
+
   it('moves nothing twice: converting a converted model leaves it as it is', async () => {
     const dir = copyModel('tiny-twice');
     convertToExternalData(dir, 'onnx/model.onnx');

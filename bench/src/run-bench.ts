@@ -12,17 +12,17 @@ import path from 'node:path';
 import { loadNliModel, modelSource } from '@tidings/classifier';
 import { startRedisServer } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
-import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './src/bench-setup.js';
-import { int8VersusFp32 } from './src/benchmarks/int8-vs-fp32.js';
-import { libraryVersusTidings } from './src/benchmarks/library-vs-tidings.js';
-import { ownTopicCost } from './src/benchmarks/own-topics.js';
-import { processLayouts } from './src/benchmarks/process-layouts.js';
-import { queueOverhead } from './src/benchmarks/queue-overhead.js';
-import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './src/benchmarks/raw-runtime.js';
-import { seedVersusTidings } from './src/benchmarks/seed-vs-tidings.js';
-import { storyMerge } from './src/benchmarks/story-merge.js';
-import { xenovaVersusHuggingface } from './src/benchmarks/xenova-vs-huggingface.js';
-import { BenchReport } from './src/report.js';
+import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './bench-setup.js';
+import { int8VersusFp32 } from './benchmarks/int8-vs-fp32.js';
+import { libraryVersusTidings } from './benchmarks/library-vs-tidings.js';
+import { ownTopicCost } from './benchmarks/own-topics.js';
+import { processLayouts } from './benchmarks/process-layouts.js';
+import { queueOverhead } from './benchmarks/queue-overhead.js';
+import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './benchmarks/raw-runtime.js';
+import { seedVersusTidings } from './benchmarks/seed-vs-tidings.js';
+import { storyMerge } from './benchmarks/story-merge.js';
+import { xenovaVersusHuggingface } from './benchmarks/xenova-vs-huggingface.js';
+import { BenchReport } from './report.js';
 
 async function main() {
   if (!fs.existsSync(path.join(MODEL_DIR, 'onnx/model.onnx'))) {

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startRedisServer } from '@tidings/runtime';
-import { BENCH_DIR, CORES, QUICK, REPEATS } from './src/bench-setup.js';
-import { storyMerge } from './src/benchmarks/story-merge.js';
-import { BenchReport } from './src/report.js';
+import { BENCH_DIR, CORES, QUICK, REPEATS } from './bench-setup.js';
+import { storyMerge } from './benchmarks/story-merge.js';
+import { BenchReport } from './report.js';
 
 async function main() {
   const started = Date.now();

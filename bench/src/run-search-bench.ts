@@ -15,8 +15,8 @@ import { ArticleSearch, isSearchQuery, parseSearchQuery } from '@tidings/dashboa
 import { createRedis, freePort, peakRssMbOf, startRedisServer } from '@tidings/runtime';
 import { DEFAULT_LABELS } from '@tidings/shared';
 import { TopicStoreWriter } from '@tidings/topic-store';
-import { BENCH_DIR } from './src/bench-setup.js';
-import { Corpus } from './src/search-corpus.js';
+import { BENCH_DIR } from './bench-setup.js';
+import { Corpus } from './search-corpus.js';
 
 const QUICK = process.argv.includes('--quick');
 const DAYS = 30;

@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadNliModel, modelSource, TINY_MODEL_DIR } from '@tidings/classifier';
 import { loadConfig } from '@tidings/shared';
-import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './src/bench-setup.js';
-import { ownTopicCost } from './src/benchmarks/own-topics.js';
-import { BenchReport } from './src/report.js';
+import { BENCH_DIR, CORES, MODEL_DIR, QUICK, REPEATS } from './bench-setup.js';
+import { ownTopicCost } from './benchmarks/own-topics.js';
+import { BenchReport } from './report.js';
 
 async function main() {
   const started = Date.now();

@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BENCH_DIR } from './src/bench-setup.js';
-import { logLogChart } from './src/scale/chart.js';
-import { rowTimeoutMs, runRow, type ScaleRow, STACK_SETTINGS } from './src/scale/run-row.js';
-import { chartPanels, markdownTables, replaceBetween, slopesOf } from './src/scale/scale-report.js';
-import { scenarios } from './src/scale/scenarios.js';
+import { BENCH_DIR } from './bench-setup.js';
+import { logLogChart } from './scale/chart.js';
+import { rowTimeoutMs, runRow, type ScaleRow, STACK_SETTINGS } from './scale/run-row.js';
+import { chartPanels, markdownTables, replaceBetween, slopesOf } from './scale/scale-report.js';
+import { scenarios } from './scale/scenarios.js';
 
 const QUICK = process.argv.includes('--quick');
 /** Rewrites the chart and the docs from bench/results/scale.json without running anything. */
