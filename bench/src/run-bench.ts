@@ -47,7 +47,7 @@ async function main() {
   report.results.raw = raw;
   const batches = queueBatches(model);
   await xenovaVersusHuggingface(report, librarySeconds);
-  report.results.ownTopics = await ownTopicCost(report, model, 'distilbart-shaped');
+  report.results.ownTopics = await ownTopicCost(report, model, 'distilbart-shaped, fp32');
   await model.dispose();
   const redisDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-'));
   const redis = await startRedisServer({ dir: redisDir });

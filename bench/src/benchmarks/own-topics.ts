@@ -4,6 +4,7 @@ import { ownTopicId } from '@tidings/shared';
 import { OPTIONS, REPEATS } from '../bench-setup.js';
 import { benchPremise, fmt, type Stat, stat } from '../measure.js';
 import type { BenchReport } from '../report.js';
+import { logLogChart } from '../scale/chart.js';
 
 /** Distinct own topics per deployment the curve is measured at. */
 export const OWN_TOPIC_COUNTS = [0, 10, 50, 200] as const;
@@ -74,4 +75,26 @@ export async function ownTopicCost(
     );
   }
   return { perArticle, peakRssMb, secondsPerTopic, model: modelName, batchSize: BATCH_SIZE };
+}
+
+/**
+ * Seconds per article against pairs per article (the labels plus the distinct own topics),
+ * log-log, one line per model measured (a short name: the legend has 100 px a line); a
+ * slope of 1 is a cost linear in the topics.
+ */
+export function ownTopicChart(lines: { name: string; cost: OwnTopicCost }[], labelCount: number): string {
+  return logLogChart(
+    [
+      {
+        title: 'own topics: seconds per article',
+        xLabel: `pairs per article (${labelCount} labels + distinct own topics)`,
+        yLabel: 'seconds per article (median)',
+        series: lines.map(({ name, cost }) => ({
+          name,
+          points: OWN_TOPIC_COUNTS.map((n) => ({ x: labelCount + n, y: cost.perArticle[n]?.median ?? Number.NaN })),
+        })),
+      },
+    ],
+    'tidings own-topic bench: seconds per article against pairs per article, log-log',
+  );
 }
