@@ -6,6 +6,7 @@
  * that must agree with the code (V8 options, the health port, the lock time, the backlog
  * key) do.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { SERVICE_NAMES, SERVICE_NODE_OPTIONS } from '@tidings/cli';
@@ -41,6 +42,7 @@ interface Probe {
 interface Container {
   name: string;
   image: string;
+  command?: string[];
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: unknown }[];
   ports?: { name: string; containerPort: number }[];
@@ -49,11 +51,13 @@ interface Container {
   startupProbe?: Probe;
   resources?: { requests?: { memory?: string }; limits?: { memory?: string } };
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
+  volumeMounts?: { name: string; mountPath: string }[];
 }
 interface DeploymentSpec {
   template: {
     spec: {
       containers: Container[];
+      initContainers?: Container[];
       terminationGracePeriodSeconds?: number;
       securityContext?: { runAsNonRoot?: boolean };
     };
@@ -123,15 +127,34 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     for (const d of deploymentsOf(resources)) {
       const pod = (d.spec as DeploymentSpec).template.spec;
       expect(pod.securityContext?.runAsNonRoot, d.metadata.name).toBe(true);
-      for (const c of pod.containers) {
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
         expect(c.securityContext?.readOnlyRootFilesystem, c.name).toBe(true);
         expect(c.securityContext?.allowPrivilegeEscalation, c.name).toBe(false);
-        expect(c.livenessProbe, `${c.name} liveness`).toBeDefined();
-        expect(c.readinessProbe, `${c.name} readiness`).toBeDefined();
         const request = mebibytes(c.resources?.requests?.memory ?? '');
         expect(mebibytes(c.resources?.limits?.memory ?? '')).toBeGreaterThanOrEqual(request);
       }
+      for (const c of pod.containers) {
+        expect(c.livenessProbe, `${c.name} liveness`).toBeDefined();
+        expect(c.readinessProbe, `${c.name} readiness`).toBeDefined();
+      }
     }
+  });
+
+  it('prepares the model in an init container of the classifier image, with more memory than classifying takes', () => {
+    const pod = (find(resources, 'Deployment', 'classifier').spec as DeploymentSpec).template.spec;
+    const classifier = pod.containers[0]!;
+    const init = pod.initContainers?.find((c) => c.name === 'model');
+    expect(init, 'init container "model"').toBeDefined();
+    expect(init!.image).toBe(classifier.image);
+    expect(init!.envFrom).toEqual(classifier.envFrom);
+    expect(init!.volumeMounts).toEqual(classifier.volumeMounts);
+    // The image's WORKDIR holds the build output (Dockerfile): the command names a file the build makes.
+    const [node, entry] = init!.command ?? [];
+    expect(node).toBe('node');
+    expect(fs.existsSync(path.join(ROOT, entry ?? '')), entry).toBe(true);
+    expect(mebibytes(init!.resources?.limits?.memory ?? '')).toBeGreaterThan(
+      mebibytes(classifier.resources?.limits?.memory ?? ''),
+    );
   });
 
   it('probes workers on HEALTH_PORT and the dashboard on /healthz under a host name it answers', () => {

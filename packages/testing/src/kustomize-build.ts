@@ -62,10 +62,11 @@ function strategicMerge(base: Json, patch: Json): Json {
   return patch;
 }
 
+/** Init containers too: kustomize's images transformer rewrites both. */
 function containersOf(resource: KustomizeResource): Record<string, Json>[] {
-  const spec = (resource.spec as { template?: { spec?: { containers?: Record<string, Json>[] } } } | undefined)
-    ?.template?.spec;
-  return spec?.containers ?? [];
+  type PodSpec = { containers?: Record<string, Json>[]; initContainers?: Record<string, Json>[] };
+  const spec = (resource.spec as { template?: { spec?: PodSpec } } | undefined)?.template?.spec;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
 
 export function buildKustomization(dir: string): KustomizeResource[] {
