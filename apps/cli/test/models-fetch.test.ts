@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { liveWorkers } from '@tidings/runtime';
 import {
   ROOT,
+  runProcess,
   spawnService,
   startHubMirror,
   TINY_MODEL_DIR,
@@ -26,18 +26,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
  */
 function tidings(args: string[], env: Record<string, string>, tty = false) {
   const command = [process.execPath, CLI, ...args];
-  const [file, ...argv] = tty ? ['script', '-qec', command.join(' '), '/dev/null'] : command;
-  const child = spawn(file ?? '', argv, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
+  return runProcess(tty ? ['script', '-qec', command.join(' '), '/dev/null'] : command, { LOG_LEVEL: 'warn', ...env });
 }
 
 /** Every file below a folder, by its path inside it. */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { freePort } from '@tidings/runtime';
 import { StackFileSchema } from '@tidings/shared';
-import { ROOT, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { ROOT, runProcess, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -56,19 +56,7 @@ function startTidings(env: Record<string, string>) {
 
 /** A CLI command to its end; asynchronous, so the test's own timeout still applies while it runs. */
 function tidings(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
-    env: { ...baseEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stacks.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
+  return runProcess([process.execPath, CLI, ...args], env, { onSpawn: (child) => stacks.push(child) });
 }
 
 async function stackEnv(dataDir: string) {

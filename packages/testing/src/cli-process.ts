@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './paths.js';
 
@@ -12,15 +12,23 @@ export interface CliResult {
 }
 
 /**
- * `tidings <args>` as its own process, with only PATH, HOME and `env` in its environment.
- * Asynchronous, so services a test runs in its own process keep working meanwhile.
+ * `command` (file first) as its own process, with only PATH, HOME and `env` in its
+ * environment, to its end. Asynchronous, so services a test runs in its own process keep
+ * working meanwhile; `onSpawn` gets the child, for a test that must kill it on the way out.
  */
-export function runTidings(args: string[], env: Record<string, string>): Promise<CliResult> {
+export function runProcess(
+  command: string[],
+  env: Record<string, string>,
+  { onSpawn }: { onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<CliResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [file, ...args] = command;
+  const child = spawn(file ?? '', args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -32,4 +40,9 @@ export function runTidings(args: string[], env: Record<string, string>): Promise
   return new Promise((resolve) =>
     child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
   );
+}
+
+/** `tidings <args>`, compiled, on plain node: see runProcess. */
+export function runTidings(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runProcess([process.execPath, CLI, ...args], env);
 }

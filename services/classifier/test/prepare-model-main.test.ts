@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, startHubMirror, TINY_MODEL_DIR } from '@tidings/testing';
+import { ROOT, runProcess, startHubMirror, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { usesExternalData } from '../src/external-data.js';
 
@@ -12,16 +11,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-prepare-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** The init container's command, as the image runs it: compiled, on plain node. */
-function prepareModel(env: Record<string, string>) {
-  const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const prepareModel = (env: Record<string, string>) => runProcess([process.execPath, ENTRY], env);
 
 describe('the classifier image’s model step (Kubernetes init container)', () => {
   it('downloads and prepares the model, exits 0, and leaves it ready: a second run fetches nothing', async () => {
