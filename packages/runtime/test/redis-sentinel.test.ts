@@ -2,12 +2,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@tidings/shared';
-import { type SentinelSetup, startSentinelSetup, waitFor, waitForJobState } from '@tidings/testing';
+import {
+  makeTestCertificates,
+  type SentinelSetup,
+  startSentinelSetup,
+  waitFor,
+  waitForJobState,
+} from '@tidings/testing';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, describeRedis, type RedisConnection, redisPrimaries } from '../src/index.js';
 
-describe('Redis through Sentinel', () => {
+describe.each([
+  ['plain', false],
+  ['TLS', true],
+])('Redis through Sentinel (%s)', (_, tls) => {
   let setup: SentinelSetup;
   let dir: string;
   const connections: RedisConnection[] = [];
@@ -20,7 +29,7 @@ describe('Redis through Sentinel', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-sentinel-'));
-    setup = await startSentinelSetup(dir);
+    setup = await startSentinelSetup(dir, tls ? { tls: makeTestCertificates(dir) } : {});
   });
   afterAll(async () => {
     for (const c of connections) c.disconnect();
@@ -38,6 +47,20 @@ describe('Redis through Sentinel', () => {
     const shown = describeRedis(config.redis);
     expect(shown).toBe(`Sentinel primary 'tidings-primary' via ${setup.env.REDIS_SENTINELS}`);
     expect(shown).not.toContain(setup.env.REDIS_PASSWORD);
+  });
+
+  it.runIf(tls)('speaks TLS to the Sentinels and the nodes: without REDIS_TLS it gets no answer', async () => {
+    const { REDIS_TLS: _tls, REDIS_TLS_CA: _ca, ...plain } = setup.env;
+    const config = loadConfig({ ...plain, LOG_LEVEL: 'silent' });
+    // One round of the Sentinels, no retries: a client that speaks plain text gets no primary's address.
+    const redis = createRedis(config.redis, {
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      sentinelRetryStrategy: () => null,
+    });
+    redis.on('error', () => {});
+    connections.push(redis);
+    await expect(redis.ping()).rejects.toThrow(/sentinels are unreachable|Connection is closed/i);
   });
 
   it('refuses a wrong data-node password with the error, not a hang', async () => {

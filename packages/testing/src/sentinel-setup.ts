@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@tidings/runtime';
+import type { TestCertificates } from './certificates.js';
 import { askNode, killNode, type RedisNode, spawnRedisNode } from './redis-nodes.js';
 import { waitFor } from './wait.js';
 
@@ -24,20 +25,43 @@ export interface SentinelSetup {
   stop(): Promise<void>;
 }
 
-async function dataNode(dir: string, name: string, replicaOf?: number): Promise<RedisNode> {
+/**
+ * TLS only, on `port`: clients need no certificate of their own, and replication (a
+ * replica to its primary, a Sentinel to the nodes it watches) speaks TLS too.
+ */
+function tlsSettings(port: number, tls: TestCertificates): [string, string][] {
+  return [
+    ['port', '0'],
+    ['tls-port', String(port)],
+    ['tls-cert-file', tls.cert],
+    ['tls-key-file', tls.key],
+    ['tls-ca-cert-file', tls.ca],
+    ['tls-auth-clients', 'no'],
+    ['tls-replication', 'yes'],
+  ];
+}
+
+async function dataNode(dir: string, name: string, tls?: TestCertificates, replicaOf?: number): Promise<RedisNode> {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `${name}.rdb`];
   args.push('--save', '', '--appendonly', 'no', '--requirepass', DATA_PASSWORD, '--masterauth', DATA_PASSWORD);
   if (replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOf));
+  if (tls) args.push(...tlsSettings(port, tls).flatMap(([k, v]) => [`--${k}`, v]));
   return spawnRedisNode(port, args, dir, name);
 }
 
-async function sentinelNode(dir: string, index: number, primaryPort: number): Promise<RedisNode> {
+async function sentinelNode(
+  dir: string,
+  index: number,
+  primaryPort: number,
+  tls?: TestCertificates,
+): Promise<RedisNode> {
   const port = await freePort();
   // Sentinel rewrites its configuration file as it learns the topology: one writable file each.
   const file = path.join(dir, `sentinel-${index}.conf`);
   const monitor = `sentinel monitor ${SENTINEL_PRIMARY_NAME} 127.0.0.1 ${primaryPort} 2`;
   const settings = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, monitor];
+  if (tls) settings.push(...tlsSettings(port, tls).map(([k, v]) => `${k} ${v}`));
   settings.push(`sentinel auth-pass ${SENTINEL_PRIMARY_NAME} ${DATA_PASSWORD}`);
   settings.push(`sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} 1000`);
   settings.push(`sentinel failover-timeout ${SENTINEL_PRIMARY_NAME} 10000`);
@@ -46,13 +70,18 @@ async function sentinelNode(dir: string, index: number, primaryPort: number): Pr
 }
 
 /** Every Sentinel sees the replica in sync and both peers: only then can a majority promote it. */
-async function sentinelsAgree(sentinels: RedisNode[]): Promise<boolean> {
+async function sentinelsAgree(sentinels: RedisNode[], tls?: TestCertificates): Promise<boolean> {
   for (const s of sentinels) {
-    const ready = await askNode(s.port, SENTINEL_PASSWORD, async (redis) => {
-      const peers = (await redis.call('SENTINEL', 'sentinels', SENTINEL_PRIMARY_NAME)) as unknown[];
-      const replicas = (await redis.call('SENTINEL', 'replicas', SENTINEL_PRIMARY_NAME)) as string[][];
-      return peers.length >= 2 && replicas.some((fields) => fields.join(' ').includes('master-link-status ok'));
-    });
+    const ready = await askNode(
+      s.port,
+      SENTINEL_PASSWORD,
+      async (redis) => {
+        const peers = (await redis.call('SENTINEL', 'sentinels', SENTINEL_PRIMARY_NAME)) as unknown[];
+        const replicas = (await redis.call('SENTINEL', 'replicas', SENTINEL_PRIMARY_NAME)) as string[][];
+        return peers.length >= 2 && replicas.some((fields) => fields.join(' ').includes('master-link-status ok'));
+      },
+      tls,
+    );
     if (!ready) return false;
   }
   return true;
@@ -61,14 +90,18 @@ async function sentinelsAgree(sentinels: RedisNode[]): Promise<boolean> {
 /**
  * Redis as managed services run it, on loopback: a primary with a password, one replica, and
  * three Sentinels (quorum 2, their own password) that promote the replica a second after the
- * primary stops answering. Resolves once the Sentinels know each other and the replica is in sync.
+ * primary stops answering; with `tls`, every node and Sentinel speaks TLS only. Resolves once
+ * the Sentinels know each other and the replica is in sync.
  */
-export async function startSentinelSetup(dir: string): Promise<SentinelSetup> {
+export async function startSentinelSetup(
+  dir: string,
+  { tls }: { tls?: TestCertificates } = {},
+): Promise<SentinelSetup> {
   fs.mkdirSync(dir, { recursive: true });
-  const primary = await dataNode(dir, 'primary');
-  const replica = await dataNode(dir, 'replica', primary.port);
+  const primary = await dataNode(dir, 'primary', tls);
+  const replica = await dataNode(dir, 'replica', tls, primary.port);
   const sentinels: RedisNode[] = [];
-  for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(dir, i, primary.port));
+  for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(dir, i, primary.port, tls));
   const stop = async () => {
     await Promise.all([primary, replica, ...sentinels].map(killNode));
   };
@@ -78,17 +111,18 @@ export async function startSentinelSetup(dir: string): Promise<SentinelSetup> {
         s.port,
         SENTINEL_PASSWORD,
         async (redis) => (await redis.call('SENTINEL', 'get-master-addr-by-name', SENTINEL_PRIMARY_NAME)) as string[],
+        tls,
       );
       if (reply) return `${reply[0]}:${reply[1]}`;
     }
     return 'unknown';
   };
   try {
-    const ping = (node: RedisNode) => askNode(node.port, DATA_PASSWORD, (redis) => redis.ping());
+    const ping = (node: RedisNode) => askNode(node.port, DATA_PASSWORD, (redis) => redis.ping(), tls);
     await waitFor(async () => (await ping(primary)) && (await ping(replica)), {
       what: 'the primary and the replica to answer',
     });
-    await waitFor(() => sentinelsAgree(sentinels), {
+    await waitFor(() => sentinelsAgree(sentinels, tls), {
       timeoutMs: 30_000,
       intervalMs: 200,
       what: 'three Sentinels that know each other and the replica',
@@ -106,6 +140,7 @@ export async function startSentinelSetup(dir: string): Promise<SentinelSetup> {
       REDIS_SENTINEL_NAME: SENTINEL_PRIMARY_NAME,
       REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
       REDIS_PASSWORD: DATA_PASSWORD,
+      ...(tls ? { REDIS_TLS: 'true', REDIS_TLS_CA: tls.ca } : {}),
     },
     currentPrimary,
     killPrimary: async (afterKill) => {
