@@ -1,10 +1,11 @@
 /**
  * `pnpm bench:own [--quick]`: the cost of own topics on its own, the "9 own topics" rows of
- * `pnpm bench`: time per article against 0, 10, 50 and 200 distinct own topics, in fp32 and int8,
- * side by side in this one run, with peak RSS. On bench/models/distilbart-shaped when it exists (made by
- * make-bench-model.py), else on the tiny test model, which says little about the real
- * model's absolute cost but shows the shape of the curve (tokenising and batching are
- * tidings' own); the model used is in the output. Writes bench/results/own-topics.json, and with the bench model docs/own-topics-chart.svg.
+ * `pnpm bench`: time per article against 0, 10, 50 and 200 distinct own topics, in fp32 and
+ * int8, side by side in this one run, with peak RSS. On bench/models/distilbart-shaped when
+ * it exists (made by make-bench-model.py), else on the tiny test model, which says little
+ * about the real model's absolute cost but shows the shape of the curve (tokenising and
+ * batching are tidings' own); the model used is in the output. Writes
+ * bench/results/own-topics.json, and with the bench model docs/own-topics-chart.svg.
  */
 import fs from 'node:fs';
 import os from 'node:os';
