@@ -26,10 +26,12 @@ export interface SentinelSetup {
 }
 
 /**
- * TLS only, on `port`: clients need no certificate of their own, and replication (a
- * replica to its primary, a Sentinel to the nodes it watches) speaks TLS too.
+ * Where a node listens: plain text on `port`, or with `tls` TLS only on it (no plain port);
+ * clients need no certificate of their own, and replication (a replica to its primary, a
+ * Sentinel to the nodes it watches) speaks TLS too.
  */
-function tlsSettings(port: number, tls: TestCertificates): [string, string][] {
+function listenSettings(port: number, tls: TestCertificates | undefined): [string, string][] {
+  if (!tls) return [['port', String(port)]];
   return [
     ['port', '0'],
     ['tls-port', String(port)],
@@ -43,10 +45,10 @@ function tlsSettings(port: number, tls: TestCertificates): [string, string][] {
 
 async function dataNode(dir: string, name: string, tls?: TestCertificates, replicaOf?: number): Promise<RedisNode> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `${name}.rdb`];
+  const args = listenSettings(port, tls).flatMap(([k, v]) => [`--${k}`, v]);
+  args.push('--bind', '127.0.0.1', '--dir', dir, '--dbfilename', `${name}.rdb`);
   args.push('--save', '', '--appendonly', 'no', '--requirepass', DATA_PASSWORD, '--masterauth', DATA_PASSWORD);
   if (replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(replicaOf));
-  if (tls) args.push(...tlsSettings(port, tls).flatMap(([k, v]) => [`--${k}`, v]));
   return spawnRedisNode(port, args, dir, name);
 }
 
@@ -60,8 +62,8 @@ async function sentinelNode(
   // Sentinel rewrites its configuration file as it learns the topology: one writable file each.
   const file = path.join(dir, `sentinel-${index}.conf`);
   const monitor = `sentinel monitor ${SENTINEL_PRIMARY_NAME} 127.0.0.1 ${primaryPort} 2`;
-  const settings = [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, monitor];
-  if (tls) settings.push(...tlsSettings(port, tls).map(([k, v]) => `${k} ${v}`));
+  const settings = listenSettings(port, tls).map(([k, v]) => `${k} ${v}`);
+  settings.push('bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, monitor);
   settings.push(`sentinel auth-pass ${SENTINEL_PRIMARY_NAME} ${DATA_PASSWORD}`);
   settings.push(`sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} 1000`);
   settings.push(`sentinel failover-timeout ${SENTINEL_PRIMARY_NAME} 10000`);

@@ -67,13 +67,21 @@ function configureEnv(source: ModelSource): void {
 }
 
 /**
- * The model is opened by its path and onnxruntime reads the external data file the ONNX file
- * names, beside it. Told about that file, transformers.js 4.3 also opens it as a FileResponse,
- * whose constructor streams the whole file into memory unasked (no reader, no backpressure):
- * 222 MB of ArrayBuffers in an int8 classifier that is idle after loading, its peak 550 MB
- * against 330 MB without.
+ * What transformers.js loads a model with, for every loader here. The model is opened by its
+ * path and onnxruntime reads the external data file the ONNX file names, beside it. Told
+ * about that file (`use_external_data_format`), transformers.js 4.3 also opens it as a
+ * FileResponse, whose constructor streams the whole file into memory unasked (no reader, no
+ * backpressure): 222 MB of ArrayBuffers in an int8 classifier that is idle after loading,
+ * its peak 550 MB against 330 MB without. config.json keeps the flag: it is how
+ * ensure-model.ts knows a folder was converted.
  */
-const ORT_READS_EXTERNAL_DATA = { use_external_data_format: false } as const;
+function pretrainedOptions(source: ModelSource, options: RuntimeOptions) {
+  return {
+    dtype: source.dtype,
+    use_external_data_format: false,
+    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
+  } as const;
+}
 
 function explain(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
@@ -100,11 +108,7 @@ export async function loadNliModel(source: ModelSource, options: RuntimeOptions)
   let model: PreTrainedModel;
   try {
     tokenizer = await AutoTokenizer.from_pretrained(source.id);
-    model = await AutoModelForSequenceClassification.from_pretrained(source.id, {
-      dtype: source.dtype,
-      ...ORT_READS_EXTERNAL_DATA,
-      session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
-    });
+    model = await AutoModelForSequenceClassification.from_pretrained(source.id, pretrainedOptions(source, options));
   } catch (err) {
     throw new ModelLoadError(source.describe, explain(err), { cause: err });
   }
@@ -177,11 +181,7 @@ export interface LibraryZeroShot {
 /** The library's own zero-shot pipeline (one pair per forward pass): the reference tidings must match. */
 export async function loadLibraryZeroShot(source: ModelSource, options: RuntimeOptions): Promise<LibraryZeroShot> {
   configureEnv(source);
-  const classifier = await pipeline('zero-shot-classification', source.id, {
-    dtype: source.dtype,
-    ...ORT_READS_EXTERNAL_DATA,
-    session_options: { intraOpNumThreads: options.threads, interOpNumThreads: 1 },
-  });
+  const classifier = await pipeline('zero-shot-classification', source.id, pretrainedOptions(source, options));
   const call = (async (text: string, labels: string[], opts: { hypothesis_template: string; multi_label: boolean }) =>
     (await classifier(text, labels, opts)) as { labels: string[]; scores: number[] }) as LibraryZeroShot;
   call.dispose = () => classifier.dispose();
