@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createRedis, type RedisConnection } from '@tidings/runtime';
+import { createRedis, createSubscriber, type RedisConnection } from '@tidings/runtime';
 import { type Config, loadConfig } from '@tidings/shared';
 import { TINY_MODEL_DIR } from './paths.js';
 
@@ -34,4 +34,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export function testRedis(): RedisConnection {
   return createRedis(testRedisUrl());
+}
+
+/**
+ * A connection for SUBSCRIBE on the test server, made as the services make theirs
+ * (createSubscriber). Never testRedis(): its ready check sends INFO once the handshake is
+ * done, and a SUBSCRIBE sent during the handshake (ioredis writes it at once) puts the
+ * connection in subscriber mode first. The INFO is refused, the connection is dropped and
+ * comes back with no subscription, while the SUBSCRIBE had already resolved, so every
+ * message published after it is lost.
+ */
+export function testSubscriber(): RedisConnection {
+  return createSubscriber(testRedisUrl());
 }

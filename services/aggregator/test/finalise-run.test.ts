@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { keySpaceOf, QUEUE, type Run, RunFinishedMessageSchema, redisKeys } from '@tidings/shared';
-import { addRunFlow, buildArticle, buildFeedReport, buildRunManifest, testConfig, testRedis } from '@tidings/testing';
+import {
+  addRunFlow,
+  buildArticle,
+  buildFeedReport,
+  buildRunManifest,
+  testConfig,
+  testRedis,
+  testSubscriber,
+  waitFor,
+} from '@tidings/testing';
 import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +21,9 @@ import { type FinaliseDeps, finaliseRun } from '../src/finalise-run.js';
 /** finaliseRun on its own, against real Redis and real BullMQ parent jobs: a run written once, whatever repeats. */
 const config = testConfig();
 const redis = testRedis();
-const listener = testRedis();
+// A subscriber connection (no ready check): with testRedis() a SUBSCRIBE that lands during the
+// handshake was answered, then the connection was dropped and came back unsubscribed.
+const listener = testSubscriber();
 const keys = redisKeys(config.prefix);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-finalise-'));
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
@@ -76,12 +87,11 @@ describe('finaliseRun', () => {
     expect(again).toEqual({ run: first.run, written: false });
     expect(JSON.parse(fs.readFileSync(snapshot, 'utf8')).run).toEqual(first.run);
     expect(queuedFor).toEqual([runId, runId]);
-    await expect
-      .poll(() => messages, { timeout: 5_000 })
-      .toEqual([
-        { type: 'run-finished', runId, counts: first.run.counts },
-        { type: 'run-finished', runId, counts: first.run.counts },
-      ]);
+    await waitFor(() => messages.length >= 2, { what: 'the two run-finished messages' });
+    expect(messages).toEqual([
+      { type: 'run-finished', runId, counts: first.run.counts },
+      { type: 'run-finished', runId, counts: first.run.counts },
+    ]);
   });
 
   it("records the watchdog's reason when it finalises a run", async () => {
