@@ -93,10 +93,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   }),
   defineCommand({
     name: 'parse',
-    summary: 'Print the normalised articles of one feed as JSON lines.',
-    flags: {},
-    positionals: [{ name: 'file-or-url' }],
-    run: ({ args }) => parseCommand(args[0] ?? ''),
+    summary:
+      'Read feeds (files or URLs) as the loader does and print their articles as JSON lines;\n--json: one object per feed with every item, why any is dropped, or the error.',
+    flags: { json: flag.switch() },
+    positionals: [{ name: 'feed', rest: true }],
+    run: ({ flags, args }) => parseCommand(args, { json: flags.json }),
   }),
   defineCommand({
     name: 'classify',

@@ -97,6 +97,40 @@ describe('tidings parse', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(new RegExp(`^tidings parse: FEED_MALFORMED: ${file}: the XML is malformed`));
   });
+
+  it('--json reads many feeds in one process: every item or why it is dropped, and each error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-parse-'));
+    const deep = path.join(dir, 'deep.xml');
+    fs.writeFileSync(
+      deep,
+      `<rss><channel><title>Deep</title><item><title>Fine</title></item><item>${'<x>'.repeat(100)}${'</x>'.repeat(100)}</item></channel></rss>`,
+    );
+    const truncated = path.join(FIXTURES, 'feeds/truncated.xml');
+    try {
+      const { code, stdout } = tidings(['parse', '--json', CNBC_FIXTURE, truncated, deep]);
+      expect(code).toBe(1);
+      const [cnbc, broken, nested] = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(cnbc).toMatchObject({ format: 'rss', title: 'Finance', charset: { name: 'utf-8' }, warnings: [] });
+      expect(cnbc.items).toHaveLength(14);
+      expect(cnbc.items.filter((i: { dropped?: string }) => i.dropped)).toEqual([
+        expect.objectContaining({ dropped: 'sponsored' }),
+        expect.objectContaining({ dropped: 'duplicate' }),
+      ]);
+      expect(broken).toEqual({
+        feed: truncated,
+        error: { code: 'FEED_MALFORMED', message: expect.stringContaining('malformed') },
+      });
+      expect(nested.items).toEqual([
+        expect.objectContaining({ title: 'Fine' }),
+        { dropped: 'unreadable', reason: 'item 2: nested deeper than 64 elements' },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('tidings classify and models', () => {

@@ -80,8 +80,13 @@ export const FeedReportSchema = z.object({
   fetched: z.number().int().nonnegative(),
   kept: z.number().int().nonnegative(),
   dropped: z.record(z.string(), z.number().int().nonnegative()),
-  /** How the body was decoded; `guessed` when the feed named no charset at all. */
-  charset: z.object({ name: z.string(), guessed: z.boolean() }).optional(),
+  /**
+   * How the body was decoded; `guessed` when the feed named no charset at all; `note` when
+   * what it declared was set aside, and why.
+   */
+  charset: z.object({ name: z.string(), guessed: z.boolean(), note: z.string().optional() }).optional(),
+  /** Well-formedness errors the parser read past (`line N: what`), the first few: the feed was still read. */
+  warnings: z.array(z.string()).optional(),
   error: FeedErrorSchema.optional(),
 });
 export type FeedReport = z.infer<typeof FeedReportSchema>;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '@tidings/shared';
-import { decodeHTML } from 'entities';
-import type { RawFeedItem } from './parse-feed.js';
+import type { ItemResult } from './parse-feed.js';
 
 /** Titles are headlines: anything longer is not one, and would bloat every page that shows it. */
 export const TITLE_MAX_CHARS = 300;
@@ -24,12 +23,10 @@ const TRACKING_PARAMS = new Set([
   'soc_trk',
 ]);
 
-export type DropReason = 'sponsored' | 'empty' | 'duplicate';
+export type DropReason = 'sponsored' | 'empty' | 'duplicate' | 'unreadable';
 
 export interface NormaliseOptions {
   feed: string;
-  /** The feed's own link, for resolving relative item links. */
-  base?: string;
   fetchedAt: Date;
   summaryMaxChars: number;
   /** Ids already kept from earlier chunks of the same feed, so a repeat across chunks is a duplicate too. */
@@ -39,16 +36,6 @@ export interface NormaliseOptions {
 export interface NormalisedFeed {
   articles: Article[];
   dropped: Record<DropReason, number>;
-}
-
-/** Text of an HTML fragment: tags removed, entities decoded, whitespace collapsed. */
-export function cleanText(html: string | undefined): string {
-  if (!html) return '';
-  const withoutMarkup = html
-    .replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?[a-zA-Z][^>]*>/g, ' ');
-  return decodeHTML(withoutMarkup).replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts at a word boundary and marks the cut, so a capped summary never ends mid-word. */
@@ -61,15 +48,15 @@ export function capText(text: string, max: number): string {
 }
 
 /**
- * The link without tracking parameters, fragment or credentials, resolved against the feed's
- * link; "" unless it is http(s), since a javascript:, data: or file: link would run or read
+ * The link without tracking parameters, fragment or credentials (parseFeed has made it
+ * absolute where the feed allows); "" unless it is http(s), since a javascript:, data: or file: link would run or read
  * something wherever it is shown or followed.
  */
-export function canonicalLink(link: string | undefined, base?: string): string {
+export function canonicalLink(link: string | undefined): string {
   if (!link) return '';
   let url: URL;
   try {
-    url = new URL(link.trim(), base);
+    url = new URL(link.trim());
   } catch {
     return '';
   }
@@ -92,10 +79,12 @@ export function articleId(item: { guid?: string; link: string; site: string }): 
   return createHash('sha256').update(source).digest('hex').slice(0, 20);
 }
 
-export function parsePublished(raw: string | undefined, fetchedAt: Date): { published: string; estimated: boolean } {
-  const time = raw ? Date.parse(raw.trim()) : Number.NaN;
-  if (Number.isNaN(time)) return { published: fetchedAt.toISOString(), estimated: true };
-  return { published: new Date(time).toISOString(), estimated: false };
+/** The item's date, else the fetch time, flagged as an estimate. */
+export function publishedOrFetched(
+  date: string | undefined,
+  fetchedAt: Date,
+): { published: string; estimated: boolean } {
+  return date ? { published: date, estimated: false } : { published: fetchedAt.toISOString(), estimated: true };
 }
 
 function siteOf(link: string, feed: string): string {
@@ -107,35 +96,23 @@ function siteOf(link: string, feed: string): string {
   return feed;
 }
 
-export function normaliseItems(items: RawFeedItem[], options: NormaliseOptions): NormalisedFeed {
-  const dropped: Record<DropReason, number> = { sponsored: 0, empty: 0, duplicate: 0 };
-  const seen = options.seen ?? new Set<string>();
-  const articles: Article[] = [];
-  for (const item of items) {
-    if (
-      String(item['metadata:sponsored'] ?? '')
-        .trim()
-        .toLowerCase() === 'true'
-    ) {
-      dropped.sponsored++;
-      continue;
-    }
-    const title = capText(cleanText(item.title), TITLE_MAX_CHARS);
-    const summary = capText(cleanText(item.content ?? item.summary), options.summaryMaxChars);
-    if (!title && !summary) {
-      dropped.empty++;
-      continue;
-    }
-    const link = canonicalLink(item.link, options.base ?? options.feed);
-    const guid = typeof item.guid === 'string' ? item.guid : item.id;
-    const id = articleId({ guid, link: link || `${options.feed}#${title}`, site: siteOf(link, options.feed) });
-    if (seen.has(id)) {
-      dropped.duplicate++;
-      continue;
-    }
-    seen.add(id);
-    const { published, estimated } = parsePublished(item.isoDate ?? item.pubDate ?? item['dc:date'], options.fetchedAt);
-    articles.push({
+/** What became of one item: the article it is, or why the pipeline drops it. */
+export type NormalisedItem = { article: Article } | { dropped: DropReason; reason?: string };
+
+export function normaliseItem(result: ItemResult, options: NormaliseOptions, seen: Set<string>): NormalisedItem {
+  if ('unreadable' in result) return { dropped: 'unreadable', reason: result.unreadable };
+  const { item } = result;
+  if (item.sponsored) return { dropped: 'sponsored' };
+  const title = capText(item.title, TITLE_MAX_CHARS);
+  const summary = capText(item.body, options.summaryMaxChars);
+  if (!title && !summary) return { dropped: 'empty' };
+  const link = canonicalLink(item.link);
+  const id = articleId({ guid: item.id, link: link || `${options.feed}#${title}`, site: siteOf(link, options.feed) });
+  if (seen.has(id)) return { dropped: 'duplicate' };
+  seen.add(id);
+  const { published, estimated } = publishedOrFetched(item.published ?? item.updated, options.fetchedAt);
+  return {
+    article: {
       id,
       feed: options.feed,
       title,
@@ -144,7 +121,18 @@ export function normaliseItems(items: RawFeedItem[], options: NormaliseOptions):
       published,
       publishedEstimated: estimated,
       fetchedAt: options.fetchedAt.toISOString(),
-    });
+    },
+  };
+}
+
+export function normaliseItems(items: ItemResult[], options: NormaliseOptions): NormalisedFeed {
+  const dropped: Record<DropReason, number> = { sponsored: 0, empty: 0, duplicate: 0, unreadable: 0 };
+  const seen = options.seen ?? new Set<string>();
+  const articles: Article[] = [];
+  for (const result of items) {
+    const outcome = normaliseItem(result, options, seen);
+    if ('article' in outcome) articles.push(outcome.article);
+    else dropped[outcome.dropped]++;
   }
   return { articles, dropped };
 }

@@ -1,39 +1,40 @@
-import Parser from 'rss-parser';
-import sax from 'sax';
 import { FeedError } from './errors/feed-error.js';
+import type { FeedFormat } from './feed-formats.js';
+import { FeedXmlReader } from './feed-xml-reader.js';
+import { type FeedItem, readFeedHead, readFeedItem } from './read-feed-item.js';
+import { readJsonFeed } from './read-json-feed.js';
 
-/** The fields of a feed item tidings reads, as rss-parser gives them. */
-export interface RawFeedItem {
-  title?: string;
-  link?: string;
-  guid?: string;
-  id?: string;
-  content?: string;
-  summary?: string;
-  pubDate?: string;
-  isoDate?: string;
-  'dc:date'?: string;
-  'metadata:sponsored'?: string;
-  'metadata:type'?: string;
-  'metadata:id'?: string;
-}
+/** An item read, or the reason it could not be: one bad item never costs the feed its others. */
+export type ItemResult = { item: FeedItem } | { unreadable: string };
 
 export interface ParsedFeed {
-  title: string | undefined;
-  link: string | undefined;
-  items: RawFeedItem[];
+  readonly format: FeedFormat;
+  /** Read from what has been parsed so far: complete once `chunks` has been read to its end. */
+  readonly title: string | undefined;
+  readonly link: string | undefined;
+  /** Well-formedness errors read past, each with its line: the feed was read as far as it could be. */
+  readonly warnings: readonly string[];
+  /** The items, `itemsPerChunk` at a time, each chunk parsed as it is taken. */
+  readonly chunks: Iterable<ItemResult[]>;
 }
 
-const parser = new Parser<Record<string, unknown>, RawFeedItem>({
-  // Many feeds omit <rss version="…">; without a default rss-parser refuses them.
-  defaultRSS: 2.0,
-  customFields: { item: ['metadata:type', 'metadata:id', 'metadata:sponsored', 'dc:date'] },
-});
+export interface ParseFeedOptions {
+  itemsPerChunk?: number;
+  /** Time spent parsing, not waiting for the reader of `chunks`; past it, FEED_PARSE_TIMEOUT. */
+  timeLimitMs?: number;
+  /** The URL the document came from, for relative links when nothing nearer gives a base. */
+  documentUrl?: string;
+}
+
+/** A slice of text per sax write: small enough that the time limit is checked often. */
+const SLICE_CHARS = 64 * 1024;
+const DEFAULTS = { itemsPerChunk: 250, timeLimitMs: 20_000 };
+type SettledOptions = typeof DEFAULTS & ParseFeedOptions;
 
 /**
  * Entity declarations are how XML bombs (billion laughs) and external-entity reads (XXE) work.
- * sax, under rss-parser, expands neither, but a feed that needs them is not one we can read
- * correctly either, so it is refused with a reason instead of half-parsed.
+ * sax expands neither, but a feed that needs them is not one we can read correctly either, so
+ * it is refused with a reason instead of half-parsed.
  */
 export function assertSafeXml(xml: string, feed: string): void {
   if (/<!ENTITY/i.test(xml)) {
@@ -45,122 +46,128 @@ export function assertSafeXml(xml: string, feed: string): void {
   }
 }
 
-/** rss-parser throws on an Atom date it cannot read; blank such dates so the item falls back to its fetch time. */
-export function blankInvalidAtomDates(xml: string): string {
-  return xml.replace(/<(published|updated)>([^<]*)<\/\1>/g, (whole, tag: string, value: string) =>
-    Number.isNaN(Date.parse(value.trim())) ? `<${tag}></${tag}>` : whole,
-  );
-}
-
-function assertFeedNotPage(xml: string, feed: string): void {
-  assertSafeXml(xml, feed);
-  if (/^\s*(<!doctype html|<html)/i.test(xml)) {
-    throw new FeedError('FEED_NOT_A_FEED', feed, 'got an HTML page, not an RSS or Atom feed; check the feed URL');
-  }
-}
-
-export async function parseFeed(xml: string, feed: string): Promise<ParsedFeed> {
-  assertFeedNotPage(xml, feed);
-  return parseFeedXml(xml, feed);
-}
-
-/** A feed's items a chunk at a time: `items` yields each chunk once, in document order. */
-export interface StreamedFeed {
-  title: string | undefined;
-  link: string | undefined;
-  items: AsyncIterable<RawFeedItem[]>;
-}
-
-/** Where items sit: RSS 2.0's <channel>, RSS 1.0's <rdf:RDF>, Atom's <feed>; where rss-parser looks for them. */
-const ITEM_PARENTS: Record<string, string> = { channel: 'item', 'rdf:RDF': 'item', feed: 'entry' };
-
-/**
- * The [start, end) offsets of every item element, by one pass of sax (the tokenizer under
- * rss-parser) that builds nothing; undefined when sax finds the document malformed, which
- * the whole-document parse then reports in its own words.
- */
-export function itemSpans(xml: string): [number, number][] | undefined {
-  const spans: [number, number][] = [];
-  const stack: string[] = [];
-  let open: { depth: number; start: number } | undefined;
-  const parser = sax.parser(true, {});
-  parser.onerror = (err) => {
-    throw err;
-  };
-  parser.onopentag = (tag) => {
-    if (!open && ITEM_PARENTS[stack.at(-1) ?? ''] === tag.name) {
-      open = { depth: stack.length, start: parser.startTagPosition - 1 };
-    }
-    stack.push(tag.name);
-  };
-  parser.onclosetag = () => {
-    stack.pop();
-    if (open && stack.length === open.depth) {
-      spans.push([open.start, parser.position]);
-      open = undefined;
-    }
-  };
+function readItemSafely(read: () => FeedItem, position: number): ItemResult {
   try {
-    parser.write(xml).close();
-  } catch {
-    return undefined;
-  }
-  // sax lets a document end with elements still open; the whole parse names that.
-  return stack.length === 0 ? spans : undefined;
-}
-
-/**
- * A feed parsed `itemsPerChunk` items at a time, so a large feed never has every item's parse
- * tree in memory at once: each chunk is the document around its own items (everything before
- * the first item and after the last, the channel's or feed's own elements), parsed by
- * rss-parser exactly as the whole would be. A feed of one chunk or less, or one sax finds
- * malformed, is parsed whole, as parseFeed does.
- */
-export async function parseFeedInChunks(xml: string, feed: string, itemsPerChunk: number): Promise<StreamedFeed> {
-  assertFeedNotPage(xml, feed);
-  const dated = blankInvalidAtomDates(xml);
-  const spans = itemSpans(dated);
-  if (!spans || spans.length <= itemsPerChunk) {
-    const whole = await parseFeedXml(dated, feed);
-    return {
-      title: whole.title,
-      link: whole.link,
-      items: (async function* () {
-        yield whole.items;
-      })(),
-    };
-  }
-  const head = dated.slice(0, spans[0]![0]);
-  const tail = dated.slice(spans.at(-1)![1]);
-  const envelope = await parseFeedXml(head + tail, feed);
-  async function* chunks(): AsyncGenerator<RawFeedItem[]> {
-    for (let i = 0; i < spans!.length; i += itemsPerChunk) {
-      const last = spans![Math.min(i + itemsPerChunk, spans!.length) - 1]!;
-      yield (await parseFeedXml(head + dated.slice(spans![i]![0], last[1]) + tail, feed)).items;
-    }
-  }
-  return { title: envelope.title, link: envelope.link, items: chunks() };
-}
-
-/**
- * The XML parse alone, without the guards above. Only parseFeed and parseFeedInChunks call it; it
- * is exported so a test can show the parser itself never reads an external entity or DTD.
- */
-export async function parseFeedXml(xml: string, feed: string): Promise<ParsedFeed> {
-  let parsed: Awaited<ReturnType<typeof parser.parseString>>;
-  try {
-    parsed = await parser.parseString(blankInvalidAtomDates(xml));
+    return { item: read() };
   } catch (err) {
-    const message = (err as Error).message.replace(/\s+/g, ' ').trim();
-    if (/not recognized as RSS|Feed not recognized/i.test(message)) {
-      throw new FeedError('FEED_NOT_A_FEED', feed, 'the document is XML but not RSS 0.9-2.0, RSS 1.0/RDF or Atom', {
-        cause: err,
-      });
-    }
-    // The parser's message ends in "Line: … Column: … Char: x", and some name a tag: bytes of
-    // the document. Only its leading words say what is wrong without echoing any of them.
-    const reason = /^[A-Za-z][A-Za-z ,.'-]*/.exec(message.split(/:|\bLine\b/)[0] ?? '')?.[0].trim();
-    throw new FeedError('FEED_MALFORMED', feed, `the XML is malformed${reason ? ` (${reason})` : ''}`, { cause: err });
+    return { unreadable: `item ${position}: ${err instanceof Error ? err.message : String(err)}` };
   }
-  return { title: parsed.title, link: parsed.link, items: parsed.items ?? [] };
+}
+
+function httpBase(link: string | undefined): string | undefined {
+  return link && /^https?:\/\//i.test(link) ? link : undefined;
+}
+
+function parseJsonFeed(text: string, feed: string, options: SettledOptions): ParsedFeed {
+  const json = readJsonFeed(text, feed, httpBase(options.documentUrl));
+  return {
+    format: 'json',
+    title: json.title,
+    link: json.link,
+    warnings: [],
+    chunks: (function* () {
+      for (let start = 0; start < json.items.length; start += options.itemsPerChunk) {
+        yield json.items
+          .slice(start, start + options.itemsPerChunk)
+          .map((raw, i) => readItemSafely(() => json.readItem(raw), start + i + 1));
+      }
+    })(),
+  };
+}
+
+function parseXmlFeed(text: string, feed: string, options: SettledOptions): ParsedFeed {
+  const documentUrl = httpBase(options.documentUrl);
+  const reader = new FeedXmlReader(documentUrl);
+  let offset = 0;
+  let ended = false;
+  let spentMs = 0;
+  const writeSlice = () => {
+    const started = performance.now();
+    if (offset < text.length) reader.write(text.slice(offset, offset + SLICE_CHARS));
+    else {
+      reader.end();
+      ended = true;
+    }
+    offset += SLICE_CHARS;
+    spentMs += performance.now() - started;
+    if (spentMs > options.timeLimitMs) {
+      throw new FeedError(
+        'FEED_PARSE_TIMEOUT',
+        feed,
+        `parsing took longer than ${options.timeLimitMs} ms; the document is too large or too deeply nested to read`,
+      );
+    }
+  };
+  while (!reader.root && !ended) writeSlice();
+  if (!reader.root) {
+    const reason = reader.errors[0] ? ` (${reader.errors[0]})` : '';
+    throw new FeedError('FEED_MALFORMED', feed, `the XML is malformed: it holds no element${reason}`);
+  }
+  const format = reader.format;
+  if (!format) {
+    throw new FeedError(
+      'FEED_NOT_A_FEED',
+      feed,
+      'the document is XML but not RSS 0.9-2.0, RSS 1.0/RDF or Atom 0.3/1.0 (nor a JSON Feed)',
+    );
+  }
+  const head = () => readFeedHead(reader.feedElements, format.format);
+  let position = 0;
+  const take = (): ItemResult[] => {
+    const fallbackBase = httpBase(head().link) ?? documentUrl;
+    return reader.takeItems().map((captured) => {
+      position++;
+      if (captured.unreadable) return { unreadable: `item ${position}: ${captured.unreadable}` };
+      return readItemSafely(() => readFeedItem(captured.node, { format: format.format, fallbackBase }), position);
+    });
+  };
+  function* chunks(): Generator<ItemResult[]> {
+    let pending: ItemResult[] = [];
+    for (;;) {
+      pending.push(...take());
+      while (pending.length >= options.itemsPerChunk) {
+        yield pending.slice(0, options.itemsPerChunk);
+        pending = pending.slice(options.itemsPerChunk);
+      }
+      if (ended) break;
+      writeSlice();
+    }
+    if (position === 0 && reader.errors.length > 0) {
+      throw new FeedError(
+        'FEED_MALFORMED',
+        feed,
+        `the XML is malformed (${reader.errors[0]}) and no item could be read`,
+      );
+    }
+    if (pending.length > 0) yield pending;
+  }
+  return {
+    format: format.format,
+    get title() {
+      return head().title;
+    },
+    get link() {
+      return head().link;
+    },
+    get warnings() {
+      return reader.errors;
+    },
+    chunks: chunks(),
+  };
+}
+
+/**
+ * One feed's text to its items: a pure function of the text (each call has its own parser),
+ * bounded in time, lenient where feed readers are (a stray `&` or an unclosed tag is read
+ * past and reported as a warning) and strict where safety is at stake (entity declarations).
+ */
+export function parseFeed(text: string, feed: string, options: ParseFeedOptions = {}): ParsedFeed {
+  const settled = { ...DEFAULTS, ...options };
+  assertSafeXml(text, feed);
+  const start = text.trimStart();
+  if (/^(<!doctype html|<html)/i.test(start)) {
+    throw new FeedError('FEED_NOT_A_FEED', feed, 'got an HTML page, not an RSS, Atom or JSON feed; check the feed URL');
+  }
+  if (start.startsWith('{')) return parseJsonFeed(text, feed, settled);
+  return parseXmlFeed(text, feed, settled);
 }

@@ -3,7 +3,7 @@ import { decodeFeed } from './decode-feed.js';
 import { FeedError } from './errors/feed-error.js';
 import { type CacheHeaders, type FetchFeedOptions, fetchFeed } from './fetch-feed.js';
 import { normaliseItems } from './normalise-article.js';
-import { parseFeedInChunks } from './parse-feed.js';
+import { parseFeed } from './parse-feed.js';
 
 export interface ReadFeedOptions extends FetchFeedOptions {
   summaryMaxChars: number;
@@ -24,6 +24,9 @@ export interface ReadFeedResult {
  * trees and articles of one chunk in memory, not the whole feed's (docs/performance.md, Scale).
  */
 export const PARSE_CHUNK = 250;
+
+/** A report names the first few well-formedness errors read past: enough to find and fix them. */
+const MAX_WARNINGS = 5;
 
 /**
  * One feed from URL or file to normalised articles; a failure becomes part of the report, not
@@ -55,18 +58,12 @@ export async function readFeed(
         cacheHeaders: fetched.cacheHeaders,
       };
     }
-    const { text: xml, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
-    const parsed = await parseFeedInChunks(xml, feed, PARSE_CHUNK);
-    const normalise = {
-      feed: shown,
-      base: parsed.link && /^https?:/i.test(parsed.link) ? parsed.link : fetched.url,
-      fetchedAt,
-      summaryMaxChars: options.summaryMaxChars,
-      seen: new Set<string>(),
-    };
+    const { text, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
+    const parsed = parseFeed(text, feed, { itemsPerChunk: PARSE_CHUNK, documentUrl: fetched.url });
+    const normalise = { feed: shown, fetchedAt, summaryMaxChars: options.summaryMaxChars, seen: new Set<string>() };
     const counts = { fetched: 0, kept: 0 };
     const dropped: Record<string, number> = {};
-    for await (const items of parsed.items) {
+    for (const items of parsed.chunks) {
       const chunk = normaliseItems(items, normalise);
       counts.fetched += items.length;
       counts.kept += chunk.articles.length;
@@ -76,8 +73,9 @@ export async function readFeed(
       await handOn(chunk.articles);
       handingOn = false;
     }
+    const warnings = parsed.warnings.length > 0 ? { warnings: parsed.warnings.slice(0, MAX_WARNINGS) } : {};
     return {
-      report: { url: shown, status: 'ok', ...counts, dropped, charset },
+      report: { url: shown, status: 'ok', ...counts, dropped, charset, ...warnings },
       articles: collected,
       cacheHeaders: fetched.cacheHeaders,
     };

@@ -3,24 +3,13 @@ import {
   articleId,
   canonicalLink,
   capText,
-  cleanText,
   normaliseItems,
-  parsePublished,
+  publishedOrFetched,
   TITLE_MAX_CHARS,
 } from '../src/normalise-article.js';
+import type { FeedItem } from '../src/read-feed-item.js';
 
 const fetchedAt = new Date('2026-11-25T06:00:00Z');
-
-describe('cleanText', () => {
-  it('strips tags, scripts and styles, decodes entities, collapses whitespace', () => {
-    expect(
-      cleanText('<p>Income &amp; <b>payouts</b></p>\n\n <script>alert(1)</script><style>p{}</style> rise&nbsp;4%'),
-    ).toBe('Income & payouts rise 4%');
-    expect(cleanText('jobs data &lt;and&gt; Fed')).toBe('jobs data <and> Fed');
-    expect(cleanText('Fed&#8217;s &rsquo;x&#x2019; &mdash; y')).toBe('Fed’s ’x’ — y');
-    expect(cleanText(undefined)).toBe('');
-  });
-});
 
 describe('capText', () => {
   it('cuts at a word boundary and marks the cut', () => {
@@ -41,9 +30,9 @@ describe('canonicalLink', () => {
     );
     expect(canonicalLink('https://a.example/s?utm_campaign=z')).toBe('https://a.example/s');
   });
-  it('resolves relative links against the feed', () => {
-    expect(canonicalLink('2026/x.html', 'https://r.example/news/')).toBe('https://r.example/news/2026/x.html');
-    expect(canonicalLink('/m/x.html', 'https://r.example/news/')).toBe('https://r.example/m/x.html');
+  it('keeps only absolute http(s) links', () => {
+    expect(canonicalLink('2026/x.html')).toBe('');
+    expect(canonicalLink('javascript:alert(1)')).toBe('');
     expect(canonicalLink(undefined)).toBe('');
   });
 });
@@ -60,36 +49,61 @@ describe('articleId', () => {
   });
 });
 
-describe('parsePublished', () => {
-  it('reads RFC 822 and ISO dates', () => {
-    expect(parsePublished('Tue, 24 Nov 2026 20:41:13 GMT', fetchedAt)).toEqual({
+describe('publishedOrFetched', () => {
+  it("keeps the feed's date, or uses the fetch time, flagged, when there is none", () => {
+    expect(publishedOrFetched('2026-11-24T20:41:13.000Z', fetchedAt)).toEqual({
       published: '2026-11-24T20:41:13.000Z',
       estimated: false,
     });
-    expect(parsePublished('2026-11-24T16:30:00+01:00', fetchedAt).published).toBe('2026-11-24T15:30:00.000Z');
-  });
-  it('uses the fetch time, flagged, when the date is missing or invalid', () => {
-    expect(parsePublished(undefined, fetchedAt)).toEqual({ published: fetchedAt.toISOString(), estimated: true });
-    expect(parsePublished('Someday', fetchedAt)).toEqual({ published: fetchedAt.toISOString(), estimated: true });
+    expect(publishedOrFetched(undefined, fetchedAt)).toEqual({ published: fetchedAt.toISOString(), estimated: true });
   });
 });
 
 describe('normaliseItems', () => {
   const options = { feed: 'https://f.example/rss', fetchedAt, summaryMaxChars: 40 };
-  it('drops sponsored, empty and repeated items with counts, caps summaries and titles', () => {
+  const item = (fields: Partial<FeedItem>) => ({
+    item: {
+      title: '',
+      link: '',
+      id: undefined,
+      published: undefined,
+      updated: undefined,
+      body: '',
+      sponsored: false,
+      ...fields,
+    },
+  });
+  it('drops sponsored, empty, repeated and unreadable items with counts, caps summaries and titles', () => {
     const { articles, dropped } = normaliseItems(
       [
-        { title: 'A', guid: '1', link: 'https://f.example/a', content: 'x '.repeat(100) },
-        { title: 'A again', guid: '1', link: 'https://f.example/a' },
-        { title: 'Ad', guid: '2', 'metadata:sponsored': 'true' },
-        { title: ' ', content: '<p> </p>' },
-        { title: 'y'.repeat(5000), guid: '3' },
+        item({ title: 'A', id: '1', link: 'https://f.example/a', body: 'x '.repeat(100) }),
+        item({ title: 'A again', id: '1', link: 'https://f.example/a' }),
+        item({ title: 'Ad', id: '2', sponsored: true }),
+        item({ title: '' }),
+        { unreadable: 'item 5: nested deeper than 64 elements' },
+        item({ title: 'y'.repeat(5000), id: '3' }),
       ],
       options,
     );
-    expect(dropped).toEqual({ sponsored: 1, empty: 1, duplicate: 1 });
+    expect(dropped).toEqual({ sponsored: 1, empty: 1, duplicate: 1, unreadable: 1 });
     expect(articles.map((a) => a.title.length)).toEqual([1, TITLE_MAX_CHARS]);
     expect(articles[0]?.summary.length).toBeLessThanOrEqual(40);
     expect(articles[0]?.summary.endsWith('…')).toBe(true);
+  });
+
+  it('dates an article by when it was published, else updated, else fetched', () => {
+    const { articles } = normaliseItems(
+      [
+        item({ title: 'p', id: 'p', published: '2026-11-20T00:00:00.000Z', updated: '2026-11-21T00:00:00.000Z' }),
+        item({ title: 'u', id: 'u', updated: '2026-11-21T00:00:00.000Z' }),
+        item({ title: 'n', id: 'n' }),
+      ],
+      options,
+    );
+    expect(articles.map((a) => [a.published, a.publishedEstimated])).toEqual([
+      ['2026-11-20T00:00:00.000Z', false],
+      ['2026-11-21T00:00:00.000Z', false],
+      [fetchedAt.toISOString(), true],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A large feed is parsed, normalised and enqueued a chunk at a time (parseFeedInChunks,
+ * A large feed is parsed, normalised and enqueued a chunk at a time (parseFeed's chunks,
  * readFeed's onArticles): the chunks must add up to exactly what one whole-document parse
  * gives, for every feed format, and a failure must stay the feed's own.
  */
@@ -10,7 +10,7 @@ import { generatedFeed } from '@tidings/feed-fixtures';
 import { FIXTURES } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FeedError } from '../src/errors/feed-error.js';
-import { itemSpans, parseFeed, parseFeedInChunks, type RawFeedItem } from '../src/parse-feed.js';
+import { type ItemResult, parseFeed } from '../src/parse-feed.js';
 import { PARSE_CHUNK, readFeed } from '../src/read-feed.js';
 
 const now = new Date('2026-11-25T06:00:00Z');
@@ -18,13 +18,11 @@ const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, 'feeds', n
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-chunks-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function allItems(items: AsyncIterable<RawFeedItem[]>): Promise<RawFeedItem[][]> {
-  const chunks: RawFeedItem[][] = [];
-  for await (const chunk of items) chunks.push(chunk);
-  return chunks;
-}
+const chunksOf = (xml: string, name: string, itemsPerChunk: number): ItemResult[][] => [
+  ...parseFeed(xml, name, { itemsPerChunk }).chunks,
+];
 
-describe('parseFeedInChunks', () => {
+describe('parseFeed in chunks', () => {
   it.each([
     'cnbc-finance.xml',
     'marketwire.xml',
@@ -33,37 +31,39 @@ describe('parseFeedInChunks', () => {
     'relative-links.xml',
     'missing-dates.xml',
     'missing-guids.xml',
-  ])('%s in chunks of one item is exactly the whole parse', async (name) => {
+  ])('%s in chunks of one item is exactly the whole parse', (name) => {
     const xml = fixture(name);
-    const whole = await parseFeed(xml, name);
-    expect(whole.items.length).toBeGreaterThan(1);
-    const streamed = await parseFeedInChunks(xml, name, 1);
-    const chunks = await allItems(streamed.items);
-    expect(chunks.length).toBe(whole.items.length);
-    expect(chunks.flat()).toEqual(whole.items);
-    expect({ title: streamed.title, link: streamed.link }).toEqual({ title: whole.title, link: whole.link });
+    const whole = chunksOf(xml, name, 10_000);
+    const single = chunksOf(xml, name, 1);
+    expect(whole).toHaveLength(1);
+    expect(single.length).toBe(whole[0]!.length);
+    expect(single.flat()).toEqual(whole[0]);
+    const [a, b] = [parseFeed(xml, name), parseFeed(xml, name, { itemsPerChunk: 1 })];
+    [...a.chunks, ...b.chunks];
+    expect({ title: b.title, link: b.link }).toEqual({ title: a.title, link: a.link });
   });
 
-  it('finds only the items rss-parser reads: not an <item> nested in another element', () => {
+  it('reads only items where the format puts them: not an <item> nested in another element', () => {
     const xml =
       '<rss><channel><title>T</title><item><title>a</title><x><item>inner</item></x></item><image><item>no</item></image><item><title><![CDATA[b </item> c]]></title></item></channel></rss>';
-    const spans = itemSpans(xml)!;
-    expect(spans.map(([start, end]) => xml.slice(start, end))).toEqual([
-      '<item><title>a</title><x><item>inner</item></x></item>',
-      '<item><title><![CDATA[b </item> c]]></title></item>',
-    ]);
+    const items = chunksOf(xml, 'nested', 10).flat();
+    expect(items.map((r) => ('item' in r ? r.item.title : r.unreadable))).toEqual(['a', 'b c']);
   });
 
-  it('reports a malformed feed as the whole parse does, and refuses entities first', async () => {
-    const chunked = await parseFeedInChunks(fixture('truncated.xml'), 'truncated', 2)
-      .then((s) => allItems(s.items))
-      .catch((e: unknown) => e);
+  it('reports a feed cut off before any item as malformed, and refuses entities first', () => {
+    const chunked = (() => {
+      try {
+        return chunksOf(fixture('truncated.xml'), 'truncated', 2);
+      } catch (err) {
+        return err;
+      }
+    })();
     expect(chunked).toBeInstanceOf(FeedError);
     expect(chunked).toMatchObject({ code: 'FEED_MALFORMED' });
-    expect((chunked as FeedError).message).toMatch(/^truncated: the XML is malformed/);
-    await expect(parseFeedInChunks(fixture('entity-bomb.xml'), 'bomb', 2)).rejects.toMatchObject({
-      code: 'FEED_UNSAFE_XML',
-    });
+    expect((chunked as FeedError).message).toMatch(/^truncated: the XML is malformed \(line \d+: /);
+    expect(() => chunksOf(fixture('entity-bomb.xml'), 'bomb', 2)).toThrow(
+      expect.objectContaining({ code: 'FEED_UNSAFE_XML' }),
+    );
   });
 });
 

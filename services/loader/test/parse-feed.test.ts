@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CNBC_FIXTURE, FIXTURES } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFeedXml } from '../src/parse-feed.js';
+import { FeedXmlReader } from '../src/feed-xml-reader.js';
 import { readFeed } from '../src/read-feed.js';
 
 const now = new Date('2026-11-25T06:00:00Z');
@@ -90,7 +90,7 @@ describe('feed formats and quirks', () => {
 
   it('identifies guid-less items by their link without tracking parameters', async () => {
     const { report, articles } = await read('missing-guids.xml');
-    expect(report.dropped).toEqual({ sponsored: 0, empty: 1, duplicate: 1 });
+    expect(report.dropped).toEqual({ sponsored: 0, empty: 1, duplicate: 1, unreadable: 0 });
     expect(articles.map((a) => a.link)).toEqual([
       'https://guids.example.com/story?id=7',
       'https://guids.example.com/story?id=8',
@@ -119,7 +119,7 @@ describe('documents that are refused with a clear error', () => {
   };
 
   it.each([
-    ['html-page.html', 'FEED_NOT_A_FEED', 'got an HTML page, not an RSS or Atom feed'],
+    ['html-page.html', 'FEED_NOT_A_FEED', 'got an HTML page, not an RSS, Atom or JSON feed'],
     ['not-a-feed.xml', 'FEED_NOT_A_FEED', 'not RSS 0.9-2.0, RSS 1.0/RDF or Atom'],
     ['truncated.xml', 'FEED_MALFORMED', 'the XML is malformed'],
     ['entity-bomb.xml', 'FEED_UNSAFE_XML', 'declares XML entities'],
@@ -144,18 +144,6 @@ describe('documents that are refused with a clear error', () => {
       () => Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => i % 256)),
     ],
     ['empty body', 'FEED_MALFORMED', 'the XML is malformed', () => ''],
-    [
-      'Latin-1 bytes declared UTF-8',
-      'FEED_BAD_ENCODING',
-      'the body is not valid utf-8',
-      () => Buffer.from(`${XML_HEAD}<item><title>Börse Ölpreis</title></item></channel></rss>`, 'latin1'),
-    ],
-    [
-      'an unknown charset',
-      'FEED_BAD_ENCODING',
-      "unknown character encoding 'klingon-8'",
-      () => '<?xml version="1.0" encoding="klingon-8"?><rss/>',
-    ],
   ])('%s → %s', async (name, code, message, body) => {
     const file = written(`${name.replace(/\W+/g, '-')}.xml`, body());
     const { report, articles } = await readFeed(file, { summaryMaxChars: 1000, now });
@@ -163,6 +151,27 @@ describe('documents that are refused with a clear error', () => {
     expect(report.error?.code).toBe(code);
     expect(report.error?.message).toContain(file);
     expect(report.error?.message).toContain(message);
+  });
+
+  // Refused until the decoder learnt to set a wrong declaration aside (decode-feed.test.ts).
+  const ITEM = '<item><title>Börse Ölpreis</title><link>https://x.example/oel</link><guid>oel</guid></item>';
+  it.each([
+    [
+      'Latin-1 bytes declared UTF-8',
+      () => Buffer.from(`${XML_HEAD}${ITEM}</channel></rss>`, 'latin1'),
+      'the XML declaration names UTF-8 but the body is not valid utf-8; read as windows-1252',
+    ],
+    [
+      'an unknown charset',
+      () => `${XML_HEAD.replace('UTF-8', 'klingon-8')}${ITEM}</channel></rss>`,
+      "the XML declaration names an unknown encoding 'klingon-8'; read as utf-8",
+    ],
+  ])('reads %s, and the report says how', async (name, body, note) => {
+    const file = written(`${name.replace(/\W+/g, '-')}.xml`, body());
+    const { report, articles } = await readFeed(file, { summaryMaxChars: 1000, now });
+    expect(report.error).toBeUndefined();
+    expect(report.charset?.note).toBe(note);
+    expect(articles.map((a) => a.title)).toEqual(['Börse Ölpreis']);
   });
 
   it('keeps fixtures for every case it claims', () => {
@@ -232,11 +241,12 @@ describe('external entities are never read', () => {
     expect(requests).toEqual([]);
   });
 
-  it.each(names)('in the parser alone, without the guard: %s', async (name) => {
-    const outcome = await parseFeedXml(documents()[name], 'xxe.xml').then(
-      (parsed) => JSON.stringify(parsed),
-      (err: Error) => `${err.message} ${String((err as { cause?: unknown }).cause)}`,
-    );
+  it.each(names)('in the parser alone, without the guard: %s', (name) => {
+    const reader = new FeedXmlReader(undefined);
+    reader.write(documents()[name]);
+    reader.end();
+    const outcome = JSON.stringify([reader.feedElements, reader.takeItems(), reader.errors]);
+    expect(outcome).toContain('XXE');
     expect(outcome).not.toContain(sentinel);
     expect(connections, `connections while parsing ${name}`).toBe(0);
     expect(requests).toEqual([]);

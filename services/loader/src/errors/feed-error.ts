@@ -9,9 +9,9 @@ export type FeedErrorCode =
   | 'FEED_FILE_NOT_FOUND'
   | 'FEED_NOT_ALLOWED'
   | 'FEED_ADDRESS_REFUSED'
-  | 'FEED_BAD_ENCODING'
   | 'FEED_UNSAFE_XML'
   | 'FEED_MALFORMED'
+  | 'FEED_PARSE_TIMEOUT'
   | 'FEED_NOT_A_FEED';
 
 /**
