@@ -190,11 +190,32 @@ export function longestText(texts: string[]): string {
   return texts.reduce((longest, t) => (t.length > longest.length ? t : longest), '');
 }
 
+/** At least as long as readText's result: every text of the element, and a space for each tag. */
+function textBound(node: XmlNode): number {
+  return node.children.reduce((sum, c) => sum + (typeof c === 'string' ? c.length : 2 + textBound(c)), 0);
+}
+
+/**
+ * The longest body as text, the first listed on a tie. Turning HTML into text is most of a
+ * parse's work, so a body that cannot beat the longest found so far is never turned.
+ */
+function longestBody(bodies: XmlNode[], format: FeedFormat): string {
+  const byBound = bodies
+    .map((node, rank) => ({ node, rank, bound: textBound(node) }))
+    .sort((a, b) => b.bound - a.bound);
+  let best = { text: '', rank: Number.POSITIVE_INFINITY };
+  for (const { node, rank, bound } of byBound) {
+    if (bound < best.text.length || (bound === best.text.length && rank > best.rank)) continue;
+    const text = readText(node, format);
+    if (text.length > best.text.length || (text.length === best.text.length && rank < best.rank)) best = { text, rank };
+  }
+  return best.text;
+}
+
 export function readFeedItem(node: XmlNode, context: ItemContext): FeedItem {
   const { format, fallbackBase } = context;
   const title = findAll(node, TITLE)[0];
   const idElement = findAll(node, ID)[0];
-  const bodies = findAll(node, BODIES).map((b) => readText(b, format));
   const sponsored = findAll(node, [[[NS.cnbcMetadata], 'sponsored']])[0];
   return {
     title: title ? readText(title, format) : '',
@@ -202,7 +223,7 @@ export function readFeedItem(node: XmlNode, context: ItemContext): FeedItem {
     id: collapseSpace(idElement ? textContent(idElement) : (attribute(node, 'about', NS.rdf) ?? '')) || undefined,
     published: lastDate(node, PUBLISHED),
     updated: lastDate(node, UPDATED),
-    body: longestText(bodies),
+    body: longestBody(findAll(node, BODIES), format),
     sponsored: sponsored ? textContent(sponsored).trim().toLowerCase() === 'true' : false,
   };
 }
