@@ -191,3 +191,55 @@ export function byteFormOf(name: string): ByteForm {
 export function decodeWindows1252(bytes: Uint8Array): string {
   return WINDOWS_1252(bytes);
 }
+
+/** The length of the UTF-8 sequence at `i`, or 0 when the bytes there are not one (RFC 3629's table). */
+function utf8SequenceAt(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  const inRange = (at: number, low: number, high: number) => {
+    const byte = bytes[at];
+    return byte !== undefined && byte >= low && byte <= high;
+  };
+  const continued = (from: number, count: number) => {
+    for (let k = 0; k < count; k++) if (!inRange(from + k, 0x80, 0xbf)) return false;
+    return true;
+  };
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return continued(i + 1, 1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return inRange(i + 1, low, high) && continued(i + 2, 1) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [low, high] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return inRange(i + 1, low, high) && continued(i + 2, 2) ? 4 : 0;
+  }
+  return 0;
+}
+
+/**
+ * UTF-8 with a few bytes that are not (a windows-1252 quote pasted into a UTF-8 page): the
+ * UTF-8 read as UTF-8 and each stray byte as windows-1252, so one bad byte does not turn a
+ * whole feed into mojibake. Undefined unless the body's multi-byte UTF-8 sequences outnumber
+ * its stray bytes: Latin-1 text has none, and is better read whole as windows-1252.
+ */
+export function decodeMostlyUtf8(bytes: Uint8Array): { text: string; strayBytes: number } | undefined {
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  const parts: string[] = [];
+  let runStart = 0;
+  let sequences = 0;
+  let strayBytes = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const length = utf8SequenceAt(bytes, i);
+    if (length > 1) sequences++;
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    parts.push(utf8.decode(bytes.subarray(runStart, i)), WINDOWS_1252(bytes.subarray(i, i + 1)));
+    strayBytes++;
+    runStart = ++i;
+  }
+  if (strayBytes === 0 || sequences <= strayBytes) return undefined;
+  parts.push(utf8.decode(bytes.subarray(runStart)));
+  return { text: parts.join(''), strayBytes };
+}

@@ -1,4 +1,4 @@
-import { type ByteForm, byteFormOf, decoderFor } from './charset-codecs.js';
+import { type ByteForm, byteFormOf, decodeMostlyUtf8, decoderFor } from './charset-codecs.js';
 import { guessCharset } from './charset-guess.js';
 import { resolveCharsetLabel } from './charset-label.js';
 import { formEncoding, readBom, sniffByteForm, xmlDeclaredEncoding } from './charset-sniff.js';
@@ -69,11 +69,11 @@ function encodingOf(claim: Claim, form: ByteForm | undefined): { name: string } 
  * feedparser does where they leave room. A BOM wins, then the HTTP charset (RFC 7303), then the
  * XML declaration, then what the first bytes prove (UTF-16/32, EBCDIC). A claim that names an
  * unknown encoding, contradicts those bytes or does not fit the body is set aside for the next,
- * and the note says so; with none left the encoding is guessed: UTF-8 if valid, else what
- * chardet detects, else windows-1252. Nothing is refused, since windows-1252 reads any bytes,
- * so the feed's name (kept for the callers) is not needed here.
+ * and the note says so, except UTF-8 with a few stray bytes, which stays UTF-8 (the stray
+ * bytes read as windows-1252). With none left the encoding is guessed (charset-guess.ts).
+ * Nothing is refused, since windows-1252 reads any bytes.
  */
-export function decodeFeed(bytes: Uint8Array, _feed: string, contentType?: string | null): DecodedFeed {
+export function decodeFeed(bytes: Uint8Array, contentType?: string | null): DecodedFeed {
   const bom = readBom(bytes);
   const body = bytes.subarray(bom?.length ?? 0);
   const { form, claims } = claimsOn(body, bom?.name, contentType);
@@ -94,6 +94,12 @@ export function decodeFeed(bytes: Uint8Array, _feed: string, contentType?: strin
     tried.add(found.name);
     const text = decoderFor(found.name)?.(body);
     if (text !== undefined) return decoded(text, found.name, claim.guessed);
+    const mostly = found.name === 'utf-8' ? decodeMostlyUtf8(body) : undefined;
+    if (mostly) {
+      const stray = mostly.strayBytes === 1 ? '1 byte is' : `${mostly.strayBytes} bytes are`;
+      problems.push(`${claim.source} names ${claim.label}, but ${stray} not ${found.name} (read as windows-1252)`);
+      return decoded(mostly.text, found.name, claim.guessed);
+    }
     problems.push(`${claim.source} names ${claim.label} but the body is not valid ${found.name}`);
   }
   const guess = guessCharset(body, tried);

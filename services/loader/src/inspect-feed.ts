@@ -32,7 +32,7 @@ export async function inspectFeed(
   try {
     const fetched = await fetchFeed(feed, { ...options, cacheHeaders: {} });
     if (fetched.status !== 'ok') throw new Error('a fetch without cache headers answered not-modified');
-    const { text, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
+    const { text, charset } = decodeFeed(fetched.body, fetched.contentType);
     const parsed = parseFeed(text, feed, { documentUrl: fetched.url });
     const normalise = { feed: shown, fetchedAt: options.now ?? new Date(), summaryMaxChars: options.summaryMaxChars };
     const seen = new Set<string>();

@@ -58,7 +58,7 @@ export async function readFeed(
         cacheHeaders: fetched.cacheHeaders,
       };
     }
-    const { text, charset } = decodeFeed(fetched.body, feed, fetched.contentType);
+    const { text, charset } = decodeFeed(fetched.body, fetched.contentType);
     const parsed = parseFeed(text, feed, { itemsPerChunk: PARSE_CHUNK, documentUrl: fetched.url });
     const normalise = { feed: shown, fetchedAt, summaryMaxChars: options.summaryMaxChars, seen: new Set<string>() };
     const counts = { fetched: 0, kept: 0 };

@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeFeed } from '../src/decode-feed.js';
 
@@ -5,7 +6,7 @@ const hex = (digits: string) => Buffer.from(digits.replace(/\s/g, ''), 'hex');
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
-const decode = (bytes: Uint8Array, contentType?: string) => decodeFeed(bytes, 'https://news.example/feed', contentType);
+const decode = (bytes: Uint8Array, contentType?: string) => decodeFeed(bytes, contentType);
 
 describe('decodeFeed: where the encoding comes from', () => {
   it.each([
@@ -117,6 +118,19 @@ describe('decodeFeed: where the encoding comes from', () => {
     });
   });
 
+  it('does not take undeclared Thai for Latin-1, whatever chardet ranks first', () => {
+    const thai = 'สำนักงานส่งเสริมอุตสาหกรรมซอฟต์แวร์แห่งชาติ ขอเรียนเชิญทุกท่านที่สนใจส่งผลงานเข้าร่วมการประกวด';
+    const bytes = Buffer.concat([
+      utf8('<rss><description>'),
+      iconv.encode(thai, 'tis620'),
+      utf8('</description></rss>'),
+    ]);
+    expect(decode(bytes)).toEqual({
+      text: `<rss><description>${thai}</description></rss>`,
+      charset: { name: 'windows-874', guessed: true },
+    });
+  });
+
   it('reads undeclared bytes that are neither UTF-8 nor detected as windows-1252', () => {
     expect(decode(latin1('<t>Café</t>'))).toEqual({
       text: '<t>Café</t>',
@@ -194,6 +208,26 @@ describe('decodeFeed: declarations that do not fit the body', () => {
         guessed: true,
         note: 'the HTTP charset names utf-8 but the body is not valid utf-8; read as windows-1252',
       },
+    });
+  });
+
+  it('keeps UTF-8 as UTF-8 when a few bytes are not: only those are read as windows-1252', () => {
+    const body = Buffer.concat([
+      utf8('<rss><title>Ölpreis über 80 Dollar: Förderländer drosseln, it'),
+      Buffer.from([0x92]),
+      utf8('s Börse fällt</title></rss>'),
+    ]);
+    expect(decode(body, 'application/rss+xml; charset=utf-8')).toEqual({
+      text: '<rss><title>Ölpreis über 80 Dollar: Förderländer drosseln, it’s Börse fällt</title></rss>',
+      charset: {
+        name: 'utf-8',
+        guessed: false,
+        note: 'the HTTP charset names utf-8, but 1 byte is not utf-8 (read as windows-1252); read as utf-8',
+      },
+    });
+    expect(decode(body)).toEqual({
+      text: '<rss><title>Ölpreis über 80 Dollar: Förderländer drosseln, it’s Börse fällt</title></rss>',
+      charset: { name: 'utf-8', guessed: true },
     });
   });
 

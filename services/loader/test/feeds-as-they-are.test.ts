@@ -27,7 +27,7 @@ describe('feeds as they really are', () => {
 
   it('reads a body that contradicts its declared charset by the guess, and says so', () => {
     const lying = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${UNDECLARED}`, 'latin1');
-    const decoded = decodeFeed(lying, 'https://latin.example.de/feed');
+    const decoded = decodeFeed(lying);
     expect(decoded.text).toContain('Ölpreis über 80 Dollar');
     expect(decoded.charset).toEqual({
       name: 'windows-1252',
@@ -37,7 +37,7 @@ describe('feeds as they really are', () => {
   });
 
   it('reads UTF-8 without a declaration as UTF-8, not guessed wrong', () => {
-    const decoded = decodeFeed(Buffer.from(UNDECLARED, 'utf8'), 'f');
+    const decoded = decodeFeed(Buffer.from(UNDECLARED, 'utf8'));
     expect(decoded.charset).toEqual({ name: 'utf-8', guessed: true });
     expect(decoded.text).toContain('Ölpreis');
   });

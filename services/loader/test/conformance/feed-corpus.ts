@@ -88,7 +88,7 @@ export function readCorpus(root: string, categories: Record<string, readonly str
 function read(c: CorpusCase): ParsedForCheck & { error?: string } {
   const isHttp = c.name.split('/').pop()!.startsWith('http');
   try {
-    const decoded = decodeFeed(c.bytes, c.name, isHttp ? (c.contentType ?? 'text/xml') : undefined);
+    const decoded = decodeFeed(c.bytes, isHttp ? (c.contentType ?? 'text/xml') : undefined);
     const parsed = parseFeed(decoded.text, c.name, {
       documentUrl: isHttp ? `http://127.0.0.1:8097/tests/${c.name}` : undefined,
     });
