@@ -74,6 +74,8 @@ export class FeedXmlReader {
   readonly errors: string[] = [];
   private items: CapturedItem[] = [];
   private readonly stack: Frame[] = [];
+  /** Set when the item being read nests deeper than MAX_ITEM_DEPTH. */
+  private tooDeep = false;
   private readonly parser: sax.SAXParser;
 
   constructor(private readonly documentBase: string | undefined) {
@@ -145,9 +147,6 @@ export class FeedXmlReader {
       this.tooDeep = false;
     }
   }
-
-  /** Set when the item being read nests deeper than MAX_ITEM_DEPTH. */
-  private tooDeep = false;
 
   private text(text: string): void {
     const frame = this.stack.at(-1);

@@ -38,9 +38,13 @@ describe('parseFeed in chunks', () => {
     expect(whole).toHaveLength(1);
     expect(single.length).toBe(whole[0]!.length);
     expect(single.flat()).toEqual(whole[0]);
-    const [a, b] = [parseFeed(xml, name), parseFeed(xml, name, { itemsPerChunk: 1 })];
-    [...a.chunks, ...b.chunks];
-    expect({ title: b.title, link: b.link }).toEqual({ title: a.title, link: a.link });
+    // The feed's own title and link are complete once every chunk has been read.
+    const headOf = (itemsPerChunk: number) => {
+      const parsed = parseFeed(xml, name, { itemsPerChunk });
+      for (const _chunk of parsed.chunks);
+      return { title: parsed.title, link: parsed.link };
+    };
+    expect(headOf(1)).toEqual(headOf(10_000));
   });
 
   it('reads only items where the format puts them: not an <item> nested in another element', () => {
@@ -63,6 +67,48 @@ describe('parseFeed in chunks', () => {
     expect((chunked as FeedError).message).toMatch(/^truncated: the XML is malformed \(line \d+: /);
     expect(() => chunksOf(fixture('entity-bomb.xml'), 'bomb', 2)).toThrow(
       expect.objectContaining({ code: 'FEED_UNSAFE_XML' }),
+    );
+  });
+});
+
+describe('parseFeed, bounded and stateless', () => {
+  it.each([
+    ['a comment alone', '<!-- nothing else -->'],
+    ['an XML declaration alone', '<?xml version="1.0" encoding="utf-8"?>'],
+    ['whitespace', '  \n '],
+  ])('answers a document with no element (%s) at once, with FEED_MALFORMED', (_name, text) => {
+    expect(() => parseFeed(text, 'empty.xml')).toThrow(
+      expect.objectContaining({ code: 'FEED_MALFORMED', message: expect.stringContaining('it holds no element') }),
+    );
+  });
+
+  it('reads the same bytes the same way whatever was parsed before them', () => {
+    const documents = [
+      '<rss><channel><item><title>a & b</title></item></channel></rss>',
+      '<!-- only a comment -->',
+      '<rss><channel><title>cut',
+      '<rss><channel><item><title>x</title></item></channel></rss><<<',
+    ];
+    const outcome = (text: string) => {
+      try {
+        return JSON.stringify([...parseFeed(text, 'f').chunks]);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const alone = documents.map(outcome);
+    const after = documents.map((_, i) => {
+      for (const other of documents) outcome(other);
+      return outcome(documents[i]!);
+    });
+    expect(after).toEqual(alone);
+    expect(alone[0]).toContain('a & b');
+  });
+
+  it('stops a parse past its time limit with FEED_PARSE_TIMEOUT', () => {
+    const big = generatedFeed(5_000, { tag: 'slow' });
+    expect(() => [...parseFeed(big, 'slow.xml', { timeLimitMs: 1 }).chunks]).toThrow(
+      expect.objectContaining({ code: 'FEED_PARSE_TIMEOUT', message: expect.stringContaining('longer than 1 ms') }),
     );
   });
 });
