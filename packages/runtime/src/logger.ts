@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { redactRequestPath } from '@tidings/shared';
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
@@ -8,6 +9,24 @@ export interface LoggerOptions {
   /** Extra bindings on every line, e.g. { runId }. */
   bindings?: Record<string, unknown>;
   destination?: pino.DestinationStream;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+function serializeRequest(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: req.url === undefined ? undefined : redactRequestPath(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }
 
 /** pino JSON logs with the service name on every line; pass runId/jobId bindings with `.child()`. */
@@ -22,6 +41,9 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
         censor: '****',
       },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Fastify logs every request with this serializer (its own yields to the logger's), and
+      // request URLs carry feed keys and `?key=`: what Fastify's would show, redacted.
+      serializers: { req: serializeRequest },
     },
     options.destination ?? pino.destination({ sync: false }),
   );

@@ -50,3 +50,20 @@ export function redactSecretUrl(url: string): string {
     return '(unparseable URL)';
   }
 }
+
+/** A feed key (FEED_KEY_PATTERN) wherever it sits in a path: `/s/<key>`, `/feeds/s/<key>.xml`, `/unsubscribe/<key>`. */
+const FEED_KEY_IN_PATH = /(^|\/)[a-f0-9]{32}(?=$|[./?#])/gi;
+
+/**
+ * A request's path and query as a log line may show it: feed keys in the path and token-like
+ * query values replaced. Feed keys are capabilities (whoever has one reads that feed and can
+ * unsubscribe its owner), so they never reach a log.
+ */
+export function redactRequestPath(path: string): string {
+  const queryAt = path.indexOf('?');
+  const pathname = (queryAt < 0 ? path : path.slice(0, queryAt)).replace(FEED_KEY_IN_PATH, '$1****');
+  if (queryAt < 0) return pathname;
+  const query = new URLSearchParams(path.slice(queryAt + 1));
+  for (const name of new Set(query.keys())) if (SECRET_PARAM.test(name)) query.set(name, '****');
+  return `${pathname}?${query.toString()}`;
+}
