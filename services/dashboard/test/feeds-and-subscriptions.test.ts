@@ -147,6 +147,17 @@ describe('subscriptions', () => {
     expect((await json('POST', '/api/subscriptions', { name: 'Cy', topics: ['Gold'] })).status).toBe(400);
     const patched = await (await json('PATCH', `/api/subscriptions/${bob.id}`, { topics: ['Crypto'] })).json();
     expect(patched.topics).toEqual(['Crypto']);
+    // A webhook added by PATCH is signed with a new secret: shown in that answer, and only there.
+    const hooked = await (
+      await json('PATCH', `/api/subscriptions/${bob.id}`, { webhookUrl: 'https://hooks.example.org/bob' })
+    ).json();
+    expect(hooked.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    const renamed = await (await json('PATCH', `/api/subscriptions/${bob.id}`, { name: 'Robert' })).json();
+    expect(renamed.webhookSecret).toBeUndefined();
+    const moved = await (
+      await json('PATCH', `/api/subscriptions/${bob.id}`, { webhookUrl: 'https://hooks.example.org/robert' })
+    ).json();
+    expect(moved.webhookSecret).toBeUndefined();
 
     const rotation = await json('POST', `/api/subscriptions/${ann.id}/rotate-key`);
     expect(rotation.status).toBe(200);

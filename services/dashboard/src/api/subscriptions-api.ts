@@ -64,13 +64,19 @@ export async function listSubscriptions(deps: SubscriptionsApiDeps): Promise<Api
   return { status: 200, body: { subscriptions: all.map((s) => subscriptionView(s, deps.baseUrl)) } };
 }
 
+/** PATCH /api/subscriptions/:id: 200 with the subscription, and the webhook secret when this PATCH made one. */
 export async function updateSubscription(id: string, body: unknown, deps: SubscriptionsApiDeps): Promise<ApiResult> {
   if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
   const parsed = SubscriptionUpdateSchema.safeParse(body ?? {});
   if (!parsed.success) return badRequest(describeZodError(parsed.error));
   return guard(deps, parsed.data.webhookUrl, async () => {
+    const before = parsed.data.webhookUrl ? await deps.subscriptions.get(id) : null;
     const sub = await deps.subscriptions.update(id, parsed.data);
-    return sub ? { status: 200, body: subscriptionView(sub, deps.baseUrl) } : notFound(id);
+    if (!sub) return notFound(id);
+    const view = subscriptionView(sub, deps.baseUrl);
+    // A webhook added by this PATCH got a new signing secret: like POST, it is shown this once.
+    const madeSecret = before && sub.webhookSecret && sub.webhookSecret !== before.webhookSecret;
+    return { status: 200, body: madeSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
   });
 }
 
