@@ -41,9 +41,27 @@ function resolveBase(href: string, base: string | undefined): string | undefined
   }
 }
 
-function namespaceOf(uri: string | undefined): string {
-  if (!uri) return NS.none;
-  return CONVENTIONAL_PREFIXES[uri] ?? uri;
+/** Prefixes in force: the default namespace under '', and `xml`, which is always bound. */
+type Scope = ReadonlyMap<string, string>;
+const DOCUMENT_SCOPE: Scope = new Map([
+  ['', NS.none],
+  ['xml', NS.xml],
+]);
+
+function splitName(name: string): [prefix: string, local: string] {
+  const colon = name.indexOf(':');
+  return colon < 0 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
+}
+
+/** The parent's prefixes and whatever the element's own xmlns attributes bind; the parent's map itself when it binds none. */
+function scopeOf(attributes: Record<string, string>, parent: Scope): Scope {
+  let scope: Map<string, string> | undefined;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
+    scope ??= new Map(parent);
+    scope.set(name === 'xmlns' ? '' : name.slice('xmlns:'.length), value);
+  }
+  return scope ?? parent;
 }
 
 /** sax's messages end in the bytes it choked on; only the leading words say what is wrong without echoing them. */
@@ -53,6 +71,7 @@ function errorReason(message: string): string {
 
 interface Frame {
   node: XmlNode;
+  scope: Scope;
   /** Kept: an item or a feed-level element, or inside one. */
   kept: boolean;
   isItem: boolean;
@@ -79,13 +98,14 @@ export class FeedXmlReader {
   private readonly parser: sax.SAXParser;
 
   constructor(private readonly documentBase: string | undefined) {
-    this.parser = sax.parser(true, { xmlns: true, position: true });
+    // Namespaces are resolved here, not by sax: only the few elements that declare one cost anything.
+    this.parser = sax.parser(true, { position: true });
     this.parser.onerror = (err) => {
       if (this.errors.length < MAX_ERRORS)
         this.errors.push(`line ${this.parser.line + 1}: ${errorReason(err.message)}`);
       this.parser.resume();
     };
-    this.parser.onopentag = (tag) => this.open(tag as sax.QualifiedTag);
+    this.parser.onopentag = (tag) => this.open(tag as sax.Tag);
     this.parser.onclosetag = () => this.close();
     this.parser.ontext = (text) => this.text(text);
     this.parser.oncdata = (text) => this.text(text);
@@ -106,36 +126,49 @@ export class FeedXmlReader {
     return taken;
   }
 
-  private open(tag: sax.QualifiedTag): void {
+  /** The namespace a prefix is bound to; an unbound one is an error read past, as the namespace everyone means by it. */
+  private namespaceOf(prefix: string, scope: Scope): string {
+    const bound = scope.get(prefix);
+    if (bound !== undefined) return bound;
+    if (this.errors.length < MAX_ERRORS) this.errors.push(`line ${this.parser.line + 1}: Unbound namespace prefix`);
+    return Object.hasOwn(CONVENTIONAL_PREFIXES, prefix) ? CONVENTIONAL_PREFIXES[prefix]! : prefix;
+  }
+
+  private open(tag: sax.Tag): void {
     const parent = this.stack.at(-1);
-    const ns = namespaceOf(tag.uri);
-    const attributes = Object.values(tag.attributes).map((a) => ({
-      ns: namespaceOf(a.uri),
-      local: a.local,
-      value: a.value,
-    }));
+    const scope = scopeOf(tag.attributes, parent?.scope ?? DOCUMENT_SCOPE);
+    const [prefix, local] = splitName(tag.name);
+    const ns = this.namespaceOf(prefix, scope);
+    const attributes: XmlAttribute[] = [];
+    for (const [name, value] of Object.entries(tag.attributes)) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      const [attributePrefix, attributeLocal] = splitName(name);
+      // An attribute without a prefix is in no namespace, whatever the default is.
+      const attributeNs = attributePrefix ? this.namespaceOf(attributePrefix, scope) : NS.none;
+      attributes.push({ ns: attributeNs, local: attributeLocal, value });
+    }
     const xmlBase = attributes.find((a) => a.ns === NS.xml && a.local === 'base')?.value;
     const inherited = parent?.node.base;
     const base = xmlBase === undefined ? inherited : resolveBase(xmlBase, inherited ?? this.documentBase);
-    const node: XmlNode = { ns, local: tag.local, attributes, children: [], base };
+    const node: XmlNode = { ns, local, attributes, children: [], base };
     if (!parent) {
-      this.root = { ns, local: tag.local };
+      this.root = { ns, local };
       this.format = xmlFeedFormat(this.root);
-      this.stack.push({ node, kept: false, isItem: false, depth: 0 });
+      this.stack.push({ node, scope, kept: false, isItem: false, depth: 0 });
       return;
     }
     if (parent.kept) {
       const depth = parent.depth + 1;
       if (depth > MAX_ITEM_DEPTH) this.tooDeep = true;
       else parent.node.children.push(node);
-      this.stack.push({ node, kept: true, isItem: false, depth });
+      this.stack.push({ node, scope, kept: true, isItem: false, depth });
       return;
     }
-    const isItem = this.isItemPosition(tag.local);
-    const isChannel = !isItem && tag.local === 'channel' && this.stack.length === 1;
+    const isItem = this.isItemPosition(local);
+    const isChannel = !isItem && local === 'channel' && this.stack.length === 1;
     const kept = isItem || (!isChannel && this.atFeedLevel());
     if (kept && !isItem) this.feedElements.push(node);
-    this.stack.push({ node, kept, isItem, depth: 0 });
+    this.stack.push({ node, scope, kept, isItem, depth: 0 });
   }
 
   private close(): void {
