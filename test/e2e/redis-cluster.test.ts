@@ -174,7 +174,7 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
     expect(created.status).toBe(201);
     const bo = await created.json();
     const topicId = ownTopicId('Bitcoin and crypto tokens');
-    // The registry and the topic's subscriber set changed in one script: one slot.
+    // The record, the registry and the topic's subscriber set changed in one script: one slot.
     expect(await redis.hgetall(redisKeys(keySpaceOf(config)).ownTopics)).toEqual({
       [topicId]: 'Bitcoin and crypto tokens',
     });
@@ -212,7 +212,7 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
         `${config.prefix}:store`,
         `${config.prefix}:seen`,
         `${config.prefix}:stories`,
-        `${config.prefix}:own-topics`,
+        `${config.prefix}:subscriptions`,
       ])
         expect(tags, tag).toContain(tag);
       // Each group lives on exactly one node.

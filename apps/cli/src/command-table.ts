@@ -155,6 +155,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: ({ args }) => subscribersCommand({ action: 'rotate-secret', id: args[0] ?? '' }),
   }),
   defineCommand({
+    name: 'subscribers check',
+    summary:
+      'Rebuild the own-topic registry from the subscriptions: drop topics no one has, add missing\nones (backfilled); prints what it fixed as JSON.',
+    flags: {},
+    run: () => subscribersCommand({ action: 'check' }),
+  }),
+  defineCommand({
     name: 'notify test',
     summary: 'Send a sample digest to every configured destination and report each outcome.',
     flags: {},

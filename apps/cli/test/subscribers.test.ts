@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ownTopicId, QUEUE } from '@tidings/shared';
+import { ownTopicId, QUEUE, redisKeys } from '@tidings/shared';
 import { ROOT, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,39 @@ describe('tidings subscribers and notify test', () => {
     expect(markup.stderr.trim().split('\n').at(-1)).toBe(
       'tidings cli: ownTopics[0]: contains < or >: markup is not a topic; write plain words without tags',
     );
+  }, 60_000);
+
+  it('subscribers check rebuilds the own-topic registry from the subscriptions and prints what it fixed', async () => {
+    const added = tidings(['subscribers', 'add', '--name', 'Di', '--own', 'copper mines']);
+    expect(added.code, added.stderr).toBe(0);
+    const di = JSON.parse(added.stdout);
+    const keys = redisKeys(env.TIDINGS_PREFIX);
+    const copper = ownTopicId('copper mines');
+    const orphan = ownTopicId('left behind');
+    const redis = testRedis();
+    try {
+      // An orphan and a lost registration, written directly.
+      await redis.hset(keys.ownTopics, orphan, 'left behind');
+      await redis.hdel(keys.ownTopics, copper);
+      const checked = tidings(['subscribers', 'check']);
+      expect(checked.code, checked.stderr).toBe(0);
+      expect(JSON.parse(checked.stdout)).toEqual({
+        orphansRemoved: [{ id: orphan, words: 'left behind' }],
+        missingAdded: [{ id: copper, words: 'copper mines' }],
+        holdersFixed: 0,
+      });
+      expect(checked.stderr).toContain(
+        'own-topic registry: orphaned topics removed 1, missing registrations added 1, subscriber entries fixed 0',
+      );
+      const registry = await redis.hgetall(keys.ownTopics);
+      expect(registry[copper]).toBe('copper mines');
+      expect(registry).not.toHaveProperty(orphan);
+      expect(await redis.smembers(keys.ownTopicSubscribers(copper))).toEqual([di.id]);
+      const again = tidings(['subscribers', 'check']);
+      expect(JSON.parse(again.stdout)).toEqual({ orphansRemoved: [], missingAdded: [], holdersFixed: 0 });
+    } finally {
+      await redis.quit();
+    }
   }, 60_000);
 
   it('refuses an unknown topic, naming the labels to choose from', () => {

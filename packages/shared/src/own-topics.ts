@@ -53,3 +53,20 @@ export async function queueBackfills(backfillQueue: Queue, topicIds: string[], n
     })),
   );
 }
+
+/** An own topic as the registry holds it: its id and the words the model is asked about. */
+const RegisteredOwnTopicSchema = z.object({ id: z.string(), words: z.string() });
+
+/**
+ * What rebuilding the own-topic registry from the subscription records fixed: done at the
+ * dashboard's start and by `tidings subscribers check`, which prints it.
+ */
+export const OwnTopicRepairSchema = z.object({
+  /** Registered topics no subscription has: dropped, so the classifiers stop scoring them. */
+  orphansRemoved: z.array(RegisteredOwnTopicSchema),
+  /** Topics a subscription has that were not registered: added, and backfilled like new ones. */
+  missingAdded: z.array(RegisteredOwnTopicSchema),
+  /** Entries of topics' subscriber sets that named a subscription without the topic, or missed one with it. */
+  holdersFixed: z.number().int().nonnegative(),
+});
+export type OwnTopicRepair = z.infer<typeof OwnTopicRepairSchema>;

@@ -13,7 +13,8 @@ export type SubscribersAction =
   | { action: 'add'; name: string; topics?: string; own: string[]; email?: string; webhook?: string }
   | { action: 'list' }
   | { action: 'remove'; id: string }
-  | { action: 'rotate-secret'; id: string };
+  | { action: 'rotate-secret'; id: string }
+  | { action: 'check' };
 
 /** A new subscription as the flags give it, refused before any connection when it cannot be one. */
 function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }>) {
@@ -84,6 +85,15 @@ export async function subscribersCommand(command: SubscribersAction): Promise<nu
         process.stdout.write(`${JSON.stringify({ id: sub.id, webhookSecret: sub.webhookSecret }, null, 2)}\n`);
         process.stderr.write(
           'The new webhook secret is shown only now; the old one signs beside it for 24 hours, then stops.\n',
+        );
+        return 0;
+      });
+    case 'check':
+      return withStackConnection(config, async ({ subscriptions }) => {
+        const repair = await subscriptions.reconcileOwnTopics();
+        process.stdout.write(`${JSON.stringify(repair, null, 2)}\n`);
+        process.stderr.write(
+          `own-topic registry: orphaned topics removed ${repair.orphansRemoved.length}, missing registrations added ${repair.missingAdded.length}, subscriber entries fixed ${repair.holdersFixed}\n`,
         );
         return 0;
       });
