@@ -139,18 +139,19 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
     }
 
     // A 429 with Retry-After: 3 is retried after those seconds, not after NOTIFY_RETRY_DELAY_MS
-    // (100 ms): the retry BullMQ scheduled, read from the queue's event stream, where the
-    // "delayed" event carries the time the retry is due and its entry id the time it was written.
+    // (100 ms): the retry BullMQ scheduled, read from the queue's event stream, where a
+    // "delayed" event carries the time the job is due and its entry id the time it was written.
+    // Every receiver here is one destination, so the job may also have waited for its slot
+    // (at most 200 ms each time): the retry is its longest wait.
     expect(receiver.hits.filter((h) => h.path === '/busy').map((h) => h.status)).toEqual([429, 200]);
     const events = await redis.xrange(queues.notify.keys.events ?? '', '-', '+');
-    const delayed = events.find(([, fields]) => {
+    const waits = events.flatMap(([entryId, fields]) => {
       const f = Object.fromEntries(fields.flatMap((_, i) => (i % 2 === 0 ? [[fields[i], fields[i + 1]]] : [])));
-      return f.event === 'delayed' && f.jobId === `${first}.operator-webhook.op1`;
+      const ours = f.event === 'delayed' && f.jobId === `${first}.operator-webhook.op1`;
+      return ours ? [Number(f.delay) - Number(entryId.split('-')[0])] : [];
     });
-    expect(delayed).toBeDefined();
-    const [entryId = '', fields = []] = delayed ?? [];
-    const dueAt = Number(fields[fields.indexOf('delay') + 1]);
-    const scheduledWait = dueAt - Number(entryId.split('-')[0]);
+    expect(waits.length).toBeGreaterThan(0);
+    const scheduledWait = Math.max(...waits);
     expect(scheduledWait).toBeGreaterThan(1000);
     expect(scheduledWait).toBeLessThanOrEqual(3000);
 

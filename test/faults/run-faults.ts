@@ -9,6 +9,7 @@
 import { type CorpusResult, PEAK_RSS_LIMIT_MB, runCorpus } from './bad-input.js';
 import { type Row, verdict } from './cluster.js';
 import './hostile-jobs.js';
+import './slow-receivers.js';
 import { FAULTS, SCENARIOS } from './scenarios.js';
 
 const args = process.argv.slice(2);

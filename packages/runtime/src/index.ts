@@ -2,6 +2,7 @@ export * from './data-dir.js';
 export * from './free-port.js';
 export * from './health-server.js';
 export * from './heartbeat.js';
+export * from './host-slots.js';
 export * from './live-workers.js';
 export * from './logger.js';
 export * from './peak-memory.js';

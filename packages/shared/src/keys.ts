@@ -72,6 +72,9 @@ export function redisKeys(source: KeySpaceSource) {
     /** A feed host's readers (leases) and when it may next be asked: taken in one script. */
     feedHostReaders: (host: string) => groupedKey(space, `feed-host:${host}`, `feed-host:${host}:readers`),
     feedHostNext: (host: string) => groupedKey(space, `feed-host:${host}`, `feed-host:${host}:next`),
+    /** A delivery destination's (host and port) senders and next allowed start, taken like a feed host's. */
+    notifyHostSenders: (host: string) => groupedKey(space, `notify-host:${host}`, `notify-host:${host}:senders`),
+    notifyHostNext: (host: string) => groupedKey(space, `notify-host:${host}`, `notify-host:${host}:next`),
     workerHeartbeat: (workerId: string) => groupedKey(space, 'workers', `workers:${workerId}`),
     /** Ids of the heartbeats that may be live (each expires on its own; readers drop the dead). */
     workerIndex: groupedKey(space, 'workers', 'worker-index'),
@@ -81,12 +84,12 @@ export function redisKeys(source: KeySpaceSource) {
     problemIndex: groupedKey(space, 'problems', 'problem-index'),
     /**
      * Every own topic some subscription has: id → the words the model is asked about. Written
-     * by the subscription store's script together with the topics' subscriber sets, so on a
-     * cluster they share one group.
+     * by the subscription store's script in the same step as the record that names the topic
+     * (and the topic's subscriber set), so on a cluster it is in the subscriptions' group.
      */
-    ownTopics: groupedKey(space, 'own-topics', 'own-topics'),
+    ownTopics: groupedKey(space, 'subscriptions', 'own-topics'),
     /** The subscriptions that have one own topic; when none is left, the topic is dropped. */
-    ownTopicSubscribers: (topicId: string) => groupedKey(space, 'own-topics', `own-topic-subscribers:${topicId}`),
+    ownTopicSubscribers: (topicId: string) => groupedKey(space, 'subscriptions', `own-topic-subscribers:${topicId}`),
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

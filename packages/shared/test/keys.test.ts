@@ -13,6 +13,8 @@ describe('key space', () => {
       keys.storySources('s1'),
       keys.feedHostReaders('example.org'),
       keys.feedHostNext('example.org'),
+      keys.notifyHostSenders('hooks.example:8443'),
+      keys.notifyHostNext('hooks.example:8443'),
       keys.workerHeartbeat('w1'),
       keys.workerIndex,
       keys.problem('p1'),
@@ -25,6 +27,8 @@ describe('key space', () => {
       'tidings:story-sources:s1',
       'tidings:feed-host:example.org:readers',
       'tidings:feed-host:example.org:next',
+      'tidings:notify-host:hooks.example:8443:senders',
+      'tidings:notify-host:hooks.example:8443:next',
       'tidings:workers:w1',
       'tidings:worker-index',
       'tidings:problems:p1',
@@ -43,6 +47,9 @@ describe('key space', () => {
     expect(keys.storySources('s1')).toBe('{tidings:store}:story-sources:s1');
     expect(keys.seenArticle('a1')).toBe('{tidings:seen}:seen:a1');
     expect(keys.feedHostReaders('example.org')).toBe('{tidings:feed-host:example.org}:feed-host:example.org:readers');
+    expect(keys.notifyHostSenders('hooks.example')).toBe(
+      '{tidings:notify-host:hooks.example}:notify-host:hooks.example:senders',
+    );
     expect(keys.topicsChannel).toBe('tidings:topics');
     expect(groupedKey(space, 'store', 'store:labels')).toBe('{tidings:store}:store:labels');
   });

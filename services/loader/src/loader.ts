@@ -1,6 +1,6 @@
 import { FeedList } from '@tidings/feed-list';
 import type { Logger } from '@tidings/runtime';
-import { jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
+import { HostSlots, jobSigningKey, jobSigningKeyFile, startWorkerService } from '@tidings/runtime';
 import {
   BadJobError,
   type Config,
@@ -11,12 +11,13 @@ import {
   QUEUE,
   type ReadFeedJob,
   ReadFeedJobSchema,
+  redisKeys,
   runIdForJob,
   verifyLoadJob,
 } from '@tidings/shared';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { FeedCacheHeaders } from './feed-cache-headers.js';
-import { feedHost, HostSlots } from './host-slots.js';
+import { feedHost } from './feed-host.js';
 import { processReadFeedJob, type ReadFeedJobDeps } from './read-feed-job.js';
 import { ensureDailySchedule } from './schedule.js';
 import { SeenArticles } from './seen-articles.js';
@@ -102,11 +103,16 @@ export async function startLoader(options: LoaderOptions) {
       }
     },
   });
-  const slots = new HostSlots(reader.connection, space, {
-    slots: config.feeds.hostConcurrency,
-    gapMs: config.feeds.hostDelayMs,
-    leaseMs: 2 * config.feeds.timeoutMs * (config.feeds.retries + 1) + 30_000,
-  });
+  const hostKeys = redisKeys(space);
+  const slots = new HostSlots(
+    reader.connection,
+    { holders: hostKeys.feedHostReaders, next: hostKeys.feedHostNext },
+    {
+      slots: config.feeds.hostConcurrency,
+      gapMs: config.feeds.hostDelayMs,
+      leaseMs: 2 * config.feeds.timeoutMs * (config.feeds.retries + 1) + 30_000,
+    },
+  );
   const readDeps: ReadFeedJobDeps = {
     redis: reader.connection,
     space,

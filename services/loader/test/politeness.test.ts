@@ -4,7 +4,7 @@ import { QUEUE, requestRun } from '@tidings/shared';
 import { testConfig, testRedis } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { feedHost, HostSlots } from '../src/host-slots.js';
+import { feedHost } from '../src/feed-host.js';
 import { startLoader } from '../src/loader.js';
 import { loadedRun } from './loaded-run.js';
 
@@ -12,37 +12,7 @@ const logger = createLogger('test', { level: 'silent' });
 const redis = testRedis();
 afterAll(() => redis.quit());
 
-describe('HostSlots', () => {
-  const slots = (options: { slots: number; gapMs: number; leaseMs: number }) =>
-    new HostSlots(redis, testConfig().prefix, options);
-
-  it('lets `slots` readers at a host at once; the next waits until one leaves', async () => {
-    const host = slots({ slots: 2, gapMs: 0, leaseMs: 60_000 });
-    expect(await host.take('a.example', 'r1')).toBe(0);
-    expect(await host.take('a.example', 'r2')).toBe(0);
-    expect(await host.take('a.example', 'r3')).toBeGreaterThan(0);
-    // Another host is not held up by this one.
-    expect(await host.take('b.example', 'r3')).toBe(0);
-    await host.release('a.example', 'r1');
-    expect(await host.take('a.example', 'r3')).toBe(0);
-  });
-
-  it('spaces requests to a host by the gap, and says how long to wait', async () => {
-    const host = slots({ slots: 5, gapMs: 1_000, leaseMs: 60_000 });
-    const now = Date.now();
-    expect(await host.take('gap.example', 'r1', now)).toBe(0);
-    expect(await host.take('gap.example', 'r2', now + 400)).toBe(600);
-    expect(await host.take('gap.example', 'r2', now + 1_000)).toBe(0);
-  });
-
-  it('frees the slot of a reader that died holding it once its lease ends', async () => {
-    const host = slots({ slots: 1, gapMs: 0, leaseMs: 200 });
-    const now = Date.now();
-    expect(await host.take('dead.example', 'killed', now)).toBe(0);
-    expect(await host.take('dead.example', 'next', now + 100)).toBeGreaterThan(0);
-    expect(await host.take('dead.example', 'next', now + 250)).toBe(0);
-  });
-
+describe('feedHost', () => {
   it('names the host of an http(s) feed, and none for a file', () => {
     expect(feedHost('https://Feeds.Example.com:8443/rss?x=1')).toBe('feeds.example.com');
     expect(feedHost('fixtures/feeds/atom.xml')).toBeUndefined();

@@ -11,6 +11,7 @@ import {
 import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions';
 import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import type { Transporter } from 'nodemailer';
+import type { DestinationSlots } from './destination-slots.js';
 import { DeliveryError } from './errors/delivery-error.js';
 import { hubPing, pingHub, shownHub } from './ping-hub.js';
 import { renderEmail } from './render-email.js';
@@ -52,6 +53,11 @@ export interface DeliverDeps {
   ownTopicMatches: OwnTopicMatches;
   /** The SMTP transport; undefined when SMTP_URL is unset. */
   mailer: Transporter | undefined;
+  /**
+   * Every HTTP delivery holds its destination's slot while it is sent; absent for a one-off
+   * sender (`tidings notify test`), which sends one delivery at a time anyway.
+   */
+  slots?: DestinationSlots;
 }
 
 /**
@@ -59,13 +65,14 @@ export interface DeliverDeps {
  * when none of them is new, and nothing to a subscription removed since the run.
  */
 export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps): Promise<DeliveryOutcome> {
-  const { config, subscriptions, mailer } = deps;
+  const { config, subscriptions, mailer, slots } = deps;
   const dashboardUrl = dashboardBaseUrl(config);
   const id = deliveryId(job);
+  const hold = <T>(url: string, send: () => Promise<T>) => (slots ? slots.hold(url, id, send) : send());
   const d = job.destination;
   if (d.kind === 'websub') {
     const ping = hubPing(d, config);
-    await pingHub(ping);
+    await hold(ping.hubUrl, () => pingHub(ping));
     return { status: 'delivered', destination: shownHub(ping), articles: 0 };
   }
   if (d.kind === 'email' || d.kind === 'webhook') {
@@ -98,7 +105,8 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
     const secrets = signingSecrets(sub);
     try {
-      await postDigest(to, digestPayload(run, groups, dashboardUrl, ownGroups), id, secrets, policy);
+      const payload = digestPayload(run, groups, dashboardUrl, ownGroups);
+      await hold(to, () => postDigest(to, payload, id, secrets, policy));
     } catch (err) {
       // 410 Gone is the receiver saying "stop": that webhook gets nothing more until its URL changes.
       if (isGone(err)) await subscriptions.disableWebhook(sub.id, to, 'the webhook answered 410 Gone');
@@ -112,12 +120,13 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
   if (d.kind === 'slack') {
     const url = config.notify.slackWebhookUrl;
     if (!url) return { status: 'skipped', destination: 'slack', articles: 0, reason: 'NOTIFY_SLACK_WEBHOOK_URL unset' };
-    await postJson(url, JSON.stringify(slackMessage(groups, dashboardUrl)));
+    await hold(url, () => postJson(url, JSON.stringify(slackMessage(groups, dashboardUrl))));
     return { status: 'delivered', destination: `slack ${redactSecretUrl(url)}`, articles };
   }
   const url = config.notify.webhookUrls[d.index];
   if (!url)
     return { status: 'skipped', destination: 'webhook', articles: 0, reason: 'no such NOTIFY_WEBHOOK_URLS entry' };
-  await postDigest(url, digestPayload(run, groups, dashboardUrl), id, config.notify.webhookSecrets);
+  const payload = digestPayload(run, groups, dashboardUrl);
+  await hold(url, () => postDigest(url, payload, id, config.notify.webhookSecrets));
   return { status: 'delivered', destination: `webhook ${redactSecretUrl(url)}`, articles };
 }

@@ -2,9 +2,11 @@ import { type Logger, startWorkerService } from '@tidings/runtime';
 import { type Config, keySpaceOf, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
+import { DestinationSlots } from './destination-slots.js';
 import { DeliveryError } from './errors/delivery-error.js';
+import { DestinationBusyError } from './errors/destination-busy-error.js';
 import { deliveryRetryDelay } from './retry-delay.js';
 import { createMailer } from './send-email.js';
 
@@ -18,7 +20,9 @@ export interface NotifierOptions {
  * per job, or tells one WebSub hub that one topic feed changed. The job carries ids only;
  * the run and the subscription are read when sending, so an unsubscribe in between is
  * honoured. A failure that asking again cannot fix fails the job at once; others are retried
- * under the same delivery id, the wait doubling each time or as long as Retry-After asks.
+ * under the same delivery id, the wait doubling each time or as long as Retry-After asks. A
+ * delivery whose destination is busy with another goes back to the queue for a moment, so a
+ * receiver that stalls holds one worker slot, not all of them.
  */
 export async function startNotifier(options: NotifierOptions) {
   const { config, logger } = options;
@@ -30,15 +34,21 @@ export async function startNotifier(options: NotifierOptions) {
     logger,
     schema: NotifyJobSchema,
     bindings: (job) => ({ runId: job.runId, destination: job.destination.kind }),
-    process: async (job, _bullJob, log) => {
+    process: async (job, bullJob, log, token) => {
       try {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
-        const outcome = await deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
+        const deps = { config, subscriptions, store, ownTopicMatches, mailer, slots };
+        const outcome = await deliverDigest(run, job, deps);
         const what = job.destination.kind === 'websub' ? 'hub ping' : 'digest';
         log.info(outcome, `${what} ${outcome.status}`);
         return outcome;
       } catch (err) {
+        if (err instanceof DestinationBusyError) {
+          // Not an attempt: the job waits in the queue, and this worker slot goes to another destination.
+          await bullJob.moveToDelayed(Date.now() + err.waitMs, token);
+          throw new DelayedError();
+        }
         if (err instanceof DeliveryError && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;
       }
@@ -59,6 +69,7 @@ export async function startNotifier(options: NotifierOptions) {
   const store = new TopicStoreReader(service.connection, space, { labelOrder: config.zeroShot.labels });
   const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
   const ownTopicMatches = new OwnTopicMatches(service.connection, space);
+  const slots = new DestinationSlots(service.connection, space);
 
   return {
     worker: service.worker,

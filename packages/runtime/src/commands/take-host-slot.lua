@@ -1,10 +1,11 @@
--- Takes one of a feed host's reading slots, if the host may be asked now: fewer than
--- ARGV[4] readers hold a live lease, and ARGV[5] ms have passed since the last request began.
--- A lease expires on its own, so a killed loader never keeps a host closed.
+-- Takes one of a host's slots, if the host may be asked now: fewer than ARGV[4] holders
+-- have a live lease, and ARGV[5] ms have passed since the last request began.
+-- A lease expires on its own, so a killed process never keeps a host closed.
 -- KEYS: the host's holders (zset: holder → lease end), the host's next allowed start (string).
--- ARGV: now ms, holder, lease ms, slots, gap ms.
+-- ARGV: now ms, holder, lease ms, slots, gap ms, longest wait ms.
 -- Returns 0 when the slot is taken, else how many ms to wait before asking again.
-local now, holder, lease, slots, gap = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local now, holder, lease, slots, gap, longest =
+  tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZSCORE', KEYS[1], holder) then
   redis.call('ZADD', KEYS[1], now + lease, holder)
@@ -12,7 +13,7 @@ if redis.call('ZSCORE', KEYS[1], holder) then
 end
 if redis.call('ZCARD', KEYS[1]) >= slots then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return math.max(1, math.min(tonumber(first[2]) - now, 1000))
+  return math.max(1, math.min(tonumber(first[2]) - now, longest))
 end
 local nextAt = tonumber(redis.call('GET', KEYS[2]) or '0')
 if nextAt > now then return nextAt - now end
