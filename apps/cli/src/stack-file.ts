@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileInDataDir, jobSigningKey, privateAddressReason, readSecretFile } from '@tidings/runtime';
+import { fileInDataDir, jobSigningKey, privateHostReason, readSecretFile } from '@tidings/runtime';
 import {
   type Config,
   describeZodError,
@@ -66,10 +65,7 @@ export function stackRedisUrl(config: Config): string {
  * only resolves to one is refused by the loader; FEED_URLS or FEED_ALLOW_PRIVATE allow it.)
  */
 function needsSignature(feed: string): boolean {
-  if (!isHttpUrl(feed)) return true;
-  const host = new URL(feed).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  return net.isIP(host) !== 0 && privateAddressReason(host) !== undefined;
+  return !isHttpUrl(feed) || privateHostReason(feed) !== undefined;
 }
 
 /**

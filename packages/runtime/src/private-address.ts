@@ -67,6 +67,20 @@ export function privateAddressReason(address: string): string | undefined {
     : undefined;
 }
 
+/**
+ * Why an http(s) URL names a host a feed named by others may not reach by its very name
+ * (`localhost`, a private IP literal, however written), or undefined. A name that only
+ * resolves to such an address passes here; guardedLookup refuses it when connecting.
+ */
+export function privateHostReason(url: string): string | undefined {
+  const host = new URL(url).hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return 'is this machine (localhost)';
+  return net.isIP(host) !== 0 ? privateAddressReason(host) : undefined;
+}
+
 export type AddressPolicy = (address: string) => string | undefined;
 
 /** Raised from the DNS lookup of a connection, so the socket never opens. */

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertPublicUrl, guardedLookup, PrivateAddressError, privateAddressReason } from '../src/index.js';
+import {
+  assertPublicUrl,
+  guardedLookup,
+  PrivateAddressError,
+  privateAddressReason,
+  privateHostReason,
+} from '../src/index.js';
 
 /**
  * The outbound guard: what a feed named in a request, or a subscriber's webhook, may reach.
@@ -62,6 +68,30 @@ describe('privateAddressReason', () => {
 
   it.each(ALLOWED)('lets public address %s pass', (address) => {
     expect(privateAddressReason(address)).toBeUndefined();
+  });
+});
+
+describe('privateHostReason', () => {
+  it.each([
+    'http://localhost/feed',
+    'http://LOCALHOST./feed',
+    'http://feeds.localhost/rss',
+    'http://2130706433/',
+    'http://0x7f.1/',
+    'http://[::1]:8080/',
+    'http://[::ffff:169.254.169.254]/latest/meta-data/',
+    'https://user:pw@192.168.1.10/rss',
+  ])('refuses %s by its host as written', (url) => {
+    expect(privateHostReason(url)).toBeDefined();
+  });
+
+  it.each([
+    'https://feeds.example.org/rss',
+    'http://8.8.8.8/',
+    'http://[2606:4700:4700::1111]/',
+    'http://localhost.example/',
+  ])('lets %s pass (a name is checked again when it resolves)', (url) => {
+    expect(privateHostReason(url)).toBeUndefined();
   });
 });
 

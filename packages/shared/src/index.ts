@@ -18,6 +18,7 @@ export * from './job-signature.js';
 export * from './keys.js';
 export * from './lua-command.js';
 export * from './mask-url.js';
+export * from './output-text.js';
 export * from './own-topics.js';
 export * from './queues.js';
 export * from './redis-config.js';

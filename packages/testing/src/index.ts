@@ -15,5 +15,6 @@ export * from './redis-nodes.js';
 export * from './run-flow-fixture.js';
 export * from './sentinel-setup.js';
 export * from './service-process.js';
+export * from './strict-readers.js';
 export * from './wait.js';
 export * from './webhook-receiver.js';

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { type TopicArticle, topicFeedKey, topicSlug } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { buildRun, buildTopicArticle, FIXTURES, testConfig, testRedis } from '@tidings/testing';
+import {
+  buildRun,
+  buildTopicArticle,
+  FIXTURES,
+  parseStrictJson,
+  testConfig,
+  testRedis,
+  xmlWellFormednessError,
+} from '@tidings/testing';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import { parseAtomFeed, parseJsonFeed, parseOpml } from 'feedsmith';
 import Parser from 'rss-parser';
@@ -197,5 +205,46 @@ describe('feeds checked against their specifications', () => {
       },
     ]);
     expect((await fetch(url(`/feeds/s/${'0'.repeat(32)}.opml`))).status).toBe(404);
+  });
+
+  it('names and titles with C0 controls, U+FFFF or a lone surrogate leave every XML answer well-formed and every JSON answer strict', async () => {
+    const { config, url } = await serve();
+    const nasty = 'Ann\u0001\u0008\u001F\uFFFF\uD800 & \uDC00 <x> \uD83D\uDE00';
+    await new TopicStoreWriter(redis, config.prefix).writeRun(
+      buildRun({
+        id: 'run-2',
+        startedAt: '2026-11-24T13:00:00.000Z',
+        articles: [
+          article('odd1', 'Crypto', '2026-11-24T12:00:00.000Z', { title: nasty, summary: nasty, runId: 'run-2' }),
+        ],
+      }),
+    );
+    // Sent as JSON, whose \ud800 escapes are how a lone surrogate reaches a name.
+    const created = await fetch(url('/api/subscriptions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: nasty, topics: ['Crypto'] }),
+    });
+    expect(created.status).toBe(201);
+    const key = new URL(((await created.json()) as { feedUrl: string }).feedUrl).pathname.split('/').pop() ?? '';
+    const bytes = async (p: string) => {
+      const res = await fetch(url(p));
+      expect(res.status, p).toBe(200);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+    for (const p of [`/feeds/s/${key.replace('.xml', '.opml')}`, `/feeds/s/${key}`, '/feeds/crypto.xml']) {
+      expect(xmlWellFormednessError(await bytes(p)), p).toBe('');
+    }
+    const listed = parseStrictJson(await bytes('/api/subscriptions')) as { subscriptions: { name: string }[] };
+    expect(listed.subscriptions.map((s) => s.name)).toEqual([
+      'Ann\u0001\u0008\u001F\uFFFF\uFFFD & \uFFFD <x> \uD83D\uDE00',
+    ]);
+    for (const p of [`/feeds/s/${key.replace('.xml', '.json')}`, '/feeds/crypto.json']) {
+      const feed = parseStrictJson(await bytes(p)) as { items: { title: string }[] };
+      expect(
+        feed.items.map((i) => i.title),
+        p,
+      ).toContain('Ann\u0001\u0008\u001F\uFFFF\uFFFD & \uFFFD <x> \uD83D\uDE00');
+    }
   });
 });

@@ -49,10 +49,10 @@ export interface ReadFeedJobDeps {
 }
 
 /**
- * Whose feed a job names decides what it may reach. The operator's (FEED_URLS, the feed list,
- * or a grant from a verified `tidings run`) is read as given; anyone else's (Bull Board, the
- * API, a job written straight to Redis) only over http(s), never a file, and not to a private
- * address unless FEED_ALLOW_PRIVATE.
+ * Whose feed a job names decides what it may reach. The operator's (FEED_URLS, or a grant from
+ * a verified `tidings run`) is read as given; any other (the feed list, which OPML imports fill,
+ * Bull Board, the API, a job written straight to Redis) only over http(s), never a file, and not
+ * to a private address, by name or by what the name resolves to, unless FEED_ALLOW_PRIVATE.
  */
 async function untrusted(
   job: ReadFeedJob,
@@ -61,7 +61,7 @@ async function untrusted(
 ): Promise<ReadFeedOptions['untrusted']> {
   const key = job.grant ? deps.signingKey() : undefined;
   if (key && verifyFeedRead(key, jobId, job.feed, job.grant)) return undefined;
-  if (deps.defaultFeeds.includes(job.feed) || (await deps.feedList.has(job.feed))) return undefined;
+  if (deps.defaultFeeds.includes(job.feed)) return undefined;
   return deps.allowPrivate ? {} : { addressPolicy: privateAddressReason };
 }
 

@@ -20,9 +20,9 @@ describe('the feed list', () => {
       },
       '/gone.xml': (_req, res) => void res.writeHead(410).end(),
     });
-    const config = testConfig({ FEED_URLS: CNBC_FIXTURE, FETCH_RETRIES: '0' });
+    // The feed farm is on loopback: allowed here, as an operator with an intranet feed would.
+    const config = testConfig({ FEED_URLS: CNBC_FIXTURE, FETCH_RETRIES: '0', FEED_ALLOW_PRIVATE: 'true' });
     const list = new FeedList(redis, config.prefix);
-    // A loopback address: read because the operator listed it, with FEED_ALLOW_PRIVATE unset.
     await list.add([{ url: server.url('/listed.xml'), title: 'Listed' }, { url: server.url('/gone.xml') }]);
     const loader = await startLoader({ config, logger: createLogger('t', { level: 'silent' }), schedule: false });
     const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
@@ -42,6 +42,35 @@ describe('the feed list', () => {
         [server.url('/listed.xml'), 'ok'],
       ]);
       expect(listed[0]?.last?.error).toContain('410');
+    } finally {
+      await loader.close();
+      await feeds.close();
+      await aggregate.close();
+      await server.close();
+    }
+  });
+
+  it('is no way to a private address: a listed loopback feed is refused, unread, unless FEED_ALLOW_PRIVATE', async () => {
+    let requests = 0;
+    const server = await startFeedServer({
+      '/inside.xml': (_req, res) => {
+        requests++;
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end(generatedFeed(2, { tag: 'inside' }));
+      },
+    });
+    const config = testConfig({ FEED_URLS: CNBC_FIXTURE, FETCH_RETRIES: '0', FEED_ALLOW_PRIVATE: 'false' });
+    // Written straight to the list, as an import before imports were checked could have left it.
+    await new FeedList(redis, config.prefix).add([{ url: server.url('/inside.xml') }]);
+    const loader = await startLoader({ config, logger: createLogger('t', { level: 'silent' }), schedule: false });
+    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
+    try {
+      const run = await loadedRun(redis, config.prefix, await requestRun(feeds));
+      const inside = run.feeds.find((f) => f.url === server.url('/inside.xml'));
+      expect(inside).toMatchObject({ status: 'failed', error: { code: 'FEED_ADDRESS_REFUSED' } });
+      expect(requests).toBe(0);
+      expect(run.feeds.find((f) => f.url === CNBC_FIXTURE)?.status).toBe('ok');
     } finally {
       await loader.close();
       await feeds.close();

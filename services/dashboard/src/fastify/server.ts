@@ -12,6 +12,7 @@ import {
   queueBackfills,
   queuePrefix,
   redactSecretUrl,
+  wellFormedJson,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
@@ -100,6 +101,17 @@ export async function buildDashboard(options: DashboardOptions) {
     ownTopics: config.ownTopics,
     onNewOwnTopics: (topicIds) => queueBackfills(queues.backfill, topicIds),
   });
+  // The dashboard is where subscriptions change and where the ceiling refuses newcomers, and
+  // its store backfills a registration added back: so it is the one that rebuilds the own-topic
+  // registry from the records at start, undoing what an older version's races or a hand edit
+  // left. Not fatal: the store keeps the registry right from here on either way.
+  await subscriptions
+    .reconcileOwnTopics()
+    .then((repair) => {
+      if (repair.orphansRemoved.length + repair.missingAdded.length + repair.holdersFixed > 0)
+        logger.warn(repair, 'repaired the own-topic registry from the subscriptions');
+    })
+    .catch((err) => logger.warn({ err }, 'could not check the own-topic registry; tidings subscribers check does it'));
   const feedDeps = {
     store: data.store,
     ownTopicMatches: new OwnTopicMatches(connection, space),
@@ -150,6 +162,8 @@ export async function buildDashboard(options: DashboardOptions) {
   await app.register(fastifyFormbody, { bodyLimit: 4 * 1024 });
   await app.register(fastifyRateLimit, { global: false });
   app.addHook('onRequest', guard({ origins: new OriginPolicy(dashboard), auth, attempts, base }));
+  // Every JSON answer, schema-serialized or not, carries no lone surrogate a strict reader refuses.
+  app.addHook('preSerialization', async (_request, _reply, payload) => wellFormedJson(payload));
   const runs = runLimit(app, options.runsPerMinute ?? 6);
 
   await app.register(async (pages) => {

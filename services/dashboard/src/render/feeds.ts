@@ -1,19 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { TopicArticle } from '@tidings/shared';
+import { type TopicArticle, wellFormedJson, xmlText } from '@tidings/shared';
 import type { FeedMeta } from '../api/topic-feeds.js';
-
-// Characters XML 1.0 cannot carry at all, even escaped.
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-export function escapeXml(text: string): string {
-  return text
-    .replace(XML_INVALID, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 function httpLink(link: string): string | undefined {
   try {
@@ -53,25 +40,23 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
     const href = httpLink(a.link);
     return [
       '  <entry>',
-      `    <id>urn:tidings:article:${escapeXml(a.id)}</id>`,
-      `    <title type="text">${escapeXml(a.title || '(untitled)')}</title>`,
-      href ? `    <link rel="alternate" href="${escapeXml(href)}"/>` : '',
-      ...otherSources(a).map(
-        (o) => `    <link rel="related" href="${escapeXml(o.url)}" title="${escapeXml(o.title)}"/>`,
-      ),
+      `    <id>urn:tidings:article:${xmlText(a.id)}</id>`,
+      `    <title type="text">${xmlText(a.title || '(untitled)')}</title>`,
+      href ? `    <link rel="alternate" href="${xmlText(href)}"/>` : '',
+      ...otherSources(a).map((o) => `    <link rel="related" href="${xmlText(o.url)}" title="${xmlText(o.title)}"/>`),
       `    <published>${a.published}</published>`,
       `    <updated>${a.published}</updated>`,
-      a.summary ? `    <summary type="text">${escapeXml(a.summary)}</summary>` : '',
+      a.summary ? `    <summary type="text">${xmlText(a.summary)}</summary>` : '',
       // RFC 4287 4.1.1: an entry without an alternate link must carry its content.
-      href ? '' : `    <content type="text">${escapeXml(a.summary || a.title || '(untitled)')}</content>`,
-      `    <category term="${escapeXml(a.label)}" label="${escapeXml(a.label)}"/>`,
+      href ? '' : `    <content type="text">${xmlText(a.summary || a.title || '(untitled)')}</content>`,
+      `    <category term="${xmlText(a.label)}" label="${xmlText(a.label)}"/>`,
       ...(a.ownMatches ?? []).map(
         (m) =>
-          `    <category scheme="urn:tidings:own-topic" term="${escapeXml(m.topic)}" label="${escapeXml(`${m.topic} (your topic, ${m.score.toFixed(2)})`)}"/>`,
+          `    <category scheme="urn:tidings:own-topic" term="${xmlText(m.topic)}" label="${xmlText(`${m.topic} (your topic, ${m.score.toFixed(2)})`)}"/>`,
       ),
       `    <t:score>${a.score.toFixed(4)}</t:score>`,
       ...(a.ownMatches ?? []).map(
-        (m) => `    <t:own-topic score="${m.score.toFixed(4)}">${escapeXml(m.topic)}</t:own-topic>`,
+        (m) => `    <t:own-topic score="${m.score.toFixed(4)}">${xmlText(m.topic)}</t:own-topic>`,
       ),
       '  </entry>',
     ]
@@ -81,12 +66,12 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:t="urn:tidings:ns">',
-    `  <id>${escapeXml(meta.id)}</id>`,
-    `  <title type="text">${escapeXml(meta.title)}</title>`,
+    `  <id>${xmlText(meta.id)}</id>`,
+    `  <title type="text">${xmlText(meta.title)}</title>`,
     `  <updated>${updated}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${escapeXml(meta.selfUrl)}"/>`,
-    ...meta.hubs.map((hub) => `  <link rel="hub" href="${escapeXml(hub)}"/>`),
-    `  <link rel="alternate" type="text/html" href="${escapeXml(meta.dashboardUrl)}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${xmlText(meta.selfUrl)}"/>`,
+    ...meta.hubs.map((hub) => `  <link rel="hub" href="${xmlText(hub)}"/>`),
+    `  <link rel="alternate" type="text/html" href="${xmlText(meta.dashboardUrl)}"/>`,
     '  <author><name>tidings</name></author>',
     '  <generator>tidings</generator>',
     ...entries,
@@ -121,5 +106,5 @@ export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string
       };
     }),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return `${JSON.stringify(wellFormedJson(feed), null, 2)}\n`;
 }
