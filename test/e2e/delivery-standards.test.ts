@@ -35,6 +35,7 @@ const startReceiver = () =>
     return { status: where === '/hub' ? 202 : 200 };
   });
 
+const TOKEN = 'delivery-standards-token-0123456789';
 const NEW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OLD_SECRET = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
 
@@ -186,6 +187,10 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
 
     // Each pinged feed names the hub and itself, in the document and in Link headers.
     const { app } = await buildDashboard({ config, logger });
+    const { app: tokenApp } = await buildDashboard({
+      config: { ...config, dashboard: { ...config.dashboard, token: TOKEN } },
+      logger,
+    });
     try {
       const address = await app.listen({ host: '127.0.0.1', port: 0 });
       const atom = await fetch(`${address}/feeds/${changed[0]}.xml`);
@@ -206,15 +211,23 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
       expect(page).toContain('the webhook answered 410 Gone');
       expect(await (await fetch(`${address}/unsubscribe/${ann.feedKey}`)).text()).not.toContain('webhook-disabled');
 
-      // Ann rotates her secret through the API: shown once, never listed.
-      const rotated = await fetch(`${address}/api/subscriptions/${ann.id}/rotate-webhook-secret`, { method: 'POST' });
+      // Ann rotates her secret through the API: shown once, never listed. Rotating and listing
+      // are served only with DASHBOARD_TOKEN, so this is a dashboard that has one.
+      const auth = { authorization: `Bearer ${TOKEN}` };
+      const tokenAddress = await tokenApp.listen({ host: '127.0.0.1', port: 0 });
+      const rotated = await fetch(`${tokenAddress}/api/subscriptions/${ann.id}/rotate-webhook-secret`, {
+        method: 'POST',
+        headers: auth,
+      });
       expect(rotated.status).toBe(200);
       const newSecret: string = (await rotated.json()).webhookSecret;
       expect(newSecret).toMatch(/^whsec_/);
       expect(newSecret).not.toBe(ann.webhookSecret);
-      const listed = await (await fetch(`${address}/api/subscriptions`)).text();
-      expect(listed).not.toContain(newSecret);
-      expect(listed).not.toContain(ann.webhookSecret);
+      const listed = await fetch(`${tokenAddress}/api/subscriptions`, { headers: auth });
+      expect(listed.status).toBe(200);
+      const listedText = await listed.text();
+      expect(listedText).not.toContain(newSecret);
+      expect(listedText).not.toContain(ann.webhookSecret);
 
       // The next run reaches Ann again, signed by both her secrets, and the gone webhook not at all.
       const second = await requestRun(queues.feeds, { reclassify: true });
@@ -232,6 +245,7 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
       expect(jobs.some((j) => j?.data.runId === second && j.data.destination.subscriptionId === gone.id)).toBe(false);
     } finally {
       await app.close();
+      await tokenApp.close();
     }
   });
 });

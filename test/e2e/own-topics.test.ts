@@ -28,6 +28,8 @@ interface JsonFeed {
   items: { title: string; tags: string[]; _tidings: { own_topics?: { topic: string; score: number }[] } }[];
 }
 
+const TOKEN = 'own-topics-token-0123456789';
+
 describe('own topics: a reader writes a topic, the model classifies it, their feed and digest carry it', () => {
   const logger = createLogger('test', { level: 'silent' });
   const redis = testRedis();
@@ -42,7 +44,10 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
   const api = async (method: string, url: string, body?: unknown) => {
     const response = await fetch(new URL(url, base), {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -59,6 +64,8 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
       DASHBOARD_PORT: '0',
       OWN_TOPICS_MAX: '3',
       OWN_TOPICS_PER_SUBSCRIBER: '5',
+      // Subscriptions are listed only with a token; the readers' feeds and pages need only their keys.
+      DASHBOARD_TOKEN: TOKEN,
     });
     const model = await prepareModel(config, logger);
     const dashboard = await startDashboard({ config, logger });

@@ -356,6 +356,12 @@ export const CONFIG_VARS = {
       'Distinct own topics (case and spaces normalised) the deployment classifies; a subscription adding one more is refused.',
     schema: int(0, 5_000),
   }),
+  OWN_TOPICS_PER_CLIENT: spec({
+    default: '20',
+    description:
+      'New own topics (ones no subscription had) one client of the dashboard may register a day; one more gets 429.',
+    schema: int(0, 5_000),
+  }),
   OWN_TOPIC_THRESHOLD: spec({
     default: '0.8',
     description:

@@ -35,6 +35,8 @@ export interface Config {
     perSubscriber: number;
     /** Distinct own topics across every subscription (OWN_TOPICS_MAX). */
     ceiling: number;
+    /** New own topics one dashboard client may register a day (OWN_TOPICS_PER_CLIENT). */
+    perClientPerDay: number;
     threshold: number;
     backfillDays: number;
   };
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxChars: v.OWN_TOPIC_MAX_CHARS,
       perSubscriber: v.OWN_TOPICS_PER_SUBSCRIBER,
       ceiling: v.OWN_TOPICS_MAX,
+      perClientPerDay: v.OWN_TOPICS_PER_CLIENT,
       threshold: v.OWN_TOPIC_THRESHOLD,
       backfillDays: v.BACKFILL_DAYS,
     },

@@ -75,6 +75,8 @@ export function redisKeys(source: KeySpaceSource) {
     /** A delivery destination's (host and port) senders and next allowed start, taken like a feed host's. */
     notifyHostSenders: (host: string) => groupedKey(space, `notify-host:${host}`, `notify-host:${host}:senders`),
     notifyHostNext: (host: string) => groupedKey(space, `notify-host:${host}`, `notify-host:${host}:next`),
+    /** The own topics one dashboard client made new in its OWN_TOPICS_PER_CLIENT window: one key, one slot. */
+    ownTopicClaims: (client: string) => groupedKey(space, `own-topic-claims:${client}`, `own-topic-claims:${client}`),
     workerHeartbeat: (workerId: string) => groupedKey(space, 'workers', `workers:${workerId}`),
     /** Ids of the heartbeats that may be live (each expires on its own; readers drop the dead). */
     workerIndex: groupedKey(space, 'workers', 'worker-index'),

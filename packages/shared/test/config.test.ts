@@ -71,6 +71,7 @@ describe('config defaults', () => {
       maxChars: 80,
       perSubscriber: 10,
       ceiling: 200,
+      perClientPerDay: 20,
       threshold: 0.8,
       backfillDays: 7,
     });
@@ -274,6 +275,7 @@ describe('config values', () => {
     [{ OWN_TOPIC_MAX_CHARS: '2000' }, "OWN_TOPIC_MAX_CHARS: must be at most 200: '2000'"],
     [{ OWN_TOPICS_PER_SUBSCRIBER: 'many' }, "OWN_TOPICS_PER_SUBSCRIBER: not a whole number: 'many'"],
     [{ OWN_TOPICS_MAX: '-1' }, "OWN_TOPICS_MAX: not a whole number: '-1'"],
+    [{ OWN_TOPICS_PER_CLIENT: 'lots' }, "OWN_TOPICS_PER_CLIENT: not a whole number: 'lots'"],
     [{ OWN_TOPIC_THRESHOLD: '2' }, "OWN_TOPIC_THRESHOLD: not a number from 0 to 1: '2'"],
     [{ CLASSIFY_BATCH_SIZE: '0' }, "CLASSIFY_BATCH_SIZE: must be at least 1: '0'"],
     [{ BACKFILL_DAYS: 'week' }, "BACKFILL_DAYS: not a whole number: 'week'"],

@@ -208,7 +208,10 @@ describe('feeds checked against their specifications', () => {
   });
 
   it('names and titles with C0 controls, U+FFFF or a lone surrogate leave every XML answer well-formed and every JSON answer strict', async () => {
-    const { config, url } = await serve();
+    // With the token, so the list of subscriptions is served; topic feeds then need their key.
+    const { config, url } = await serve({ DASHBOARD_TOKEN: TOKEN });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const topicKey = topicFeedKey(TOKEN);
     const nasty = 'Ann\u0001\u0008\u001F\uFFFF\uD800 & \uDC00 <x> \uD83D\uDE00';
     await new TopicStoreWriter(redis, config.prefix).writeRun(
       buildRun({
@@ -222,24 +225,28 @@ describe('feeds checked against their specifications', () => {
     // Sent as JSON, whose \ud800 escapes are how a lone surrogate reaches a name.
     const created = await fetch(url('/api/subscriptions'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ name: nasty, topics: ['Crypto'] }),
     });
     expect(created.status).toBe(201);
     const key = new URL(((await created.json()) as { feedUrl: string }).feedUrl).pathname.split('/').pop() ?? '';
     const bytes = async (p: string) => {
-      const res = await fetch(url(p));
+      const res = await fetch(url(p), { headers: auth });
       expect(res.status, p).toBe(200);
       return new Uint8Array(await res.arrayBuffer());
     };
-    for (const p of [`/feeds/s/${key.replace('.xml', '.opml')}`, `/feeds/s/${key}`, '/feeds/crypto.xml']) {
+    for (const p of [
+      `/feeds/s/${key.replace('.xml', '.opml')}`,
+      `/feeds/s/${key}`,
+      `/feeds/crypto.xml?key=${topicKey}`,
+    ]) {
       expect(xmlWellFormednessError(await bytes(p)), p).toBe('');
     }
     const listed = parseStrictJson(await bytes('/api/subscriptions')) as { subscriptions: { name: string }[] };
     expect(listed.subscriptions.map((s) => s.name)).toEqual([
       'Ann\u0001\u0008\u001F\uFFFF\uFFFD & \uFFFD <x> \uD83D\uDE00',
     ]);
-    for (const p of [`/feeds/s/${key.replace('.xml', '.json')}`, '/feeds/crypto.json']) {
+    for (const p of [`/feeds/s/${key.replace('.xml', '.json')}`, `/feeds/crypto.json?key=${topicKey}`]) {
       const feed = parseStrictJson(await bytes(p)) as { items: { title: string }[] };
       expect(
         feed.items.map((i) => i.title),

@@ -1,5 +1,6 @@
 import { createLogger, recordProblem } from '@tidings/runtime';
 import type { TopicArticle } from '@tidings/shared';
+import { SubscriptionStore } from '@tidings/subscriptions';
 import { buildRun, buildTopicArticle, testConfig, testRedis } from '@tidings/testing';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import Parser from 'rss-parser';
@@ -120,7 +121,11 @@ describe('topic feeds', () => {
 
 describe('subscriptions', () => {
   it('are managed through the API: personal feeds of exactly the chosen topics, keys that rotate, and unsubscribe links', async () => {
-    const { url, json } = await serve({ DASHBOARD_PUBLIC_URL: 'https://news.example.org/' });
+    const served = await serve({ DASHBOARD_PUBLIC_URL: 'https://news.example.org/', DASHBOARD_TOKEN: TOKEN });
+    const { url } = served;
+    // Listing and rotating are served only with a token; feeds and unsubscribe links need only their key.
+    const json = (method: string, path: string, body?: unknown) =>
+      served.json(method, path, body, { authorization: `Bearer ${TOKEN}` });
     const created = await json('POST', '/api/subscriptions', {
       name: 'Ann',
       topics: ['Crypto', 'IPO'],
@@ -142,7 +147,7 @@ describe('subscriptions', () => {
     const annFeed = await new Parser().parseString(await (await fetch(url(`/feeds/s/${annKey}.xml`))).text());
     expect(annFeed.items.map((i) => i.id)).toEqual(['urn:tidings:article:ipo1', 'urn:tidings:article:btc1']);
     // A personal key opens its own feed only.
-    expect((await fetch(url(`/feeds/crypto.xml?key=${annKey}`))).status).toBe(200);
+    expect((await fetch(url(`/feeds/crypto.xml?key=${annKey}`))).status).toBe(401);
 
     expect((await json('POST', '/api/subscriptions', { name: 'Cy', topics: ['Gold'] })).status).toBe(400);
     const patched = await (await json('PATCH', `/api/subscriptions/${bob.id}`, { topics: ['Crypto'] })).json();
@@ -186,6 +191,51 @@ describe('subscriptions', () => {
     // The subscriber's page is opened by the same key, and by nothing else.
     expect((await fetch(url(`/s/${key}`))).status).toBe(200);
     expect((await fetch(url(`/s/${key.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))}`))).status).toBe(404);
+  });
+
+  it('are listed and have their key and secret rotated only with DASHBOARD_TOKEN set, and say so without it', async () => {
+    const made = async (config: { prefix: string; zeroShot: { labels: string[] } }) => {
+      const store = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
+      return {
+        store,
+        sub: await store.create({ name: 'Ann', topics: ['Crypto'], webhookUrl: 'https://hooks.example.org/ann' }),
+      };
+    };
+    const routes = (id: string): [string, string][] => [
+      ['GET', '/api/subscriptions'],
+      ['POST', `/api/subscriptions/${id}/rotate-key`],
+      ['POST', `/api/subscriptions/${id}/rotate-webhook-secret`],
+    ];
+
+    const tokenless = await serve();
+    const { store, sub } = await made(tokenless.config);
+    for (const [method, path] of routes(sub.id)) {
+      const refused = await tokenless.json(method, path);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(await refused.json()).toEqual({
+        error: 'TIDINGS_DASHBOARD_TOKEN_NEEDED',
+        message:
+          'with no DASHBOARD_TOKEN, subscriber details and secret rotation are not served over HTTP: set DASHBOARD_TOKEN, or use `tidings subscribers list` / `tidings subscribers rotate-secret`',
+      });
+    }
+    // Setting a webhook makes a signing secret, so it needs the token too; other changes do not.
+    for (const webhookUrl of ['https://hooks.example.org/mallory', null]) {
+      const refused = await tokenless.json('PATCH', `/api/subscriptions/${sub.id}`, { webhookUrl });
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).message).toContain('a webhook is not set over HTTP');
+    }
+    expect(await store.get(sub.id)).toEqual(sub);
+    expect((await tokenless.json('PATCH', `/api/subscriptions/${sub.id}`, { name: 'Ann B.' })).status).toBe(200);
+
+    const withToken = await serve({ DASHBOARD_TOKEN: TOKEN });
+    const other = await made(withToken.config);
+    for (const [method, path] of routes(other.sub.id)) {
+      const answer = await withToken.json(method, path, undefined, { authorization: `Bearer ${TOKEN}` });
+      expect(answer.status, `${method} ${path}`).toBe(200);
+    }
+    const rotated = await other.store.get(other.sub.id);
+    expect(rotated?.feedKey).not.toBe(other.sub.feedKey);
+    expect(rotated?.webhookSecret).not.toBe(other.sub.webhookSecret);
   });
 
   it('refuse a webhook on a private address unless FEED_ALLOW_PRIVATE says every such address is trusted', async () => {

@@ -5,6 +5,8 @@
 export interface ApiResult<T = unknown> {
   status: number;
   body: T;
+  /** Headers the answer needs beyond its body's type, e.g. Retry-After on a 429. */
+  headers?: Record<string, string>;
 }
 
 /** Every refusal names a stable code (what clients and tests match on) and says what to do. */

@@ -15,6 +15,7 @@ import {
   subscriptionView,
   UnknownTopicError,
 } from '@tidings/subscriptions';
+import type { OwnTopicQuota } from './own-topic-quota.js';
 import { type ApiResult, refuse } from './result.js';
 
 export interface SubscriptionsApiDeps {
@@ -22,7 +23,27 @@ export interface SubscriptionsApiDeps {
   baseUrl: string;
   /** Refuses a webhook URL the service may not call (private addresses); resolves when it may. */
   checkWebhookUrl: (url: string) => Promise<void>;
+  /** Who asks (request.ip), for the per-client budget of new own topics. */
+  client: string;
+  ownTopicQuota: OwnTopicQuota;
 }
+
+/**
+ * Without DASHBOARD_TOKEN any local process may call the dashboard, so what would let it
+ * impersonate a subscriber or a signer (addresses, feed keys, webhook secrets) is not served.
+ */
+export const subscriberDetailsNeedToken = refuse(
+  403,
+  'TIDINGS_DASHBOARD_TOKEN_NEEDED',
+  'with no DASHBOARD_TOKEN, subscriber details and secret rotation are not served over HTTP: set DASHBOARD_TOKEN, or use `tidings subscribers list` / `tidings subscribers rotate-secret`',
+);
+
+/** Adding or changing a webhook mints a signing secret for a subscription the caller need not own. */
+export const webhookChangeNeedsToken = refuse(
+  403,
+  'TIDINGS_DASHBOARD_TOKEN_NEEDED',
+  'with no DASHBOARD_TOKEN, a webhook is not set over HTTP (that makes a signing secret): set DASHBOARD_TOKEN, or subscribe with `tidings subscribers add --webhook`',
+);
 
 const badRequest = (message: string) => refuse(400, 'Bad Request', message);
 const notFound = (id: string) => refuse(404, 'Not Found', `no subscription '${id}'`);
@@ -48,15 +69,40 @@ async function guard(
   }
 }
 
+/**
+ * Runs a change that may add `ownTopics` once the client's budget for new ones allows it,
+ * and gives the budget back when the change is refused or fails.
+ */
+async function withOwnTopics(
+  deps: SubscriptionsApiDeps,
+  ownTopics: string[] | undefined,
+  change: () => Promise<ApiResult>,
+): Promise<ApiResult> {
+  if (ownTopics === undefined) return change();
+  const claim = await deps.ownTopicQuota.claim(deps.client, ownTopics);
+  if (!claim.ok) return claim.refusal;
+  const giveBack = () => deps.ownTopicQuota.release(deps.client, claim.claimed);
+  try {
+    const result = await change();
+    if (result.status >= 400) await giveBack();
+    return result;
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
+}
+
 /** POST /api/subscriptions: 201 with the subscription, its feed URLs, and its webhook secret (this once). */
 export async function createSubscription(body: unknown, deps: SubscriptionsApiDeps): Promise<ApiResult> {
   const parsed = NewSubscriptionSchema.safeParse(body ?? {});
   if (!parsed.success) return badRequest(describeZodError(parsed.error));
-  return guard(deps, parsed.data.webhookUrl, async () => {
-    const sub = await deps.subscriptions.create(parsed.data);
-    const view = subscriptionView(sub, deps.baseUrl);
-    return { status: 201, body: sub.webhookSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
-  });
+  return guard(deps, parsed.data.webhookUrl, () =>
+    withOwnTopics(deps, parsed.data.ownTopics, async () => {
+      const sub = await deps.subscriptions.create(parsed.data);
+      const view = subscriptionView(sub, deps.baseUrl);
+      return { status: 201, body: sub.webhookSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
+    }),
+  );
 }
 
 export async function listSubscriptions(deps: SubscriptionsApiDeps): Promise<ApiResult> {
@@ -69,15 +115,17 @@ export async function updateSubscription(id: string, body: unknown, deps: Subscr
   if (!SUBSCRIPTION_ID_PATTERN.test(id)) return notFound(id);
   const parsed = SubscriptionUpdateSchema.safeParse(body ?? {});
   if (!parsed.success) return badRequest(describeZodError(parsed.error));
-  return guard(deps, parsed.data.webhookUrl, async () => {
-    const before = parsed.data.webhookUrl ? await deps.subscriptions.get(id) : null;
-    const sub = await deps.subscriptions.update(id, parsed.data);
-    if (!sub) return notFound(id);
-    const view = subscriptionView(sub, deps.baseUrl);
-    // A webhook added by this PATCH got a new signing secret: like POST, it is shown this once.
-    const madeSecret = before && sub.webhookSecret && sub.webhookSecret !== before.webhookSecret;
-    return { status: 200, body: madeSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
-  });
+  return guard(deps, parsed.data.webhookUrl, () =>
+    withOwnTopics(deps, parsed.data.ownTopics, async () => {
+      const before = parsed.data.webhookUrl ? await deps.subscriptions.get(id) : null;
+      const sub = await deps.subscriptions.update(id, parsed.data);
+      if (!sub) return notFound(id);
+      const view = subscriptionView(sub, deps.baseUrl);
+      // A webhook added by this PATCH got a new signing secret: like POST, it is shown this once.
+      const madeSecret = before && sub.webhookSecret && sub.webhookSecret !== before.webhookSecret;
+      return { status: 200, body: madeSecret ? { ...view, webhookSecret: sub.webhookSecret } : view };
+    }),
+  );
 }
 
 export async function deleteSubscription(id: string, deps: SubscriptionsApiDeps): Promise<ApiResult> {

@@ -22,6 +22,7 @@ import { AttemptLimiter } from '../api/attempt-limiter.js';
 import { DashboardData } from '../api/dashboard-data.js';
 import { createMetrics } from '../api/metrics.js';
 import { isLoopbackHost, OriginPolicy } from '../api/origins.js';
+import { OwnTopicQuota } from '../api/own-topic-quota.js';
 import { RunEvents } from '../api/run-events.js';
 import { ArticleSearch } from '../api/search.js';
 import { SessionStore } from '../api/sessions.js';
@@ -37,6 +38,7 @@ import { pageRoutes } from './routes/page.js';
 import { searchRoutes } from './routes/search.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { runLimit } from './run-limit.js';
+import { subscriptionLimit } from './subscription-limit.js';
 
 /** How long requests in flight may take to finish once the dashboard is closing. */
 const CLOSE_GRACE_MS = 1_000;
@@ -56,6 +58,12 @@ export interface DashboardOptions {
   bodyLimit?: number;
   /** Runs one client may start per minute (the page's form and POST /api/runs together). */
   runsPerMinute?: number;
+  /** Subscriptions one client may create or change per minute (the API and the page's form together). */
+  subscriptionChangesPerMinute?: number;
+  /** Open /events streams one client may hold (STREAMS_PER_CLIENT). */
+  streamsPerClient?: number;
+  /** How long an /events stream may go without a notice before it is ended (STREAM_IDLE_MS). */
+  streamIdleMs?: number;
 }
 
 /**
@@ -126,12 +134,20 @@ export async function buildDashboard(options: DashboardOptions) {
     checkWebhookUrl: async (url: string) => {
       if (!config.feeds.allowPrivate) await assertPublicUrl(url, redactSecretUrl(url));
     },
+    ownTopicQuota: new OwnTopicQuota(connection, {
+      space,
+      labels: config.zeroShot.labels,
+      limits: config.ownTopics,
+      perDay: config.ownTopics.perClientPerDay,
+    }),
   };
   const events = new RunEvents({
     redis: config.redis,
     prefix: config.prefix,
     logger,
     maxStreams: dashboard.maxSseClients,
+    streamsPerClient: options.streamsPerClient,
+    idleMs: options.streamIdleMs,
   });
   await events.start();
 
@@ -165,6 +181,7 @@ export async function buildDashboard(options: DashboardOptions) {
   // Every JSON answer, schema-serialized or not, carries no lone surrogate a strict reader refuses.
   app.addHook('preSerialization', async (_request, _reply, payload) => wellFormedJson(payload));
   const runs = runLimit(app, options.runsPerMinute ?? 6);
+  const subscriptionChanges = subscriptionLimit(app, options.subscriptionChangesPerMinute ?? 20);
 
   await app.register(async (pages) => {
     await pages.register(fastifyHelmet, {
@@ -198,7 +215,13 @@ export async function buildDashboard(options: DashboardOptions) {
       publicUrl: dashboard.publicUrl,
       ownTopicDays: config.ownTopics.backfillDays,
     });
-    await pages.register(subscriptionRoutes, { deps: subscriptionDeps, base, publicUrl: dashboard.publicUrl });
+    await pages.register(subscriptionRoutes, {
+      deps: subscriptionDeps,
+      base,
+      publicUrl: dashboard.publicUrl,
+      tokenSet: auth !== undefined,
+      subscriptionLimit: subscriptionChanges,
+    });
     await pages.register(loginRoutes, {
       auth,
       attempts,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventStream, RunEvents } from '../../api/run-events.js';
 import { sendResult } from '../reply.js';
 
-/** Server-sent events: each "run finished" notice, to every open page, up to the configured cap. */
+/** Server-sent events: each "run finished" notice, to every open page, up to the caps RunEvents sets. */
 export async function eventRoutes(app: FastifyInstance, options: { events: RunEvents }): Promise<void> {
   const { events } = options;
 
@@ -12,14 +12,14 @@ export async function eventRoutes(app: FastifyInstance, options: { events: RunEv
     let keepAlive: NodeJS.Timeout | undefined;
     const stream: EventStream = {
       send: (event, data) => raw.write(`event: ${event}\ndata: ${data}\n\n`),
-      // On shutdown: finish the stream and the connection under it, which the server
-      // would otherwise wait on (an EventSource reconnects to a new process by itself).
+      // On shutdown or when idle: finish the stream and the connection under it, which the
+      // server would otherwise wait on (an EventSource reconnects by itself).
       end: () => {
         clearInterval(keepAlive);
         raw.destroy();
       },
     };
-    const full = events.admit(stream);
+    const full = events.admit(stream, request.ip);
     if (full) return sendResult(reply, full);
     reply.hijack();
     raw.writeHead(200, {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SubscriptionIdParamsSchema } from '../../api/requests.js';
 import {
   createSubscription,
@@ -7,32 +7,52 @@ import {
   rotateSubscriptionKey,
   rotateWebhookSecret,
   type SubscriptionsApiDeps,
+  subscriberDetailsNeedToken,
   updateSubscription,
+  webhookChangeNeedsToken,
 } from '../../api/subscriptions-api.js';
 import { renderSubscribed } from '../../render/subscribe.js';
 import { sendResult } from '../reply.js';
 import { requestBaseUrl } from '../request-base-url.js';
 import { requestSchema } from '../request-schema.js';
+import type { SubscriptionLimit } from '../subscription-limit.js';
 
 const idParam = requestSchema(SubscriptionIdParamsSchema);
 
 /** Managing subscriptions: the JSON API, and the page's form (which works without JavaScript). */
 export async function subscriptionRoutes(
   app: FastifyInstance,
-  options: { deps: Omit<SubscriptionsApiDeps, 'baseUrl'>; base: string; publicUrl: string | undefined },
+  options: {
+    deps: Omit<SubscriptionsApiDeps, 'baseUrl' | 'client'>;
+    base: string;
+    publicUrl: string | undefined;
+    /** Whether DASHBOARD_TOKEN is set, i.e. whether every caller here has shown it. */
+    tokenSet: boolean;
+    subscriptionLimit: SubscriptionLimit;
+  },
 ): Promise<void> {
-  const { base } = options;
+  const { base, subscriptionLimit } = options;
   const depsFor = (request: FastifyRequest): SubscriptionsApiDeps => ({
     ...options.deps,
     baseUrl: requestBaseUrl(request, options.publicUrl, base),
+    client: request.ip,
   });
-  app.get('/api/subscriptions', async (request, reply) => sendResult(reply, await listSubscriptions(depsFor(request))));
-  app.post('/api/subscriptions', async (request, reply) =>
+  const needsToken = async (_request: FastifyRequest, reply: FastifyReply) =>
+    options.tokenSet ? undefined : sendResult(reply, subscriberDetailsNeedToken);
+
+  app.get('/api/subscriptions', { onRequest: needsToken }, async (request, reply) =>
+    sendResult(reply, await listSubscriptions(depsFor(request))),
+  );
+  app.post('/api/subscriptions', { onRequest: subscriptionLimit }, async (request, reply) =>
     sendResult(reply, await createSubscription(request.body, depsFor(request))),
   );
+  const webhookNeedsToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const body = request.body as { webhookUrl?: unknown } | undefined;
+    if (!options.tokenSet && body?.webhookUrl !== undefined) return sendResult(reply, webhookChangeNeedsToken);
+  };
   app.patch<{ Params: { id: string } }>(
     '/api/subscriptions/:id',
-    { schema: { params: idParam } },
+    { onRequest: subscriptionLimit, preHandler: webhookNeedsToken, schema: { params: idParam } },
     async (request, reply) =>
       sendResult(reply, await updateSubscription(request.params.id, request.body, depsFor(request))),
   );
@@ -43,39 +63,47 @@ export async function subscriptionRoutes(
   );
   app.post<{ Params: { id: string } }>(
     '/api/subscriptions/:id/rotate-key',
-    { schema: { params: idParam } },
+    { onRequest: needsToken, schema: { params: idParam } },
     async (request, reply) => sendResult(reply, await rotateSubscriptionKey(request.params.id, depsFor(request))),
   );
   app.post<{ Params: { id: string } }>(
     '/api/subscriptions/:id/rotate-webhook-secret',
-    { schema: { params: idParam } },
+    { onRequest: needsToken, schema: { params: idParam } },
     async (request, reply) => sendResult(reply, await rotateWebhookSecret(request.params.id, depsFor(request))),
   );
 
   // The page's form posts urlencoded fields; one checkbox per topic arrives as a string or a list.
-  app.post<{ Body: Record<string, string | string[] | undefined> }>('/subscriptions', async (request, reply) => {
-    const form = request.body ?? {};
-    const text = (name: string) => {
-      const value = form[name];
-      const one = Array.isArray(value) ? value[0] : value;
-      return one?.trim() ? one.trim() : undefined;
-    };
-    const topics = form.topics === undefined ? [] : Array.isArray(form.topics) ? form.topics : [form.topics];
-    // One own topic a line; blank lines are not topics.
-    const ownTopics = (text('ownTopics') ?? '')
-      .split(/\r?\n/)
-      .map((t) => t.trim())
-      .filter(Boolean);
-    const result = await createSubscription(
-      {
-        name: text('name'),
-        topics,
-        ownTopics,
-        ...(text('email') ? { email: text('email') } : {}),
-        ...(text('webhookUrl') ? { webhookUrl: text('webhookUrl') } : {}),
-      },
-      depsFor(request),
-    );
-    return reply.code(result.status).type('text/html; charset=utf-8').send(renderSubscribed(result, base));
-  });
+  app.post<{ Body: Record<string, string | string[] | undefined> }>(
+    '/subscriptions',
+    { onRequest: subscriptionLimit },
+    async (request, reply) => {
+      const form = request.body ?? {};
+      const text = (name: string) => {
+        const value = form[name];
+        const one = Array.isArray(value) ? value[0] : value;
+        return one?.trim() ? one.trim() : undefined;
+      };
+      const topics = form.topics === undefined ? [] : Array.isArray(form.topics) ? form.topics : [form.topics];
+      // One own topic a line; blank lines are not topics.
+      const ownTopics = (text('ownTopics') ?? '')
+        .split(/\r?\n/)
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const result = await createSubscription(
+        {
+          name: text('name'),
+          topics,
+          ownTopics,
+          ...(text('email') ? { email: text('email') } : {}),
+          ...(text('webhookUrl') ? { webhookUrl: text('webhookUrl') } : {}),
+        },
+        depsFor(request),
+      );
+      return reply
+        .headers(result.headers ?? {})
+        .code(result.status)
+        .type('text/html; charset=utf-8')
+        .send(renderSubscribed(result, base));
+    },
+  );
 }
