@@ -23,11 +23,12 @@ const ARTICLES = 12;
 /** The notifier's per-attempt deadline (DELIVERY_DEADLINE_MS), which the trickling attempts must end at. */
 const DEADLINE_MS = 10_000;
 /**
- * Half the deadline: a healthy delivery that waited behind even one trickling attempt would
+ * Below the deadline: a healthy delivery that waited behind even one trickling attempt would
  * take at least the whole deadline, one that did not takes milliseconds plus a few 200 ms
- * turns for its destination's slot.
+ * turns for its destination's slot (555 ms measured). The rest is room for a machine busy
+ * with other work, so the bound tells the two apart without timing the machine.
  */
-const HEALTHY_BOUND_MS = DEADLINE_MS / 2;
+const HEALTHY_BOUND_MS = DEADLINE_MS * 0.8;
 /** The operator's two webhooks and Slack, all on one healthy host. */
 const HEALTHY = 3;
 
