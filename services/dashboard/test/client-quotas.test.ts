@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tidings/runtime';
 import { ownTopicId, redisKeys } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { testConfig, testRedis } from '@tidings/testing';
+import { testConfig, testRedis, waitFor } from '@tidings/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildDashboard, type DashboardOptions } from '../src/index.js';
 
@@ -190,11 +190,13 @@ describe('live-update streams', () => {
 
     // A tab that closes gives its place back to its client.
     first.request.destroy();
-    let again = await openStream(s, ALICE);
-    for (let i = 0; again.status !== 200 && i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      again = await openStream(s, ALICE);
-    }
+    const again = await waitFor(
+      async () => {
+        const answer = await openStream(s, ALICE);
+        return answer.status === 200 ? answer : undefined;
+      },
+      { what: 'the closed tab to give its place back' },
+    );
     expect(again.status).toBe(200);
   });
 
@@ -203,11 +205,13 @@ describe('live-update streams', () => {
     const stream = await openStream(s);
     expect(stream.status).toBe(200);
     await stream.ended;
-    let again = await openStream(s);
-    for (let i = 0; again.status !== 200 && i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      again = await openStream(s);
-    }
+    const again = await waitFor(
+      async () => {
+        const answer = await openStream(s);
+        return answer.status === 200 ? answer : undefined;
+      },
+      { what: 'the idle stream to give its place back' },
+    );
     expect(again.status).toBe(200);
   });
 });
