@@ -87,7 +87,9 @@ export class FaultCluster {
 
   async start(): Promise<this> {
     if (this.options.sentinel) {
-      this.sentinel = await startSentinelSetup(path.join(this.dir, 'sentinel'));
+      // Scenario 11 freezes the replica for half of down-after while a classify child completes
+      // on the primary alone; on a busy machine that takes seconds, so down-after is long.
+      this.sentinel = await startSentinelSetup(path.join(this.dir, 'sentinel'), { downAfterMs: 4000 });
       this.client = createRedis(loadConfig(this.sentinel.env).redis);
     } else {
       this.port = await freePort();

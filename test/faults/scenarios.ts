@@ -461,8 +461,9 @@ export const SCENARIOS: Scenario[] = [
             let lostCompletions = 0;
             if (FAULTS.inject) {
               // Asynchronous replication, staged: the primary drops its replica's link while the
-              // replica is frozen (for less than Sentinel's down-after), so it cannot reconnect,
-              // and the primary dies with writes it never sent on.
+              // replica is frozen (for half of Sentinel's down-after, so the Sentinels still hold
+              // it up and promote it), so it cannot reconnect, and the primary dies with writes
+              // it never sent on.
               // Read on each data node itself, past Sentinel: what the primary had, what the replica got.
               const password = setup.env.REDIS_PASSWORD;
               const completedKey = `${c.prefix}:classify:completed`;
@@ -472,7 +473,7 @@ export const SCENARIOS: Scenario[] = [
               await askNode(setup.primary.port, password, (r) => r.client('KILL', 'TYPE', 'replica'));
               await waitFor(async () => (await completed()) > completedBefore || undefined, {
                 what: 'a child to complete on the primary alone',
-                timeoutMs: 700,
+                timeoutMs: setup.downAfterMs / 2,
                 intervalMs: 20,
               }).catch(() => undefined);
               const atKill = await askNode(setup.primary.port, password, async (r) => ({

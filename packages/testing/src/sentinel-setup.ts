@@ -13,6 +13,8 @@ export interface SentinelSetup {
   primary: RedisNode;
   replica: RedisNode;
   sentinels: RedisNode[];
+  /** How long a node may not answer before the Sentinels hold it down (down-after-milliseconds). */
+  downAfterMs: number;
   /** What a tidings process needs to reach it: REDIS_SENTINELS, the name and both passwords. */
   env: Record<string, string>;
   /** `host:port` of the primary the Sentinels name now. */
@@ -56,6 +58,7 @@ async function sentinelNode(
   dir: string,
   index: number,
   primaryPort: number,
+  downAfterMs: number,
   tls?: TestCertificates,
 ): Promise<RedisNode> {
   const port = await freePort();
@@ -65,7 +68,7 @@ async function sentinelNode(
   const settings = listenSettings(port, tls).map(([k, v]) => `${k} ${v}`);
   settings.push('bind 127.0.0.1', `dir ${dir}`, `requirepass ${SENTINEL_PASSWORD}`, monitor);
   settings.push(`sentinel auth-pass ${SENTINEL_PRIMARY_NAME} ${DATA_PASSWORD}`);
-  settings.push(`sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} 1000`);
+  settings.push(`sentinel down-after-milliseconds ${SENTINEL_PRIMARY_NAME} ${downAfterMs}`);
   settings.push(`sentinel failover-timeout ${SENTINEL_PRIMARY_NAME} 10000`);
   fs.writeFileSync(file, `${settings.join('\n')}\n`);
   return spawnRedisNode(port, [file, '--sentinel'], dir, `sentinel-${index}`);
@@ -97,13 +100,13 @@ async function sentinelsAgree(sentinels: RedisNode[], tls?: TestCertificates): P
  */
 export async function startSentinelSetup(
   dir: string,
-  { tls }: { tls?: TestCertificates } = {},
+  { tls, downAfterMs = 1000 }: { tls?: TestCertificates; downAfterMs?: number } = {},
 ): Promise<SentinelSetup> {
   fs.mkdirSync(dir, { recursive: true });
   const primary = await dataNode(dir, 'primary', tls);
   const replica = await dataNode(dir, 'replica', tls, primary.port);
   const sentinels: RedisNode[] = [];
-  for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(dir, i, primary.port, tls));
+  for (let i = 0; i < 3; i++) sentinels.push(await sentinelNode(dir, i, primary.port, downAfterMs, tls));
   const stop = async () => {
     await Promise.all([primary, replica, ...sentinels].map(killNode));
   };
@@ -137,6 +140,7 @@ export async function startSentinelSetup(
     primary,
     replica,
     sentinels,
+    downAfterMs,
     env: {
       REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
       REDIS_SENTINEL_NAME: SENTINEL_PRIMARY_NAME,
