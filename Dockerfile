@@ -16,15 +16,16 @@ RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
 WORKDIR /src
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 # Every workspace package's package.json (pnpm-workspace.yaml: packages/*, services/*, apps/*,
-# bench), so the install sees the workspace the lockfile describes; apps/cli/test/deploy.test.ts
-# fails when one is missing or a path here no longer exists.
+# bench, test/support/*), so the install sees the workspace the lockfile describes;
+# test/deploy/docker.test.ts fails when one is missing or a path here no longer exists.
 COPY packages/shared/package.json packages/shared/
-COPY packages/feed-fixtures/package.json packages/feed-fixtures/
 COPY packages/feed-list/package.json packages/feed-list/
+COPY packages/feedback/package.json packages/feedback/
+COPY packages/model-tools/package.json packages/model-tools/
+COPY packages/run-requests/package.json packages/run-requests/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/status/package.json packages/status/
 COPY packages/subscriptions/package.json packages/subscriptions/
-COPY packages/testing/package.json packages/testing/
 COPY packages/topic-store/package.json packages/topic-store/
 COPY services/aggregator/package.json services/aggregator/
 COPY services/classifier/package.json services/classifier/
@@ -33,6 +34,8 @@ COPY services/loader/package.json services/loader/
 COPY services/notifier/package.json services/notifier/
 COPY apps/cli/package.json apps/cli/
 COPY bench/package.json bench/
+COPY test/support/feed-fixtures/package.json test/support/feed-fixtures/
+COPY test/support/testing/package.json test/support/testing/
 # The lockfile alone decides the dependency layer, so code changes rebuild only what follows.
 # The only step that reaches the registry (with npm's above): every tarball the lockfile names.
 RUN --mount=type=secret,id=npmrc --mount=type=secret,id=npm_ca \
@@ -54,17 +57,19 @@ RUN pnpm install --offline --frozen-lockfile --ignore-scripts \
  && node scripts/copy-assets.mjs
 # The image's tree: each workspace package's manifest (so the lockfile still matches the
 # workspace) and compiled output, then the production dependencies of the service and of its
-# workspace packages only, again offline from the store. The classifier keeps its tiny model.
+# workspace packages only, again offline from the store (--filter-prod: --filter would follow
+# the devDependencies on the test harness, and through it every service). The classifier keeps
+# its tiny model.
 RUN mkdir -p /out/scripts \
  && cp package.json pnpm-lock.yaml pnpm-workspace.yaml /out/ \
  && cp scripts/container-healthcheck.mjs /out/scripts/ \
- && for manifest in packages/*/package.json services/*/package.json apps/*/package.json bench/package.json; do \
+ && for manifest in packages/*/package.json services/*/package.json apps/*/package.json bench/package.json test/support/*/package.json; do \
       dir=$(dirname "$manifest"); mkdir -p "/out/$dir" && cp "$manifest" "/out/$dir/"; \
       if [ -d "$dir/dist" ]; then cp -r "$dir/dist" "/out/$dir/"; fi; \
     done \
  && if [ "$SERVICE" = classifier ]; then cp -r services/classifier/models /out/services/classifier/; fi \
  && find /out -name '*.tsbuildinfo' -delete \
- && cd /out && pnpm install --offline --frozen-lockfile --prod --ignore-scripts --filter "@tidings/${SERVICE}..." \
+ && cd /out && pnpm install --offline --frozen-lockfile --prod --ignore-scripts --filter-prod "@tidings/${SERVICE}..." \
  && ln -s "services/${SERVICE}/dist/main.js" /out/service.js
 
 FROM ${NODE_IMAGE} AS runtime

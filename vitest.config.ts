@@ -12,12 +12,16 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'services/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
+      'test/support/*/test/**/*.test.ts',
       'test/e2e/**/*.test.ts',
       'test/architecture/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'test/deploy/**/*.test.ts',
     ],
-    globalSetup: ['./packages/testing/src/build-global-setup.ts', './packages/testing/src/redis-global-setup.ts'],
+    globalSetup: [
+      './test/support/testing/src/build-global-setup.ts',
+      './test/support/testing/src/redis-global-setup.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Classifier processes are CPU-bound; two files at once keeps a 2-core machine responsive.

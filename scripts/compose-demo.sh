@@ -3,7 +3,7 @@
 # three classifier replicas on the fixture feed and the tiny model (docker-compose.demo.yml),
 # request one run from the host, wait for it, count the articles each replica classified (from
 # the logs), then `down -v`. Opt-in and slow (needs a container engine and several minutes);
-# CI only validates the compose files (apps/cli/test/deploy.test.ts).
+# CI only validates the compose files (test/deploy/docker.test.ts).
 #
 #   scripts/compose-demo.sh                 # build, run, count, tear down
 #   SKIP_BUILD=1 scripts/compose-demo.sh    # reuse the tidings-* images

@@ -6,7 +6,9 @@
  * on bench/models/distilbart-shaped (see make-bench-model.py). Medians with their spread,
  * peak RSS beside every speed figure; writes bench/results/latest.json.
  * `pnpm bench feed-parsing` runs the feed-parsing benchmark alone (it needs no model; the
- * others build on each other's figures) and writes bench/results/feed-parsing.json.
+ * others build on each other's figures) and writes bench/results/feed-parsing.json;
+ * `pnpm bench reclassify` a day's run against a reclassify of the same articles, through the
+ * real services, and writes bench/results/reclassify.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import { ownTopicCost } from './benchmarks/own-topics.js';
 import { processLayouts } from './benchmarks/process-layouts.js';
 import { queueOverhead } from './benchmarks/queue-overhead.js';
 import { pipelineVersusRaw, queueBatches, rawRuntimeAlone } from './benchmarks/raw-runtime.js';
+import { reclassifyVersusRun } from './benchmarks/reclassify-vs-run.js';
 import { seedVersusTidings } from './benchmarks/seed-vs-tidings.js';
 import { storyMerge } from './benchmarks/story-merge.js';
 import { xenovaVersusHuggingface } from './benchmarks/xenova-vs-huggingface.js';
@@ -29,6 +32,8 @@ import { BenchReport } from './report.js';
 
 /** `pnpm bench feed-parsing`: that benchmark alone, 3 runs a parser (its default), without the model. */
 const FEED_PARSING_ONLY = process.argv.slice(2).includes('feed-parsing');
+/** `pnpm bench reclassify`: a scheduled run and a reclassify of the same articles, alone. */
+const RECLASSIFY_ONLY = process.argv.slice(2).includes('reclassify');
 
 const machine = (repeats: number) => ({
   cpus: os.cpus()[0]?.model,
@@ -62,6 +67,18 @@ async function main() {
       'bench: no bench model; make it with:\n  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/make-bench-model.py\n',
     );
     process.exit(1);
+  }
+  if (RECLASSIFY_ONLY) {
+    const started = Date.now();
+    const report = new BenchReport();
+    const redis = await startRedisServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-bench-redis-')) });
+    try {
+      await reclassifyVersusRun(report, redis.url, MODEL_DIR, 3);
+    } finally {
+      await redis.stop();
+    }
+    finish(report, 'reclassify.json', started, 3);
+    process.exit(0);
   }
   const started = Date.now();
   const report = new BenchReport();

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The tree as docs/architecture.md describes it: one contracts package under the name the
- * design gives it, one test harness imported by name, and tests beside every package.
+ * design gives it, the test support with the tests in test/support, one test harness imported
+ * by name, and tests beside every package.
  */
 const WORKSPACE_DIRS = [
-  ...['packages', 'services', 'apps'].flatMap((group) =>
+  ...['packages', 'services', 'apps', 'test/support'].flatMap((group) =>
     fs
       .readdirSync(path.join(ROOT, group), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
@@ -48,6 +49,15 @@ describe('layout', () => {
     expect(importers.map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 
+  it('keeps the test support (the harness, the fixture feeds) with the tests, and nothing else there', () => {
+    const support = WORKSPACE_DIRS.filter((dir) => dir.startsWith('test/'));
+    const named = WORKSPACE_DIRS.filter((dir) =>
+      ['@tidings/testing', '@tidings/feed-fixtures'].includes(packageJson(dir).name),
+    );
+    expect(support.sort()).toEqual(['test/support/feed-fixtures', 'test/support/testing']);
+    expect(named.sort()).toEqual(support);
+  });
+
   it.each(WORKSPACE_DIRS)('%s has a test/ folder with a test in it', (dir) => {
     const tests = tsFiles(path.join(ROOT, dir, 'test')).filter((f) => f.endsWith('.test.ts'));
     expect(tests.length, `${dir}/test holds no *.test.ts`).toBeGreaterThan(0);
@@ -56,7 +66,7 @@ describe('layout', () => {
   /**
    * Test code (every package's test/, the top-level suites, the bench) imports the harness as
    * @tidings/testing. A relative import stays in its own package or suite, so no test reaches
-   * packages/testing or another suite's helpers by a path.
+   * test/support/testing or another suite's helpers by a path.
    */
   it('has no test import a helper by a relative path out of its own package or suite', () => {
     const areas = [
@@ -64,7 +74,7 @@ describe('layout', () => {
       { root: 'bench', files: tsFiles(path.join(ROOT, 'bench')) },
       ...fs
         .readdirSync(path.join(ROOT, 'test'), { withFileTypes: true })
-        .filter((entry) => entry.isDirectory())
+        .filter((entry) => entry.isDirectory() && entry.name !== 'support')
         .map((entry) => ({
           root: path.join('test', entry.name),
           files: tsFiles(path.join(ROOT, 'test', entry.name)),

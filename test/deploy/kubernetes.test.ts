@@ -1,6 +1,8 @@
 /**
  * k8s/: every manifest of both overlays, built as kustomize builds it, validates against the
- * Kubernetes schemas (kubernetes-models) and KEDA's CRDs (@kubernetes-models/keda); every
+ * Kubernetes schemas (kubernetes-models), KEDA's CRDs (@kubernetes-models/keda) and the
+ * prometheus-operator's (@kubernetes-models/prometheus-operator); the alerts' PromQL parses
+ * (Prometheus's own lezer grammar) and names only metrics the dashboard exports; every
  * variable a tidings container gets is one packages/shared/src/config-vars.ts defines (a
  * renamed variable fails here), secrets come only from Secret references, and the settings
  * that must agree with the code (V8 options, the health port, the lock time, the backlog
@@ -9,9 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { SERVICE_NAMES, SERVICE_NODE_OPTIONS } from '@tidings/cli';
-import { CONFIG_VARS, type ConfigVarName } from '@tidings/shared';
-import { buildKustomization, type KustomizeResource, ROOT } from '@tidings/testing';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { buildDashboard } from '@tidings/dashboard';
+import { createLogger } from '@tidings/runtime';
+import { CONFIG_VARS, type ConfigVarName, ProblemSchema, QUEUE_NAMES, SERVICE_NAMES, SERVICES } from '@tidings/shared';
+import { buildKustomization, type KustomizeResource, ROOT, testConfig } from '@tidings/testing';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
@@ -27,6 +32,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
   'keda.sh/v1alpha1/TriggerAuthentication': TriggerAuthentication,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 
 interface EnvVar {
@@ -93,6 +99,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     for (const name of SERVICE_NAMES) find(resources, 'Deployment', name);
     find(resources, 'PodDisruptionBudget', 'classifier');
     find(resources, 'ScaledObject', 'classifier');
+    find(resources, 'PrometheusRule', 'tidings');
     for (const r of resources) {
       const Model = MODELS[`${r.apiVersion}/${r.kind}`];
       expect(Model, `${r.apiVersion} ${r.kind} ${r.metadata.name}: no schema to check it against`).toBeDefined();
@@ -160,7 +167,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   it('probes workers on HEALTH_PORT and the dashboard on /healthz under a host name it answers', () => {
     const healthPort = Number(config.HEALTH_PORT);
     expect(healthPort).toBeGreaterThan(0);
-    for (const name of SERVICE_NAMES.filter((n) => n !== 'dashboard')) {
+    for (const name of SERVICE_NAMES.filter((n) => SERVICES[n].health.env === 'HEALTH_PORT')) {
       const c = containerOf(find(resources, 'Deployment', name));
       expect(c.ports).toEqual([{ name: 'health', containerPort: healthPort }]);
       expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'health' });
@@ -177,7 +184,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   it('gives each service the V8 settings `tidings start` gives it', () => {
     for (const name of SERVICE_NAMES) {
       const c = containerOf(find(resources, 'Deployment', name));
-      expect(c.env?.find((v) => v.name === 'NODE_OPTIONS')?.value, name).toBe(SERVICE_NODE_OPTIONS[name]);
+      expect(c.env?.find((v) => v.name === 'NODE_OPTIONS')?.value, name).toBe(SERVICES[name].nodeOptions);
     }
   });
 
@@ -207,6 +214,84 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(spec.triggers[0]?.type).toBe('redis');
     expect(spec.triggers[0]?.metadata.listName).toBe(`${config.TIDINGS_PREFIX}:classify:wait`);
     find(resources, 'TriggerAuthentication', spec.triggers[0]!.authenticationRef.name);
+  });
+});
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+}
+
+/** The metric names a dashboard's /metrics exports (a histogram's as its _bucket, _sum and _count series). */
+async function exportedMetrics(): Promise<Set<string>> {
+  const { app } = await buildDashboard({ config: testConfig(), logger: createLogger('k8s-test', { level: 'silent' }) });
+  try {
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const text = await (await fetch(`${address}/metrics`)).text();
+    const names = new Set<string>();
+    for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+      names.add(name!);
+      if (type === 'histogram') for (const end of ['_bucket', '_sum', '_count']) names.add(`${name}${end}`);
+    }
+    return names;
+  } finally {
+    await app.close();
+  }
+}
+
+/** The PromQL of one rule: its syntax errors, the metric names it selects and the label values it matches. */
+function readPromql(expr: string) {
+  const errors: string[] = [];
+  const metrics: string[] = [];
+  const labels: { name: string; value: string }[] = [];
+  promql.parse(expr).iterate({
+    enter: (node) => {
+      if (node.type.isError) errors.push(`at ${node.from}: ${expr.slice(Math.max(0, node.from - 20), node.from + 20)}`);
+      if (node.name === 'VectorSelector') {
+        const id = node.node.getChild('Identifier');
+        if (id) metrics.push(expr.slice(id.from, id.to));
+      }
+      if (node.name === 'UnquotedLabelMatcher') {
+        const name = node.node.getChild('LabelName');
+        const value = node.node.getChild('StringLiteral');
+        if (name && value)
+          labels.push({ name: expr.slice(name.from, name.to), value: expr.slice(value.from + 1, value.to - 1) });
+      }
+    },
+  });
+  return { errors, metrics, labels };
+}
+
+describe('k8s/base/alerts.yaml', () => {
+  const rule = find(built.production!, 'PrometheusRule', 'tidings').spec as { groups: { rules: AlertRule[] }[] };
+  const rules = rule.groups.flatMap((g) => g.rules);
+
+  it('alerts on a late digest, on missed runs and on a growing classify backlog', () => {
+    expect(rules.map((r) => r.alert).sort()).toEqual([
+      'TidingsClassifyBacklogGrowing',
+      'TidingsDigestLate',
+      'TidingsScheduledRunMissed',
+    ]);
+    const late = readPromql(rules.find((r) => r.alert === 'TidingsDigestLate')!.expr);
+    expect(late.metrics).toContain('tidings_last_successful_run_timestamp_seconds');
+    expect(late.labels).toContainEqual({ name: 'kind', value: 'run-late' });
+  });
+
+  it('writes PromQL that parses, on metrics and label values the dashboard really exports', async () => {
+    const exported = await exportedMetrics();
+    const kinds: string[] = ProblemSchema.shape.kind.options;
+    for (const r of rules) {
+      const { errors, metrics, labels } = readPromql(r.expr);
+      expect(errors, `${r.alert}: PromQL syntax`).toEqual([]);
+      expect(metrics.length, `${r.alert} selects no metric`).toBeGreaterThan(0);
+      for (const m of metrics) expect(exported.has(m), `${r.alert}: /metrics exports no ${m}`).toBe(true);
+      for (const { name, value } of labels) {
+        if (name === 'kind') expect(kinds, `${r.alert}: no problem kind ${value}`).toContain(value);
+        if (name === 'queue') expect(QUEUE_NAMES as string[], `${r.alert}: no queue ${value}`).toContain(value);
+      }
+    }
+    // The check can fail: a misspelt metric is caught.
+    expect(exported.has(readPromql('tidings_last_successfull_run_timestamp_seconds > 0').metrics[0]!)).toBe(false);
   });
 });
 

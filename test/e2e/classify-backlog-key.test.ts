@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { JOB, QUEUE, requestRun } from '@tidings/shared';
+import { requestRun } from '@tidings/run-requests';
+import { JOB, QUEUE } from '@tidings/shared';
 import {
   CNBC_FIXTURE,
   ROOT,
@@ -36,7 +37,7 @@ const prefix = testPrefix();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-backlog-'));
 const env = { REDIS_URL: testRedisUrl(), TIDINGS_PREFIX: prefix, DATA_DIR: dataDir };
 const redis = testRedis();
-const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix });
+const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix });
 const classify = new Queue(QUEUE.classify, { connection: redis, prefix });
 const started: ServiceProcess[] = [];
 

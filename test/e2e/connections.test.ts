@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startAggregator } from '@tidings/aggregator';
-import { loadNliModel, modelSource, startClassifier } from '@tidings/classifier';
-import { startDashboard } from '@tidings/dashboard';
-import { startLoader } from '@tidings/loader';
-import { startNotifier } from '@tidings/notifier';
+import { loadNliModel, modelSource, type NliModel } from '@tidings/classifier';
 import {
   createLogger,
   createRedis,
@@ -13,7 +9,7 @@ import {
   type RedisServerHandle,
   startRedisServer,
 } from '@tidings/runtime';
-import { loadConfig } from '@tidings/shared';
+import { loadConfig, SERVICE_NAMES, SERVICES } from '@tidings/shared';
 import { TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,12 +25,16 @@ describe('connections', () => {
   let server: RedisServerHandle;
   let dir: string;
   let observer: RedisConnection;
+  // One model for every classifier start: loading it 20 times would measure the model, not the connections.
+  let model: NliModel;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-connections-'));
     server = await startRedisServer({ dir });
     observer = createRedis(server.url);
+    model = await loadNliModel(modelSource(config().classifier), { threads: 1 });
   });
   afterAll(async () => {
+    await model.dispose();
     await observer.quit();
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -51,33 +51,24 @@ describe('connections', () => {
       LOG_LEVEL: 'silent',
     });
 
-  const services: [string, () => Promise<{ close(): Promise<unknown> }>][] = [
-    ['loader', () => startLoader({ config: config(), logger })],
-    ['aggregator', () => startAggregator({ config: config(), logger })],
-    ['dashboard', () => startDashboard({ config: config(), logger })],
-    ['notifier', () => startNotifier({ config: config(), logger })],
-  ];
+  /** A service started in this process through its package's start export (services.ts), as the registry names it. */
+  async function starter(name: (typeof SERVICE_NAMES)[number]) {
+    const service = SERVICES[name];
+    const module: Record<string, unknown> = await import(service.package);
+    const start = module[service.start];
+    expect(start, `${service.package} exports no ${service.start}`).toBeTypeOf('function');
+    return start as (options: object) => Promise<{ close(): Promise<unknown> }>;
+  }
 
-  it.each(services)('the %s leaves no Redis client behind after 20 starts and stops', async (_name, start) => {
+  it.each(SERVICE_NAMES)('the %s leaves no Redis client behind after 20 starts and stops', async (name) => {
+    const start = await starter(name);
     const before = await clients();
-    for (let i = 0; i < CYCLES; i++) await (await start()).close();
+    for (let i = 0; i < CYCLES; i++) await (await start({ config: config(), logger, model })).close();
     // Redis drops a closed client within milliseconds; allow for the QUIT round trip.
     const after = await waitFor(async () => ((await clients()) === before ? before : undefined), {
       timeoutMs: 5_000,
       what: 'the client count to return',
     }).catch(async () => clients());
     expect(after).toBe(before);
-  });
-
-  it('the classifier leaves no Redis client behind after 20 starts and stops', async () => {
-    const model = await loadNliModel(modelSource(config().classifier), { threads: 1 });
-    const before = await clients();
-    for (let i = 0; i < CYCLES; i++) await (await startClassifier({ config: config(), logger, model })).close();
-    const after = await waitFor(async () => ((await clients()) === before ? before : undefined), {
-      timeoutMs: 5_000,
-      what: 'the client count to return',
-    }).catch(async () => clients());
-    expect(after).toBe(before);
-    await model.dispose();
   });
 });

@@ -6,8 +6,9 @@ import { prepareModel, startClassifier } from '@tidings/classifier';
 import { buildDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { DigestPayloadSchema, QUEUE_NAMES, type QueueName, requestRun, topicSlug } from '@tidings/shared';
+import { DigestPayloadSchema, QUEUE_NAMES, type QueueName, topicSlug } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import {
@@ -170,7 +171,7 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
     const problem = status.problems.find((p: { kind: string }) => p.kind === 'webhook-disabled');
     expect(problem?.where).toContain(gone.id);
 
-    // The hub heard of exactly the feeds the run changed: each once, Atom and JSON Feed.
+    // The hub heard of exactly the feeds the run changed: each URL once, Atom (also at its former .xml) and JSON Feed.
     const run = await new TopicStoreReader(redis, config.prefix).run(first);
     const changed = run!.topics.filter((g) => g.count > 0).map((g) => topicSlug(g.label));
     expect(changed.length).toBeGreaterThan(0);
@@ -181,7 +182,9 @@ describe('deliveries by the standards: Standard Webhooks, 410 Gone, Retry-After,
     }
     const pinged = pings.map((h) => new URLSearchParams(h.body).get('hub.url')).sort();
     const expected = [...changed, 'all']
-      .flatMap((slug) => [`https://news.example.org/feeds/${slug}.xml`, `https://news.example.org/feeds/${slug}.json`])
+      .flatMap((slug) =>
+        ['atom', 'xml', 'json'].map((extension) => `https://news.example.org/feeds/${slug}.${extension}`),
+      )
       .sort();
     expect(pinged).toEqual(expected);
 

@@ -20,7 +20,7 @@ afterAll(async () => {
 const article = (id: string, title: string) => buildArticle({ id, title, feed: 'f' });
 
 /** A run flow as the loader makes it, with some children's article records or timing changed. */
-async function startRun(
+async function addTestRun(
   prefix: string,
   runId: string,
   children: { article: Article; record?: string; delay?: number }[],
@@ -49,7 +49,7 @@ describe('runs with failing articles', () => {
   it('a poison article that fails every attempt gives a finished run with failed = 1, the rest grouped', async () => {
     const { config, aggregator } = await services();
     const poison = article('poison', 'Poison');
-    await startRun(config.prefix, 'run-poison', [
+    await addTestRun(config.prefix, 'run-poison', [
       { article: article('a1', 'Bitcoin falls') },
       { article: article('a2', 'OPEC cuts oil output') },
       // A record in the run's hash that is no article: its classify job has nothing to read.
@@ -72,7 +72,7 @@ describe('runs with failing articles', () => {
 
   it('the watchdog finalises a run whose child never finishes, with the reason', async () => {
     const { config, aggregator } = await services({ RUN_TIMEOUT_MINUTES: '0.05' }, 200);
-    await startRun(config.prefix, 'run-stuck', [
+    await addTestRun(config.prefix, 'run-stuck', [
       { article: article('b1', 'Bitcoin falls') },
       { article: article('b2', 'Stuck story'), delay: 3_600_000 },
     ]);

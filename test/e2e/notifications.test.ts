@@ -6,8 +6,9 @@ import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { DigestPayloadSchema, QUEUE, requestRun, webhookKey } from '@tidings/shared';
+import { DigestPayloadSchema, QUEUE, webhookKey } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import {
   CNBC_FIXTURE,
@@ -65,7 +66,7 @@ describe('digests to subscribers, by email, webhook and Slack', () => {
       await startNotifier({ config, logger }),
     ];
     subscriptions = new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels });
-    feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     notify = new Queue(QUEUE.notify, { connection: redis, prefix: config.prefix });
   });
   afterAll(async () => {

@@ -6,15 +6,9 @@ import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startDashboard } from '@tidings/dashboard';
 import { startLoader } from '@tidings/loader';
 import { startNotifier } from '@tidings/notifier';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import {
-  BackfillProgressSchema,
-  ClassifyResultSchema,
-  ownTopicId,
-  QUEUE,
-  redisKeys,
-  requestRun,
-} from '@tidings/shared';
+import { BackfillProgressSchema, ClassifyResultSchema, ownTopicId, QUEUE, redisKeys } from '@tidings/shared';
 import { CNBC_FIXTURE, startMailServer, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { TopicStoreReader } from '@tidings/topic-store';
 import { type Job, Queue } from 'bullmq';
@@ -77,7 +71,7 @@ describe('own topics: a reader writes a topic, the model classifies it, their fe
       await startAggregator({ config, logger }),
       await startNotifier({ config, logger }),
     ];
-    feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     backfill = new Queue(QUEUE.backfill, { connection: redis, prefix: config.prefix });
   });
   afterAll(async () => {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { prepareModel, startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger, createSubscriber } from '@tidings/runtime';
-import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys, requestRun } from '@tidings/shared';
+import { QUEUE, type Run, RunFinishedMessageSchema, redisKeys } from '@tidings/shared';
 import { CNBC_FIXTURE, expectedTopic, testConfig, testRedis, waitFor, waitForJobState } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -29,7 +30,7 @@ describe('loader → classifier → aggregator on the CNBC-shaped fixture', () =
     const classifier = await startClassifier({ config, logger, model });
     const aggregator = await startAggregator({ config, logger });
     services = [loader, classifier, aggregator];
-    feedsQueue = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    feedsQueue = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     aggregateQueue = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
   });
   afterAll(async () => {

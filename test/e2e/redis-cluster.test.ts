@@ -5,6 +5,7 @@ import { type Aggregator, startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
 import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
+import { readRunProgress, requestRun } from '@tidings/run-requests';
 import { createLogger, createRedis } from '@tidings/runtime';
 import {
   DigestSchema,
@@ -13,9 +14,7 @@ import {
   ownTopicId,
   QUEUE,
   queuePrefix,
-  readRunProgress,
   redisKeys,
-  requestRun,
   type TopicArticle,
 } from '@tidings/shared';
 import {
@@ -206,7 +205,9 @@ describe('Redis Cluster: loader → classifier → aggregator → dashboard on t
       const tags = new Set(all.flatMap((key) => /^\{([^}]+)\}/.exec(key)?.[1] ?? []));
       // Keys only ever used one at a time keep their names and need no tag.
       for (const key of all.filter((k) => !k.startsWith('{')))
-        expect(key).toMatch(/^[^:]+:(feed-list|feed-status|feed-validators:[0-9a-f]{32})$/);
+        expect(key).toMatch(
+          /^[^:]+:(feed-list|feed-status|feed-validators:[0-9a-f]{32}|classifier-versions|classifier-version|reclassify-active)$/,
+        );
       for (const tag of [
         config.prefix,
         `${config.prefix}:store`,

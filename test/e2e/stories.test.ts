@@ -5,8 +5,9 @@ import { type Aggregator, startAggregator } from '@tidings/aggregator';
 import { startClassifier } from '@tidings/classifier';
 import { startDashboard } from '@tidings/dashboard';
 import { type Loader, startLoader } from '@tidings/loader';
+import { readRunProgress, requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { type Digest, DigestSchema, QUEUE, readRunProgress, requestRun, type TopicArticle } from '@tidings/shared';
+import { type Digest, DigestSchema, QUEUE, type TopicArticle } from '@tidings/shared';
 import {
   ARTIFACTS,
   CNBC_FIXTURE,

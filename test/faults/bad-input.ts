@@ -6,9 +6,9 @@ import { startClassifier } from '@tidings/classifier';
 import { buildDashboard } from '@tidings/dashboard';
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { readFeed } from '@tidings/loader';
-import { createLogger, createRedis, measurePeakRss, startRedisServer } from '@tidings/runtime';
+import { createLogger, createRedis, startRedisServer } from '@tidings/runtime';
 import { JOB, loadConfig, QUEUE } from '@tidings/shared';
-import { buildArticle, storeRunArticles, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
+import { buildArticle, measurePeakRss, storeRunArticles, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
 
 /**

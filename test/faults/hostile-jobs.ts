@@ -17,7 +17,7 @@ import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
 import { type Article, type ClassifyJob, type FeedReport, JOB, QUEUE, type RunManifest } from '@tidings/shared';
 import { addRunFlow, buildArticle, buildRunManifest, storeRunArticles, waitFor } from '@tidings/testing';
 import { type Job, Queue } from 'bullmq';
-import { FaultCluster, type Row } from './cluster.js';
+import { FaultStack, type Row } from './fault-stack.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
 const NAME = '10 hostile jobs in every queue';
@@ -216,7 +216,7 @@ function filesOutside(root: string, inside: string[]): string[] {
 }
 
 /** Every value in Redis under the prefix, to look for the canary in. */
-async function everything(c: FaultCluster): Promise<string> {
+async function everything(c: FaultStack): Promise<string> {
   const parts: string[] = [];
   let cursor = '0';
   do {
@@ -245,7 +245,7 @@ async function settled(queue: Queue, jobId: string): Promise<Job> {
 async function run(): Promise<Row> {
   const canary = `CANARY-${randomBytes(8).toString('hex')}`;
   const server = await startFeedServer({ '/canary': (_q, r) => void r.end(canary) });
-  const c = await new FaultCluster({}).start();
+  const c = await new FaultStack({}).start();
   try {
     const canaryFile = path.join(c.dir, 'id_rsa');
     fs.writeFileSync(canaryFile, `${canary}\n`);
@@ -258,8 +258,13 @@ async function run(): Promise<Row> {
 
     const problems: string[] = [];
     const readFeed = new Queue(QUEUE.readFeed, { connection: c.client, prefix: c.prefix });
-    const queues = { feeds: c.feeds, 'read-feed': readFeed, classify: c.classify, aggregate: c.aggregate };
-    const names = { feeds: JOB.load, 'read-feed': JOB.readFeed, classify: JOB.classify, aggregate: JOB.aggregateRun };
+    const queues = { feeds: c.runRequests, 'read-feed': readFeed, classify: c.classify, aggregate: c.aggregate };
+    const names = {
+      feeds: JOB.startRun,
+      'read-feed': JOB.readFeed,
+      classify: JOB.classify,
+      aggregate: JOB.aggregateRun,
+    };
     const cases = hostileJobs(canaryFile, server.url('/canary'));
     const added: { hostile: Hostile; jobId: string }[] = [];
     for (const [i, hostile] of cases.entries()) {

@@ -7,8 +7,10 @@
  * `pnpm test:faults --no-faults` is the control run: every scenario without its fault must fail.
  */
 import { type CorpusResult, PEAK_RSS_LIMIT_MB, runCorpus } from './bad-input.js';
-import { type Row, verdict } from './cluster.js';
+import { type Row, verdict } from './fault-stack.js';
+import './catch-up.js';
 import './hostile-jobs.js';
+import './reclassify-kill.js';
 import './slow-receivers.js';
 import { FAULTS, SCENARIOS } from './scenarios.js';
 

@@ -5,7 +5,7 @@ import type { StackStatus } from '@tidings/shared';
 import { DEFAULT_LABELS, deliveryId } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { addRunFlow, askNode, buildArticle, ROOT, SLOW_TINY_MODEL_DIR, waitFor } from '@tidings/testing';
-import { done, FaultCluster, type Row } from './cluster.js';
+import { done, FaultStack, type Row } from './fault-stack.js';
 
 /**
  * With `inject` off (`pnpm test:faults --no-faults`), every scenario is staged the same but
@@ -20,16 +20,16 @@ export interface Scenario {
   run(): Promise<Row>;
 }
 
-async function withCluster(
+async function withStack(
   env: Record<string, string>,
-  body: (c: FaultCluster) => Promise<Row>,
+  body: (c: FaultStack) => Promise<Row>,
   options: { sentinel?: boolean } = {},
 ): Promise<Row> {
-  const cluster = await new FaultCluster(env, options).start();
+  const stack = await new FaultStack(env, options).start();
   try {
-    return await body(cluster);
+    return await body(stack);
   } finally {
-    await cluster.stop();
+    await stack.stop();
   }
 }
 
@@ -39,15 +39,15 @@ function checks(): { problems: string[]; check(ok: boolean, problem: string): vo
   return { problems, check: (ok, problem) => void (ok || problems.push(problem)) };
 }
 
-function feedEnv(cluster: FaultCluster, count: number, tag = 'f'): Record<string, string> {
-  return { FEED_URLS: writeGeneratedFeed(path.join(cluster.dir, `${tag}.xml`), count, { tag }) };
+function feedEnv(stack: FaultStack, count: number, tag = 'f'): Record<string, string> {
+  return { FEED_URLS: writeGeneratedFeed(path.join(stack.dir, `${tag}.xml`), count, { tag }) };
 }
 
 const infoNumber = (info: string, field: string) => Number(info.match(new RegExp(`^${field}:(\\d+)`, 'm'))?.[1] ?? 0);
 
-/** `tidings status --json` against the cluster, as an operator would run it (it exits 1 while there are problems). */
-function cliStatus(cluster: FaultCluster): Promise<StackStatus> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...cluster.serviceEnv() };
+/** `tidings status --json` against the stack, as an operator would run it (it exits 1 while there are problems). */
+function cliStatus(stack: FaultStack): Promise<StackStatus> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...stack.serviceEnv() };
   const main = path.join(ROOT, 'apps/cli/dist/main.js');
   return new Promise((resolve, reject) =>
     execFile(process.execPath, [main, 'status', '--json'], { cwd: ROOT, env }, (err, stdout) => {
@@ -64,7 +64,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '1 SIGKILL a classifier mid-job',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
+      withStack({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 24);
         const a = c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -94,7 +94,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '2 SIGKILL every classifier until a job passes its stall limit',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
+      withStack({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         // One article, so every kill lands on the same job until BullMQ gives up on it.
         const env = feedEnv(c, 1);
         c.spawn('loader', env);
@@ -142,7 +142,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '3 SIGKILL the aggregator while it processes a run',
     run: () =>
-      withCluster({}, async (c) => {
+      withStack({}, async (c) => {
         const env = feedEnv(c, 1500);
         c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -190,7 +190,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '4 restart redis-server mid-run',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
+      withStack({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 30);
         c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -219,7 +219,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '5 SIGTERM each service during a run',
     run: () =>
-      withCluster({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
+      withStack({ MODEL_DIR: SLOW_TINY_MODEL_DIR }, async (c) => {
         const env = feedEnv(c, 24);
         const first = c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -269,7 +269,7 @@ export const SCENARIOS: Scenario[] = [
         '/dead': FAULTS.inject ? (_req, res) => void res.writeHead(500).end() : healthy,
       });
       try {
-        return await withCluster({ FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '1' }, async (c) => {
+        return await withStack({ FETCH_TIMEOUT_MS: '1000', FETCH_RETRIES: '1' }, async (c) => {
           const env = { FEED_URLS: ['/slow', '/flaky', '/dead'].map((p) => server.url(p)).join(',') };
           c.spawn('classifier', env);
           c.spawn('loader', env);
@@ -300,7 +300,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: '7 a poison article that fails every attempt',
     run: () =>
-      withCluster({}, async (c) => {
+      withStack({}, async (c) => {
         c.spawn('classifier');
         c.spawn('aggregator');
         const runId = 'manual-poison';
@@ -335,7 +335,7 @@ export const SCENARIOS: Scenario[] = [
     name: '8 two loaders and two aggregators at once',
     noControl: true,
     run: () =>
-      withCluster({ DIGEST_CRON: '*/3 * * * * *' }, async (c) => {
+      withStack({ DIGEST_CRON: '*/3 * * * * *' }, async (c) => {
         const env = feedEnv(c, 50);
         c.spawn('classifier', env);
         c.spawn('classifier', env);
@@ -347,8 +347,8 @@ export const SCENARIOS: Scenario[] = [
         await c.trigger();
         await new Promise((r) => setTimeout(r, 10_000));
         for (const l of loaders) await l.stop();
-        const triggers = (await c.feeds.getJobs(['completed'], 0, 100)).map((j) => j.returnvalue.runId as string);
-        const schedulers = (await c.feeds.getJobSchedulers()).length;
+        const triggers = (await c.runRequests.getJobs(['completed'], 0, 100)).map((j) => j.returnvalue.runId as string);
+        const schedulers = (await c.runRequests.getJobSchedulers()).length;
         const runs = await Promise.all(triggers.map((id) => c.waitForRun(id)));
         const stored = (await c.store.runs({ limit: 1000 })).total;
         const written = (await c.aggregate.getJobs(['completed'], 0, 1000)).filter(
@@ -375,7 +375,7 @@ export const SCENARIOS: Scenario[] = [
         '/down': FAULTS.inject ? (_req, res) => void res.writeHead(503).end('maintenance') : ok,
       });
       try {
-        return await withCluster(
+        return await withStack(
           { NOTIFY_ATTEMPTS: '3', NOTIFY_RETRY_DELAY_MS: '200', FEED_ALLOW_PRIVATE: 'true' },
           async (c) => {
             const env = feedEnv(c, 12);
@@ -441,7 +441,7 @@ export const SCENARIOS: Scenario[] = [
         },
       });
       try {
-        return await withCluster(
+        return await withStack(
           { MODEL_DIR: SLOW_TINY_MODEL_DIR, FEED_ALLOW_PRIVATE: 'true' },
           async (c) => {
             const setup = c.sentinel;

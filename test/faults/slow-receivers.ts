@@ -15,7 +15,7 @@ import { DEFAULT_LABELS, deliveryId, type NotifyJob } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { waitFor } from '@tidings/testing';
 import type { Job } from 'bullmq';
-import { FaultCluster, type Row } from './cluster.js';
+import { FaultStack, type Row } from './fault-stack.js';
 import { FAULTS, SCENARIOS, type Scenario } from './scenarios.js';
 
 const NAME = '12 receivers that trickle beside healthy ones';
@@ -84,7 +84,7 @@ async function run(): Promise<Row> {
     '/slack': (_req, res) => void res.writeHead(200).end('ok'),
   });
   const operatorHooks = ['/op0', '/op1'].map((p) => healthy.url(p));
-  const c = await new FaultCluster({
+  const c = await new FaultStack({
     NOTIFY_ATTEMPTS: '1',
     FEED_ALLOW_PRIVATE: 'true',
     NOTIFY_WEBHOOK_URLS: operatorHooks.join(','),

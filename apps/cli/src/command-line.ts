@@ -44,6 +44,8 @@ export interface Positional {
   name: string;
   /** Takes every remaining word (joined by the command): `classify "text"`. */
   rest?: boolean;
+  /** May be left out: `reclassify report [<run>]`. */
+  optional?: boolean;
   /** Throws an UnreadableValueError when the word cannot be what the command needs. */
   check?: (raw: string) => void;
 }
@@ -128,7 +130,9 @@ const flagUsage = (name: string, f: Flag): string => {
 /** `run [--feed F]... [--reclassify] [--wait] [--timeout S]`, made from the spec so it cannot drift from it. */
 export function usageLine(spec: CommandSpec): string {
   const flags = Object.entries(spec.flags).map(([name, f]) => flagUsage(name, f));
-  const words = (spec.positionals ?? []).map((p) => (p.rest ? `"${p.name}"` : `<${p.name}>`));
+  const words = (spec.positionals ?? []).map((p) =>
+    p.rest ? `"${p.name}"` : p.optional ? `[<${p.name}>]` : `<${p.name}>`,
+  );
   return ['tidings', spec.name, ...flags, ...words].join(' ');
 }
 
@@ -242,6 +246,7 @@ export function parseCommandLine(argv: string[], commands: readonly CommandSpec[
     throw usageError(`${spec.name} does not take '${args[positionals.length]}'`, spec);
   positionals.forEach((p, i) => {
     const word = args[i];
+    if (word === undefined && p.optional) return;
     if (word === undefined || word.trim() === '') throw usageError(`${spec.name} needs <${p.name}>`, spec);
     try {
       p.check?.(word);

@@ -1,11 +1,15 @@
 import { type CommandSpec, defineCommand, flag } from './command-line.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { classifyCommand } from './commands/classify.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { feedbackImportCommand } from './commands/feedback.js';
 import { feedsCommand } from './commands/feeds.js';
 import { modelsCommand } from './commands/models.js';
 import { notifyCommand } from './commands/notify.js';
 import { parseCommand } from './commands/parse.js';
+import { reclassifyCommand } from './commands/reclassify.js';
 import { runCommand } from './commands/run.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -14,6 +18,8 @@ import { UnreadableValueError } from './errors/unreadable-value-error.js';
 
 /** How long `run --wait` waits for a run to finish when --timeout is not given. */
 const RUN_WAIT_DEFAULT_S = 600;
+/** How long `reclassify` waits for its report: a month of articles on a CPU takes a while. */
+const RECLASSIFY_WAIT_DEFAULT_S = 6 * 3600;
 
 const httpUrl = (raw: string) => {
   if (!/^https?:\/\/\S+$/i.test(raw)) throw new UnreadableValueError(`'${raw}' is not an http(s) URL`);
@@ -49,6 +55,64 @@ export const COMMANDS: readonly CommandSpec[] = [
         wait: flags.wait,
         timeoutS: flags.timeout ?? RUN_WAIT_DEFAULT_S,
       }),
+  }),
+  defineCommand({
+    name: 'reclassify',
+    summary:
+      'Classify stored articles again (published in the last --since, e.g. 30d or 12h; --topic: of one\nstored label) after the model or LABELS changed; waits and prints the report (agreement,\nconfusion, changes). --dry-run: a shadow run that writes nothing but the report.',
+    flags: {
+      since: flag.requiredText('30d'),
+      topic: flag.text('LABEL'),
+      'dry-run': flag.switch(),
+      json: flag.switch(),
+      timeout: flag.seconds(),
+    },
+    run: ({ flags }) =>
+      reclassifyCommand({
+        action: 'start',
+        since: flags.since,
+        topic: flags.topic,
+        dryRun: flags['dry-run'],
+        json: flags.json,
+        timeoutS: flags.timeout ?? RECLASSIFY_WAIT_DEFAULT_S,
+      }),
+  }),
+  defineCommand({
+    name: 'reclassify apply',
+    summary: "Write a dry run's new labels into the store (each article once; nothing is delivered again).",
+    flags: { json: flag.switch() },
+    positionals: [{ name: 'run' }],
+    run: ({ flags, args }) => reclassifyCommand({ action: 'apply', runId: args[0] ?? '', json: flags.json }),
+  }),
+  defineCommand({
+    name: 'reclassify report',
+    summary: "Print a reclassify run's report again (the latest when no run is named).",
+    flags: { json: flag.switch() },
+    positionals: [{ name: 'run', optional: true }],
+    run: ({ flags, args }) => reclassifyCommand({ action: 'report', runId: args[0], json: flags.json }),
+  }),
+  defineCommand({
+    name: 'eval',
+    summary:
+      "Classify a labelled file's lines ({title, summary, label} or {title, summary, topic, relevant}) with\nthe configured model and print per-label precision, recall, F1, macro-F1, the confusion matrix and\nthe calibration error, with the model's own scores and under the calibration in force; --feedback:\nthe stored verdicts instead, calibrated by cross-validation.",
+    flags: { feedback: flag.switch(), json: flag.switch() },
+    positionals: [{ name: 'file.jsonl', optional: true }],
+    run: ({ flags, args }) => evalCommand({ file: args[0], feedback: flags.feedback, json: flags.json }),
+  }),
+  defineCommand({
+    name: 'calibrate',
+    summary:
+      "Fit a calibration from the stored verdicts and put it in force only when cross-validation says it\nbeats the model's own scores (both reported); --reset: back to the model's own scores.",
+    flags: { reset: flag.switch(), json: flag.switch() },
+    run: ({ flags }) => calibrateCommand({ reset: flags.reset, json: flags.json }),
+  }),
+  defineCommand({
+    name: 'feedback import',
+    summary:
+      "Store an operator's labelled lines as verdicts, each classified by the model (broken lines are named\nwith their numbers and skipped; importing again replaces them).",
+    flags: {},
+    positionals: [{ name: 'file.jsonl' }],
+    run: ({ args }) => feedbackImportCommand(args[0] ?? ''),
   }),
   defineCommand({
     name: 'status',
@@ -116,13 +180,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   defineCommand({
     name: 'subscribers add',
     summary:
-      "Subscribe someone to topics, and to topics in their own words (--own, as often as needed):\nprints their personal feed URLs (and their webhook's signing secret, shown this once).",
+      "Subscribe someone to topics, and to topics in their own words (--own, as often as needed):\nprints their personal feed URLs (and their webhook's signing secret, shown this once).\n--preview: save nothing; print what each --own topic would match among the last days' articles.",
     flags: {
-      name: flag.requiredText('N'),
+      name: flag.text('N'),
       topics: flag.text('A,B'),
       own: flag.repeated('"WORDS"'),
       email: flag.text('E'),
       webhook: flag.text('URL'),
+      preview: flag.switch(),
     },
     run: ({ flags }) =>
       subscribersCommand({
@@ -132,6 +197,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         own: flags.own,
         email: flags.email,
         webhook: flags.webhook,
+        preview: flags.preview,
       }),
   }),
   defineCommand({

@@ -1,4 +1,4 @@
-import type { DownloadProgress } from '@tidings/classifier';
+import type { DownloadProgress } from '@tidings/model-tools';
 import { ProgressDisplay } from './progress-display.js';
 
 /** Bytes in the unit that shows them moving: a model is a gigabyte, its config.json a few hundred bytes. */

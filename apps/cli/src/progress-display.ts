@@ -1,4 +1,4 @@
-import type { RunProgress } from '@tidings/shared';
+import type { RunProgress } from '@tidings/run-requests';
 
 export function formatProgress(p: RunProgress): string {
   const topics = Object.entries(p.perTopic ?? {})

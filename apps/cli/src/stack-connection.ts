@@ -1,16 +1,10 @@
+import { queueBackfills } from '@tidings/run-requests';
 import { createRedis, describeRedis, type RedisConnection, type RedisTarget } from '@tidings/runtime';
-import {
-  type Config,
-  keySpaceOf,
-  QUEUE_NAMES,
-  type QueueName,
-  queueBackfills,
-  queuePrefix,
-  RedisUnreachableError,
-} from '@tidings/shared';
+import { type Config, keySpaceOf, QUEUE_NAMES, type QueueName, queuePrefix } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
+import { RedisUnreachableError } from './errors/redis-unreachable-error.js';
 import { stackRedisUrl } from './stack-file.js';
 
 export interface StackConnection {

@@ -1,24 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureModel } from '@tidings/classifier/ensure-model';
+import { ensureModel } from '@tidings/model-tools';
 import { createLogger, type RedisServerHandle, readSecretFile, startRedisServer } from '@tidings/runtime';
-import { type Config, loadConfig } from '@tidings/shared';
+import { type Config, loadConfig, SERVICE_NAMES } from '@tidings/shared';
 import { ROOT } from './paths.js';
 import { redisPasswordFile, removeStackFile, writeStackFile } from './stack-file.js';
 import { type ServiceSpec, Supervisor } from './supervisor.js';
 
-function serviceSpecs(config: Config): ServiceSpec[] {
-  const classifiers = Array.from({ length: config.classifier.processes }, (_, i) => ({
-    name: config.classifier.processes > 1 ? `classifier-${i + 1}` : 'classifier',
-    service: 'classifier' as const,
-  }));
-  return [
-    { name: 'loader', service: 'loader' },
-    ...classifiers,
-    { name: 'aggregator', service: 'aggregator' },
-    { name: 'notifier', service: 'notifier' },
-    { name: 'dashboard', service: 'dashboard' },
-  ];
+/** Every service of the registry, the classifier as CLASSIFIER_PROCESSES processes. */
+export function serviceSpecs(config: Config): ServiceSpec[] {
+  return SERVICE_NAMES.flatMap((service) => {
+    const copies = service === 'classifier' ? config.classifier.processes : 1;
+    return Array.from({ length: copies }, (_, i) => ({ name: copies > 1 ? `${service}-${i + 1}` : service, service }));
+  });
 }
 
 export interface Stack {

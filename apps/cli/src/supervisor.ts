@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import { EXIT_CONFIG, EXIT_UNAVAILABLE, type Logger } from '@tidings/runtime';
+import { SERVICES, type ServiceName } from '@tidings/shared';
 import { formatLogLine } from './format-log-line.js';
-import { type ServiceName, spawnService } from './service-entry.js';
+import { spawnService } from './service-entry.js';
 
 export interface ServiceSpec {
   /** Shown in the logs, e.g. "classifier-2". */
@@ -34,6 +35,16 @@ interface Supervised {
   restarts: number;
   startedAt: number;
   restartTimer?: NodeJS.Timeout;
+}
+
+/** The services in the order they stop (the registry's stopOrder), those of one order together. */
+export function stopGroups<T>(items: T[], serviceOf: (item: T) => ServiceName): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const order = SERVICES[serviceOf(item)].stopOrder;
+    groups.set(order, [...(groups.get(order) ?? []), item]);
+  }
+  return [...groups.keys()].sort((a, b) => a - b).map((order) => groups.get(order) ?? []);
 }
 
 /**
@@ -122,15 +133,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const s of this.services) clearTimeout(s.restartTimer);
-    const order = ['loader', 'dashboard', 'classifier', 'aggregator', 'notifier'];
-    const rank = (name: string) => {
-      const i = order.findIndex((o) => name.startsWith(o));
-      return i === -1 ? order.length : i;
-    };
-    const groups = new Map<number, Supervised[]>();
-    for (const s of this.services) groups.set(rank(s.spec.name), [...(groups.get(rank(s.spec.name)) ?? []), s]);
-    for (const key of [...groups.keys()].sort((a, b) => a - b)) {
-      await Promise.all((groups.get(key) ?? []).map((s) => this.stopOne(s)));
+    for (const group of stopGroups(this.services, (s) => s.spec.service)) {
+      await Promise.all(group.map((s) => this.stopOne(s)));
     }
   }
 

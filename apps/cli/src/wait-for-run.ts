@@ -1,19 +1,21 @@
+import { readRunProgress } from '@tidings/run-requests';
 import type { RedisConnection } from '@tidings/runtime';
-import { type QueueName, type Run, readRunProgress } from '@tidings/shared';
+import type { QueueName, Run, WorkerKind } from '@tidings/shared';
 import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 import { NoWorkerError } from './errors/no-worker-error.js';
 import { RunWaitTimeoutError } from './errors/run-wait-timeout-error.js';
 import { formatProgress, ProgressDisplay } from './progress-display.js';
 
-type WorkerKind = 'loader' | 'classifier' | 'aggregator';
+/** The kinds of worker a run goes through, in order. */
+type RunWorkerKind = Extract<WorkerKind, 'loader' | 'classifier' | 'aggregator'>;
 
 /**
  * How long a run may wait for a kind of worker that is not connected before `run --wait`
  * says so. A stack that was just started is still connecting: a loader in a few seconds, a
  * classifier only once its model is loaded and warmed up.
  */
-const NO_WORKER_MS: Record<WorkerKind, number> = { loader: 15_000, classifier: 60_000, aggregator: 15_000 };
+const NO_WORKER_MS: Record<RunWorkerKind, number> = { loader: 15_000, classifier: 60_000, aggregator: 15_000 };
 
 export interface WaitForRunOptions {
   store: TopicStoreReader;
@@ -23,7 +25,7 @@ export interface WaitForRunOptions {
   redis: string;
   timeoutMs: number;
   /** How long a step may lack its kind of worker before waiting is pointless. */
-  noWorkerMs?: Partial<Record<WorkerKind, number>>;
+  noWorkerMs?: Partial<Record<RunWorkerKind, number>>;
   display?: ProgressDisplay;
 }
 
@@ -32,15 +34,27 @@ export interface WaitForRunOptions {
  * loader (before the run exists) or no classifier (while its articles wait) is connected for
  * a few seconds, it says so at once instead of waiting out the timeout.
  */
-export async function waitForRun(runId: string, options: WaitForRunOptions): Promise<Run> {
+export function waitForRun(runId: string, options: WaitForRunOptions): Promise<Run> {
+  return waitUntilWritten(runId, () => options.store.run(runId), options);
+}
+
+/**
+ * The same wait for any run's written outcome: a run's record, or a reclassify run's report
+ * (`written` answers null until it is there).
+ */
+export async function waitUntilWritten<T>(
+  runId: string,
+  written: () => Promise<T | null>,
+  options: WaitForRunOptions,
+): Promise<T> {
   const display = options.display ?? new ProgressDisplay();
   const deadline = Date.now() + options.timeoutMs;
   const noWorkerMs = { ...NO_WORKER_MS, ...options.noWorkerMs };
   let missingSince: number | undefined;
   try {
     for (;;) {
-      const run = await options.store.run(runId);
-      if (run) return run;
+      const outcome = await written();
+      if (outcome) return outcome;
       // Counts only: reading every child's result on each poll would take CPU from the classifiers.
       const progress = await readRunProgress(options.queues.aggregate, options.client, runId);
       display.update(progress ? formatProgress(progress) : `run ${runId}: waiting for a loader to read the feeds`);

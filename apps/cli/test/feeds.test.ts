@@ -80,8 +80,11 @@ describe('tidings feeds', () => {
     expect(exported.code).toBe(0);
     const outlines = parseOpml(exported.stdout);
     expect(outlines).toEqual([
-      { url: `https://news.example.org/feeds/crypto.xml?key=${topicFeedKey(token)}`, title: 'tidings: Crypto' },
-      { url: `https://news.example.org/feeds/oil-or-gas.xml?key=${topicFeedKey(token)}`, title: 'tidings: Oil or Gas' },
+      { url: `https://news.example.org/feeds/crypto.atom?key=${topicFeedKey(token)}`, title: 'tidings: Crypto' },
+      {
+        url: `https://news.example.org/feeds/oil-or-gas.atom?key=${topicFeedKey(token)}`,
+        title: 'tidings: Oil or Gas',
+      },
     ]);
     expect(exported.stdout).toContain('htmlUrl="https://news.example.org/"');
   }, 60_000);

@@ -1,7 +1,8 @@
 import { startClassifier } from '@tidings/classifier';
 import { startLoader } from '@tidings/loader';
+import { readRunProgress, requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE, readRunProgress, requestRun } from '@tidings/shared';
+import { QUEUE } from '@tidings/shared';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { readRunProgress, requestRun } from '@tidings/run-requests';
 import { createRedis, freePort, liveWorkers } from '@tidings/runtime';
-import { QUEUE, readRunProgress, requestRun, StackFileSchema } from '@tidings/shared';
+import { QUEUE, StackFileSchema } from '@tidings/shared';
 import { processAlive, ROOT, startHubMirror, TINY_MODEL_DIR, waitFor } from '@tidings/testing';
 import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
@@ -75,7 +76,7 @@ async function connect(dataDir: string) {
   const redis = createRedis(url.toString());
   // Until the child's redis-server listens, connection attempts fail; ioredis retries them.
   redis.on('error', () => {});
-  const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: 'tidings' });
+  const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: 'tidings' });
   const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: 'tidings' });
   const classify = new Queue(QUEUE.classify, { connection: redis, prefix: 'tidings' });
   const store = new TopicStoreReader(redis, 'tidings');

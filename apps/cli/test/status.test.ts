@@ -69,8 +69,11 @@ describe('tidings status and run --wait beside a stack', () => {
     expect(status.code).toBe(1);
 
     const screen = await runTidings(['status'], env);
-    expect(screen.stdout).toMatch(/classifier +\S+ {2}tiny-nli \(fp32, loaded in \d+ ms\)/);
+    expect(screen.stdout).toMatch(/classifier +\S+ {2}tiny-nli \(fp32, loaded in \d+ ms, version [0-9a-f]{12}\)/);
     expect(screen.stdout).toMatch(/Problems \(1\):\n {2}feed-failing at /);
+    expect(screen.stdout).toMatch(
+      /^ {2}\S+ \S+ \S+ \S+ \S+ \(\S+\); last due \S+; last successful run manual-\S+, finished \S+$/m,
+    );
   });
 
   it('a classifier whose model will not load exits and leaves the problem for status to show', async () => {

@@ -42,8 +42,8 @@ describe('tidings subscribers and notify test', () => {
     const sub = JSON.parse(added.stdout);
     expect(sub).toMatchObject({ name: 'Ann', topics: ['Crypto', 'IPO'], email: 'ann@example.com' });
     expect(sub.id).toMatch(/^sub-[a-f0-9]{16}$/);
-    expect(sub.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
-    expect(sub.jsonFeedUrl).toBe(sub.feedUrl.replace(/\.xml$/, '.json'));
+    expect(sub.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.atom$/);
+    expect(sub.jsonFeedUrl).toBe(sub.feedUrl.replace(/\.atom$/, '.json'));
     expect(sub.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
     const listed = tidings(['subscribers', 'list']);

@@ -1,6 +1,6 @@
 import { classifyText, loadNliModel, modelSource, type NliModel } from '@tidings/classifier';
-import { measurePeakRss } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
+import { measurePeakRss } from '@tidings/testing';
 import { CORES, MODEL_DIR, OPTIONS, QUICK } from '../bench-setup.js';
 import { benchPremise, fmt, stat, timeArticles } from '../measure.js';
 import type { BenchReport } from '../report.js';

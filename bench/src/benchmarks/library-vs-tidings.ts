@@ -1,6 +1,6 @@
 import { loadLibraryZeroShot, modelSource } from '@tidings/classifier';
-import { measurePeakRss } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
+import { measurePeakRss } from '@tidings/testing';
 import { CORES, LABELS, MODEL_DIR, TEMPLATE } from '../bench-setup.js';
 import { fmt, stat, timeArticles } from '../measure.js';
 import type { BenchReport } from '../report.js';

@@ -1,6 +1,6 @@
 import { classifyText, type NliModel, type OwnTopicQuestion } from '@tidings/classifier';
-import { measurePeakRss } from '@tidings/runtime';
 import { ownTopicId } from '@tidings/shared';
+import { measurePeakRss } from '@tidings/testing';
 import { OPTIONS, REPEATS } from '../bench-setup.js';
 import { benchPremise, fmt, type Stat, stat } from '../measure.js';
 import type { BenchReport } from '../report.js';

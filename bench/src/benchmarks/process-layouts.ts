@@ -1,7 +1,7 @@
 import { ROOT, spawnService } from '@tidings/cli';
-import { createRedis, liveWorkers, peakRssMbOf } from '@tidings/runtime';
+import { createRedis, liveWorkers } from '@tidings/runtime';
 import { JOB, QUEUE, redisKeys } from '@tidings/shared';
-import { buildArticle } from '@tidings/testing';
+import { buildArticle, peakRssMbOf } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { CORES, MODEL_DIR, QUEUE_ARTICLES } from '../bench-setup.js';
 import { machineBusyTicks, processTicks } from '../cpu.js';

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { startAggregator } from '@tidings/aggregator';
 import { ROOT, spawnService } from '@tidings/cli';
 import { writeGeneratedFeed } from '@tidings/feed-fixtures';
-import { createLogger, createRedis, peakRssMbOf } from '@tidings/runtime';
-import { ClassifyJobSchema, type ClassifyResult, loadConfig, QUEUE, redisKeys, requestRun } from '@tidings/shared';
+import { requestRun } from '@tidings/run-requests';
+import { createLogger, createRedis } from '@tidings/runtime';
+import { ClassifyJobSchema, type ClassifyResult, loadConfig, QUEUE, redisKeys } from '@tidings/shared';
+import { peakRssMbOf } from '@tidings/testing';
 import { Queue, Worker } from 'bullmq';
 import { QUICK } from '../bench-setup.js';
 import type { BenchReport } from '../report.js';
@@ -58,7 +60,7 @@ export async function queueOverhead(report: BenchReport, redisUrl: string, class
     },
     { connection: workerConnection, prefix: 'benchq', concurrency: 100 },
   );
-  const feeds = new Queue(QUEUE.feeds, { connection: createRedis(redisUrl), prefix: 'benchq' });
+  const feeds = new Queue(QUEUE.runRequests, { connection: createRedis(redisUrl), prefix: 'benchq' });
   await new Promise((r) => setTimeout(r, 2_000));
   const started = performance.now();
   const runId = await requestRun(feeds);

@@ -10,8 +10,8 @@ import {
   onnxFileFor,
   type PairBatch,
 } from '@tidings/classifier';
-import { measurePeakRss } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
+import { measurePeakRss } from '@tidings/testing';
 import * as ort from 'onnxruntime-node';
 import { CORES, MODEL_DIR, OPTIONS, QUEUE_ARTICLES, REPEATS } from '../bench-setup.js';
 import { benchPremise, fmt, type Stat, stat } from '../measure.js';

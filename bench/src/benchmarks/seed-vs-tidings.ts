@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { classifyText, type NliModel } from '@tidings/classifier';
-import { measurePeakRss } from '@tidings/runtime';
+import { measurePeakRss } from '@tidings/testing';
 import { BENCH_DIR, CORES, LABELS, MODEL_DIR, OPTIONS, REPEATS, TEMPLATE } from '../bench-setup.js';
 import { benchPremise, fmt, stat, timeArticles } from '../measure.js';
 import type { BenchReport } from '../report.js';

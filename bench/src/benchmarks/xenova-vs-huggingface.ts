@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { measurePeakRss } from '@tidings/runtime';
+import { measurePeakRss } from '@tidings/testing';
 import { LABELS, MODEL_DIR, TEMPLATE } from '../bench-setup.js';
 import { fmt, stat, timeArticles } from '../measure.js';
 import type { BenchReport } from '../report.js';

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ROOT, spawnService } from '@tidings/cli';
-import { peakRssMbOf } from '@tidings/runtime';
+import { SERVICE_NAMES, type ServiceName } from '@tidings/shared';
+import { peakRssMbOf } from '@tidings/testing';
 import { LineSplitter, parseLogLine, type RunTimeline } from './log-timeline.js';
 
-export const STACK_SERVICES = ['loader', 'classifier', 'aggregator', 'dashboard'] as const;
-export type StackService = (typeof STACK_SERVICES)[number];
+/** Every service but the notifier: the bench's runs deliver nothing. */
+export type StackService = Exclude<ServiceName, 'notifier'>;
+export const STACK_SERVICES = SERVICE_NAMES.filter((s): s is StackService => s !== 'notifier');
 
 // The compiled file (`pnpm build`), from src/ or dist/ alike: every process the bench measures runs on plain node.
 const NOOP_CLASSIFIER = fileURLToPath(new URL('../../dist/scale/noop-classifier-main.js', import.meta.url));
@@ -92,7 +94,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The loader, the no-op classifier, the aggregator and the dashboard, each its own process
+ * Every service but the notifier (the classifier around a no-op model), each its own process
  * started the way `tidings start` starts it, all on one Redis; resolves once each has
  * logged "<service> ready".
  */

@@ -1,4 +1,4 @@
-import type { FeedReport } from '@tidings/shared';
+import { type FeedReport, type KeySpaceSource, keySpace } from '@tidings/shared';
 import type { Cluster, Redis } from 'ioredis';
 import type { OpmlFeed } from './opml.js';
 
@@ -8,8 +8,14 @@ export interface ListedFeed extends OpmlFeed {
   last?: { status: FeedReport['status']; at: string; error?: string };
 }
 
-/** Not under `<prefix>:feeds:`, which is BullMQ's: a job named "list" would collide. */
-const keys = (prefix: string) => ({ list: `${prefix}:feed-list`, status: `${prefix}:feed-status` });
+/**
+ * Not under `<prefix>:feeds:`, which is BullMQ's: a job named "list" would collide. Each key is
+ * used alone, so on a cluster it needs no hash tag and keeps its name.
+ */
+const keys = (space: KeySpaceSource) => {
+  const { prefix } = keySpace(space);
+  return { list: `${prefix}:feed-list`, status: `${prefix}:feed-status` };
+};
 
 /**
  * The feeds an operator added (by hand or from OPML), read by every run beside FEED_URLS,
@@ -20,9 +26,9 @@ export class FeedList {
 
   constructor(
     private readonly redis: Redis | Cluster,
-    prefix: string,
+    space: KeySpaceSource,
   ) {
-    this.keys = keys(prefix);
+    this.keys = keys(space);
   }
 
   /** Adds feeds not listed yet; returns how many were new. */

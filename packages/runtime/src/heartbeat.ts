@@ -22,7 +22,7 @@ export class Heartbeat {
   constructor(
     private readonly redis: RedisConnection,
     space: KeySpaceSource,
-    private readonly model: { name: string; dtype: string; loadMs?: number },
+    private readonly model: { name: string; dtype: string; loadMs?: number; version?: string },
     private readonly options: HeartbeatOptions = {},
   ) {
     this.records = heartbeatRecords(space);
@@ -38,6 +38,11 @@ export class Heartbeat {
     this.jobsDone++;
   }
 
+  /** The classifier version it runs now: a calibration adopted while it runs makes a new one. */
+  setVersion(version: string): void {
+    this.model.version = version;
+  }
+
   private async beat(): Promise<void> {
     const beat: WorkerHeartbeat = {
       id: this.id,
@@ -46,6 +51,7 @@ export class Heartbeat {
       model: this.model.name,
       dtype: this.model.dtype,
       ...(this.model.loadMs === undefined ? {} : { loadMs: this.model.loadMs }),
+      ...(this.model.version === undefined ? {} : { version: this.model.version }),
       jobsDone: this.jobsDone,
       startedAt: this.startedAt,
       beatAt: new Date().toISOString(),

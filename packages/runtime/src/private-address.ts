@@ -1,6 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
-import { TidingsError } from '@tidings/shared';
+import { PrivateAddressError } from './errors/private-address-error.js';
 
 /**
  * Addresses a feed named in a request may not reach: this host, the private networks behind
@@ -107,15 +107,6 @@ export function guardedLookup(policy: AddressPolicy): net.LookupFunction {
       callback(null, first.address, first.family);
     });
   };
-}
-
-/** A URL given on someone's behalf (a subscriber's webhook) points at a host it may not reach. */
-export class PrivateAddressError extends TidingsError {
-  constructor(shownUrl: string) {
-    super('TIDINGS_PRIVATE_ADDRESS', `${shownUrl} resolves to a loopback, private, link-local or metadata address`, {
-      fix: 'use a public address, or set FEED_ALLOW_PRIVATE=true where every such address is trusted',
-    });
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
-import { type Config, RedisEvictsError } from '@tidings/shared';
+import type { Config } from '@tidings/shared';
 import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisEvictsError } from './errors/redis-evicts-error.js';
 import { createRedis, type RedisConnection } from './redis.js';
 import { describeRedis } from './redis-topology.js';
 

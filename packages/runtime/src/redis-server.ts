@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  RedisPasswordError,
-  RedisServerDirError,
-  RedisServerFailedError,
-  RedisServerMissingError,
-  RedisServerPortTakenError,
-} from '@tidings/shared';
 import { Redis } from 'ioredis';
+import { RedisPasswordError } from './errors/redis-password-error.js';
+import { RedisServerDirError } from './errors/redis-server-dir-error.js';
+import { RedisServerFailedError } from './errors/redis-server-failed-error.js';
+import { RedisServerMissingError } from './errors/redis-server-missing-error.js';
+import { RedisServerPortTakenError } from './errors/redis-server-port-taken-error.js';
 import { freePort } from './free-port.js';
 
 export interface RedisServerOptions {

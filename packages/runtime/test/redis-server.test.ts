@@ -2,18 +2,19 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { TidingsError } from '@tidings/shared';
+import { processAlive } from '@tidings/testing';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   RedisPasswordError,
   RedisServerDirError,
   RedisServerFailedError,
+  type RedisServerHandle,
   RedisServerMissingError,
   RedisServerPortTakenError,
-  type TidingsError,
-} from '@tidings/shared';
-import { processAlive } from '@tidings/testing';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type RedisServerHandle, startRedisServer } from '../src/index.js';
+  startRedisServer,
+} from '../src/index.js';
 
 /** Real redis-server processes of this test's own, on free ports: never the suite's, never 6379. */
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tidings-redis-server-'));

@@ -23,12 +23,29 @@ export interface Config {
     /** Least ms between requests to one host (FEED_HOST_DELAY_MS). */
     hostDelayMs: number;
   };
-  schedule: { cron: string; tz: string };
+  schedule: {
+    cron: string;
+    tz: string;
+    /** CATCH_UP_MAX_AGE: a missed scheduled run due longer ago is reported, not run. */
+    catchUpMaxAgeMs: number;
+    /** FRESHNESS_GRACE: how long after its due time a scheduled run may take to finish. */
+    freshnessGraceMs: number;
+  };
   seenTtlDays: number;
   /** Near-duplicates merged into one story before classification (STORY_SIMILARITY, STORY_WINDOW_HOURS). */
   stories: { similarity: number; windowHours: number };
   /** What every classifier asks of the model: the same labels and hypothesis everywhere. */
   zeroShot: { labels: string[]; hypothesisTemplate: string; multiLabel: boolean };
+  /** Readers' verdicts: how many are kept, and how a calibration is fitted and judged from them. */
+  feedback: {
+    perReader: number;
+    max: number;
+    folds: number;
+    minVotes: number;
+    /** Largest share of a shared label's weight one reader may carry (CALIBRATION_READER_SHARE). */
+    readerShare: number;
+    afterRun: boolean;
+  };
   /** Topics subscribers write themselves: limits, the match threshold and the backfill window. */
   ownTopics: {
     maxChars: number;
@@ -39,6 +56,8 @@ export interface Config {
     perClientPerDay: number;
     threshold: number;
     backfillDays: number;
+    /** A preview of a topic before it is saved: the newest articles it scores, and its whole time budget. */
+    preview: { maxArticles: number; timeoutMs: number };
   };
   classifier: {
     modelId: string;
@@ -124,10 +143,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hostConcurrency: v.FEED_HOST_CONCURRENCY,
       hostDelayMs: v.FEED_HOST_DELAY_MS,
     },
-    schedule: { cron: v.DIGEST_CRON, tz: v.DIGEST_TZ },
+    schedule: {
+      cron: v.DIGEST_CRON,
+      tz: v.DIGEST_TZ,
+      catchUpMaxAgeMs: v.CATCH_UP_MAX_AGE,
+      freshnessGraceMs: v.FRESHNESS_GRACE,
+    },
     seenTtlDays: v.SEEN_TTL_DAYS,
     stories: { similarity: v.STORY_SIMILARITY, windowHours: v.STORY_WINDOW_HOURS },
     zeroShot: { labels: v.LABELS, hypothesisTemplate: v.HYPOTHESIS_TEMPLATE, multiLabel: v.MULTI_LABEL },
+    feedback: {
+      perReader: v.FEEDBACK_PER_READER,
+      max: v.FEEDBACK_MAX,
+      folds: v.CALIBRATION_FOLDS,
+      minVotes: v.CALIBRATION_MIN_VOTES,
+      readerShare: v.CALIBRATION_READER_SHARE,
+      afterRun: v.CALIBRATE_AFTER_RUN,
+    },
     ownTopics: {
       maxChars: v.OWN_TOPIC_MAX_CHARS,
       perSubscriber: v.OWN_TOPICS_PER_SUBSCRIBER,
@@ -135,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perClientPerDay: v.OWN_TOPICS_PER_CLIENT,
       threshold: v.OWN_TOPIC_THRESHOLD,
       backfillDays: v.BACKFILL_DAYS,
+      preview: { maxArticles: v.PREVIEW_MAX_ARTICLES, timeoutMs: v.PREVIEW_TIMEOUT_MS },
     },
     classifier: {
       modelId: v.MODEL_ID,

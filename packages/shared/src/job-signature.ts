@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { LoadJob } from './schemas.js';
+import type { RunRequestJob } from './schemas.js';
 
 /** The fields a signature covers, as a job is written (reclassify may be left to its default). */
-type SignedFields = Pick<LoadJob, 'trigger' | 'feeds'> & { reclassify?: boolean };
+type SignedFields = Pick<RunRequestJob, 'trigger' | 'feeds'> & { reclassify?: boolean };
 
 /**
  * What a signature covers: the job id (so a signature copied into another job is worthless)
@@ -12,14 +12,14 @@ function signedText(jobId: string, job: SignedFields): string {
   return JSON.stringify([jobId, job.trigger, job.reclassify ?? false, job.feeds ?? []]);
 }
 
-/** HMAC-SHA256 of a `feeds` job under the host's signing key (DATA_DIR/job-signing.key). */
-export function signLoadJob(key: Buffer, jobId: string, job: SignedFields): string {
+/** HMAC-SHA256 of a run-request job under the host's signing key (DATA_DIR/job-signing.key). */
+export function signRunRequestJob(key: Buffer, jobId: string, job: SignedFields): string {
   return createHmac('sha256', key).update(signedText(jobId, job)).digest('hex');
 }
 
-export function verifyLoadJob(key: Buffer, jobId: string, job: LoadJob): boolean {
+export function verifyRunRequestJob(key: Buffer, jobId: string, job: RunRequestJob): boolean {
   if (!job.signature) return false;
-  const expected = Buffer.from(signLoadJob(key, jobId, job), 'hex');
+  const expected = Buffer.from(signRunRequestJob(key, jobId, job), 'hex');
   const given = Buffer.from(job.signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

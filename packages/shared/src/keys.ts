@@ -85,11 +85,25 @@ export function redisKeys(source: KeySpaceSource) {
     problem: (id: string) => groupedKey(space, 'problems', `problems:${id}`),
     problemIndex: groupedKey(space, 'problems', 'problem-index'),
     /**
+     * Hash: the daily schedule as the loaders keep it (cron, time zone, catch-up age, freshness
+     * grace), when they began to track it and the newest due time a run was started for,
+     * written by the loaders, read by status for the freshness check.
+     */
+    schedule: groupedKey(space, 'schedule', 'schedule'),
+    /**
      * Every own topic some subscription has: id → the words the model is asked about. Written
      * by the subscription store's script in the same step as the record that names the topic
      * (and the topic's subscriber set), so on a cluster it is in the subscriptions' group.
      */
     ownTopics: groupedKey(space, 'subscriptions', 'own-topics'),
+    /** Every classifier version that classified something: id → ClassifierVersion JSON. */
+    classifierVersions: `${prefix}:classifier-versions`,
+    /** The id of the version the most recently started classifier runs. */
+    currentClassifierVersion: `${prefix}:classifier-version`,
+    /** The reclassify run in progress, if any: one at a time (set NX by the request, cleared when written). */
+    reclassifyActive: `${prefix}:reclassify-active`,
+    /** A reclassify run's article ids, fixed when its selection is first read, so a resumed run adds the same ones. */
+    reclassifyIds: (runId: string) => runKey(runId, 'reclassify-ids'),
     /** The subscriptions that have one own topic; when none is left, the topic is dropped. */
     ownTopicSubscribers: (topicId: string) => groupedKey(space, 'subscriptions', `own-topic-subscribers:${topicId}`),
   };

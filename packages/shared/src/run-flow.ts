@@ -4,26 +4,15 @@
  * run's manifest, with one "read-feed" child per feed ("<run id>.feed-<n>"). Each read-feed
  * job adds one "classify" child per new article ("<run id>.<article id>") to the same
  * parent, in chunks, before it finishes, so the parent cannot complete while a feed is
- * still being read. Building it, naming and parsing its job ids, reading its progress and
- * requesting a run all live here, so changing the flow means changing this file.
+ * still being read. Building it and naming and parsing its job ids live here, so changing
+ * the flow means changing this file; requesting a run and reading its progress, which talk to
+ * Redis, are @tidings/run-requests'.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { FlowJob, Job, JobsOptions, Queue } from 'bullmq';
-import { BadJobError } from './errors/bad-job-error.js';
+import type { FlowJob, JobsOptions } from 'bullmq';
 import { RUN_ID_PATTERN } from './ids.js';
-import { signLoadJob } from './job-signature.js';
-import { type KeySpaceSource, keySpaceOfQueue, redisKeys } from './keys.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
-import {
-  type ClassifyJob,
-  type ClassifyResult,
-  describeZodError,
-  type LoadJob,
-  LoadJobSchema,
-  type ReadFeedJob,
-  type RunManifest,
-  RunManifestSchema,
-} from './schemas.js';
+import type { ClassifyJob, ReadFeedJob, RunManifest } from './schemas.js';
 
 /** BullMQ job ids may not contain ':'; run and article ids are made of [A-Za-z0-9_-]. */
 export function classifyJobId(runId: string, articleId: string): string {
@@ -80,12 +69,15 @@ export function classifyChildren(
   runId: string,
   articleIds: string[],
   parentQueue: string,
+  /** RECLASSIFY_PRIORITY for a reclassify run's children; none for a run's. */
+  priority?: number,
 ): { name: string; data: ClassifyJob; opts: JobsOptions }[] {
   return articleIds.map((articleId) => ({
     name: JOB.classify,
     data: { runId, articleId },
     opts: {
       ...DEFAULT_JOB_OPTIONS.classify,
+      ...(priority === undefined ? {} : { priority }),
       jobId: classifyJobId(runId, articleId),
       parent: { id: runId, queue: parentQueue },
       ignoreDependencyOnFailure: true,
@@ -103,7 +95,7 @@ function compactIso(date: Date): string {
 }
 
 /**
- * The run id of a "feeds" job, derived from the job's id so a retried loader job can never
+ * The run id of a run-request job (queue "feeds"), derived from the job's id so a retried loader job can never
  * start a second run: a scheduled run is named after its scheduled time, a requested run
  * after the id `requestRun` chose.
  */
@@ -121,112 +113,4 @@ export function runIdForJob(jobId: string): string {
 
 export function newRequestedRunId(now = new Date()): string {
   return `manual-${compactIso(now)}-${randomBytes(3).toString('hex')}`;
-}
-
-export interface RunRequest {
-  feeds?: string[];
-  reclassify?: boolean;
-}
-
-export interface RunRequestOptions {
-  /**
-   * The host's job-signing key (runtime's jobSigningKey): only the CLI on the loader's host
-   * has it, and only a job signed with it may name local files or private addresses.
-   */
-  signingKey?: Buffer;
-}
-
-/**
- * Asks the loaders for a run now; returns the run's id at once. A request the loader would
- * refuse (a feed that is not an http(s) URL, unsigned) throws BadJobError before anything is added.
- */
-export async function requestRun(
-  feedsQueue: Queue,
-  request: RunRequest = {},
-  options: RunRequestOptions = {},
-): Promise<string> {
-  if (feedsQueue.name !== QUEUE.feeds) throw new Error(`requestRun needs the "${QUEUE.feeds}" queue`);
-  const runId = newRequestedRunId();
-  const data: LoadJob = { trigger: 'manual', reclassify: request.reclassify ?? false };
-  if (request.feeds && request.feeds.length > 0) data.feeds = request.feeds;
-  if (options.signingKey) data.signature = signLoadJob(options.signingKey, runId, data);
-  const parsed = LoadJobSchema.safeParse(data);
-  if (!parsed.success) throw new BadJobError(QUEUE.feeds, describeZodError(parsed.error));
-  await feedsQueue.add(JOB.load, parsed.data, { ...DEFAULT_JOB_OPTIONS.feeds, jobId: runId });
-  return runId;
-}
-
-/**
- * Where a run stands: `classified` articles returned a result, `failed` ones failed every
- * attempt, `total` counts every article its feeds gave so far; `feedsRead` of `feeds` feeds
- * are read. A run is done when every feed is read and classified + failed = total.
- */
-export interface RunProgress {
-  runId: string;
-  state: string;
-  classified: number;
-  failed: number;
-  total: number;
-  feeds: number;
-  feedsRead: number;
-  /** Classified articles per label; read only when asked for, since it reads every child's value. */
-  perTopic?: Record<string, number>;
-}
-
-/** What progress needs of a Redis client. */
-export interface HashCounter {
-  hlen(key: string): Promise<number>;
-}
-
-/**
- * Counted, not read: the run's article and feed hashes give the totals, BullMQ's counts the
- * finished children (feeds among them, told apart by the few ignored failures' keys).
- */
-export async function progressOfRunJob(
-  job: Job,
-  redis: HashCounter,
-  space: KeySpaceSource,
-  { perTopic = false } = {},
-): Promise<RunProgress> {
-  const runId = job.id ?? '';
-  const keys = redisKeys(space);
-  const [state, counts, total, feedsRead, ignored] = await Promise.all([
-    job.getState(),
-    job.getDependenciesCount({ processed: true, ignored: true }),
-    redis.hlen(keys.runArticles(runId)),
-    redis.hlen(keys.runFeeds(runId)),
-    job.getIgnoredChildrenFailures(),
-  ]);
-  const feedsFailed = Object.keys(ignored).filter((key) => childOfKey(key).queue === QUEUE.readFeed).length;
-  const manifest = RunManifestSchema.safeParse(job.data);
-  const feeds = manifest.success ? manifest.data.feeds.length : 0;
-  const progress: RunProgress = {
-    runId,
-    state,
-    classified: Math.max(0, (counts.processed ?? 0) - feedsRead),
-    failed: Math.max(0, (counts.ignored ?? 0) - feedsFailed),
-    total,
-    feeds,
-    feedsRead: feedsRead + feedsFailed,
-  };
-  if (perTopic) {
-    progress.perTopic = {};
-    for (const [key, v] of Object.entries(await job.getChildrenValues<ClassifyResult>()))
-      if (childOfKey(key).queue === QUEUE.classify && v?.label)
-        progress.perTopic[v.label] = (progress.perTopic[v.label] ?? 0) + 1;
-  }
-  return progress;
-}
-
-/** Progress of a run by id, from its parent job in the "aggregate" queue; null before the loader added it. */
-export async function readRunProgress(
-  aggregateQueue: Queue,
-  redis: HashCounter,
-  runId: string,
-  options: { perTopic?: boolean } = {},
-): Promise<RunProgress | null> {
-  if (aggregateQueue.name !== QUEUE.aggregate) throw new Error(`readRunProgress needs the "${QUEUE.aggregate}" queue`);
-  const job = await aggregateQueue.getJob(runId);
-  if (!job) return null;
-  return progressOfRunJob(job, redis, keySpaceOfQueue(aggregateQueue.opts.prefix ?? 'bull'), options);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClassifierVersionIdSchema } from './classifier-version.js';
 import { ArticleIdSchema, RunIdSchema } from './ids.js';
 import { OwnTopicIdSchema } from './own-topics.js';
 
@@ -66,10 +67,20 @@ export const ClassifyResultSchema = z.object({
   worker: z.string().optional(),
   /** Each own topic's score (own-topic id → score), every topic on its own (multi-label); absent when there are none. */
   ownScores: z.record(OwnTopicIdSchema, z.number().min(0).max(1)).optional(),
+  /** The classifier version that made it (ClassifierVersion.id); absent from workers older than lineage. */
+  version: ClassifierVersionIdSchema.optional(),
+  /** Every label's score as the model gave it, when a calibration made `scores`; absent: `scores` are the model's own. */
+  rawScores: z.record(z.string(), z.number().min(0).max(1)).optional(),
+  /** The calibration `label` and `scores` were made under (Calibration.id); null or absent: none. */
+  calibration: z.string().nullable().optional(),
 });
 export type ClassifyResult = z.infer<typeof ClassifyResultSchema>;
 
-export const TriggerSchema = z.enum(['schedule', 'manual']);
+/**
+ * What started a run: the schedule, a request, or a re-scoring of stored articles
+ * (`tidings reclassify`), which reads no feed and sends nothing.
+ */
+export const TriggerSchema = z.enum(['schedule', 'manual', 'reclassify']);
 export type Trigger = z.infer<typeof TriggerSchema>;
 
 export const FeedErrorSchema = z.object({ code: z.string(), message: z.string() });
@@ -92,15 +103,16 @@ export const FeedReportSchema = z.object({
 export type FeedReport = z.infer<typeof FeedReportSchema>;
 
 /**
- * Data of a `feeds` queue job: one request to run the digest now or on schedule. Anyone who
- * can write to Redis (Bull Board, the API) can add one, so a feed named here is an http(s)
- * URL. A local file is allowed only in a job signed by `tidings run` on the loader's host
- * (`signature`, checked by the loader with the key in DATA_DIR); files named in FEED_URLS
- * are read when a job names no feeds.
+ * Data of a run-request job (queue QUEUE.runRequests, "feeds" in Redis): one request to run the
+ * digest now or on schedule. Anyone who can write to Redis (Bull Board, the API) can add one,
+ * so a feed named here is an http(s) URL. A local file is allowed only in a job signed by
+ * `tidings run` on the loader's host (`signature`, checked by the loader with the key in
+ * DATA_DIR); files named in FEED_URLS are read when a job names no feeds.
  */
-export const LoadJobSchema = z
+export const RunRequestJobSchema = z
   .strictObject({
-    trigger: TriggerSchema,
+    // A reclassify run reads no feed: it is requested as a flow of its own (requestReclassify).
+    trigger: TriggerSchema.exclude(['reclassify']),
     feeds: z.array(z.string().min(1).max(FEED_MAX_CHARS)).min(1).max(50).optional(),
     reclassify: z.boolean().default(false),
     signature: z
@@ -120,20 +132,51 @@ export const LoadJobSchema = z
         });
     });
   });
-export type LoadJob = z.infer<typeof LoadJobSchema>;
+export type RunRequestJob = z.infer<typeof RunRequestJobSchema>;
 
 /**
  * Data of the `aggregate-run` parent job: the run as the loader started it. Its articles are
  * not here (a run may have 50 000): each `read-feed` child keeps its feed's articles in the
  * run's article hash (runArticles), and its report is that child's result.
  */
-export const RunManifestSchema = z.strictObject({
-  runId: RunIdSchema,
-  trigger: TriggerSchema,
-  startedAt: isoDate,
-  /** The run's feeds as they may be shown (maskFeedUrl), in the order of their read-feed jobs. */
-  feeds: z.array(z.string().min(1).max(FEED_MAX_CHARS)).max(10_000),
+/**
+ * The stored articles a reclassify run re-scores: published in [since, until), of one stored
+ * label or all; `dryRun` (a shadow run) writes only its report, applied later on request.
+ */
+export const ReclassifySelectionSchema = z.strictObject({
+  since: isoDate,
+  until: isoDate,
+  topic: z.string().min(1).max(200).optional(),
+  dryRun: z.boolean(),
 });
+export type ReclassifySelection = z.infer<typeof ReclassifySelectionSchema>;
+
+/**
+ * Data of the one `select-stored` job of a reclassify run (queue "reclassify"), the child that
+ * puts the run's stored articles through the classify queue; `cursor` is how many of the
+ * run's snapshot of article ids it has already added, so a retried or delayed job resumes.
+ */
+export const SelectStoredJobSchema = z.strictObject({
+  runId: RunIdSchema,
+  selection: ReclassifySelectionSchema,
+  cursor: z.number().int().nonnegative().default(0),
+});
+export type SelectStoredJob = z.infer<typeof SelectStoredJobSchema>;
+
+export const RunManifestSchema = z
+  .strictObject({
+    runId: RunIdSchema,
+    trigger: TriggerSchema,
+    startedAt: isoDate,
+    /** The run's feeds as they may be shown (maskFeedUrl), in the order of their read-feed jobs. */
+    feeds: z.array(z.string().min(1).max(FEED_MAX_CHARS)).max(10_000),
+    /** What a reclassify run re-scores; present exactly when trigger is "reclassify". */
+    reclassify: ReclassifySelectionSchema.optional(),
+  })
+  .refine((m) => (m.trigger === 'reclassify') === (m.reclassify !== undefined), {
+    message: 'a reclassify run, and only one, names its selection',
+    path: ['reclassify'],
+  });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 
 /** Most feeds one run reads; each is a job of its own. */
@@ -164,6 +207,14 @@ export const TopicArticleSchema = ArticleSchema.extend({
   scores: z.record(z.string(), z.number()).optional(),
   /** Every own topic's score when the article was classified (own-topic id → score), like `scores`. */
   ownScores: z.record(z.string(), z.number()).optional(),
+  /** The classifier version that made `label` and `scores` (absent for articles stored before lineage). */
+  version: ClassifierVersionIdSchema.optional(),
+  /** Every label's score as the model gave it, when a calibration made `scores` (see ClassifyResult). */
+  rawScores: z.record(z.string(), z.number()).optional(),
+  /** The calibration `label` and `scores` were made under; null or absent: none. */
+  calibration: z.string().nullable().optional(),
+  /** The reclassify run that last re-scored this article, when one did. */
+  reclassifiedBy: z.string().optional(),
   runId: z.string(),
   /**
    * Every outlet that reported this story, this article first; present on every article the
@@ -217,6 +268,8 @@ export const RunSchema = z.object({
   durationMs: z.number().nonnegative(),
   counts: RunCountsSchema,
   failures: z.array(ArticleFailureSchema),
+  /** How many articles each classifier version classified ("unknown": a worker older than lineage); absent in older records. */
+  versions: z.record(z.string(), z.number().int().nonnegative()).optional(),
   finalisedBy: z.enum(['aggregator', 'watchdog']),
   reason: z.string().optional(),
   topics: z.array(TopicGroupSchema),
@@ -252,6 +305,8 @@ export const WorkerHeartbeatSchema = z.object({
   dtype: z.string(),
   /** How long loading and warming up the model took. */
   loadMs: z.number().nonnegative().optional(),
+  /** The classifier version it runs (ClassifierVersion.id). */
+  version: ClassifierVersionIdSchema.optional(),
   jobsDone: z.number().int().nonnegative(),
   startedAt: isoDate,
   beatAt: isoDate,

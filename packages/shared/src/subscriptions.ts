@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEED_EXTENSIONS, type FeedExtension } from './feed-formats.js';
 import { RunIdSchema } from './ids.js';
 
 /** Subscription ids become Redis keys and URL path segments: one strict pattern. */
@@ -87,13 +88,24 @@ export const DestinationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('webhook'), subscriptionId: z.string().regex(SUBSCRIPTION_ID_PATTERN) }),
   z.object({ kind: z.literal('operator-webhook'), index: z.number().int().min(0).max(99) }),
   z.object({ kind: z.literal('slack') }),
-  /** A WebSub publish ping: hub (index into WEBSUB_HUB_URLS) is told that one topic feed changed. */
-  z.object({
-    kind: z.literal('websub'),
-    hub: z.number().int().min(0).max(99),
-    feed: z.string().regex(/^[a-z0-9-]{1,80}$/),
-    format: z.enum(['xml', 'json']),
-  }),
+  /**
+   * A WebSub publish ping: hub (index into WEBSUB_HUB_URLS) is told that one topic feed URL,
+   * /feeds/<feed>.<extension>, changed. Jobs queued before Atom's `.xml` became `.atom` name
+   * the extension `format`; they are read as they were meant.
+   */
+  z
+    .object({
+      kind: z.literal('websub'),
+      hub: z.number().int().min(0).max(99),
+      feed: z.string().regex(/^[a-z0-9-]{1,80}$/),
+      extension: z.enum(FEED_EXTENSIONS).optional(),
+      format: z.enum(['xml', 'json']).optional(),
+    })
+    .refine((d) => (d.extension ?? d.format) !== undefined, {
+      message: `needs the feed URL's extension: one of ${FEED_EXTENSIONS.join(', ')}`,
+      path: ['extension'],
+    })
+    .transform(({ format, extension, ...d }) => ({ ...d, extension: (extension ?? format) as FeedExtension })),
 ]);
 export type Destination = z.infer<typeof DestinationSchema>;
 
@@ -114,13 +126,22 @@ export type NotifyJob = z.infer<typeof NotifyJobSchema>;
  */
 export function deliveryId(job: NotifyJob): string {
   const d = job.destination;
-  if (d.kind === 'websub') return `${job.runId}.websub.hub${d.hub}.${d.feed}.${d.format}`;
+  if (d.kind === 'websub') return `${job.runId}.websub.hub${d.hub}.${d.feed}.${d.extension}`;
   const target =
     d.kind === 'email' || d.kind === 'webhook' ? d.subscriptionId : d.kind === 'slack' ? 'slack' : `op${d.index}`;
   return `${job.runId}.${d.kind}.${target}`;
 }
 
-const DigestArticleSchema = z.object({ title: z.string(), link: z.string(), published: z.string(), score: z.number() });
+const DigestArticleSchema = z.object({
+  title: z.string(),
+  link: z.string(),
+  published: z.string(),
+  score: z.number(),
+  /** Why it is listed: its score and the label or threshold it beat (a subscriber's digest). */
+  why: z.string().optional(),
+  /** The subscriber's vote links: each opens a confirm page on the dashboard, none records by itself. */
+  feedback: z.array(z.object({ verdict: z.string(), title: z.string(), url: z.string() })).optional(),
+});
 
 /** The webhook body: text only, no markup; receivers verify `webhook-signature` over its raw bytes (docs/delivery.md). */
 export const DigestPayloadSchema = z.object({

@@ -5,9 +5,9 @@ import {
   ClassifyResultSchema,
   DigestSchema,
   describeZodError,
-  LoadJobSchema,
   ReadFeedJobSchema,
   RunManifestSchema,
+  RunRequestJobSchema,
   RunSchema,
   TopicGroupSchema,
 } from '../src/index.js';
@@ -71,7 +71,7 @@ describe('schemas', () => {
     expect(ReadFeedJobSchema.parse({ runId: 'r1', index: 0, feed: '/etc/passwd' }).reclassify).toBe(false);
     expect(ReadFeedJobSchema.safeParse({ runId: '../x', index: 0, feed: 'https://a.example/' }).success).toBe(false);
     expect(ReadFeedJobSchema.safeParse({ runId: 'r1', index: 0, feed: 'x', grant: 'abc' }).success).toBe(false);
-    expect(LoadJobSchema.parse({ trigger: 'manual' }).reclassify).toBe(false);
+    expect(RunRequestJobSchema.parse({ trigger: 'manual' }).reclassify).toBe(false);
     expect(
       DigestSchema.parse({
         generatedAt: run.finishedAt,
@@ -111,7 +111,7 @@ describe('schemas', () => {
     ['group with a negative count', TopicGroupSchema, { ...group, count: -1 }, 'count: Too small'],
     ['run with an unknown trigger', RunSchema, { ...run, trigger: 'cron' }, 'trigger: Invalid option'],
     ['run without counts', RunSchema, { ...run, counts: undefined }, 'counts: Invalid input'],
-    ['load job with no feeds', LoadJobSchema, { trigger: 'manual', feeds: [] }, 'feeds: Too small'],
+    ['load job with no feeds', RunRequestJobSchema, { trigger: 'manual', feeds: [] }, 'feeds: Too small'],
     [
       'manifest with a feed that is not a string',
       RunManifestSchema,

@@ -10,6 +10,8 @@ export interface ProblemInputs {
   failedDeliveries: string[];
   /** Subscriptions whose webhook answered 410 Gone and gets nothing more. */
   disabledWebhooks: Subscription[];
+  /** The digest is late: no successful run FRESHNESS_GRACE after the schedule was due (judgeFreshness). */
+  late?: Problem | null;
 }
 
 const waiting = (counts: Record<string, number> | undefined) =>
@@ -17,12 +19,14 @@ const waiting = (counts: Record<string, number> | undefined) =>
 
 /**
  * Everything an operator should fix, from what the stack reports: problems processes recorded
- * (a model that will not load), feeds that failed in the last run, deliveries that failed
+ * (a model that will not load, scheduled runs missed too long ago), a digest that is late,
+ * feeds that failed in the last run, deliveries that failed
  * after their retries, subscribers' webhooks disabled by a 410, and queues with work but no
  * worker connected.
  */
 export function findProblems(input: ProblemInputs): Problem[] {
   const problems = [...input.recorded];
+  if (input.late) problems.push(input.late);
   const last = input.runs[0];
   for (const feed of last?.feeds ?? []) {
     if (feed.status !== 'failed') continue;

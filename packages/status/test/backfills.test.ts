@@ -1,4 +1,5 @@
-import { JOB, ownTopicId, QUEUE, QUEUE_NAMES, type QueueName, queueBackfills, redisKeys } from '@tidings/shared';
+import { queueBackfills } from '@tidings/run-requests';
+import { JOB, ownTopicId, QUEUE, QUEUE_NAMES, type QueueName, redisKeys } from '@tidings/shared';
 import { testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { TopicStoreReader } from '@tidings/topic-store';
 import { Queue } from 'bullmq';

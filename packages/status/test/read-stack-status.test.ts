@@ -1,7 +1,15 @@
 import os from 'node:os';
 import { Heartbeat, recordProblem } from '@tidings/runtime';
-import { DAILY_SCHEDULER_ID, JOB, QUEUE_NAMES, type QueueName } from '@tidings/shared';
-import { buildFeedReport, buildProblem, buildRun, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE_NAMES, type QueueName, redisKeys } from '@tidings/shared';
+import {
+  buildFeedReport,
+  buildProblem,
+  buildRun,
+  testPrefix,
+  testRedis,
+  testRedisUrl,
+  waitFor,
+} from '@tidings/testing';
 import { TopicStoreWriter } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,12 +105,45 @@ describe('readStackStatus', () => {
     await s.queues.feeds.upsertJobScheduler(
       DAILY_SCHEDULER_ID,
       { pattern: '0 6 * * *', tz: 'UTC' },
-      { name: JOB.load, data: { trigger: 'schedule' } },
+      { name: JOB.startRun, data: { trigger: 'schedule' } },
     );
     const { nextRunAt } = await s.read();
     expect(nextRunAt).toMatch(/T06:00:00\.000Z$/);
     expect(Date.parse(nextRunAt as string)).toBeGreaterThan(Date.now());
     // The scheduler's first job waits in "feeds", and no loader is connected to take it.
     expect((await s.read()).problems.map((p) => p.kind)).toEqual(['no-loader']);
+  });
+
+  it("reports a late digest from the loaders' record of the schedule until a successful run starts after its due time", async () => {
+    const s = stack();
+    const graceMs = 1_000;
+    // What a loader keeps (services/loader's ScheduleCatchUp): a schedule due every minute, kept for a day.
+    await redis.hset(redisKeys(s.prefix).schedule, {
+      cron: '* * * * *',
+      tz: 'UTC',
+      catchUpMaxAgeMs: 86_400_000,
+      freshnessGraceMs: graceMs,
+      since: Date.now() - 86_400_000,
+    });
+    const late = await s.read();
+    expect(late.problems.map((p) => p.kind)).toEqual(['run-late']);
+    expect(late.problems[0]?.message).toContain('no run has succeeded yet');
+    expect(late.schedule).toMatchObject({ cron: '* * * * *', lastSuccessfulRun: null });
+
+    // A reclassify run reads no feed: the digest is as late as before.
+    const startedAt = new Date().toISOString();
+    await s.store.writeRun(buildRun({ id: 'reclassify-1', trigger: 'reclassify', startedAt }));
+    expect((await s.read()).problems.map((p) => p.kind)).toEqual(['run-late']);
+
+    await s.store.writeRun(buildRun({ id: 'manual-1', trigger: 'manual', startedAt, feeds: [buildFeedReport()] }));
+    const fresh = await waitFor(
+      async () => {
+        const status = await s.read();
+        // The minute may turn meanwhile; then the run of the new minute is not yet late either.
+        return status.problems.length === 0 ? status : undefined;
+      },
+      { what: 'the digest to be fresh' },
+    );
+    expect(fresh.schedule?.lastSuccessfulRun?.id).toBe('manual-1');
   });
 });

@@ -1,4 +1,4 @@
-import type { Subscription } from '@tidings/shared';
+import { feedExtension, personalFeedUrl, type Subscription } from '@tidings/shared';
 
 /**
  * A subscription as the API, the page and the CLI show it: its personal feed URLs (absolute,
@@ -8,8 +8,8 @@ export function subscriptionView(sub: Subscription, baseUrl: string) {
   const { webhookSecret: _secret, previousWebhookSecret: _previous, feedKey, ...rest } = sub;
   return {
     ...rest,
-    feedUrl: new URL(`feeds/s/${feedKey}.xml`, baseUrl).toString(),
-    jsonFeedUrl: new URL(`feeds/s/${feedKey}.json`, baseUrl).toString(),
+    feedUrl: personalFeedUrl(baseUrl, feedKey, feedExtension('atom')),
+    jsonFeedUrl: personalFeedUrl(baseUrl, feedKey, feedExtension('json')),
     unsubscribeUrl: new URL(`unsubscribe/${feedKey}`, baseUrl).toString(),
     /** The subscriber's page: their topics and their own topics' matches. */
     pageUrl: new URL(`s/${feedKey}`, baseUrl).toString(),

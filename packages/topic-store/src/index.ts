@@ -1,3 +1,5 @@
+export { applyReclassifyRun } from './apply-reclassify.js';
+export { ReclassifyApplyError } from './errors/reclassify-apply-error.js';
 export { groupByTopic } from './group-topics.js';
 export { type StoreKeys, storeKeys } from './keys.js';
 export {
@@ -9,6 +11,7 @@ export {
   type ScoredArticle,
 } from './own-topic-matches.js';
 export { recentWindowStart } from './recent-window.js';
+export { ReclassifyReports } from './reclassify-reports.js';
 export {
   type BadRecord,
   type DigestQuery,

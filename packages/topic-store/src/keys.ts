@@ -18,6 +18,15 @@ export function storeKeys(space: KeySpaceSource) {
     /** Ids of every article a run wrote (its record keeps only the newest of each topic). */
     runArticles: (runId: string) => key(`run-articles:${runId}`),
     runs: key('runs'),
+    /** A reclassify run's report (ReclassifyReport JSON), and every report by when it finished. */
+    reclassifyReport: (runId: string) => key(`reclassify-report:${runId}`),
+    reclassifyReports: key('reclassify-reports'),
+    /** What a reclassify run found per article (id → ReclassifiedArticle JSON), until it is applied. */
+    reclassifyResults: (runId: string) => key(`reclassify-results:${runId}`),
+    /** Set once a reclassify run is applied: every later apply of it writes nothing. */
+    reclassifyApplied: (runId: string) => key(`reclassify-applied:${runId}`),
+    /** Ids of the articles an apply wrote (the set the write script keeps, like a run's). */
+    reclassifyWritten: (runId: string) => key(`reclassify-written:${runId}`),
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -275,6 +275,23 @@ export class TopicStoreReader {
     return [...new Set(lists.flat())];
   }
 
+  /**
+   * Ids of the stored articles published in [since, until) (epoch ms), of one label or all,
+   * oldest first (ties by id): the same ids in the same order each time the store is unchanged.
+   */
+  async articleIdsPublishedBetween(since: number, until: number, label?: string): Promise<string[]> {
+    const labels = label === undefined ? await this.redis.smembers(this.keys.labels) : [label];
+    const lists = await Promise.all(
+      labels.map((l) => this.redis.zrangebyscore(this.keys.topic(l), since, `(${until}`, 'WITHSCORES')),
+    );
+    const published = new Map<string, number>();
+    for (const flat of lists)
+      for (let i = 0; i < flat.length; i += 2) published.set(flat[i] ?? '', Number(flat[i + 1]));
+    return [...published.keys()].sort(
+      (a, b) => (published.get(a) ?? 0) - (published.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
+    );
+  }
+
   /** The stored articles with these ids, in the same order; ids not stored (or unreadable) are left out. */
   articlesById(ids: string[]): Promise<TopicArticle[]> {
     return this.articles(ids);

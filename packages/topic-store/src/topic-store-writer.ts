@@ -25,8 +25,31 @@ export class TopicStoreWriter extends TopicStoreReader {
    * One bounded step of a run's articles (at most WRITE_PAGE); false, writing nothing, when
    * the run is already written. Repeating a step is harmless.
    */
-  async writeArticles(runId: string, articles: TopicArticle[]): Promise<boolean> {
-    if (articles.length > WRITE_PAGE) throw new RangeError(`writeArticles takes at most ${WRITE_PAGE} articles`);
+  writeArticles(runId: string, articles: TopicArticle[]): Promise<boolean> {
+    return this.writePage(this.keys.run(runId), this.keys.runArticles(runId), runId, articles);
+  }
+
+  /**
+   * One bounded step of a reclassify run's new labels, each article whole as it is to be
+   * stored (its run, sources and story as they were); false, writing nothing, once the run
+   * is marked applied (markApplied). Repeating a step is harmless.
+   */
+  applyReclassified(runId: string, articles: TopicArticle[]): Promise<boolean> {
+    return this.writePage(this.keys.reclassifyApplied(runId), this.keys.reclassifyWritten(runId), runId, articles);
+  }
+
+  /** Marks a reclassify run applied: applyReclassified writes nothing more for it. */
+  async markApplied(runId: string, retentionMs: number): Promise<void> {
+    await this.redis.set(this.keys.reclassifyApplied(runId), '1', 'PX', retentionMs);
+    await this.redis.del(this.keys.reclassifyWritten(runId));
+  }
+
+  /**
+   * Writes a page unless `doneKey` exists, adding each id to `setKey`: a run's articles (done
+   * once its record exists) or a reclassify run's (done once applied).
+   */
+  private async writePage(doneKey: string, setKey: string, runId: string, articles: TopicArticle[]) {
+    if (articles.length > WRITE_PAGE) throw new RangeError(`a page holds at most ${WRITE_PAGE} articles`);
     const { keys } = this;
     for (let attempt = 1; ; attempt++) {
       // Every topic an article may enter or leave is passed as a key: the script builds none.
@@ -36,7 +59,7 @@ export class TopicStoreWriter extends TopicStoreReader {
       const labels = [
         ...new Set([...articles.map((a) => a.label), ...stored.filter((l): l is string => typeof l === 'string')]),
       ];
-      const scriptKeys = [keys.run(runId), keys.labels, keys.runArticles(runId), ...labels.map(keys.topic)];
+      const scriptKeys = [doneKey, keys.labels, setKey, ...labels.map(keys.topic)];
       const args: (string | number)[] = [labels.length, ...labels];
       for (const a of articles) {
         scriptKeys.push(keys.article(a.id));

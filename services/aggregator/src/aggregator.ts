@@ -1,3 +1,10 @@
+import {
+  CalibrationStore,
+  calibrateOptions,
+  FeedbackStore,
+  lowestOwnTopicThreshold,
+  runCalibration,
+} from '@tidings/feedback';
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import {
   type Config,
@@ -10,7 +17,8 @@ import {
   RunManifestSchema,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, ReclassifyReports, TopicStoreWriter } from '@tidings/topic-store';
+import { type FinaliseReclassifyDeps, finaliseReclassifyRun } from './finalise-reclassify.js';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 import { planDeliveries } from './plan-deliveries.js';
 import { planHubPings } from './plan-hub-pings.js';
@@ -34,12 +42,39 @@ export async function startAggregator(options: AggregatorOptions) {
     schema: RunManifestSchema,
     bindings: (manifest) => ({ runId: manifest.runId }),
     process: async (manifest, job, log) => {
+      if (manifest.trigger === 'reclassify') {
+        const report = await finaliseReclassifyRun(job, manifest, { ...reclassifyDeps, logger: log });
+        return { runId: report.runId, counts: report.counts, applied: report.applied };
+      }
       const { run, written } = await finaliseRun(job, manifest, { ...deps, logger: log });
       if (written) {
         const cutoff = new Date(Date.now() - retentionMs);
-        const pruned = { ...(await store.prune(cutoff)), ownTopicMatches: await ownTopicMatches.prune(cutoff) };
-        if (pruned.articles + pruned.runs + pruned.ownTopicMatches > 0)
+        const pruned = {
+          ...(await store.prune(cutoff)),
+          ownTopicMatches: await ownTopicMatches.prune(cutoff),
+          reclassifyReports: await reports.prune(cutoff),
+        };
+        if (pruned.articles + pruned.runs + pruned.ownTopicMatches + pruned.reclassifyReports > 0)
           log.info(pruned, 'pruned old articles, runs and own-topic matches');
+      }
+      if (config.feedback.afterRun) {
+        // A fit that fails is the next run's to retry: the run itself is finalised and delivered.
+        try {
+          const fitted = await runCalibration(calibrationDeps, true);
+          if (fitted)
+            log.info(
+              {
+                calibration: fitted.calibration.id,
+                adopted: fitted.adopt,
+                examples: fitted.examples,
+                labels: fitted.calibration.report.labels.reason,
+                own: fitted.calibration.report.own.reason,
+              },
+              fitted.adopt ? 'calibration adopted' : 'calibration refused',
+            );
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'could not fit a calibration after the run');
+        }
       }
       return { runId: run.id, counts: run.counts, written };
     },
@@ -52,11 +87,33 @@ export async function startAggregator(options: AggregatorOptions) {
     onBadRecord: (record) => logger.warn(record, 'skipped an unreadable record in the topic store'),
   });
   const ownTopicMatches = new OwnTopicMatches(service.connection, space);
+  const reports = new ReclassifyReports(service.connection, space);
+  const reclassifyDeps: FinaliseReclassifyDeps = {
+    store,
+    reports,
+    redis: service.connection,
+    space,
+    retentionMs,
+    logger,
+  };
   const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
+  const calibrations = new CalibrationStore(service.connection, space);
+  const calibrationDeps = {
+    feedback: new FeedbackStore(service.connection, space, {
+      perReader: config.feedback.perReader,
+      total: config.feedback.max,
+    }),
+    calibrations,
+    options: calibrateOptions(config),
+    onBadRecord: (id: string, reason: string) => logger.warn({ id, reason }, 'skipped an unreadable feedback example'),
+  };
   const deps: FinaliseDeps = {
     store,
     ownTopicMatches,
-    ownTopicThreshold: config.ownTopics.threshold,
+    ownTopicThreshold: async () => {
+      const calibration = await calibrations.current();
+      return (topicId) => lowestOwnTopicThreshold(calibration, topicId, config.ownTopics.threshold);
+    },
     retentionMs,
     redis: service.connection,
     space,
@@ -82,7 +139,7 @@ export async function startAggregator(options: AggregatorOptions) {
     },
   };
   const watchdog = service.own(
-    new RunWatchdog(service.queue(QUEUE.aggregate), deps, {
+    new RunWatchdog(service.queue(QUEUE.aggregate), deps, reclassifyDeps, {
       timeoutMinutes: config.aggregator.runTimeoutMinutes,
       intervalMs: options.watchdogIntervalMs,
     }),

@@ -7,6 +7,7 @@ import {
   type Run,
   type RunManifest,
   type TopicArticle,
+  UNKNOWN_VERSION,
 } from '@tidings/shared';
 import { groupByTopic, RUN_OWN_TOPIC_ARTICLES, type RunOwnTopics } from '@tidings/topic-store';
 
@@ -29,6 +30,7 @@ const byNewest = (a: TopicArticle, b: TopicArticle) =>
 export class RunBuilder {
   private readonly kept = new Map<string, TopicArticle[]>();
   private readonly counts: Record<string, number> = {};
+  private readonly versions: Record<string, number> = {};
   private readonly failures: ArticleFailure[] = [];
   private readonly own = new Map<string, { count: number; newest: TopicArticle[] }>();
   private classified = 0;
@@ -37,13 +39,19 @@ export class RunBuilder {
   constructor(
     private readonly manifest: RunManifest,
     private readonly labelOrder: string[] = [],
-    /** OWN_TOPIC_THRESHOLD: an own topic's score that makes an article one of its matches; unset, none does. */
-    private readonly ownTopicThreshold = Number.POSITIVE_INFINITY,
+    /**
+     * The score that makes an article one of an own topic's matches: OWN_TOPIC_THRESHOLD, or a
+     * topic's learned threshold (lowestOwnTopicThreshold); unset, none does.
+     */
+    private readonly ownTopicThreshold: number | ((topicId: string) => number) = Number.POSITIVE_INFINITY,
   ) {}
 
   /** The own topics (ids) this result's article matches, with their scores. */
   ownMatches(result: ClassifyResult): [string, number][] {
-    return Object.entries(result.ownScores ?? {}).filter(([, score]) => score >= this.ownTopicThreshold);
+    const threshold = this.ownTopicThreshold;
+    return Object.entries(result.ownScores ?? {}).filter(
+      ([topicId, score]) => score >= (typeof threshold === 'number' ? threshold : threshold(topicId)),
+    );
   }
 
   /** Records a classified article; returns it as the store keeps it. */
@@ -54,8 +62,13 @@ export class RunBuilder {
       score: result.score,
       scores: result.scores,
       ...(result.ownScores ? { ownScores: result.ownScores } : {}),
+      ...(result.version ? { version: result.version } : {}),
+      ...(result.rawScores ? { rawScores: result.rawScores } : {}),
+      ...(result.calibration !== undefined ? { calibration: result.calibration } : {}),
       runId: this.manifest.runId,
     };
+    const version = result.version ?? UNKNOWN_VERSION;
+    this.versions[version] = (this.versions[version] ?? 0) + 1;
     for (const [topicId] of this.ownMatches(result)) {
       const entry = this.own.get(topicId) ?? { count: 0, newest: [] };
       entry.count += 1;
@@ -111,6 +124,7 @@ export class RunBuilder {
         failed: this.failed,
       },
       failures: this.failures,
+      versions: this.versions,
       finalisedBy: input.finalisedBy,
       ...(input.reason ? { reason: input.reason } : {}),
       topics: groupByTopic([...this.kept.values()].flat(), this.labelOrder, {

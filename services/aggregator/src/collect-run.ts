@@ -20,14 +20,17 @@ import type { OwnTopicMatches, RunOwnTopics, ScoredArticle, TopicStoreWriter } f
 import { WRITE_PAGE } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
 import { RunBuilder } from './build-run.js';
+import { classifyResultPages, ignoredChildPages } from './run-children.js';
 
 export interface CollectRunDeps {
   store: TopicStoreWriter;
   ownTopicMatches: OwnTopicMatches;
-  /** OWN_TOPIC_THRESHOLD */
-  ownTopicThreshold: number;
+  /** OWN_TOPIC_THRESHOLD, or the learned thresholds in force, read when a run is collected. */
+  ownTopicThreshold: number | (() => Promise<(topicId: string) => number>);
+  /** Reads the run's article and feed hashes (and, finalising, publishes "run-finished"). */
   redis: RedisConnection;
   space: KeySpace;
+  /** LABELS: the order of equally large topics. */
   labelOrder: string[];
 }
 
@@ -69,7 +72,12 @@ export async function collectRun(
   const { runId } = manifest;
   const keys = redisKeys(deps.space);
   const articlesKey = keys.runArticles(runId);
-  const builder = new RunBuilder(manifest, deps.labelOrder, deps.ownTopicThreshold);
+  const threshold = deps.ownTopicThreshold;
+  const builder = new RunBuilder(
+    manifest,
+    deps.labelOrder,
+    typeof threshold === 'number' ? threshold : await threshold(),
+  );
   // Ids of articles already counted: HSCAN may return an entry twice.
   const accounted = new Set<string>();
 
@@ -86,14 +94,7 @@ export async function collectRun(
     builder.addFailure({ articleId, title: article?.title ?? '', reason });
   };
 
-  let cursor = 0;
-  do {
-    const page = await job.getDependencies({ processed: { cursor, count: WRITE_PAGE } });
-    cursor = page.nextProcessedCursor ?? 0;
-    const entries = Object.entries(page.processed ?? {})
-      .filter(([key]) => childOfKey(key).queue === QUEUE.classify)
-      .map(([key, value]) => [articleIdOfChild(key, runId), value] as const)
-      .filter(([id]) => !accounted.has(id));
+  for await (const entries of classifyResultPages(job, runId, accounted)) {
     const articles = await articlesById(entries.map(([id]) => id));
     const stored: TopicArticle[] = [];
     const ownMatches = new Map<string, ScoredArticle[]>();
@@ -117,25 +118,22 @@ export async function collectRun(
     for (let start = 0; start < stored.length; start += WRITE_PAGE)
       await deps.store.writeArticles(runId, stored.slice(start, start + WRITE_PAGE));
     for (const [topicId, matches] of ownMatches) await deps.ownTopicMatches.add(topicId, matches);
-  } while (cursor !== 0);
+  }
 
   const feedFailures = new Map<string, string>();
-  cursor = 0;
-  do {
-    const page = await job.getDependencies({ ignored: { cursor, count: WRITE_PAGE } });
-    cursor = page.nextIgnoredCursor ?? 0;
+  for await (const ignored of ignoredChildPages(job)) {
     const failed: [string, string][] = [];
-    for (const [key, reason] of Object.entries(page.ignored ?? {})) {
+    for (const [key, reason] of ignored) {
       const child = childOfKey(key);
-      if (child.queue === QUEUE.readFeed) feedFailures.set(child.jobId, String(reason));
-      else if (child.queue === QUEUE.classify) failed.push([articleIdOfChild(key, runId), String(reason)]);
+      if (child.queue === QUEUE.readFeed) feedFailures.set(child.jobId, reason);
+      else if (child.queue === QUEUE.classify) failed.push([articleIdOfChild(key, runId), reason]);
     }
     const fresh = failed.filter(([id]) => !accounted.has(id));
     const articles = await articlesById(fresh.map(([id]) => id));
     fresh.forEach(([id, reason], i) => {
       fail(id, articles[i], reason);
     });
-  } while (cursor !== 0);
+  }
 
   // Articles with neither a result nor a failure: their children never finished (the
   // watchdog), or were never added. Scanned only when the counts say some are left.

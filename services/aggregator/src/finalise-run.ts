@@ -1,30 +1,16 @@
-import type { Logger, RedisConnection } from '@tidings/runtime';
-import {
-  type KeySpace,
-  RUN_RECORD_ARTICLES,
-  type Run,
-  type RunFinishedMessage,
-  type RunManifest,
-  redisKeys,
-} from '@tidings/shared';
-import type { OwnTopicMatches, RunOwnTopics, TopicStoreWriter } from '@tidings/topic-store';
+import type { Logger } from '@tidings/runtime';
+import { RUN_RECORD_ARTICLES, type Run, type RunFinishedMessage, type RunManifest, redisKeys } from '@tidings/shared';
+import type { RunOwnTopics } from '@tidings/topic-store';
 import type { Job } from 'bullmq';
-import { collectRun } from './collect-run.js';
+import { type CollectRunDeps, collectRun } from './collect-run.js';
 import { writeSnapshot } from './snapshot.js';
 
-export interface FinaliseDeps {
-  store: TopicStoreWriter;
-  ownTopicMatches: OwnTopicMatches;
-  /** OWN_TOPIC_THRESHOLD */
-  ownTopicThreshold: number;
+/** What finalising a run needs: what collecting it needs (passed on as it is), and the rest. */
+export interface FinaliseDeps extends CollectRunDeps {
   /** How long a run's own-topic record is kept (RETENTION_DAYS). */
   retentionMs: number;
-  /** Reads the run's article and feed hashes and publishes "run-finished". */
-  redis: RedisConnection;
-  space: KeySpace;
   dataDir: string;
   windowHours: number;
-  labelOrder: string[];
   logger: Logger;
   /** Queues the run's digests for the notifier; returns how many. */
   queueDeliveries: (run: Run, ownTopics: RunOwnTopics) => Promise<number>;
@@ -57,19 +43,10 @@ export async function finaliseRun(
     run = existing;
     ownTopics = await deps.ownTopicMatches.run(run.id);
   } else {
-    ({ run, ownTopics } = await collectRun(
-      job,
-      manifest,
-      {
-        store: deps.store,
-        ownTopicMatches: deps.ownTopicMatches,
-        ownTopicThreshold: deps.ownTopicThreshold,
-        redis: deps.redis,
-        space: deps.space,
-        labelOrder: deps.labelOrder,
-      },
-      { finalisedBy: byWatchdog ? 'watchdog' : 'aggregator', reason: byWatchdog?.reason },
-    ));
+    ({ run, ownTopics } = await collectRun(job, manifest, deps, {
+      finalisedBy: byWatchdog ? 'watchdog' : 'aggregator',
+      reason: byWatchdog?.reason,
+    }));
     await deps.ownTopicMatches.writeRun(run.id, ownTopics, deps.retentionMs);
     // collectRun wrote every article in its pages; only the record is left.
     written = await deps.store.writeRecord(run);

@@ -1,9 +1,10 @@
-import { ALL_TOPICS_SLUG, type NotifyJob, type Run, topicSlug } from '@tidings/shared';
+import { ALL_TOPICS_SLUG, FEED_EXTENSIONS, type NotifyJob, type Run, topicSlug } from '@tidings/shared';
 
 /**
- * One WebSub publish ping per hub and topic feed this run added articles to: the Atom and
- * the JSON Feed of each such topic, and of "all" when any topic got something. A run with
- * nothing new pings nobody. Each becomes a notify job, retried like a delivery.
+ * One WebSub publish ping per hub and topic feed URL this run added articles to: every
+ * format of each such topic, and of "all" when any topic got something, under each extension
+ * it is served at (readers subscribed at Atom's former `.xml` must still hear of changes).
+ * A run with nothing new pings nobody. Each becomes a notify job, retried like a delivery.
  */
 export function planHubPings(run: Run, hubUrls: string[]): NotifyJob[] {
   const changed = run.topics.filter((g) => g.count > 0).map((g) => topicSlug(g.label));
@@ -11,10 +12,10 @@ export function planHubPings(run: Run, hubUrls: string[]): NotifyJob[] {
   const feeds = [...changed, ALL_TOPICS_SLUG];
   return hubUrls.flatMap((_, hub) =>
     feeds.flatMap((feed) =>
-      (['xml', 'json'] as const).map(
-        (format): NotifyJob => ({
+      FEED_EXTENSIONS.map(
+        (extension): NotifyJob => ({
           runId: run.id,
-          destination: { kind: 'websub', hub, feed, format },
+          destination: { kind: 'websub', hub, feed, extension },
         }),
       ),
     ),

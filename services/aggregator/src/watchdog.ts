@@ -1,6 +1,7 @@
 import type { Logger } from '@tidings/runtime';
 import { RunManifestSchema } from '@tidings/shared';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { type FinaliseReclassifyDeps, finaliseReclassifyRun } from './finalise-reclassify.js';
 import { type FinaliseDeps, finaliseRun } from './finalise-run.js';
 
 export interface WatchdogOptions {
@@ -17,11 +18,34 @@ export class RunWatchdog {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
+  /** Per reclassify run: children finished at the last look, and since when that number has not moved. */
+  private progress = new Map<string, { done: number; since: number }>();
+
   constructor(
     private readonly aggregateQueue: Queue,
     private readonly deps: FinaliseDeps,
+    private readonly reclassifyDeps: FinaliseReclassifyDeps,
     private readonly options: WatchdogOptions,
   ) {}
+
+  /**
+   * A reclassify run may rightly take hours (a month of articles on a CPU), so it is given
+   * up on only when none of its children has finished for RUN_TIMEOUT_MINUTES; the clock
+   * starts when this watchdog first sees it.
+   */
+  private async stalledReclassify(
+    job: Job,
+    now: number,
+    cutoff: number,
+    seen: Map<string, { done: number; since: number }>,
+  ) {
+    const counts = await job.getDependenciesCount({ processed: true, ignored: true });
+    const done = (counts.processed ?? 0) + (counts.ignored ?? 0);
+    const last = this.progress.get(job.id ?? '');
+    const entry = last && last.done === done ? last : { done, since: now };
+    seen.set(job.id ?? '', entry);
+    return entry.since <= cutoff;
+  }
 
   start(): void {
     const interval = this.options.intervalMs ?? Math.min(60_000, Math.max(1_000, this.options.timeoutMinutes * 15_000));
@@ -39,8 +63,11 @@ export class RunWatchdog {
   async tick(now = Date.now()): Promise<string[]> {
     const cutoff = now - this.options.timeoutMinutes * 60_000;
     const finalised: string[] = [];
+    const seen = new Map<string, { done: number; since: number }>();
     for (const job of await this.waitingRuns()) {
-      if (!job || job.timestamp > cutoff) continue;
+      if (!job) continue;
+      const reclassify = (job.data as { trigger?: unknown } | undefined)?.trigger === 'reclassify';
+      if (reclassify ? !(await this.stalledReclassify(job, now, cutoff, seen)) : job.timestamp > cutoff) continue;
       const log: Logger = this.deps.logger.child({ runId: job.id, jobId: job.id });
       const manifest = RunManifestSchema.safeParse(job.data);
       if (!manifest.success) {
@@ -48,8 +75,12 @@ export class RunWatchdog {
         continue;
       }
       const pending = await job.getDependenciesCount({ unprocessed: true });
-      const reason = `run did not finish within RUN_TIMEOUT_MINUTES (${this.options.timeoutMinutes}); ${pending.unprocessed ?? 0} article(s) never finished`;
-      await finaliseRun(job, manifest.data, { ...this.deps, logger: log }, { reason });
+      const reason = reclassify
+        ? `reclassify run made no progress for RUN_TIMEOUT_MINUTES (${this.options.timeoutMinutes}); ${pending.unprocessed ?? 0} article(s) never finished`
+        : `run did not finish within RUN_TIMEOUT_MINUTES (${this.options.timeoutMinutes}); ${pending.unprocessed ?? 0} article(s) never finished`;
+      if (reclassify)
+        await finaliseReclassifyRun(job, manifest.data, { ...this.reclassifyDeps, logger: log }, { reason });
+      else await finaliseRun(job, manifest.data, { ...this.deps, logger: log }, { reason });
       finalised.push(manifest.data.runId);
       try {
         // One atomic removal of the parent with its children: removing the unprocessed
@@ -61,6 +92,7 @@ export class RunWatchdog {
         log.warn({ err: (err as Error).message }, 'stuck run finalised; its parent job could not be removed yet');
       }
     }
+    this.progress = seen;
     return finalised;
   }
 

@@ -88,3 +88,39 @@ describe('RunBuilder', () => {
     expect(run).toMatchObject({ finalisedBy: 'watchdog', reason: 'timed out' });
   });
 });
+
+describe('RunBuilder own-topic matches under learned thresholds', () => {
+  it('holds each own topic to its own threshold, and the rest to OWN_TOPIC_THRESHOLD', () => {
+    const learned: Record<string, number> = { '1111111111111111': 0.5 };
+    const builder = new RunBuilder(buildRunManifest({ runId: 'run-own' }), [], (topicId) => learned[topicId] ?? 0.8);
+    const scored = buildClassifyResult({
+      articleId: 'a1',
+      label: 'Stock',
+      score: 0.8,
+      ownScores: { '1111111111111111': 0.6, '2222222222222222': 0.6 },
+    });
+    expect(builder.ownMatches(scored)).toEqual([['1111111111111111', 0.6]]);
+    builder.addClassified(article('a1', '2026-11-25T05:00:00.000Z'), scored);
+    expect(Object.keys(builder.ownTopics())).toEqual(['1111111111111111']);
+  });
+
+  it('keeps the raw scores and the calibration a result was made under with the stored article', () => {
+    const builder = new RunBuilder(buildRunManifest({ runId: 'run-cal' }));
+    const stored = builder.addClassified(
+      article('a2', '2026-11-25T05:00:00.000Z'),
+      buildClassifyResult({
+        articleId: 'a2',
+        label: 'SEC',
+        score: 0.7,
+        scores: { SEC: 0.7, Stock: 0.3 },
+        rawScores: { SEC: 0.2, Stock: 0.8 },
+        calibration: 'cal-0123456789ab',
+      }),
+    );
+    expect(stored).toMatchObject({
+      label: 'SEC',
+      rawScores: { SEC: 0.2, Stock: 0.8 },
+      calibration: 'cal-0123456789ab',
+    });
+  });
+});

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { createLogger } from '@tidings/runtime';
 import { keySpaceOf, QUEUE } from '@tidings/shared';
 import { addRunFlow, buildArticle, testConfig, testRedis } from '@tidings/testing';
-import { OwnTopicMatches, TopicStoreWriter } from '@tidings/topic-store';
+import { OwnTopicMatches, ReclassifyReports, TopicStoreWriter } from '@tidings/topic-store';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FinaliseReclassifyDeps } from '../src/finalise-reclassify.js';
 import type { FinaliseDeps } from '../src/finalise-run.js';
 import { RunWatchdog } from '../src/watchdog.js';
 
@@ -30,7 +31,15 @@ const deps: FinaliseDeps = {
   logger: createLogger('watchdog-test', { level: 'silent' }),
   queueDeliveries: async () => 0,
 };
-const watchdog = new RunWatchdog(aggregate, deps, { timeoutMinutes: 1 });
+const reclassifyDeps: FinaliseReclassifyDeps = {
+  store,
+  reports: new ReclassifyReports(redis, config.prefix),
+  redis,
+  space: keySpaceOf(config),
+  retentionMs: 86_400_000,
+  logger: deps.logger,
+};
+const watchdog = new RunWatchdog(aggregate, deps, reclassifyDeps, { timeoutMinutes: 1 });
 
 afterAll(async () => {
   await watchdog.close();

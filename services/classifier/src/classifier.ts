@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { ensureModel, ModelLoadError, modelSource } from '@tidings/model-tools';
 import { clearProblem, createRedis, Heartbeat, type Logger, recordProblem, startWorkerService } from '@tidings/runtime';
 import {
   type BackfillJob,
@@ -12,12 +13,12 @@ import {
 } from '@tidings/shared';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { type BackfillOutcome, backfillOwnTopic } from './backfill-own-topic.js';
+import { CalibrationInForce } from './calibration-in-force.js';
+import { registerClassifierVersion, versionOfClassifier } from './classifier-lineage.js';
 import { classifyArticle } from './classify-article.js';
-import { ensureModel } from './ensure-model.js';
-import { ModelLoadError } from './errors/model-load-error.js';
 import { loadNliModel, type NliModel } from './model-runtime.js';
-import { modelSource } from './model-source.js';
 import { readOwnTopics } from './own-topic-registry.js';
+import { startPreviewWorker } from './preview-worker.js';
 import { readRunArticle } from './run-article.js';
 import { classifyText } from './zero-shot.js';
 
@@ -87,8 +88,9 @@ export async function startClassifier(options: ClassifierOptions) {
   const { config, logger } = options;
   const started = performance.now();
   const model = options.model ?? (await prepareModelOrRecordProblem(config, logger));
-  const loadMs = Math.round(performance.now() - started);
   const space = keySpaceOf(config);
+  const version = await versionOfClassifier(model.source, config.zeroShot);
+  const loadMs = Math.round(performance.now() - started);
   const service = startWorkerService<ClassifyJob, ClassifyResult>({
     queue: QUEUE.classify,
     config,
@@ -100,13 +102,19 @@ export async function startClassifier(options: ClassifierOptions) {
         readRunArticle(service.connection, space, data),
         readOwnTopics(service.connection, space),
       ]);
-      const { truncated, ...result } = await classifyArticle(article, model, {
+      const { truncated, ...scored } = await classifyArticle(article, model, {
         ...config.zeroShot,
         worker: heartbeat.id,
         ownTopics,
         batchSize: config.classifier.batchSize,
       });
+      const calibrated = await calibration.apply(scored.scores);
+      const result: ClassifyResult =
+        calibrated.calibration === null
+          ? { ...scored, version: calibrated.version, calibration: null }
+          : { ...scored, ...calibrated };
       heartbeat.jobDone();
+      heartbeat.setVersion(calibrated.version);
       log.info(
         {
           worker: heartbeat.id,
@@ -114,6 +122,7 @@ export async function startClassifier(options: ClassifierOptions) {
           score: result.score,
           ownTopics: ownTopics.length,
           ms: result.ms,
+          calibration: result.calibration,
           truncated,
         },
         'classified',
@@ -156,13 +165,18 @@ export async function startClassifier(options: ClassifierOptions) {
     threshold: config.ownTopics.threshold,
     days: config.ownTopics.backfillDays,
   };
+  const preview = startPreviewWorker({ config, logger, model });
+  const calibration = new CalibrationInForce(service.connection, space, version, config.zeroShot.multiLabel, logger);
   const heartbeat = service.own(
     new Heartbeat(service.connection, space, {
       name: model.source.name,
       dtype: model.source.dtype,
       loadMs,
+      version: version.id,
     }),
   );
+  await registerClassifierVersion(service.connection, space, version);
+  logger.info({ version: version.id, weights: version.weights }, 'classifier version registered');
   await heartbeat.start();
   await clearProblem(service.connection, space, modelProblemId());
 
@@ -171,7 +185,7 @@ export async function startClassifier(options: ClassifierOptions) {
     model,
     heartbeat,
     close: async () => {
-      await Promise.all([service.close(), backfill.close()]);
+      await Promise.all([service.close(), backfill.close(), preview.close()]);
       if (!options.model) await model.dispose();
     },
   };

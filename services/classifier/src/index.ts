@@ -1,8 +1,8 @@
+// Loading a model takes its source; the tooling that puts its files on disk is @tidings/model-tools.
+export { MODEL_FIX_HINT, ModelLoadError, modelSource, onnxFileFor } from '@tidings/model-tools';
 export { type Classifier, prepareModel, startClassifier } from './classifier.js';
 export { classifyArticle } from './classify-article.js';
-export { ensureModel } from './ensure-model.js';
-export { MODEL_FIX_HINT, ModelLoadError } from './errors/model-load-error.js';
-export type { DownloadProgress } from './hub-download.js';
+export { classifyLabelled, type ScoredLine } from './classify-labelled.js';
 export {
   type LibraryZeroShot,
   loadLibraryZeroShot,
@@ -10,7 +10,6 @@ export {
   type NliModel,
   type PairBatch,
 } from './model-runtime.js';
-export { missingModelFiles, modelSource, onnxFileFor } from './model-source.js';
 export { TINY_MODEL_DIR } from './tiny-model.js';
 export {
   classifyText,

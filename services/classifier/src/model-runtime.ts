@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
-import { ModelLoadError } from './errors/model-load-error.js';
-import { type ModelSource, missingModelFiles } from './model-source.js';
+import { ModelLoadError, type ModelSource, missingModelFiles } from '@tidings/model-tools';
 
 /**
  * The library's minified CommonJS build, the same code as its main entry: a classifier loaded

@@ -1,6 +1,6 @@
+import { ensureModel } from '@tidings/model-tools';
 import { createLogger, EXIT_CONFIG, runMain } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
-import { ensureModel } from './ensure-model.js';
 
 /**
  * Gets the model ready in MODEL_CACHE_DIR and exits: downloads what is missing, moves the

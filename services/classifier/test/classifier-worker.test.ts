@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readFeed } from '@tidings/loader';
 import { createLogger, EXIT_UNAVAILABLE, liveWorkers } from '@tidings/runtime';
 import { type Article, ClassifyResultSchema, classifyJobId, JOB, QUEUE } from '@tidings/shared';
 import {
   buildArticle,
   CNBC_FIXTURE,
   expectedTopic,
+  fixtureArticles,
   type RawRunArticle,
   spawnService,
   storeRunArticles,
@@ -55,7 +55,7 @@ describe('classifier worker on a real queue', () => {
   });
 
   it('classifies every fixture article into its expected topic, with a valid result', async () => {
-    const { articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000 });
+    const articles = await fixtureArticles(CNBC_FIXTURE);
     await addClassifyJobs(queue, 'r1', articles);
     for (const article of articles) {
       const job = await waitForJobState(queue, `r1.${article.id}`, 'completed');

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { convertToExternalData, modelSource, usesExternalData } from '@tidings/model-tools';
 import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { convertToExternalData, usesExternalData } from '../src/external-data.js';
 import { loadNliModel, type NliModel } from '../src/model-runtime.js';
-import { modelSource } from '../src/model-source.js';
 import { classifyText } from '../src/zero-shot.js';
 
 const TEXTS = [

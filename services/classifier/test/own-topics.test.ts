@@ -1,8 +1,8 @@
+import { modelSource } from '@tidings/model-tools';
 import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LibraryZeroShot, loadLibraryZeroShot, loadNliModel, type NliModel } from '../src/model-runtime.js';
-import { modelSource } from '../src/model-source.js';
 import { classifyText, ownTopicHypothesis, scorePremises } from '../src/zero-shot.js';
 
 const config = loadConfig({ MODEL_DIR: TINY_MODEL_DIR, CLASSIFIER_THREADS: '1' });

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { usesExternalData } from '@tidings/model-tools';
 import { ROOT, runProcess, startHubMirror, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { usesExternalData } from '../src/external-data.js';
 
 const ENTRY = path.join(ROOT, 'services/classifier/dist/prepare-model-main.js');
 const MODEL_ID = 'tidings/tiny-nli';

@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureModel, gatherTableTypes, modelSource, quantizeEmbeddingInFile } from '@tidings/model-tools';
 import { createLogger } from '@tidings/runtime';
 import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
 import { startHubMirror, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureModel } from '../src/ensure-model.js';
 import { loadNliModel } from '../src/model-runtime.js';
-import { modelSource } from '../src/model-source.js';
-import { gatherTableTypes, quantizeEmbeddingInFile } from '../src/quantize-embedding.js';
 import { classifyText } from '../src/zero-shot.js';
 
 const TEXTS = [

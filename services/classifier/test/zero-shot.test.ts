@@ -1,9 +1,8 @@
-import { readFeed } from '@tidings/loader';
+import { modelSource } from '@tidings/model-tools';
 import { DEFAULT_LABELS, loadConfig } from '@tidings/shared';
-import { CNBC_FIXTURE, expectedTopic, TINY_MODEL_DIR } from '@tidings/testing';
+import { CNBC_FIXTURE, expectedTopic, fixtureArticles, TINY_MODEL_DIR } from '@tidings/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LibraryZeroShot, loadLibraryZeroShot, loadNliModel, type NliModel } from '../src/model-runtime.js';
-import { modelSource } from '../src/model-source.js';
 import { classifyText, fitPremise, premiseOf, scoresFromLogits, softmax } from '../src/zero-shot.js';
 
 const labels = DEFAULT_LABELS.split(',');
@@ -31,7 +30,7 @@ let texts: string[];
 beforeAll(async () => {
   model = await loadNliModel(source, { threads: 1 });
   library = await loadLibraryZeroShot(source, { threads: 1 });
-  const { articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000 });
+  const articles = await fixtureArticles(CNBC_FIXTURE);
   texts = [...articles.map(premiseOf), ...EXTRA_TEXTS];
 });
 afterAll(async () => {
@@ -95,7 +94,7 @@ describe('batched zero-shot against the library pipeline', () => {
 
 describe('the tiny model', () => {
   it('puts every fixture article in its expected topic', async () => {
-    const { articles } = await readFeed(CNBC_FIXTURE, { summaryMaxChars: 1000 });
+    const articles = await fixtureArticles(CNBC_FIXTURE);
     for (const article of articles) {
       const result = await classifyText(model, premiseOf(article), {
         labels,

@@ -157,7 +157,16 @@ describe('dashboard on loopback without a token', () => {
     const s = await serve();
     const health = await (await fetch(s.url('/healthz'))).json();
     expect(health).toMatchObject({ status: 'ok', redis: { reachable: true }, workers: { live: 0 } });
-    expect(Object.keys(health.queues)).toEqual(['feeds', 'read-feed', 'classify', 'aggregate', 'notify', 'backfill']);
+    expect(Object.keys(health.queues)).toEqual([
+      'feeds',
+      'read-feed',
+      'classify',
+      'aggregate',
+      'notify',
+      'backfill',
+      'preview',
+      'reclassify',
+    ]);
     const metrics = await (await fetch(s.url('/metrics'))).text();
     expect(metrics).toContain('tidings_queue_jobs{queue="classify",state="waiting"}');
     expect(metrics).toContain('tidings_topic_articles{label="Crypto"} 1');
@@ -186,7 +195,7 @@ describe('dashboard on loopback without a token', () => {
     publisher.disconnect();
   });
 
-  it('shows Bull Board with the six queues', async () => {
+  it('shows Bull Board with the eight queues', async () => {
     const s = await serve();
     expect((await fetch(s.url('/queues'))).status).toBe(200);
     const queues = await (await fetch(s.url('/queues/api/queues'))).json();
@@ -196,7 +205,9 @@ describe('dashboard on loopback without a token', () => {
       'classify',
       'feeds',
       'notify',
+      'preview',
       'read-feed',
+      'reclassify',
     ]);
   });
 });

@@ -87,14 +87,17 @@ describe('feeds checked against their specifications', () => {
     expect(jingErrors({ broken })).toContain('missing required element');
   });
 
-  it('every topic feed and a personal feed are valid Atom (RFC 4287 RELAX NG) that two readers parse, naming the hub and themselves', async () => {
+  it('every topic feed and a personal feed, at .atom and the former .xml, are valid Atom (RFC 4287 RELAX NG) that two readers parse, naming the hub and themselves', async () => {
     const { config, url } = await serve();
     const sub = await new SubscriptionStore(redis, config.prefix, { labels: config.zeroShot.labels }).create({
       name: 'Ann',
       topics: ['Crypto', 'Oil or Gas'],
     });
     const paths = [
-      ...config.zeroShot.labels.map((l) => `/feeds/${topicSlug(l)}.xml`),
+      ...config.zeroShot.labels.map((l) => `/feeds/${topicSlug(l)}.atom`),
+      '/feeds/all.atom',
+      `/feeds/s/${sub.feedKey}.atom`,
+      // Atom's URLs from before it had its own extension: each names itself as it was fetched.
       '/feeds/all.xml',
       `/feeds/s/${sub.feedKey}.xml`,
     ];
@@ -200,7 +203,7 @@ describe('feeds checked against their specifications', () => {
         type: 'rss',
         text: 'tidings for Ann: Crypto, IPO',
         title: 'tidings for Ann: Crypto, IPO',
-        xmlUrl: url(`/feeds/s/${sub.feedKey}.xml`),
+        xmlUrl: url(`/feeds/s/${sub.feedKey}.atom`),
         htmlUrl: url('/'),
       },
     ]);
@@ -236,7 +239,7 @@ describe('feeds checked against their specifications', () => {
       return new Uint8Array(await res.arrayBuffer());
     };
     for (const p of [
-      `/feeds/s/${key.replace('.xml', '.opml')}`,
+      `/feeds/s/${key.replace('.atom', '.opml')}`,
       `/feeds/s/${key}`,
       `/feeds/crypto.xml?key=${topicKey}`,
     ]) {
@@ -246,7 +249,7 @@ describe('feeds checked against their specifications', () => {
     expect(listed.subscriptions.map((s) => s.name)).toEqual([
       'Ann\u0001\u0008\u001F\uFFFF\uFFFD & \uFFFD <x> \uD83D\uDE00',
     ]);
-    for (const p of [`/feeds/s/${key.replace('.xml', '.json')}`, `/feeds/crypto.json?key=${topicKey}`]) {
+    for (const p of [`/feeds/s/${key.replace('.atom', '.json')}`, `/feeds/crypto.json?key=${topicKey}`]) {
       const feed = parseStrictJson(await bytes(p)) as { items: { title: string }[] };
       expect(
         feed.items.map((i) => i.title),

@@ -113,9 +113,12 @@ describe('topic feeds', () => {
     const { url } = await serve();
     const page = await (await fetch(url('/'))).text();
     expect(page).toMatch(
-      /<link rel="alternate" type="application\/atom\+xml" title="tidings: every topic" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/all\.xml">/,
+      /<link rel="alternate" type="application\/atom\+xml" title="tidings: every topic \(Atom\)" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/all\.atom">/,
     );
-    expect(page).toMatch(/<a class="subscribe" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/oil-or-gas\.xml"/);
+    expect(page).toMatch(
+      /<link rel="alternate" type="application\/feed\+json" title="tidings: every topic \(JSON Feed\)" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/all\.json">/,
+    );
+    expect(page).toMatch(/<a class="subscribe" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/oil-or-gas\.atom"/);
   });
 });
 
@@ -133,8 +136,8 @@ describe('subscriptions', () => {
     });
     expect(created.status).toBe(201);
     const ann = await created.json();
-    expect(ann.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.xml$/);
-    expect(ann.jsonFeedUrl).toBe(ann.feedUrl.replace(/\.xml$/, '.json'));
+    expect(ann.feedUrl).toMatch(/^https:\/\/news\.example\.org\/feeds\/s\/[a-f0-9]{32}\.atom$/);
+    expect(ann.jsonFeedUrl).toBe(ann.feedUrl.replace(/\.atom$/, '.json'));
     expect(ann.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const bob = await (await json('POST', '/api/subscriptions', { name: 'Bob', topics: ['Oil or Gas'] })).json();
     expect(bob.webhookSecret).toBeUndefined();
@@ -143,7 +146,7 @@ describe('subscriptions', () => {
     expect(listed.subscriptions.map((s: { name: string }) => s.name).sort()).toEqual(['Ann', 'Bob']);
     expect(JSON.stringify(listed)).not.toContain(ann.webhookSecret);
 
-    const annKey = new URL(ann.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    const annKey = new URL(ann.feedUrl).pathname.split('/').pop()?.replace('.atom', '') ?? '';
     const annFeed = await new Parser().parseString(await (await fetch(url(`/feeds/s/${annKey}.xml`))).text());
     expect(annFeed.items.map((i) => i.id)).toEqual(['urn:tidings:article:ipo1', 'urn:tidings:article:btc1']);
     // A personal key opens its own feed only.
@@ -170,7 +173,7 @@ describe('subscriptions', () => {
     expect(rotated.feedUrl).not.toBe(ann.feedUrl);
     expect((await fetch(url(`/feeds/s/${annKey}.xml`))).status).toBe(404);
 
-    const newKey = new URL(rotated.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    const newKey = new URL(rotated.feedUrl).pathname.split('/').pop()?.replace('.atom', '') ?? '';
     // Following the link only asks; the button (or a mail client's one-click POST) unsubscribes.
     expect((await fetch(url(`/unsubscribe/${newKey}`))).status).toBe(200);
     expect((await fetch(url(`/feeds/s/${newKey}.json`))).status).toBe(200);
@@ -186,7 +189,7 @@ describe('subscriptions', () => {
     expect((await json('GET', '/api/subscriptions')).status).toBe(401);
     const auth = { authorization: `Bearer ${TOKEN}` };
     const sub = await (await json('POST', '/api/subscriptions', { name: 'Ann', topics: ['Crypto'] }, auth)).json();
-    const key = new URL(sub.feedUrl).pathname.split('/').pop()?.replace('.xml', '') ?? '';
+    const key = new URL(sub.feedUrl).pathname.split('/').pop()?.replace('.atom', '') ?? '';
     expect((await fetch(url(`/feeds/s/${key}.xml`))).status).toBe(200);
     // The subscriber's page is opened by the same key, and by nothing else.
     expect((await fetch(url(`/s/${key}`))).status).toBe(200);
@@ -279,7 +282,7 @@ describe('subscriptions', () => {
     expect(res.status).toBe(201);
     const page = await res.text();
     expect(page).toContain('Subscribed <strong>Dee</strong> to Crypto, IPO.');
-    expect(page).toMatch(/id="personal-feed" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/s\/[a-f0-9]{32}\.xml"/);
+    expect(page).toMatch(/id="personal-feed" href="http:\/\/127\.0\.0\.1:\d+\/feeds\/s\/[a-f0-9]{32}\.atom"/);
   });
 
   it('takes own topics from the form, one a line, and shows a refused one’s reason', async () => {

@@ -40,10 +40,11 @@ describe('request logs', () => {
         body: JSON.stringify({ name: 'Ann', topics: ['Crypto'] }),
       });
       expect(created.status).toBe(201);
-      const feedKey = /\/feeds\/s\/([a-f0-9]{32})\.xml$/.exec((await created.json()).feedUrl)?.[1] ?? '';
+      const feedKey = /\/feeds\/s\/([a-f0-9]{32})\.atom$/.exec((await created.json()).feedUrl)?.[1] ?? '';
       expect(feedKey).toMatch(/^[a-f0-9]{32}$/);
       const topicKey = topicFeedKey(TOKEN);
       const paths = [
+        `/feeds/s/${feedKey}.atom`,
         `/feeds/s/${feedKey}.xml`,
         `/feeds/s/${feedKey}.json`,
         `/feeds/s/${feedKey}.opml`,
@@ -60,6 +61,7 @@ describe('request logs', () => {
       const urls = lines.map((line) => JSON.parse(line).req?.url).filter(Boolean);
       expect(urls).toEqual(
         expect.arrayContaining([
+          '/feeds/s/****.atom',
           '/feeds/s/****.xml',
           '/feeds/s/****.json',
           '/feeds/s/****.opml',

@@ -9,8 +9,8 @@ import {
   TopicsQuerySchema,
   TrendsQuerySchema,
 } from '../src/api/requests.js';
-import { SearchQuerySchema } from '../src/api/search-query.js';
 import { buildDashboard } from '../src/index.js';
+import { SearchQuerySchema } from '../src/search/search-query.js';
 
 type JsonSchema = {
   type?: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SearchIndex } from '../src/api/search-index.js';
-import { isSearchQuery, parseSearchQuery, SEARCH_LIMITS } from '../src/api/search-query.js';
+import { SearchIndex } from '../src/search/search-index.js';
+import { isSearchQuery, parseSearchQuery, SEARCH_LIMITS } from '../src/search/search-query.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-24T12:00:00Z');

@@ -261,7 +261,9 @@ describe('3. the token', () => {
       ['classify', true],
       ['feeds', true],
       ['notify', true],
+      ['preview', true],
       ['read-feed', true],
+      ['reclassify', true],
     ]);
     // Reads and the dashboard's own writes stay open on loopback without a token.
     expect((await send(s, '/api/runs')).status).toBe(200);

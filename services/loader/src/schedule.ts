@@ -1,4 +1,4 @@
-import { DAILY_SCHEDULER_ID, DEFAULT_JOB_OPTIONS, JOB, type LoadJob } from '@tidings/shared';
+import { DAILY_SCHEDULER_ID, DEFAULT_JOB_OPTIONS, JOB, QUEUE, type RunRequestJob } from '@tidings/shared';
 import type { Queue } from 'bullmq';
 
 /**
@@ -6,10 +6,10 @@ import type { Queue } from 'bullmq';
  * several loaders, or a restart with a new DIGEST_CRON, leave exactly one schedule.
  */
 export async function ensureDailySchedule(feedsQueue: Queue, schedule: { cron: string; tz: string }): Promise<void> {
-  const data: LoadJob = { trigger: 'schedule', reclassify: false };
+  const data: RunRequestJob = { trigger: 'schedule', reclassify: false };
   await feedsQueue.upsertJobScheduler(
     DAILY_SCHEDULER_ID,
     { pattern: schedule.cron, tz: schedule.tz },
-    { name: JOB.load, data, opts: DEFAULT_JOB_OPTIONS.feeds },
+    { name: JOB.startRun, data, opts: DEFAULT_JOB_OPTIONS[QUEUE.runRequests] },
   );
 }

@@ -3,11 +3,11 @@ import type { Logger } from '@tidings/runtime';
 import {
   buildRunFlow,
   grantFeedRead,
-  type LoadJob,
   maskFeedUrl,
   type ReadFeedJob,
   RUN_MAX_FEEDS,
   type RunManifest,
+  type RunRequestJob,
   readFeedJobId,
 } from '@tidings/shared';
 import type { FlowProducer, Queue } from 'bullmq';
@@ -37,7 +37,7 @@ export interface StartRunResult {
  */
 export async function startRun(
   runId: string,
-  job: LoadJob,
+  job: RunRequestJob,
   startedAt: Date,
   deps: StartRunDeps,
   signingKey?: Buffer,

@@ -1,7 +1,8 @@
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
 import { FeedList } from '@tidings/feed-list';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE, requestRun } from '@tidings/shared';
+import { QUEUE } from '@tidings/shared';
 import { CNBC_FIXTURE, testConfig, testRedis } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('the feed list', () => {
     const list = new FeedList(redis, config.prefix);
     await list.add([{ url: server.url('/listed.xml'), title: 'Listed' }, { url: server.url('/gone.xml') }]);
     const loader = await startLoader({ config, logger: createLogger('t', { level: 'silent' }), schedule: false });
-    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
     try {
       const runId = await requestRun(feeds);
@@ -63,7 +64,7 @@ describe('the feed list', () => {
     // Written straight to the list, as an import before imports were checked could have left it.
     await new FeedList(redis, config.prefix).add([{ url: server.url('/inside.xml') }]);
     const loader = await startLoader({ config, logger: createLogger('t', { level: 'silent' }), schedule: false });
-    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
     try {
       const run = await loadedRun(redis, config.prefix, await requestRun(feeds));

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFeedServer, writeGeneratedFeed } from '@tidings/feed-fixtures';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger, jobSigningKey } from '@tidings/runtime';
-import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId, requestRun } from '@tidings/shared';
+import { DAILY_SCHEDULER_ID, JOB, QUEUE, RunManifestSchema, readFeedJobId } from '@tidings/shared';
 import { CNBC_FIXTURE, testConfig, testRedis, waitFor, waitForJobState } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ async function setup(env: Record<string, string> = {}, schedule = false) {
   const config = testConfig({ FEED_URLS: CNBC_FIXTURE, FETCH_RETRIES: '0', ...env });
   const loader = await startLoader({ config, logger, schedule });
   const queues = {
-    feeds: new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix }),
+    feeds: new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix }),
     aggregate: new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix }),
     classify: new Queue(QUEUE.classify, { connection: redis, prefix: config.prefix }),
     readFeed: new Queue(QUEUE.readFeed, { connection: redis, prefix: config.prefix }),
@@ -135,7 +136,7 @@ describe('loader fan-out', () => {
 
   it('fails bad job data at once with the reason', async () => {
     const q = await setup();
-    await q.feeds.add(JOB.load, { trigger: 'sometimes' }, { jobId: 'bad-data', attempts: 3 });
+    await q.feeds.add(JOB.startRun, { trigger: 'sometimes' }, { jobId: 'bad-data', attempts: 3 });
     const job = await waitForJobState(q.feeds, 'bad-data', 'failed');
     expect(job.failedReason).toBe('bad feeds job data: trigger: Invalid option: expected one of "schedule"|"manual"');
     expect(job.attemptsMade).toBe(1);
@@ -168,7 +169,7 @@ describe('daily schedule', () => {
     const config = testConfig({ FEED_URLS: CNBC_FIXTURE });
     const env = { TIDINGS_PREFIX: config.prefix, FEED_URLS: CNBC_FIXTURE };
     const loaders: Loader[] = await Promise.all([1, 2, 3].map(() => startLoader({ config: testConfig(env), logger })));
-    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     opened.push(feeds);
     const schedulers = await feeds.getJobSchedulers();
     expect(schedulers).toHaveLength(1);

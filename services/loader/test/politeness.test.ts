@@ -1,6 +1,7 @@
 import { generatedFeed, startFeedServer } from '@tidings/feed-fixtures';
+import { requestRun } from '@tidings/run-requests';
 import { createLogger } from '@tidings/runtime';
-import { QUEUE, requestRun } from '@tidings/shared';
+import { QUEUE } from '@tidings/shared';
 import { testConfig, testRedis } from '@tidings/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describe('a run over many feeds', () => {
       FETCH_RETRIES: '0',
     });
     const loader = await startLoader({ config, logger, schedule: false });
-    const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+    const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
     try {
       const run = await loadedRun(redis, config.prefix, await requestRun(feeds));
       expect(run.feeds.map((f) => f.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);

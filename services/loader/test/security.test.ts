@@ -8,7 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFeedServer } from '@tidings/feed-fixtures';
 import { freePort, jobSigningKey, privateAddressReason } from '@tidings/runtime';
-import { type FeedReport, grantFeedRead, JOB, QUEUE, readFeedJobId, redisKeys, signLoadJob } from '@tidings/shared';
+import {
+  type FeedReport,
+  grantFeedRead,
+  JOB,
+  QUEUE,
+  readFeedJobId,
+  redisKeys,
+  signRunRequestJob,
+} from '@tidings/shared';
 import {
   buildRunManifest,
   CNBC_FIXTURE,
@@ -55,7 +63,7 @@ fs.writeFileSync(secretFile, 'root-canary-secret-key-material\n');
 const operatorUrl = server.url('/private-feed').replace('http://127.0.0.1', 'http://reader:s3cretpass@localhost');
 const config = testConfig({ DATA_DIR: dataDir, FETCH_RETRIES: '0' });
 const redis = testRedis();
-const feeds = new Queue(QUEUE.feeds, { connection: redis, prefix: config.prefix });
+const feeds = new Queue(QUEUE.runRequests, { connection: redis, prefix: config.prefix });
 const aggregate = new Queue(QUEUE.aggregate, { connection: redis, prefix: config.prefix });
 let loader: ServiceProcess;
 
@@ -85,7 +93,7 @@ let seq = 0;
 /** A `feeds` job as Bull Board would add it: straight into the queue, no check on the way in. */
 async function addRaw(data: Record<string, unknown>): Promise<string> {
   const jobId = `hostile-${++seq}-${Date.now()}`;
-  await feeds.add(JOB.load, data, { jobId, attempts: 1 });
+  await feeds.add(JOB.startRun, data, { jobId, attempts: 1 });
   return jobId;
 }
 
@@ -120,7 +128,7 @@ describe('a feeds job names only what it may read', () => {
   });
 
   it('refuses a job whose signature was not made with this host’s key', async () => {
-    const forged = signLoadJob(Buffer.from('0'.repeat(64), 'hex'), 'whatever', {
+    const forged = signRunRequestJob(Buffer.from('0'.repeat(64), 'hex'), 'whatever', {
       trigger: 'manual',
       feeds: [secretFile],
     });
@@ -133,7 +141,7 @@ describe('a feeds job names only what it may read', () => {
 
   it('refuses a valid signature copied onto another job (it covers the job id)', async () => {
     const key = jobSigningKey(dataDir, { create: true }) as Buffer;
-    const signature = signLoadJob(key, 'the-original-job', {
+    const signature = signRunRequestJob(key, 'the-original-job', {
       trigger: 'manual',
       feeds: [CNBC_FIXTURE],
       reclassify: false,
@@ -154,12 +162,12 @@ describe('a feeds job names only what it may read', () => {
       FEED_URLS: CNBC_FIXTURE,
       DIGEST_CRON: '0 6 1 1 *',
     });
-    const queue = new Queue(QUEUE.feeds, { connection: redis, prefix });
+    const queue = new Queue(QUEUE.runRequests, { connection: redis, prefix });
     try {
       const data = { trigger: 'manual' as const, feeds: [secretFile], reclassify: false };
       await queue.add(
-        JOB.load,
-        { ...data, signature: signLoadJob(Buffer.alloc(0), 'empty', data) },
+        JOB.startRun,
+        { ...data, signature: signRunRequestJob(Buffer.alloc(0), 'empty', data) },
         { jobId: 'empty' },
       );
       const job = await waitForJobState(queue, 'empty', 'failed', 30_000);
@@ -177,7 +185,7 @@ describe('a feeds job names only what it may read', () => {
     expect(fs.statSync(path.join(dataDir, 'job-signing.key')).mode & 0o777).toBe(0o600);
     const jobId = `signed-${Date.now()}`;
     const data = { trigger: 'manual' as const, feeds: [CNBC_FIXTURE], reclassify: true };
-    await feeds.add(JOB.load, { ...data, signature: signLoadJob(key, jobId, data) }, { jobId });
+    await feeds.add(JOB.startRun, { ...data, signature: signRunRequestJob(key, jobId, data) }, { jobId });
     const run = await runOf(jobId);
     expect(run.feeds).toMatchObject([{ url: CNBC_FIXTURE, status: 'ok', kept: 12 }]);
   });
@@ -321,9 +329,9 @@ describe('feeds named in a job may not reach this host or its networks', () => {
       FEED_ALLOW_PRIVATE: 'true',
       DIGEST_CRON: '0 6 1 1 *',
     });
-    const queue = new Queue(QUEUE.feeds, { connection: redis, prefix });
+    const queue = new Queue(QUEUE.runRequests, { connection: redis, prefix });
     try {
-      await queue.add(JOB.load, { trigger: 'manual', feeds: [server.url('/feed')] }, { jobId: 'allowed' });
+      await queue.add(JOB.startRun, { trigger: 'manual', feeds: [server.url('/feed')] }, { jobId: 'allowed' });
       const run = await loadedRun(redis, prefix, 'allowed');
       expect(run.feeds).toMatchObject([{ url: server.url('/feed'), status: 'ok', kept: 12 }]);
     } finally {
@@ -339,7 +347,7 @@ describe('what a feed can put into a run', () => {
     const key = jobSigningKey(dataDir, { create: true }) as Buffer;
     const signedId = `links-${Date.now()}`;
     const data = { trigger: 'manual' as const, feeds: [server.url('/links')], reclassify: true };
-    await feeds.add(JOB.load, { ...data, signature: signLoadJob(key, signedId, data) }, { jobId: signedId });
+    await feeds.add(JOB.startRun, { ...data, signature: signRunRequestJob(key, signedId, data) }, { jobId: signedId });
     const run = await runOf(signedId);
     const byTitle = (a: [string, string], b: [string, string]) => a[0].localeCompare(b[0]);
     expect(run.articles.map((a): [string, string] => [a.title, a.link]).sort(byTitle)).toEqual(

@@ -1,3 +1,4 @@
+import { type CalibrationStore, ownTopicThreshold } from '@tidings/feedback';
 import { type AddressPolicy, privateAddressReason } from '@tidings/runtime';
 import {
   type Config,
@@ -12,12 +13,13 @@ import { type SubscriptionStore, subscriptionView } from '@tidings/subscriptions
 import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import type { Transporter } from 'nodemailer';
 import type { DestinationSlots } from './destination-slots.js';
+import { digestReader } from './digest-reader.js';
 import { DeliveryError } from './errors/delivery-error.js';
 import { hubPing, pingHub, shownHub } from './ping-hub.js';
 import { renderEmail } from './render-email.js';
 import { countArticles, digestPayload, selectOwnTopics, selectTopics } from './select-digest.js';
 import { sendEmail } from './send-email.js';
-import { postJson } from './send-webhook.js';
+import { postBody } from './send-webhook.js';
 import { webhookHeaders } from './sign-webhook.js';
 import { slackMessage } from './slack-message.js';
 
@@ -37,7 +39,7 @@ function postDigest(
   addressPolicy?: AddressPolicy,
 ): Promise<number> {
   const body = JSON.stringify(payload);
-  return postJson(url, body, {
+  return postBody(url, body, {
     ...(addressPolicy ? { addressPolicy } : {}),
     headers: webhookHeaders(deliveryId, body, secrets),
   });
@@ -58,13 +60,15 @@ export interface DeliverDeps {
    * sender (`tidings notify test`), which sends one delivery at a time anyway.
    */
   slots?: DestinationSlots;
+  /** The calibration in force, for the own-topic thresholds a digest's "why" names; absent: OWN_TOPIC_THRESHOLD. */
+  calibrations?: Pick<CalibrationStore, 'current'>;
 }
 
 /**
  * Sends one run's digest to one destination: only the topics that destination chose, nothing
  * when none of them is new, and nothing to a subscription removed since the run.
  */
-export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps): Promise<DeliveryOutcome> {
+export async function deliverNotification(run: Run, job: NotifyJob, deps: DeliverDeps): Promise<DeliveryOutcome> {
   const { config, subscriptions, mailer, slots } = deps;
   const dashboardUrl = dashboardBaseUrl(config);
   const id = deliveryId(job);
@@ -88,12 +92,16 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     );
     const articles = countArticles([...groups, ...ownGroups]);
     if (articles === 0) return { status: 'skipped', destination: d.kind, articles, reason: 'nothing new' };
+    const calibration = (await deps.calibrations?.current()) ?? null;
+    const reader = digestReader(dashboardUrl, sub, (topicId) =>
+      ownTopicThreshold(calibration, topicId, sub.id, config.ownTopics.threshold),
+    );
     if (d.kind === 'email') {
       if (!mailer || !config.notify.smtpUrl) throw new DeliveryError('email', 'SMTP_URL is not set', false);
       const view = subscriptionView(sub, dashboardUrl);
       const links = { dashboardUrl, feedUrl: view.feedUrl, unsubscribeUrl: view.unsubscribeUrl };
       await sendEmail(mailer, config.notify.smtpUrl, {
-        ...renderEmail(sub.name, groups, links, ownGroups),
+        ...renderEmail(sub.name, groups, links, ownGroups, reader),
         from: config.notify.emailFrom,
         to,
         unsubscribeUrl: links.unsubscribeUrl,
@@ -105,7 +113,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
     const policy = config.feeds.allowPrivate ? undefined : privateAddressReason;
     const secrets = signingSecrets(sub);
     try {
-      const payload = digestPayload(run, groups, dashboardUrl, ownGroups);
+      const payload = digestPayload(run, groups, dashboardUrl, ownGroups, reader);
       await hold(to, () => postDigest(to, payload, id, secrets, policy));
     } catch (err) {
       // 410 Gone is the receiver saying "stop": that webhook gets nothing more until its URL changes.
@@ -120,7 +128,7 @@ export async function deliverDigest(run: Run, job: NotifyJob, deps: DeliverDeps)
   if (d.kind === 'slack') {
     const url = config.notify.slackWebhookUrl;
     if (!url) return { status: 'skipped', destination: 'slack', articles: 0, reason: 'NOTIFY_SLACK_WEBHOOK_URL unset' };
-    await hold(url, () => postJson(url, JSON.stringify(slackMessage(groups, dashboardUrl))));
+    await hold(url, () => postBody(url, JSON.stringify(slackMessage(groups, dashboardUrl))));
     return { status: 'delivered', destination: `slack ${redactSecretUrl(url)}`, articles };
   }
   const url = config.notify.webhookUrls[d.index];

@@ -1,10 +1,10 @@
-export { type DeliverDeps, type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
+export { type DeliverDeps, type DeliveryOutcome, deliverNotification } from './deliver-digest.js';
 export { DeliveryError } from './errors/delivery-error.js';
 export { type Notifier, startNotifier } from './notifier.js';
 export { escapeHtml, renderEmail } from './render-email.js';
 export { deliveryRetryDelay, parseRetryAfter } from './retry-delay.js';
 export { countArticles, digestPayload, digestSubject, safeLink, selectTopics } from './select-digest.js';
 export { createMailer } from './send-email.js';
-export { postJson } from './send-webhook.js';
+export { postBody } from './send-webhook.js';
 export { signBody, standardSignature, webhookHeaders } from './sign-webhook.js';
 export { escapeMrkdwn, slackMessage } from './slack-message.js';

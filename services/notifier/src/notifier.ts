@@ -1,9 +1,10 @@
+import { CalibrationStore } from '@tidings/feedback';
 import { type Logger, startWorkerService } from '@tidings/runtime';
 import { type Config, keySpaceOf, type NotifyJob, NotifyJobSchema, QUEUE } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { DelayedError, UnrecoverableError } from 'bullmq';
-import { type DeliveryOutcome, deliverDigest } from './deliver-digest.js';
+import { type DeliveryOutcome, deliverNotification } from './deliver-digest.js';
 import { DestinationSlots } from './destination-slots.js';
 import { DeliveryError } from './errors/delivery-error.js';
 import { DestinationBusyError } from './errors/destination-busy-error.js';
@@ -38,8 +39,8 @@ export async function startNotifier(options: NotifierOptions) {
       try {
         const run = await store.run(job.runId);
         if (!run) throw new DeliveryError(`run ${job.runId}`, 'the run is not in the topic store (yet)', true);
-        const deps = { config, subscriptions, store, ownTopicMatches, mailer, slots };
-        const outcome = await deliverDigest(run, job, deps);
+        const deps = { config, subscriptions, store, ownTopicMatches, mailer, slots, calibrations };
+        const outcome = await deliverNotification(run, job, deps);
         const what = job.destination.kind === 'websub' ? 'hub ping' : 'digest';
         log.info(outcome, `${what} ${outcome.status}`);
         return outcome;
@@ -70,6 +71,7 @@ export async function startNotifier(options: NotifierOptions) {
   const subscriptions = new SubscriptionStore(service.connection, space, { labels: config.zeroShot.labels });
   const ownTopicMatches = new OwnTopicMatches(service.connection, space);
   const slots = new DestinationSlots(service.connection, space);
+  const calibrations = new CalibrationStore(service.connection, space);
 
   return {
     worker: service.worker,

@@ -8,7 +8,7 @@ import {
   topicSlug,
 } from '@tidings/shared';
 import { DeliveryError } from './errors/delivery-error.js';
-import { postJson } from './send-webhook.js';
+import { postBody } from './send-webhook.js';
 
 type WebSubDestination = Extract<NotifyJob['destination'], { kind: 'websub' }>;
 
@@ -28,14 +28,19 @@ export function hubPing(destination: WebSubDestination, config: Config): HubPing
   const slugs = [ALL_TOPICS_SLUG, ...config.zeroShot.labels.map(topicSlug)];
   if (!slugs.includes(destination.feed))
     throw new DeliveryError('websub', `no topic feed '${destination.feed}'`, false);
-  const feedUrl = topicFeedUrl(dashboardBaseUrl(config), config.dashboard.token, destination.feed, destination.format);
+  const feedUrl = topicFeedUrl(
+    dashboardBaseUrl(config),
+    config.dashboard.token,
+    destination.feed,
+    destination.extension,
+  );
   return { hubUrl, feedUrl };
 }
 
 /** The publish ping hubs accept: a form post of `hub.mode=publish&hub.url=<feed URL>`. */
 export async function pingHub(ping: HubPing): Promise<void> {
   const body = new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': ping.feedUrl }).toString();
-  await postJson(ping.hubUrl, body, { contentType: 'application/x-www-form-urlencoded' });
+  await postBody(ping.hubUrl, body, { contentType: 'application/x-www-form-urlencoded' });
 }
 
 export function shownHub(ping: HubPing): string {

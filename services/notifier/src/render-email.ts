@@ -1,4 +1,5 @@
 import type { TopicGroup } from '@tidings/shared';
+import { type DigestReader, voteLinkList } from './digest-reader.js';
 import { countArticles, digestSubject, safeLink } from './select-digest.js';
 
 export interface EmailDigest {
@@ -27,12 +28,30 @@ const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 const percent = (score: number) => `${Math.round(score * 100)}%`;
 
-/** An article line of the HTML digest; own topics' lines show that topic's score. */
-function htmlArticle(a: TopicGroup['articles'][number], withScore: boolean): string {
+type Article = TopicGroup['articles'][number];
+
+/**
+ * An article line of the HTML digest; own topics' lines show that topic's score. A
+ * subscriber's line also says why it is there and carries their vote links.
+ */
+function htmlArticle(a: Article, ownTopic: string | undefined, reader: DigestReader | undefined): string {
   const href = safeLink(a.link);
   const title = escapeHtml(a.title);
-  const meta = `${escapeHtml(day(a.published))}${withScore ? ` · match ${percent(a.score)}` : ''}`;
-  return `<tr><td style="padding:4px 0"><div>${href ? `<a href="${escapeHtml(href)}" style="color:#0b57d0">${title}</a>` : title}</div><div style="font-size:12px;color:#666">${meta}</div></td></tr>`;
+  const meta = `${escapeHtml(day(a.published))}${ownTopic !== undefined ? ` · match ${percent(a.score)}` : ''}`;
+  const why = reader ? ` · why: ${escapeHtml(reader.why(a, ownTopic))}` : '';
+  const votes = reader
+    ? voteLinkList(reader.votes(a, ownTopic))
+        .map((v) => ` · <a href="${escapeHtml(v.url)}" style="color:#666">${escapeHtml(v.title)}</a>`)
+        .join('')
+    : '';
+  return `<tr><td style="padding:4px 0"><div>${href ? `<a href="${escapeHtml(href)}" style="color:#0b57d0">${title}</a>` : title}</div><div style="font-size:12px;color:#666">${meta}${why}${votes}</div></td></tr>`;
+}
+
+/** The plain-text part's lines under an article: why, and each vote link on its own line. */
+function textExtras(a: Article, ownTopic: string | undefined, reader: DigestReader | undefined): string {
+  if (!reader) return '';
+  const votes = voteLinkList(reader.votes(a, ownTopic)).map((v) => `\n  ${v.title} ${v.url}`);
+  return `\n  why: ${reader.why(a, ownTopic)}${votes.join('')}`;
 }
 
 /**
@@ -45,6 +64,7 @@ export function renderEmail(
   groups: TopicGroup[],
   links: EmailLinks,
   ownGroups: TopicGroup[] = [],
+  reader?: DigestReader,
 ): EmailDigest {
   const subject = digestSubject([...groups, ...ownGroups]);
   const html = [
@@ -57,12 +77,12 @@ export function renderEmail(
     ...groups.map(
       (g) =>
         `<tr><td style="padding:12px 0 4px"><h2 style="font-size:16px;margin:0">${escapeHtml(g.label)} (${g.count})</h2></td></tr>` +
-        g.articles.map((a) => htmlArticle(a, false)).join(''),
+        g.articles.map((a) => htmlArticle(a, undefined, reader)).join(''),
     ),
     ...ownGroups.map(
       (g) =>
         `<tr><td style="padding:12px 0 4px"><h2 style="font-size:16px;margin:0">Your topic “${escapeHtml(g.label)}” (${g.count})</h2></td></tr>` +
-        g.articles.map((a) => htmlArticle(a, true)).join(''),
+        g.articles.map((a) => htmlArticle(a, g.label, reader)).join(''),
     ),
     `<tr><td style="padding-top:16px;font-size:12px;color:#666"><a href="${escapeHtml(links.dashboardUrl)}">Open tidings</a> · <a href="${escapeHtml(links.feedUrl)}">Your feed</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">Unsubscribe</a></td></tr>`,
     '</table></body></html>',
@@ -72,13 +92,17 @@ export function renderEmail(
     '',
     ...groups.flatMap((g) => [
       `${g.label} (${g.count})`,
-      ...g.articles.map((a) => `- ${a.title}\n  ${safeLink(a.link) || '(no link)'}  ${day(a.published)}`),
+      ...g.articles.map(
+        (a) =>
+          `- ${a.title}\n  ${safeLink(a.link) || '(no link)'}  ${day(a.published)}${textExtras(a, undefined, reader)}`,
+      ),
       '',
     ]),
     ...ownGroups.flatMap((g) => [
       `Your topic "${g.label}" (${g.count})`,
       ...g.articles.map(
-        (a) => `- ${a.title}\n  ${safeLink(a.link) || '(no link)'}  ${day(a.published)}  match ${percent(a.score)}`,
+        (a) =>
+          `- ${a.title}\n  ${safeLink(a.link) || '(no link)'}  ${day(a.published)}  match ${percent(a.score)}${textExtras(a, g.label, reader)}`,
       ),
       '',
     ]),

@@ -1,5 +1,6 @@
 import { type DigestPayload, ownTopicId, type Run, type Subscription, type TopicGroup } from '@tidings/shared';
 import type { RunOwnTopics } from '@tidings/topic-store';
+import { type DigestReader, voteLinkList } from './digest-reader.js';
 
 /** A link a reader may follow: http(s) only, anything else (javascript:, data:) becomes "". */
 export function safeLink(link: string): string {
@@ -48,8 +49,14 @@ export function countArticles(groups: TopicGroup[]): number {
   return groups.reduce((n, g) => n + g.count, 0);
 }
 
-const digestArticles = (g: TopicGroup) =>
-  g.articles.map((a) => ({ title: a.title, link: safeLink(a.link), published: a.published, score: a.score }));
+const digestArticles = (g: TopicGroup, reader: DigestReader | undefined, ownTopic?: string) =>
+  g.articles.map((a) => ({
+    title: a.title,
+    link: safeLink(a.link),
+    published: a.published,
+    score: a.score,
+    ...(reader ? { why: reader.why(a, ownTopic), feedback: voteLinkList(reader.votes(a, ownTopic)) } : {}),
+  }));
 
 /** The JSON every webhook gets: plain text fields, http(s) links only, never markup. */
 export function digestPayload(
@@ -57,14 +64,15 @@ export function digestPayload(
   groups: TopicGroup[],
   dashboardUrl: string | null,
   ownGroups: TopicGroup[] = [],
+  reader?: DigestReader,
 ): DigestPayload {
   return {
     type: 'digest',
     runId: run.id,
     finishedAt: run.finishedAt,
     counts: { articles: countArticles([...groups, ...ownGroups]), topics: groups.length + ownGroups.length },
-    topics: groups.map((g) => ({ label: g.label, count: g.count, articles: digestArticles(g) })),
-    ownTopics: ownGroups.map((g) => ({ topic: g.label, count: g.count, articles: digestArticles(g) })),
+    topics: groups.map((g) => ({ label: g.label, count: g.count, articles: digestArticles(g, reader) })),
+    ownTopics: ownGroups.map((g) => ({ topic: g.label, count: g.count, articles: digestArticles(g, reader, g.label) })),
     dashboardUrl,
   };
 }

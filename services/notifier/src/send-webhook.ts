@@ -31,7 +31,7 @@ function reason(body: Buffer): string {
  * other answer (410 Gone among them), or an address the URL may not reach, will not change by
  * asking again. Redirects are not followed: a webhook that moved must be updated, not chased.
  */
-export async function postJson(url: string, body: string, options: PostOptions = {}): Promise<number> {
+export async function postBody(url: string, body: string, options: PostOptions = {}): Promise<number> {
   const answer = await postWithDeadline(url, body, {
     headers: {
       'content-type': options.contentType ?? 'application/json',

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 import { ANSWER_BODY_BYTES, postWithDeadline } from '../src/post-with-deadline.js';
-import { postJson } from '../src/send-webhook.js';
+import { postBody } from '../src/send-webhook.js';
 
 const body = JSON.stringify({ type: 'digest', runId: 'run-1', topics: [] });
 
@@ -71,7 +71,7 @@ describe('a receiver that stalls', () => {
       socket.write('HTTP/1.1 200 OK\r\nX-Slow: ');
       trickle(socket, connection, 'abcdefgh', 200);
     });
-    const error = await failure(postJson(hook.url, body, { deadlineMs: 1000 }));
+    const error = await failure(postBody(hook.url, body, { deadlineMs: 1000 }));
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error).toMatchObject({ retryable: true, status: undefined });
     const message = (error as Error).message;
@@ -94,7 +94,7 @@ describe('a receiver that stalls', () => {
       socket.write('5\r\nbusy \r\n');
       trickle(socket, connection, '1\r\nz\r\n', 100);
     });
-    const outcome = await postJson(hook.url, body, { deadlineMs: 1000 }).then(
+    const outcome = await postBody(hook.url, body, { deadlineMs: 1000 }).then(
       (answered) => answered,
       (err: unknown) => err,
     );
@@ -146,7 +146,7 @@ describe('a receiver that answers a flood', () => {
 
   it('quotes one short line of a refusal in the error, never the flood', async () => {
     const hook = await flood();
-    const error = await failure(postJson(hook.url, body));
+    const error = await failure(postBody(hook.url, body));
     expect(error).toMatchObject({ status: 400, retryable: false });
     expect((error as Error).message).toMatch(/answered HTTP 400 \("x{120}"\)$/);
     const [sent] = hook.answers;

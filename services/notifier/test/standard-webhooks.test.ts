@@ -7,10 +7,10 @@ import { buildRun, testPrefix, testRedis, testRedisUrl } from '@tidings/testing'
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deliverDigest } from '../src/deliver-digest.js';
+import { deliverNotification } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 import { deliveryRetryDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../src/retry-delay.js';
-import { postJson } from '../src/send-webhook.js';
+import { postBody } from '../src/send-webhook.js';
 import { webhookHeaders } from '../src/sign-webhook.js';
 
 const body = JSON.stringify({ type: 'digest', runId: 'run-1', topics: [] });
@@ -75,7 +75,7 @@ describe('answers that stop or slow deliveries, from a real server', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const failure = (path: string) =>
-    postJson(`${url}${path}`, body).then(
+    postBody(`${url}${path}`, body).then(
       () => undefined,
       (err: DeliveryError) => err,
     );
@@ -127,7 +127,7 @@ describe('a subscriber’s secret rotation', () => {
 
     const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: created.id } };
     const deliver = () =>
-      deliverDigest(run, job, {
+      deliverNotification(run, job, {
         config,
         subscriptions,
         store: new TopicStoreReader(redis, config.prefix),

@@ -5,7 +5,7 @@ import { SubscriptionStore } from '@tidings/subscriptions';
 import { buildRun, buildTopicArticle, testPrefix, testRedis, testRedisUrl } from '@tidings/testing';
 import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDigest } from '../src/deliver-digest.js';
+import { deliverNotification } from '../src/deliver-digest.js';
 import { DeliveryError } from '../src/errors/delivery-error.js';
 
 const run = buildRun({
@@ -44,7 +44,7 @@ describe('subscriber webhooks and private addresses', () => {
     const job = { runId: 'run-1', destination: { kind: 'webhook' as const, subscriptionId: sub.id } };
     const store = new TopicStoreReader(redis, config.prefix);
     const ownTopicMatches = new OwnTopicMatches(redis, config.prefix);
-    return () => deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer: undefined });
+    return () => deliverNotification(run, job, { config, subscriptions, store, ownTopicMatches, mailer: undefined });
   };
 
   it.each([

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { TINY_MODEL_DIR } from '@tidings/classifier/tiny-model';
+import { requestRun } from '@tidings/run-requests';
 import { portOrFree } from '@tidings/runtime';
-import { requestRun } from '@tidings/shared';
 import { formatTopicGroups } from '../format-digest.js';
 import { DEMO_FEEDS, ROOT } from '../paths.js';
 import { startStack, stopOnSignals } from '../stack.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { topicFeedsOpml } from '@tidings/dashboard';
 import { FeedList, formatOpml, type OpmlFeed, parseOpml } from '@tidings/feed-list';
 import { privateHostReason } from '@tidings/runtime';
-import { type Config, dashboardBaseUrl, loadConfig, maskFeedUrl } from '@tidings/shared';
+import { type Config, dashboardBaseUrl, keySpaceOf, loadConfig, maskFeedUrl } from '@tidings/shared';
 import { UsageError } from '../errors/usage-error.js';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -39,7 +39,7 @@ const REFUSAL_FIX = 'name it in FEED_URLS, or set FEED_ALLOW_PRIVATE=true where 
 export async function feedsCommand(command: FeedsAction): Promise<number> {
   const config = loadConfig();
   const withFeedList = (fn: (list: FeedList) => Promise<number>) =>
-    withStackConnection(config, ({ redis }) => fn(new FeedList(redis, config.prefix)));
+    withStackConnection(config, ({ redis }) => fn(new FeedList(redis, keySpaceOf(config))));
   switch (command.action) {
     case 'list':
       return withFeedList(async (list) => {

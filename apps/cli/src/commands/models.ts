@@ -1,3 +1,4 @@
+import { ensureModel } from '@tidings/model-tools';
 import { createLogger } from '@tidings/runtime';
 import { loadConfig } from '@tidings/shared';
 import { downloadProgress } from '../download-progress.js';
@@ -11,7 +12,7 @@ export async function modelsCommand(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('tidings', { level: config.logLevel });
   // The classifier package loads transformers.js and ONNX Runtime: only commands that need it pay for that.
-  const { ensureModel, prepareModel } = await import('@tidings/classifier');
+  const { prepareModel } = await import('@tidings/classifier');
   const progress = downloadProgress();
   const model = await ensureModel(config.classifier, { logger, onProgress: progress.update }).finally(progress.done);
   const bytes = model.downloaded.reduce((n, f) => n + f.bytes, 0);

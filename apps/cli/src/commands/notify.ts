@@ -1,5 +1,5 @@
 import { planDeliveries } from '@tidings/aggregator';
-import { createMailer, deliverDigest } from '@tidings/notifier';
+import { createMailer, deliverNotification } from '@tidings/notifier';
 import { type Config, loadConfig, type Run, type TopicArticle } from '@tidings/shared';
 import { withStackConnection } from '../stack-connection.js';
 
@@ -57,7 +57,7 @@ export async function notifyCommand(): Promise<number> {
     let failed = 0;
     for (const job of jobs) {
       try {
-        const outcome = await deliverDigest(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
+        const outcome = await deliverNotification(run, job, { config, subscriptions, store, ownTopicMatches, mailer });
         process.stdout.write(
           `${outcome.status}: ${outcome.destination}${outcome.reason ? ` (${outcome.reason})` : ''}\n`,
         );

@@ -1,4 +1,5 @@
-import { loadConfig, requestRun } from '@tidings/shared';
+import { requestRun } from '@tidings/run-requests';
+import { loadConfig } from '@tidings/shared';
 import { withStackConnection } from '../stack-connection.js';
 import { prepareFeeds } from '../stack-file.js';
 import { waitForRun } from '../wait-for-run.js';

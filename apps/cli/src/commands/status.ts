@@ -24,7 +24,7 @@ export function formatStatus(status: StackStatus): string {
   if (status.workers.length === 0) lines.push('  none connected');
   for (const w of status.workers) {
     const model = w.model
-      ? `  ${w.model} (${w.dtype}${w.loadMs === undefined ? '' : `, loaded in ${w.loadMs} ms`})`
+      ? `  ${w.model} (${w.dtype}${w.loadMs === undefined ? '' : `, loaded in ${w.loadMs} ms`}${w.version ? `, version ${w.version}` : ''})`
       : '';
     lines.push(`  ${w.kind.padEnd(10)} ${w.host}${model}`);
   }
@@ -36,12 +36,28 @@ export function formatStatus(status: StackStatus): string {
       `  ${r.id}  ${r.startedAt.slice(0, 16).replace('T', ' ')}  ${r.counts.classified} classified, ${r.counts.failed} failed${failedFeeds ? `, ${failedFeeds} feed(s) failed` : ''}${r.finalisedBy === 'watchdog' ? ', finalised by the watchdog' : ''}`,
     );
   }
+  if (status.classifierVersion)
+    lines.push('', `Classifier version: ${status.classifierVersion} (the most recently started classifier's)`);
+  if (status.reclassify) {
+    const r = status.reclassify;
+    lines.push(
+      '',
+      `Reclassify run ${r.runId}: ${r.state}, ${r.classified + r.failed} of ${r.total} done${r.failed ? `, ${r.failed} failed` : ''}`,
+    );
+  }
   if (status.backfills.length > 0) {
     lines.push('', 'Own topics being backfilled:');
     for (const b of status.backfills)
       lines.push(`  "${b.topic}"  ${b.state}, ${b.done} of ${b.total} articles scored, ${b.matched} matched`);
   }
-  lines.push('', `Next scheduled run: ${status.nextRunAt ?? 'none scheduled (no loader has started yet)'}`, '');
+  lines.push('', `Next scheduled run: ${status.nextRunAt ?? 'none scheduled (no loader has started yet)'}`);
+  if (status.schedule) {
+    const s = status.schedule;
+    lines.push(
+      `  ${s.cron} (${s.tz}); last due ${s.lastDueAt ?? 'never'}; last successful run ${s.lastSuccessfulRun ? `${s.lastSuccessfulRun.id}, finished ${s.lastSuccessfulRun.finishedAt}` : 'none yet'}`,
+    );
+  }
+  lines.push('');
   if (status.problems.length === 0) lines.push('Problems: none');
   else {
     lines.push(`Problems (${status.problems.length}):`);

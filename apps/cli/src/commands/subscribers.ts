@@ -1,16 +1,32 @@
+import { requestOwnTopicPreview } from '@tidings/run-requests';
+import { createRedis } from '@tidings/runtime';
 import {
+  type Config,
   dashboardBaseUrl,
   describeZodError,
+  keySpaceOf,
   loadConfig,
   NewSubscriptionSchema,
+  QUEUE,
+  queuePrefix,
   SUBSCRIPTION_ID_PATTERN,
 } from '@tidings/shared';
-import { subscriptionView } from '@tidings/subscriptions';
+import { checkOwnTopics, subscriptionView } from '@tidings/subscriptions';
+import { QueueEvents } from 'bullmq';
 import { UsageError } from '../errors/usage-error.js';
+import { formatOwnTopicPreview } from '../format-own-topic-preview.js';
 import { withStackConnection } from '../stack-connection.js';
 
 export type SubscribersAction =
-  | { action: 'add'; name: string; topics?: string; own: string[]; email?: string; webhook?: string }
+  | {
+      action: 'add';
+      name?: string;
+      topics?: string;
+      own: string[];
+      email?: string;
+      webhook?: string;
+      preview?: boolean;
+    }
   | { action: 'list' }
   | { action: 'remove'; id: string }
   | { action: 'rotate-secret'; id: string }
@@ -20,6 +36,7 @@ export type SubscribersAction =
 function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }>) {
   const usage =
     'tidings subscribers add --name N --topics Crypto,IPO [--own "electric vehicles"] [--email a@example.com] [--webhook URL]';
+  if (!flags.name) throw new UsageError('subscribers add needs --name N', { usage });
   if (!flags.topics && flags.own.length === 0)
     throw new UsageError('subscribers add needs --topics A,B or --own "WORDS"', { usage });
   const parsed = NewSubscriptionSchema.safeParse({
@@ -38,10 +55,46 @@ function readNewSubscription(flags: Extract<SubscribersAction, { action: 'add' }
   return parsed.data;
 }
 
+/**
+ * `subscribers add --own … --preview`: each own topic, checked by the rules a save uses, is
+ * previewed by a running classifier in turn; nothing is saved. The other flags are left
+ * unread, so the same command line without --preview saves what was previewed.
+ */
+async function previewOwnTopics(config: Config, own: string[]): Promise<number> {
+  if (own.length === 0)
+    throw new UsageError('subscribers add --preview needs --own "WORDS": it previews own topics', {
+      usage: 'tidings subscribers add --own "electric vehicles" [--own "WORDS"] --preview',
+    });
+  const topics = checkOwnTopics(own, config.zeroShot.labels, config.ownTopics);
+  return withStackConnection(config, async ({ target, queues }) => {
+    // QueueEvents blocks on its connection: one of its own, closed here, since BullMQ leaves a
+    // connection it was given open.
+    const eventsConnection = createRedis(target, { retryStrategy: () => null });
+    const events = new QueueEvents(QUEUE.preview, {
+      connection: eventsConnection,
+      prefix: queuePrefix(keySpaceOf(config)),
+    });
+    // A lost connection shows as the preview's own failure, in one line, like the queues' errors.
+    events.on('error', () => {});
+    try {
+      for (const words of topics) {
+        const preview = await requestOwnTopicPreview(queues.preview, events, words, config.ownTopics.preview.timeoutMs);
+        process.stdout.write(formatOwnTopicPreview(preview));
+      }
+      process.stderr.write('Previewed only: nothing was saved.\n');
+      return 0;
+    } finally {
+      await events.close();
+      eventsConnection.disconnect();
+    }
+  });
+}
+
 export async function subscribersCommand(command: SubscribersAction): Promise<number> {
   const config = loadConfig();
   switch (command.action) {
     case 'add': {
+      if (command.preview) return previewOwnTopics(config, command.own);
       const subscription = readNewSubscription(command);
       return withStackConnection(config, async ({ subscriptions }) => {
         const sub = await subscriptions.create(subscription);

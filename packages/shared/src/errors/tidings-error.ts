@@ -9,9 +9,19 @@ export interface TidingsErrorOptions {
   exitCode?: number;
 }
 
+/** What one error code means and what to do about it, as docs/errors.md lists it. */
+export interface ErrorCodeDoc {
+  /** What happened, in general terms (the message says where and with what). */
+  meaning: string;
+  /** What the user can change; the message may name it more precisely. */
+  fix: string;
+}
+
 /**
  * Base of every error a user can act on: a stable code, a message that says what went wrong
  * and where, and the fix. Anything that is not a TidingsError is a bug and keeps its stack.
+ * Every subclass declares its catalogue entry as statics, read without constructing it:
+ * `code`, `meaning` and `fix`, or `codes` (code → ErrorCodeDoc) when it has several.
  */
 export class TidingsError extends Error {
   readonly fix: string | undefined;

@@ -4,6 +4,8 @@
 -- its old topic to its new one. The caller passes the topic of every label the page's
 -- articles have and had (read just before); if another writer relabelled one of them in
 -- between, nothing is written and the caller reads the labels again.
+-- The same script applies a reclassify run: its "run" key is then the run's applied mark,
+-- and its article set the ids the apply wrote.
 -- KEYS: run, labels, the run's article set, then one topic per label (L), then one article
 --   key per article.
 -- ARGV: L, the L labels in the order of their topic keys, then per article: article JSON,

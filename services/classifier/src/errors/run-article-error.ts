@@ -5,7 +5,13 @@ import { TidingsError } from '@tidings/shared';
  * Article: nothing to classify, and retrying cannot bring it back (the "poison article").
  */
 export class RunArticleError extends TidingsError {
+  static readonly code = 'TIDINGS_RUN_ARTICLE_UNREADABLE';
+  static readonly meaning =
+    "A classify job's article is missing from its run's articles, or its record there is not an article: there is nothing to classify, so the job fails without retries and the run lists the article as failed.";
+  static readonly fix =
+    "Usually the run's keys were removed while its jobs waited (a flushed Redis, or another deployment sharing TIDINGS_PREFIX); start the run again, and give each deployment its own prefix.";
+
   constructor(runId: string, articleId: string, detail: string) {
-    super('TIDINGS_RUN_ARTICLE_UNREADABLE', `article ${articleId} of run ${runId} ${detail}`);
+    super(RunArticleError.code, `article ${articleId} of run ${runId} ${detail}`);
   }
 }

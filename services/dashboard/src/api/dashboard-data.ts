@@ -1,14 +1,15 @@
+import { progressOfRunJob, type RunProgress } from '@tidings/run-requests';
 import { liveWorkers, type RedisConnection, type RedisTarget } from '@tidings/runtime';
 import {
   type KeySpace,
-  progressOfRunJob,
   QUEUE_NAMES,
   type QueueName,
-  type RunProgress,
+  type ReclassifyReport,
+  redisKeys,
   type StackStatus,
 } from '@tidings/shared';
 import { readStackStatus } from '@tidings/status';
-import type { TopicStoreReader } from '@tidings/topic-store';
+import { ReclassifyReports, type TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
 
 /** What the page, the API and the metrics read: the topic store, the queues and the worker heartbeats. */
@@ -31,6 +32,16 @@ export class DashboardData {
       queues: this.queues,
       store: this.store,
     });
+  }
+
+  /** The classifier version the most recently started classifier runs; null before any started. */
+  currentClassifierVersion(): Promise<string | null> {
+    return this.redis.get(redisKeys(this.space).currentClassifierVersion);
+  }
+
+  /** The newest reclassify reports. */
+  reclassifyReports(limit: number): Promise<ReclassifyReport[]> {
+    return new ReclassifyReports(this.redis, this.space).list(limit);
   }
 
   liveWorkers() {

@@ -124,12 +124,11 @@ export type SubscriberPage =
  */
 export async function subscriberPage(
   feedKey: string,
-  days: number,
-  deps: SubscriberArticlesDeps & { subscriptions: SubscriptionStore; baseUrl: string },
+  deps: SubscriberArticlesDeps & { subscriptions: SubscriptionStore; baseUrl: string; ownTopicDays: number },
 ): Promise<SubscriberPage> {
   const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return { status: 404, message: 'no subscription for this key' };
-  const shown = Math.max(1, days);
+  const shown = Math.max(1, deps.ownTopicDays);
   const since = (await recentWindowStart(deps.store, shown)) ?? Date.now();
   const own = await ownTopicSummaries(sub, since, PAGE_MATCHES, deps);
   const { feedUrl, jsonFeedUrl, unsubscribeUrl } = subscriptionView(sub, deps.baseUrl);

@@ -1,10 +1,13 @@
-import type { Digest, Problem, RunProgress, RunSummary } from '@tidings/shared';
+import type { RunProgress } from '@tidings/run-requests';
+import type { Digest, Problem, ReclassifyReport, RunSummary } from '@tidings/shared';
 import type { DashboardData } from './dashboard-data.js';
 import { getDayDigest, getTrends, type HistoryOptions, type TrendDay } from './history.js';
 import type { ApiResult, ErrorBody } from './result.js';
 
 /** Runs the page lists: enough to see a pattern, few enough to read. */
 const PAGE_RUNS = 15;
+/** Reclassify reports the page lists: the latest few, the rest are in the API. */
+const PAGE_RECLASSIFY_REPORTS = 3;
 
 export interface PageData {
   digest: Digest;
@@ -13,6 +16,9 @@ export interface PageData {
   liveWorkers: number;
   problems: Problem[];
   trends: TrendDay[];
+  /** The current classifier version: articles made by another say so. */
+  classifierVersion: string | null;
+  reclassifyReports: ReclassifyReport[];
 }
 
 export interface PageDataOptions {
@@ -36,7 +42,7 @@ export async function readPageData(
 ): Promise<ApiResult<PageData | ErrorBody>> {
   const dayDigest = options.day ? await getDayDigest(data, options.day, options.history, options.perTopic) : undefined;
   if (dayDigest && dayDigest.status !== 200) return dayDigest as ApiResult<ErrorBody>;
-  const [digest, runs, activeRuns, workers, status, trends] = await Promise.all([
+  const [digest, runs, activeRuns, workers, status, trends, classifierVersion, reclassifyReports] = await Promise.all([
     dayDigest
       ? (dayDigest.body as Digest)
       : options.searching
@@ -47,6 +53,8 @@ export async function readPageData(
     data.liveWorkers(),
     data.status(),
     getTrends(data, Math.min(30, options.history.retentionDays), options.history),
+    data.currentClassifierVersion(),
+    data.reclassifyReports(PAGE_RECLASSIFY_REPORTS),
   ]);
   return {
     status: 200,
@@ -57,6 +65,8 @@ export async function readPageData(
       liveWorkers: workers.length,
       problems: status.problems,
       trends: (trends.body as { days: TrendDay[] }).days,
+      classifierVersion,
+      reclassifyReports,
     },
   };
 }

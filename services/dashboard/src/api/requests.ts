@@ -1,4 +1,5 @@
-import type { RunRequest } from '@tidings/shared';
+import type { RunRequest } from '@tidings/run-requests';
+import { ArticleIdSchema, FEED_KEY_PATTERN, LabelVerdictSchema, OwnVerdictSchema } from '@tidings/shared';
 import { z } from 'zod';
 
 /*
@@ -39,6 +40,22 @@ export const RunIdParamsSchema = z.strictObject({ id: z.string().max(200) });
 export const TopicLabelParamsSchema = z.strictObject({ label: z.string().max(64) });
 export const SubscriptionIdParamsSchema = z.strictObject({ id: z.string().max(64) });
 
+/** POST /api/reclassify (and the page's form, whose checkbox sends "on"). */
+export const ReclassifyRequestBodySchema = z.strictObject({
+  since: z
+    .string()
+    .max(40)
+    .meta({ examples: ['7d', '12h', '2026-11-30'] }),
+  topic: z.string().min(1).max(64).optional(),
+  dryRun: z.boolean().optional(),
+});
+export type ReclassifyRequestBody = z.infer<typeof ReclassifyRequestBodySchema>;
+
+/** A reclassify run's id in a path: a run id, so it can name nothing but a run's keys. */
+export const ReclassifyRunParamsSchema = z.strictObject({
+  id: z.string().regex(/^reclassify-[A-Za-z0-9_-]{1,80}$/, { message: 'not a reclassify run id' }),
+});
+
 /** POST /api/runs. */
 export const RunRequestBodySchema = z.strictObject({
   feeds: z
@@ -59,6 +76,9 @@ export const RunRequestBodySchema = z.strictObject({
 export const PageViewQuerySchema = z.object({
   topic: z.string().max(64).optional(),
   started: z.string().max(200).optional(),
+  /** A reclassify run the page applied, or why the page's reclassify form was refused. */
+  applied: z.string().max(200).optional(),
+  refused: z.enum(['reclassify-busy', 'reclassify-request', 'reclassify-apply']).optional(),
   day: z.string().max(10).optional(),
   q: z.string().max(2_000).optional(),
 });
@@ -67,3 +87,34 @@ export const PageViewQuerySchema = z.object({
 export const FeedFileParamsSchema = z.strictObject({ file: z.string().max(100) });
 export const FeedQuerySchema = z.strictObject({ key: z.string().max(64).optional() });
 export const FeedKeyParamsSchema = z.strictObject({ key: z.string().max(64) });
+
+/**
+ * POST /api/own-topics/preview and POST /s/:key/preview: one own topic to preview before it is
+ * saved. Bounded here like a subscription's list; the configured rules (OWN_TOPIC_MAX_CHARS and
+ * the rest) are the subscription store's, applied by the handler.
+ */
+export const OwnTopicPreviewBodySchema = z.strictObject({ ownTopic: z.string().max(10_000) });
+
+/**
+ * POST /api/feedback: a verdict on one article under one topic. As the operator (the token, or
+ * open on loopback), or as a subscriber with their `feedKey` (then own topics too, by id).
+ */
+export const FeedbackRequestBodySchema = z.strictObject({
+  articleId: ArticleIdSchema,
+  topic: z.string().min(1).max(64),
+  verdict: z.union([LabelVerdictSchema, OwnVerdictSchema]),
+  feedKey: z.string().regex(FEED_KEY_PATTERN, { message: 'not a feed key' }).optional(),
+});
+export type FeedbackRequestBody = z.infer<typeof FeedbackRequestBodySchema>;
+
+/** The vote forms of the topic page and the subscriber's page: flat fields, `verdict` as in a link. */
+export const FeedbackFormBodySchema = z.strictObject({
+  articleId: ArticleIdSchema,
+  topic: z.string().min(1).max(64),
+  verdict: z.enum(['not-about', 'belongs-in', 'relevant', 'not-relevant']),
+  belongsIn: z.string().min(1).max(64).optional(),
+});
+export type FeedbackFormBody = z.infer<typeof FeedbackFormBodySchema>;
+
+/** GET /api/articles/:id/explain: an article id, so it can name nothing but an article's keys. */
+export const ArticleIdParamsSchema = z.strictObject({ id: ArticleIdSchema });

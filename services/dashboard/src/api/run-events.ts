@@ -1,5 +1,5 @@
 import { createSubscriber, type Logger, type RedisConnection, type RedisTarget } from '@tidings/runtime';
-import { redisKeys } from '@tidings/shared';
+import { type KeySpaceSource, redisKeys } from '@tidings/shared';
 import { type ApiResult, type ErrorBody, refuse } from './result.js';
 
 /**
@@ -36,7 +36,7 @@ export class RunEvents {
   constructor(
     private readonly options: {
       redis: RedisTarget;
-      prefix: string;
+      space: KeySpaceSource;
       logger: Logger;
       maxStreams: number;
       streamsPerClient?: number;
@@ -53,7 +53,7 @@ export class RunEvents {
   }
 
   async start(): Promise<void> {
-    await this.subscriber.subscribe(redisKeys(this.options.prefix).topicsChannel);
+    await this.subscriber.subscribe(redisKeys(this.options.space).topicsChannel);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { type RunRequest, readRunProgress, requestRun } from '@tidings/shared';
+import { type RunRequest, readRunProgress, requestRun } from '@tidings/run-requests';
 import type { DashboardData } from './dashboard-data.js';
 import { type Page, PageQuerySchema } from './requests.js';
 import { type ApiResult, refuse } from './result.js';
@@ -22,6 +22,9 @@ export async function getRun(data: DashboardData, id: string): Promise<ApiResult
 }
 
 /** Asks the loaders for a run; answers at once with its id. */
-export async function startRun(data: DashboardData, request: RunRequest = {}): Promise<ApiResult<{ runId: string }>> {
+export async function queueRunRequest(
+  data: DashboardData,
+  request: RunRequest = {},
+): Promise<ApiResult<{ runId: string }>> {
   return { status: 202, body: { runId: await requestRun(data.queues.feeds, request) } };
 }

@@ -1,9 +1,17 @@
 import type { OpmlFeed } from '@tidings/feed-list';
+import { type CalibrationStore, type FeedbackStore, ownTopicThreshold } from '@tidings/feedback';
 import {
   ALL_TOPICS_SLUG,
+  type ArticleVoteLinks,
+  articleVoteLinks,
+  FEED_FORMAT_NAMES,
   FEED_KEY_PATTERN,
+  type FeedExtension,
   type FeedFormat,
+  feedExtension,
   topicFeedUrl as feedUrl,
+  ownTopicId,
+  personalFeedUrl,
   type TopicArticle,
   topicFeedKey,
   topicSlug,
@@ -13,8 +21,6 @@ import type { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
 import { isTopicFeedKey } from './feed-keys.js';
 import { subscriberArticles } from './own-topic-articles.js';
 
-export type { FeedFormat };
-
 /** At most this many entries a feed: readers poll, they do not page. */
 export const FEED_LIMIT = 100;
 
@@ -23,11 +29,16 @@ export interface FeedMeta {
   /** Stable across renders: `urn:tidings:feed:<slug>` or `urn:tidings:subscription:<id>`. */
   id: string;
   title: string;
-  /** This document's own URL, as a reader fetched it (with its key, if any). */
+  /**
+   * This document's own URL, as a reader fetched it (with its key, if any): a reader that
+   * subscribed at a former extension keeps the URL its WebSub subscription names.
+   */
   selfUrl: string;
   dashboardUrl: string;
   /** WebSub hubs this feed names (rel="hub"); empty when it is not published to one. */
   hubs: string[];
+  /** A personal feed's reader: each entry's vote links (signed for them), and the own-topic threshold its "why" names. */
+  reader?: { votes: (a: TopicArticle) => ArticleVoteLinks; ownThreshold: (ownTopic: string) => number };
 }
 
 /** A feed's content, newest first, for the route to render as Atom or JSON Feed; or why there is none. */
@@ -48,6 +59,13 @@ export interface FeedDeps {
   baseUrl: string;
   /** WebSub hubs (WEBSUB_HUB_URLS) the topic feeds name; the notifier pings them after each run. */
   hubs: string[];
+  /** OWN_TOPIC_THRESHOLD, named in a personal feed's "why" of an own topic's match unless a calibration learned one. */
+  ownTopicThreshold: number;
+  /** BACKFILL_DAYS: the days of own-topic matches the subscriber's page lists. */
+  ownTopicDays: number;
+  calibrations: Pick<CalibrationStore, 'current'>;
+  /** Readers' verdicts per topic: the subscriber's page shows each own topic's. */
+  feedback: Pick<FeedbackStore, 'topicStats'>;
 }
 
 const notFound = (what: string) => ({ status: 404 as const, message: `no feed ${what}` });
@@ -58,28 +76,36 @@ const keyRequired = {
 };
 
 /** A topic feed's URL as a reader subscribes to it: absolute, with the key when one is needed. */
-export function topicFeedUrl(deps: Pick<FeedDeps, 'baseUrl' | 'token'>, slug: string, format: FeedFormat): string {
-  return feedUrl(deps.baseUrl, deps.token, slug, format);
+export function topicFeedUrl(
+  deps: Pick<FeedDeps, 'baseUrl' | 'token'>,
+  slug: string,
+  extension: FeedExtension,
+): string {
+  return feedUrl(deps.baseUrl, deps.token, slug, extension);
 }
 
 /** Every feed link the page offers, with the key when the topic feeds need one. */
 export function subscribeLinks(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>) {
-  const both = (slug: string) => ({ atom: topicFeedUrl(deps, slug, 'xml'), json: topicFeedUrl(deps, slug, 'json') });
+  const everyFormat = (slug: string) =>
+    Object.fromEntries(FEED_FORMAT_NAMES.map((f) => [f, topicFeedUrl(deps, slug, feedExtension(f))])) as Record<
+      FeedFormat,
+      string
+    >;
   const opml = new URL('feeds.opml', deps.baseUrl);
   if (deps.token) opml.searchParams.set('key', topicFeedKey(deps.token));
   return {
-    all: both(ALL_TOPICS_SLUG),
+    all: everyFormat(ALL_TOPICS_SLUG),
     opml: opml.toString(),
-    byLabel: Object.fromEntries(deps.labels.map((l) => [l, both(topicSlug(l))])),
+    byLabel: Object.fromEntries(deps.labels.map((l) => [l, everyFormat(topicSlug(l))])),
     ...(deps.token ? { key: topicFeedKey(deps.token) } : {}),
     labels: deps.labels,
   };
 }
 
-/** GET /feeds/<slug>.<format>: one topic, or every topic for "all"; newest first, at most 100. */
+/** GET /feeds/<slug>.<extension>: one topic, or every topic for "all"; newest first, at most 100. */
 export async function topicFeed(
   slug: string,
-  format: FeedFormat,
+  extension: FeedExtension,
   key: string | undefined,
   deps: FeedDeps,
 ): Promise<FeedResult> {
@@ -91,7 +117,7 @@ export async function topicFeed(
   const meta = {
     id: `urn:tidings:feed:${slug}`,
     title,
-    selfUrl: topicFeedUrl(deps, slug, format),
+    selfUrl: topicFeedUrl(deps, slug, extension),
     dashboardUrl: deps.baseUrl,
     hubs: deps.hubs,
   };
@@ -99,21 +125,34 @@ export async function topicFeed(
 }
 
 /**
- * GET /feeds/s/<key>.<format>: exactly the topics one subscriber chose, and the matches of
+ * GET /feeds/s/<key>.<extension>: exactly the topics one subscriber chose, and the matches of
  * their own topics (labelled by their words and score); the key is the only credential.
  */
-export async function personalFeed(feedKey: string, format: FeedFormat, deps: FeedDeps): Promise<FeedResult> {
+export async function personalFeed(feedKey: string, extension: FeedExtension, deps: FeedDeps): Promise<FeedResult> {
   const sub = FEED_KEY_PATTERN.test(feedKey) ? await deps.subscriptions.byFeedKey(feedKey) : null;
   if (!sub) return notFound('for this key (unsubscribed, or the key was rotated)');
-  const articles = await subscriberArticles(sub, FEED_LIMIT, deps);
-  const view = subscriptionView(sub, deps.baseUrl);
+  const [articles, calibration] = await Promise.all([
+    subscriberArticles(sub, FEED_LIMIT, deps),
+    deps.calibrations.current(),
+  ]);
   const meta = {
     id: `urn:tidings:subscription:${sub.id}`,
     title: `tidings for ${sub.name}: ${[...sub.topics, ...sub.ownTopics.map((t) => `“${t}”`)].join(', ')}`,
-    selfUrl: format === 'xml' ? view.feedUrl : view.jsonFeedUrl,
+    selfUrl: personalFeedUrl(deps.baseUrl, sub.feedKey, extension),
     dashboardUrl: deps.baseUrl,
     // No hub: a personal feed's URL is its subscriber's credential, not something to hand a hub.
     hubs: [],
+    reader: {
+      votes: (a: TopicArticle) =>
+        articleVoteLinks(
+          deps.baseUrl,
+          sub,
+          a,
+          (a.ownMatches ?? []).map((m) => ({ topic: m.topic, topicId: ownTopicId(m.topic) })),
+        ),
+      ownThreshold: (ownTopic: string) =>
+        ownTopicThreshold(calibration, ownTopicId(ownTopic), sub.id, deps.ownTopicThreshold),
+    },
   };
   return { status: 200, meta, articles };
 }
@@ -124,7 +163,7 @@ export async function personalFeed(feedKey: string, format: FeedFormat, deps: Fe
  */
 export function topicFeedOutlines(deps: Pick<FeedDeps, 'baseUrl' | 'token' | 'labels'>): OpmlFeed[] {
   return deps.labels.map((label) => ({
-    url: topicFeedUrl(deps, topicSlug(label), 'xml'),
+    url: topicFeedUrl(deps, topicSlug(label), feedExtension('atom')),
     title: `tidings: ${label}`,
     htmlUrl: deps.baseUrl,
   }));

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AttemptLimiter } from '../api/attempt-limiter.js';
-import type { OriginPolicy } from '../api/origins.js';
 import { refuse } from '../api/result.js';
-import type { SessionStore } from '../api/sessions.js';
-import { tokenMatches } from '../api/token.js';
+import type { OriginPolicy } from '../origins/origins.js';
+import type { AttemptLimiter } from '../sessions/attempt-limiter.js';
+import type { SessionStore } from '../sessions/sessions.js';
+import { tokenMatches } from '../sessions/token.js';
 import { sendResult } from './reply.js';
 
 export const SESSION_COOKIE = 'tidings_session';
@@ -43,6 +43,10 @@ const PUBLIC_ROUTES = new Set([
   '/feeds/s/:file',
   '/unsubscribe/:key',
   '/s/:key',
+  '/s/:key/preview',
+  // Votes by feed key, and a feed or digest link's vote, signed for its subscriber (routes/feedback.ts).
+  '/s/:key/feedback',
+  '/feedback/confirm',
 ]);
 const READS = new Set(['GET', 'HEAD']);
 

@@ -2,6 +2,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import { CalibrationStore, FeedbackStore } from '@tidings/feedback';
+import { queueBackfills } from '@tidings/run-requests';
 import { assertPublicUrl, createRedis, type Logger } from '@tidings/runtime';
 import {
   type Config,
@@ -9,35 +11,42 @@ import {
   QUEUE,
   QUEUE_NAMES,
   type QueueName,
-  queueBackfills,
   queuePrefix,
   redactSecretUrl,
   wellFormedJson,
 } from '@tidings/shared';
 import { SubscriptionStore } from '@tidings/subscriptions';
-import { OwnTopicMatches, TopicStoreReader } from '@tidings/topic-store';
+import { OwnTopicMatches, ReclassifyReports, TopicStoreReader, TopicStoreWriter } from '@tidings/topic-store';
 import { Queue, QueueEvents } from 'bullmq';
 import Fastify, { type FastifyError } from 'fastify';
-import { AttemptLimiter } from '../api/attempt-limiter.js';
 import { DashboardData } from '../api/dashboard-data.js';
-import { createMetrics } from '../api/metrics.js';
-import { isLoopbackHost, OriginPolicy } from '../api/origins.js';
 import { OwnTopicQuota } from '../api/own-topic-quota.js';
+import { PreviewLock } from '../api/preview-lock.js';
+import type { ReclassifyDeps } from '../api/reclassify.js';
 import { RunEvents } from '../api/run-events.js';
-import { ArticleSearch } from '../api/search.js';
-import { SessionStore } from '../api/sessions.js';
 import { DashboardTokenRequiredError } from '../errors/dashboard-token-required-error.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { isLoopbackHost, OriginPolicy } from '../origins/origins.js';
+import { ArticleSearch } from '../search/search.js';
+import { AttemptLimiter } from '../sessions/attempt-limiter.js';
+import { SessionStore } from '../sessions/sessions.js';
 import { bullBoard } from './bull-board.js';
+import { feedbackLimit } from './feedback-limit.js';
 import { guard } from './guard.js';
 import { apiRoutes } from './routes/api.js';
 import { eventRoutes } from './routes/events.js';
+import { explainRoutes } from './routes/explain.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
+import { ownTopicPreviewRoutes } from './routes/own-topic-preview.js';
 import { pageRoutes } from './routes/page.js';
+import { reclassifyRoutes } from './routes/reclassify.js';
 import { searchRoutes } from './routes/search.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { runLimit } from './run-limit.js';
+import type { DashboardSite } from './site.js';
 import { subscriptionLimit } from './subscription-limit.js';
 
 /** How long requests in flight may take to finish once the dashboard is closing. */
@@ -64,6 +73,8 @@ export interface DashboardOptions {
   streamsPerClient?: number;
   /** How long an /events stream may go without a notice before it is ended (STREAM_IDLE_MS). */
   streamIdleMs?: number;
+  /** Votes one client, and one reader (a feed key, or the operator), may send a minute. */
+  votesPerMinute?: { perClient: number; perReader: number };
 }
 
 /**
@@ -86,6 +97,13 @@ export async function buildDashboard(options: DashboardOptions) {
   // QueueEvents blocks on its connection, so it gets one of its own (closed with the app).
   const eventsConnection = createRedis(config.redis, {}, logger);
   const classifyEvents = new QueueEvents(QUEUE.classify, { connection: eventsConnection, prefix: queuePrefix(space) });
+  // Previews are answered through their queue's events: a second blocking reader, a second connection.
+  const previewEventsConnection = createRedis(config.redis, {}, logger);
+  const previewEvents = new QueueEvents(QUEUE.preview, {
+    connection: previewEventsConnection,
+    prefix: queuePrefix(space),
+  });
+  previewEvents.on('error', (err) => logger.warn({ err: err.message }, 'preview queue events error'));
   const data = new DashboardData(
     new TopicStoreReader(connection, space, {
       labelOrder: config.zeroShot.labels,
@@ -97,9 +115,9 @@ export async function buildDashboard(options: DashboardOptions) {
     config.redis,
   );
   const auth = dashboard.token
-    ? { token: dashboard.token, sessions: new SessionStore(connection, config.prefix, dashboard.token) }
+    ? { token: dashboard.token, sessions: new SessionStore(connection, space, dashboard.token) }
     : undefined;
-  const attempts = new AttemptLimiter(connection, config.prefix);
+  const attempts = new AttemptLimiter(connection, space);
   const history = { timeZone: config.schedule.tz, retentionDays: config.aggregator.retentionDays };
   const search = new ArticleSearch(data.store, { retentionDays: config.aggregator.retentionDays });
   // Built now rather than on the first search, so the first words a reader types are fast too.
@@ -127,6 +145,13 @@ export async function buildDashboard(options: DashboardOptions) {
     labels: config.zeroShot.labels,
     token: dashboard.token,
     hubs: config.websub.hubUrls,
+    ownTopicThreshold: config.ownTopics.threshold,
+    ownTopicDays: config.ownTopics.backfillDays,
+    calibrations: new CalibrationStore(connection, space),
+    feedback: new FeedbackStore(connection, space, {
+      perReader: config.feedback.perReader,
+      total: config.feedback.max,
+    }),
   };
   const subscriptionDeps = {
     subscriptions,
@@ -141,9 +166,33 @@ export async function buildDashboard(options: DashboardOptions) {
       perDay: config.ownTopics.perClientPerDay,
     }),
   };
+  const previewDeps = {
+    queue: queues.preview,
+    events: previewEvents,
+    lock: new PreviewLock(connection, space, config.ownTopics.preview.timeoutMs + 1_000),
+    subscriptions,
+    labels: config.zeroShot.labels,
+    limits: config.ownTopics,
+    timeoutMs: config.ownTopics.preview.timeoutMs,
+  };
+  const reclassifyDeps: ReclassifyDeps = {
+    data,
+    reports: new ReclassifyReports(connection, space),
+    store: new TopicStoreWriter(connection, space, { labelOrder: config.zeroShot.labels }),
+    space,
+    retentionDays: config.aggregator.retentionDays,
+  };
+  const feedbackDeps = {
+    store: data.store,
+    ownTopicMatches: feedDeps.ownTopicMatches,
+    subscriptions,
+    feedback: feedDeps.feedback,
+    calibrations: feedDeps.calibrations,
+    labels: config.zeroShot.labels,
+  };
   const events = new RunEvents({
     redis: config.redis,
-    prefix: config.prefix,
+    space,
     logger,
     maxStreams: dashboard.maxSseClients,
     streamsPerClient: options.streamsPerClient,
@@ -173,6 +222,7 @@ export async function buildDashboard(options: DashboardOptions) {
     return reply.code(status).send({ error: error.code ?? 'Bad Request', message: validationMessage(error) });
   });
 
+  app.decorate('site', { base, publicUrl: dashboard.publicUrl, tokenSet: auth !== undefined } satisfies DashboardSite);
   app.decorateRequest('access', undefined);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 4 * 1024 });
@@ -182,9 +232,15 @@ export async function buildDashboard(options: DashboardOptions) {
   app.addHook('preSerialization', async (_request, _reply, payload) => wellFormedJson(payload));
   const runs = runLimit(app, options.runsPerMinute ?? 6);
   const subscriptionChanges = subscriptionLimit(app, options.subscriptionChangesPerMinute ?? 20);
+  const votes = feedbackLimit(app, options.votesPerMinute ?? { perClient: 60, perReader: 30 });
 
   await app.register(async (pages) => {
     await pages.register(fastifyHelmet, {
+      // Helmet's default, no-referrer, makes Chromium label the page's own form posts
+      // `Origin: null`, which the guard refuses as a sandboxed frame's: every form without
+      // JavaScript (a vote's confirm page, unsubscribe, log in) would be 403. same-origin still
+      // sends nothing to other sites, so a URL holding a feed key never leaks through a link.
+      referrerPolicy: { policy: 'same-origin' },
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -200,35 +256,24 @@ export async function buildDashboard(options: DashboardOptions) {
     await pages.register(pageRoutes, {
       data,
       windowHours: config.aggregator.windowHours,
-      base,
       runLimit: runs,
       labels: config.zeroShot.labels,
       token: dashboard.token,
-      publicUrl: dashboard.publicUrl,
       lowConfidenceScore: dashboard.lowConfidenceScore,
       history,
       search,
+      feedback: feedbackDeps.feedback,
     });
-    await pages.register(feedRoutes, {
-      deps: feedDeps,
-      base,
-      publicUrl: dashboard.publicUrl,
-      ownTopicDays: config.ownTopics.backfillDays,
-    });
-    await pages.register(subscriptionRoutes, {
-      deps: subscriptionDeps,
-      base,
-      publicUrl: dashboard.publicUrl,
-      tokenSet: auth !== undefined,
-      subscriptionLimit: subscriptionChanges,
-    });
-    await pages.register(loginRoutes, {
-      auth,
-      attempts,
-      base,
-      publicHttps: dashboard.publicUrl?.startsWith('https:') ?? false,
+    await pages.register(feedRoutes, { deps: feedDeps });
+    await pages.register(subscriptionRoutes, { deps: subscriptionDeps, subscriptionLimit: subscriptionChanges });
+    await pages.register(loginRoutes, { auth, attempts });
+    await pages.register(ownTopicPreviewRoutes, { deps: previewDeps });
+    await pages.register(feedbackRoutes, { deps: feedbackDeps, limit: votes });
+    await pages.register(explainRoutes, {
+      deps: { ...feedbackDeps, ownTopicThreshold: config.ownTopics.threshold },
     });
     await pages.register(apiRoutes, { data, windowHours: config.aggregator.windowHours, runLimit: runs, history });
+    await pages.register(reclassifyRoutes, { deps: reclassifyDeps, runLimit: runs });
     await pages.register(searchRoutes, { search });
     await pages.register(eventRoutes, { events });
     await pages.register(healthRoutes, { data, registry: createMetrics(data, classifyEvents), logger });
@@ -245,6 +290,8 @@ export async function buildDashboard(options: DashboardOptions) {
   app.addHook('onClose', async () => {
     await classifyEvents.close();
     eventsConnection.disconnect();
+    await previewEvents.close();
+    previewEventsConnection.disconnect();
     for (const q of Object.values(queues)) await q.close();
     connection.disconnect();
   });

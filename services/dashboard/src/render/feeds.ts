@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type TopicArticle, wellFormedJson, xmlText } from '@tidings/shared';
+import {
+  type ArticleVoteLinks,
+  FEED_FORMATS,
+  type FeedFormat,
+  matchReason,
+  ownMatchReason,
+  type TopicArticle,
+  wellFormedJson,
+  xmlText,
+} from '@tidings/shared';
 import type { FeedMeta } from '../api/topic-feeds.js';
 
 function httpLink(link: string): string | undefined {
@@ -17,6 +26,27 @@ function otherSources(a: TopicArticle): { title: string; url: string }[] {
     const url = httpLink(s.link);
     return url ? [{ title: s.title, url }] : [];
   });
+}
+
+/** Why the entry is in this feed: the label it beat, and each own topic against its threshold. */
+function entryWhy(a: TopicArticle, meta: FeedMeta): string {
+  const threshold = meta.reader?.ownThreshold;
+  const own = threshold === undefined ? [] : (a.ownMatches ?? []).map((m) => ownMatchReason(m, threshold(m.topic)));
+  return [matchReason(a), ...own].join('; ');
+}
+
+/** A personal feed entry's vote links as (title, url) pairs: each opens a confirm page, none votes by itself. */
+function voteLinks(links: ArticleVoteLinks | undefined): { title: string; verdict: string; url: string }[] {
+  if (!links) return [];
+  return [
+    ...(links.notAbout
+      ? [{ title: `Not about ${links.notAbout.label}? Tell tidings`, verdict: 'not-about', url: links.notAbout.url }]
+      : []),
+    ...links.own.flatMap((o) => [
+      { title: `Relevant to “${o.topic}”`, verdict: 'relevant', url: o.relevant },
+      { title: `Not relevant to “${o.topic}”`, verdict: 'not-relevant', url: o.notRelevant },
+    ]),
+  ];
 }
 
 /** The feed's last change: its newest entry's publish time (or the epoch for an empty feed). */
@@ -38,12 +68,14 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
   const updated = feedUpdated(articles).toISOString();
   const entries = articles.map((a) => {
     const href = httpLink(a.link);
+    const votes = voteLinks(meta.reader?.votes(a));
     return [
       '  <entry>',
       `    <id>urn:tidings:article:${xmlText(a.id)}</id>`,
       `    <title type="text">${xmlText(a.title || '(untitled)')}</title>`,
       href ? `    <link rel="alternate" href="${xmlText(href)}"/>` : '',
       ...otherSources(a).map((o) => `    <link rel="related" href="${xmlText(o.url)}" title="${xmlText(o.title)}"/>`),
+      ...votes.map((v) => `    <link rel="related" href="${xmlText(v.url)}" title="${xmlText(v.title)}"/>`),
       `    <published>${a.published}</published>`,
       `    <updated>${a.published}</updated>`,
       a.summary ? `    <summary type="text">${xmlText(a.summary)}</summary>` : '',
@@ -55,6 +87,7 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
           `    <category scheme="urn:tidings:own-topic" term="${xmlText(m.topic)}" label="${xmlText(`${m.topic} (your topic, ${m.score.toFixed(2)})`)}"/>`,
       ),
       `    <t:score>${a.score.toFixed(4)}</t:score>`,
+      `    <t:why>${xmlText(entryWhy(a, meta))}</t:why>`,
       ...(a.ownMatches ?? []).map(
         (m) => `    <t:own-topic score="${m.score.toFixed(4)}">${xmlText(m.topic)}</t:own-topic>`,
       ),
@@ -69,7 +102,7 @@ export function renderAtom(meta: FeedMeta, articles: TopicArticle[]): string {
     `  <id>${xmlText(meta.id)}</id>`,
     `  <title type="text">${xmlText(meta.title)}</title>`,
     `  <updated>${updated}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${xmlText(meta.selfUrl)}"/>`,
+    `  <link rel="self" type="${FEED_FORMATS.atom.mediaType}" href="${xmlText(meta.selfUrl)}"/>`,
     ...meta.hubs.map((hub) => `  <link rel="hub" href="${xmlText(hub)}"/>`),
     `  <link rel="alternate" type="text/html" href="${xmlText(meta.dashboardUrl)}"/>`,
     '  <author><name>tidings</name></author>',
@@ -90,6 +123,7 @@ export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string
     ...(meta.hubs.length > 0 ? { hubs: meta.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
     items: articles.map((a) => {
       const href = httpLink(a.link);
+      const votes = voteLinks(meta.reader?.votes(a));
       return {
         id: `urn:tidings:article:${a.id}`,
         ...(href ? { url: href } : {}),
@@ -102,9 +136,20 @@ export function renderJsonFeed(meta: FeedMeta, articles: TopicArticle[]): string
           score: a.score,
           ...(a.ownMatches ? { own_topics: a.ownMatches } : {}),
           also_reported_by: otherSources(a),
+          why: entryWhy(a, meta),
+          ...(votes.length > 0 ? { feedback: votes } : {}),
         },
       };
     }),
   };
   return `${JSON.stringify(wellFormedJson(feed), null, 2)}\n`;
 }
+
+/**
+ * The renderer of every format in FEED_FORMATS, keyed by the format's name: a format added to
+ * the table without one here does not compile, and routes dispatch through this record only.
+ */
+export const FEED_RENDERERS: Record<FeedFormat, (meta: FeedMeta, articles: TopicArticle[]) => string> = {
+  atom: renderAtom,
+  json: renderJsonFeed,
+};

@@ -1,14 +1,18 @@
+import type { RunProgress } from '@tidings/run-requests';
 import {
   type Digest,
+  matchReason,
   outletName,
   type Problem,
-  type RunProgress,
+  type ReclassifyReport,
   type RunSummary,
   type TopicArticle,
   type TopicGroup,
 } from '@tidings/shared';
 import type { HistoryNav, TrendDay } from '../api/history.js';
+import { labelVoteForm } from './feedback.js';
 import { html, raw, type SafeHtml, safeHref } from './html.js';
+import { olderVersionNote, reclassifySection } from './reclassify.js';
 import { redactUrlsIn, shownFeed } from './redact.js';
 import { type SearchView, searchForm, searchSection, searchSummary } from './search.js';
 import {
@@ -46,6 +50,14 @@ export interface PageModel {
   trends: TrendDay[];
   /** Set for ?q=: search results take the topics' place. */
   search?: SearchView;
+  /** The current classifier version: articles made by another say so. */
+  classifierVersion: string | null;
+  reclassifyReports: ReclassifyReport[];
+  /** Signed in, or no token set: the page offers to reclassify and to apply a dry run. */
+  operator: boolean;
+  retentionDays: number;
+  /** Per label: how many readers' verdicts, and the share that agreed with it (absent: none yet). */
+  accuracy?: Record<string, { examples: number; accuracy: number | null }>;
 }
 
 const time = (iso: string) => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -71,6 +83,11 @@ function scoreList(a: TopicArticle, lowConfidence: boolean): SafeHtml {
     </details>`;
 }
 
+/** The label the model itself ranked first, before any calibration. */
+function topOf(scores: Record<string, number>): string {
+  return Object.entries(scores).reduce((best, e) => (e[1] > best[1] ? e : best), ['', Number.NEGATIVE_INFINITY])[0];
+}
+
 /** The story's other outlets (its first source is the article shown), each linked when its link is http(s). */
 function alsoReportedBy(a: TopicArticle): SafeHtml | '' {
   const others = (a.sources ?? []).slice(1);
@@ -85,22 +102,46 @@ function alsoReportedBy(a: TopicArticle): SafeHtml | '' {
   })}</p>`;
 }
 
-function article(a: TopicArticle, lowConfidenceScore: number): SafeHtml {
+/** The topic page's vote form of one article: offered to the operator (signed in, or no token set). */
+type VoteForm = (a: TopicArticle) => SafeHtml;
+
+function article(
+  a: TopicArticle,
+  lowConfidenceScore: number,
+  currentVersion: string | null,
+  vote: VoteForm | undefined,
+): SafeHtml {
   const href = safeHref(a.link);
   const low = a.score < lowConfidenceScore;
   return html`<li class="article${low ? ' low-confidence' : ''}">
     <h3>${href ? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${a.title}</a>` : a.title}</h3>
-    <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''}</p>
+    <p class="meta">${time(a.published)}${a.publishedEstimated ? ' (date estimated)' : ''} ${olderVersionNote(a, currentVersion)}</p>
     ${scoreList(a, low)}
+    <p class="why">why: ${matchReason(a)}${a.calibration ? html` · calibrated (${a.calibration})${a.rawScores && topOf(a.rawScores) !== a.label ? html`, moved from ${topOf(a.rawScores)}` : ''}` : ''}</p>
     ${a.summary ? html`<p class="summary">${a.summary}</p>` : ''}
     ${alsoReportedBy(a)}
+    ${vote ? vote(a) : ''}
   </li>`;
 }
 
-function topicSection(group: TopicGroup, links: SubscribeLinks, lowConfidenceScore: number): SafeHtml {
+/** A label's accuracy as readers measured it, with how many verdicts it rests on. */
+function accuracyNote(stats: { examples: number; accuracy: number | null } | undefined): SafeHtml | '' {
+  if (!stats || stats.accuracy === null) return '';
+  return html`<p class="accuracy">Readers say ${Math.round(stats.accuracy * 100)}% of what they judged here belongs here (${stats.examples} vote${stats.examples === 1 ? '' : 's'}).</p>`;
+}
+
+function topicSection(
+  group: TopicGroup,
+  links: SubscribeLinks,
+  lowConfidenceScore: number,
+  currentVersion: string | null,
+  vote: VoteForm | undefined,
+  accuracy: { examples: number; accuracy: number | null } | undefined,
+): SafeHtml {
   return html`<section class="topic" id="topic-${group.label.replace(/[^A-Za-z0-9]+/g, '-')}" data-topic="${group.label}">
     <h2>${group.label} <span class="count">${group.count}</span> ${topicSubscribeLink(links, group.label)}</h2>
-    <ol class="articles">${group.articles.map((a) => article(a, lowConfidenceScore))}</ol>
+    ${accuracyNote(accuracy)}
+    <ol class="articles">${group.articles.map((a) => article(a, lowConfidenceScore, currentVersion, vote))}</ol>
     ${
       group.articles.length < group.count
         ? html`<p class="more">The newest ${group.articles.length} of ${group.count}.</p>`
@@ -197,7 +238,16 @@ export function renderPage(model: PageModel): string {
     ${
       model.search
         ? searchSection(model.search, base)
-        : html`<div class="topics">${groups.map((g) => topicSection(g, model.subscribe, model.lowConfidenceScore))}</div>`
+        : html`<div class="topics">${groups.map((g) =>
+            topicSection(
+              g,
+              model.subscribe,
+              model.lowConfidenceScore,
+              model.classifierVersion,
+              model.operator ? (a) => labelVoteForm(a, model.subscribe.labels, base) : undefined,
+              model.accuracy?.[g.label],
+            ),
+          )}</div>`
     }
     ${trendsSection(model.trends, model.subscribe.labels)}
     ${subscribeSection(model.subscribe, base)}
@@ -216,6 +266,7 @@ export function renderPage(model: PageModel): string {
         <tbody id="run-rows">${model.runs.length ? model.runs.map((run) => runRow(run, base)) : html`<tr><td colspan="9">No runs yet.</td></tr>`}</tbody>
       </table>
     </section>
+    ${reclassifySection(model.reclassifyReports, { base, operator: model.operator, retentionDays: model.retentionDays })}
   </main>
 </body>
 </html>

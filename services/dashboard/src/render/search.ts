@@ -1,5 +1,5 @@
 import type { MatchRange } from '../api/find-matches.js';
-import type { SearchHit, SearchResults } from '../api/search.js';
+import type { SearchHit, SearchResults } from '../search/search.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 
 /** What the page shows for ?q=: the results, or why the query was refused. */

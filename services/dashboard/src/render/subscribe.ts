@@ -1,23 +1,37 @@
-import type { Problem, Subscription, WebhookDisabled } from '@tidings/shared';
+import {
+  FEED_FORMAT_NAMES,
+  FEED_FORMATS,
+  type FeedFormat,
+  ownMatchReason,
+  ownTopicId,
+  type Problem,
+  type Subscription,
+  type WebhookDisabled,
+} from '@tidings/shared';
 import type { OwnTopicSummary } from '../api/own-topic-articles.js';
 import type { ApiResult } from '../api/result.js';
+import { ownVoteForm } from './feedback.js';
 import { html, type SafeHtml, safeHref } from './html.js';
 import { redactUrlsIn } from './redact.js';
 
-/** The feed links the page offers: per topic label, and for every topic at once. */
+/** The feed links the page offers, in every format: per topic label, and for every topic at once. */
 export interface SubscribeLinks {
-  all: { atom: string; json: string };
+  all: Record<FeedFormat, string>;
   /** Every topic feed as one OPML list, for a reader's import. */
   opml: string;
-  byLabel: Record<string, { atom: string; json: string }>;
+  byLabel: Record<string, Record<FeedFormat, string>>;
   /** Shown beside the links when DASHBOARD_TOKEN is set, since readers must add it to the URL. */
   key?: string;
   labels: string[];
 }
 
+/** Feed discovery (<link rel="alternate">): every topic's feed in each format, the first the one readers pick. */
 export function alternateLinks(links: SubscribeLinks): SafeHtml {
-  return html`<link rel="alternate" type="application/atom+xml" title="tidings: every topic" href="${links.all.atom}">
-  <link rel="alternate" type="application/feed+json" title="tidings: every topic (JSON Feed)" href="${links.all.json}">`;
+  return html`${FEED_FORMAT_NAMES.map(
+    (f) =>
+      html`<link rel="alternate" type="${FEED_FORMATS[f].mediaType}" title="tidings: every topic (${FEED_FORMATS[f].title})" href="${links.all[f]}">
+  `,
+  )}`;
 }
 
 export function topicSubscribeLink(links: SubscribeLinks, label: string): SafeHtml {
@@ -51,6 +65,7 @@ export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml 
       )}</fieldset>
       <label for="sub-own">Your own topics (optional, one a line, in plain words: e.g. electric vehicles)</label>
       <textarea id="sub-own" name="ownTopics" rows="3" maxlength="2000"></textarea>
+      ${ownTopicPreview('sub-own', `${base}/api/own-topics/preview`)}
       <label for="sub-email">Email (optional)</label> <input id="sub-email" name="email" type="email" maxlength="254">
       <label for="sub-webhook">Webhook URL (optional)</label> <input id="sub-webhook" name="webhookUrl" type="url" maxlength="2048">
       <button type="submit">Subscribe</button>
@@ -58,11 +73,22 @@ export function subscribeSection(links: SubscribeLinks, base: string): SafeHtml 
   </section>`;
 }
 
-function shell(title: string, base: string, body: SafeHtml): string {
+/**
+ * The Preview button of an own-topic field and where its answer goes: app.js shows the button
+ * (a preview needs the script; the form works without it) and fills the answer as text.
+ */
+function ownTopicPreview(field: string, url: string): SafeHtml {
+  return html`<button type="button" class="own-topic-preview" data-preview-for="${field}" data-preview-url="${url}" hidden>Preview</button>
+      <div class="own-topic-preview-result" id="${field}-preview" aria-live="polite" hidden></div>`;
+}
+
+/** A small page of its own (login-style): the subscribe answer, unsubscribe, a vote's confirm page. */
+export function shell(title: string, base: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>tidings · ${title}</title><link rel="stylesheet" href="${base}/assets/style.css"></head>
-<body class="login"><main class="login-form"><h1>tidings</h1>${body}<p><a href="${base}/">Back to the topics</a></p></main></body>
+<head><meta charset="utf-8"><title>tidings · ${title}</title><link rel="stylesheet" href="${base}/assets/style.css">
+<script src="${base}/assets/app.js" defer></script></head>
+<body class="login" data-base="${base}"><main class="login-form"><h1>tidings</h1>${body}<p><a href="${base}/">Back to the topics</a></p></main></body>
 </html>
 `.value;
 }
@@ -111,18 +137,28 @@ export function renderUnsubscribe(options: {
   );
 }
 
+/** An own topic's matches as readers judged them, with how many votes that rests on. */
+function ownAccuracy(stats: { examples: number; accuracy: number | null } | undefined): SafeHtml | '' {
+  if (!stats || stats.accuracy === null) return '';
+  return html`<p class="accuracy">Readers found ${Math.round(stats.accuracy * 100)}% of the matches they judged relevant (${stats.examples} vote${stats.examples === 1 ? '' : 's'}).</p>`;
+}
+
 /**
  * The subscriber's page, opened by their feed key: their topics, and for each own topic its
  * matches of the last days with the score the model gave it.
  */
 export function renderSubscriberPage(options: {
-  sub: Pick<Subscription, 'name' | 'topics' | 'ownTopics'>;
+  sub: Pick<Subscription, 'name' | 'topics' | 'ownTopics' | 'feedKey'>;
   own: OwnTopicSummary[];
   days: number;
   feedUrl: string;
   jsonFeedUrl: string;
   unsubscribeUrl: string;
   base: string;
+  /** The threshold each own topic's match had to reach (learned for them, else OWN_TOPIC_THRESHOLD). */
+  ownThreshold: (ownTopic: string) => number;
+  /** Per own-topic id: readers' verdicts and the share that found its matches relevant. */
+  accuracy: Record<string, { examples: number; accuracy: number | null }>;
 }): string {
   const { sub, own, days } = options;
   return shell(
@@ -130,19 +166,26 @@ export function renderSubscriberPage(options: {
     options.base,
     html`<p>Subscribed <strong>${sub.name}</strong> to ${sub.topics.length > 0 ? sub.topics.join(', ') : 'no shared topic'}.</p>
     <p>Your feed: <a href="${options.feedUrl}">Atom</a> · <a href="${options.jsonFeedUrl}">JSON Feed</a> · <a href="${options.unsubscribeUrl}">Unsubscribe</a></p>
+    <section class="own-topic-try"><h2>Try a topic</h2>
+      <label for="try-own">A topic in your own words: see what it would have matched, before anything is saved</label>
+      <input id="try-own" maxlength="2000">
+      ${ownTopicPreview('try-own', `${options.base}/s/${sub.feedKey}/preview`)}
+    </section>
     ${
       own.length === 0
         ? html`<p>No own topics.</p>`
         : html`<h2>Your own topics, last ${days} days</h2>${own.map(
             (t) => html`<section class="own-topic" data-own-topic="${t.topic}">
       <h3>“${t.topic}” (${t.count})</h3>
+      ${ownAccuracy(options.accuracy[ownTopicId(t.topic)])}
       ${
         t.articles.length === 0
           ? html`<p>No matches yet.</p>`
           : html`<ul>${t.articles.map((a) => {
               const href = safeHref(a.link);
               const score = a.ownMatches?.[0]?.score ?? 0;
-              return html`<li>${href ? html`<a href="${href}">${a.title}</a>` : a.title} <small>${a.published.slice(0, 10)} · match ${Math.round(score * 100)}%</small></li>`;
+              return html`<li>${href ? html`<a href="${href}">${a.title}</a>` : a.title} <small>${a.published.slice(0, 10)} · match ${Math.round(score * 100)}% <span class="why">(${ownMatchReason({ topic: t.topic, score }, options.ownThreshold(t.topic))})</span></small>
+        ${ownVoteForm(a.id, ownTopicId(t.topic), `${options.base}/s/${sub.feedKey}/feedback`)}</li>`;
             })}</ul>`
       }
     </section>`,

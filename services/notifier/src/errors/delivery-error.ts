@@ -10,6 +10,12 @@ export interface DeliveryErrorOptions {
 
 /** A destination did not take a digest. Retryable failures are tried again with backoff. */
 export class DeliveryError extends TidingsError {
+  static readonly code = 'TIDINGS_DELIVERY_FAILED';
+  static readonly meaning =
+    'A destination (email, a webhook, Slack, a WebSub hub) did not take a digest or a ping. Network errors, 5xx and 429 are tried again with backoff, NOTIFY_ATTEMPTS times in all; any other answer fails the delivery at once.';
+  static readonly fix =
+    'Check the destination the message names: its URL, its credentials (SMTP_URL), that it is up. A webhook that answered 410 Gone is disabled until its URL changes.';
+
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
 
@@ -19,7 +25,7 @@ export class DeliveryError extends TidingsError {
     readonly retryable: boolean,
     options: DeliveryErrorOptions = {},
   ) {
-    super('TIDINGS_DELIVERY_FAILED', `${destination}: ${detail}`, { cause: options.cause });
+    super(DeliveryError.code, `${destination}: ${detail}`, { cause: options.cause });
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
   }

@@ -12,7 +12,7 @@ import {
   TopicsQuerySchema,
   TrendsQuerySchema,
 } from '../../api/requests.js';
-import { getRun, listRuns, startRun } from '../../api/runs.js';
+import { getRun, listRuns, queueRunRequest } from '../../api/runs.js';
 import { getDigest, getTopicArticles } from '../../api/topics.js';
 import { sendResult } from '../reply.js';
 import { requestSchema } from '../request-schema.js';
@@ -104,7 +104,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions): Prom
       },
     },
     async (request, reply) => {
-      const result = await startRun(data, request.body ?? {});
+      const result = await queueRunRequest(data, request.body ?? {});
       request.log.info({ runId: result.body.runId }, 'run requested');
       return sendResult(reply, result);
     },

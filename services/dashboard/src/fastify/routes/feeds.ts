@@ -1,4 +1,6 @@
 import { formatOpml } from '@tidings/feed-list';
+import { ownTopicThreshold } from '@tidings/feedback';
+import { FEED_FORMATS, type FeedFormat, feedFormatOf, isFeedExtension, ownTopicId } from '@tidings/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { subscriberPage } from '../../api/own-topic-articles.js';
@@ -6,7 +8,6 @@ import { FeedFileParamsSchema, FeedKeyParamsSchema, FeedQuerySchema } from '../.
 import { type UnsubscribeResult, unsubscribe, unsubscribeTarget } from '../../api/subscriptions-api.js';
 import {
   type FeedDeps,
-  type FeedFormat,
   type FeedListResult,
   type FeedResult,
   personalFeed,
@@ -14,32 +15,27 @@ import {
   topicFeed,
   topicFeedList,
 } from '../../api/topic-feeds.js';
-import { feedEtag, feedUpdated, renderAtom, renderJsonFeed } from '../../render/feeds.js';
+import { FEED_RENDERERS, feedEtag, feedUpdated } from '../../render/feeds.js';
 import { renderSubscriberPage, renderUnsubscribe } from '../../render/subscribe.js';
-import { requestBaseUrl } from '../request-base-url.js';
 import { requestSchema } from '../request-schema.js';
+import { requestBaseUrl } from '../site.js';
 
-const FEED_FILE = /^([a-z0-9-]{1,80})\.(xml|json)$/;
-
-const CONTENT_TYPE: Record<FeedFormat, string> = {
-  xml: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
-};
+const TOPIC_FEED_FILE = /^([a-z0-9-]{1,80})\.([a-z]+)$/;
+const PERSONAL_FEED_FILE = /^([a-f0-9]{32})\.([a-z]+)$/;
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** The feed as Atom or JSON Feed, or 304 when the reader's copy (If-None-Match, If-Modified-Since) is current. */
+/** The feed in its format, or 304 when the reader's copy (If-None-Match, If-Modified-Since) is current. */
 function sendFeed(reply: FastifyReply, request: FastifyRequest, result: FeedResult, format: FeedFormat) {
   if (result.status !== 200)
     return reply.code(result.status).type('text/plain; charset=utf-8').send(`${result.message}\n`);
-  const body =
-    format === 'xml' ? renderAtom(result.meta, result.articles) : renderJsonFeed(result.meta, result.articles);
+  const body = FEED_RENDERERS[format](result.meta, result.articles);
   const etag = feedEtag(body);
   const updated = feedUpdated(result.articles);
   // WebSub discovery (and RFC 8288) for readers that look at headers rather than the document.
   const links = [...result.meta.hubs.map((hub) => `<${hub}>; rel="hub"`), `<${result.meta.selfUrl}>; rel="self"`];
   reply.headers({
-    'content-type': CONTENT_TYPE[format],
+    'content-type': `${FEED_FORMATS[format].mediaType}; charset=utf-8`,
     link: links.join(', '),
     etag,
     'last-modified': updated.toUTCString(),
@@ -66,39 +62,31 @@ function sendFeedList(reply: FastifyReply, result: FeedListResult) {
 
 /**
  * Feeds readers subscribe to, opened by their own key (readers cannot send headers): topic
- * feeds at /feeds/<slug>.xml|json and all of them as /feeds.opml, personal feeds at
- * /feeds/s/<key>.xml|json|opml, and the unsubscribe link a digest carries. The guard lets
+ * feeds at /feeds/<slug>.<extension> (every extension of FEED_FORMATS, former ones too) and
+ * all of them as /feeds.opml, personal feeds at /feeds/s/<key>.<extension> and .opml, and
+ * the unsubscribe link a digest carries. The guard lets
  * these through; the key is checked here.
  */
 export async function feedRoutes(
   app: FastifyInstance,
   options: {
     deps: Omit<FeedDeps, 'baseUrl'>;
-    base: string;
-    publicUrl: string | undefined;
-    /** Days of own-topic matches the subscriber's page lists (BACKFILL_DAYS). */
-    ownTopicDays: number;
   },
 ): Promise<void> {
-  const { base } = options;
+  const { base } = app.site;
   const depsFor = (request: FastifyRequest): FeedDeps => ({
     ...options.deps,
-    baseUrl: requestBaseUrl(request, options.publicUrl, base),
+    baseUrl: requestBaseUrl(request),
   });
 
   app.get<{ Params: z.infer<typeof FeedFileParamsSchema>; Querystring: z.infer<typeof FeedQuerySchema> }>(
     '/feeds/:file',
     { schema: { params: requestSchema(FeedFileParamsSchema), querystring: requestSchema(FeedQuerySchema) } },
     async (request, reply) => {
-      const match = FEED_FILE.exec(request.params.file);
-      if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
-      const format = match[2] as FeedFormat;
-      return sendFeed(
-        reply,
-        request,
-        await topicFeed(match[1] ?? '', format, request.query.key, depsFor(request)),
-        format,
-      );
+      const [, slug = '', extension = ''] = TOPIC_FEED_FILE.exec(request.params.file) ?? [];
+      if (!isFeedExtension(extension)) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
+      const result = await topicFeed(slug, extension, request.query.key, depsFor(request));
+      return sendFeed(reply, request, result, feedFormatOf(extension));
     },
   );
 
@@ -112,24 +100,32 @@ export async function feedRoutes(
     '/feeds/s/:file',
     { schema: { params: requestSchema(FeedFileParamsSchema) } },
     async (request, reply) => {
-      const match = /^([a-f0-9]{32})\.(xml|json|opml)$/.exec(request.params.file);
-      if (!match) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
-      const [, feedKey = '', format] = match;
-      if (format === 'opml') return sendFeedList(reply, await personalFeedList(feedKey, depsFor(request)));
-      const feed = format as FeedFormat;
-      return sendFeed(reply, request, await personalFeed(feedKey, feed, depsFor(request)), feed);
+      const [, feedKey = '', extension = ''] = PERSONAL_FEED_FILE.exec(request.params.file) ?? [];
+      if (extension === 'opml') return sendFeedList(reply, await personalFeedList(feedKey, depsFor(request)));
+      if (!isFeedExtension(extension)) return reply.code(404).type('text/plain; charset=utf-8').send('no such feed\n');
+      const result = await personalFeed(feedKey, extension, depsFor(request));
+      return sendFeed(reply, request, result, feedFormatOf(extension));
     },
   );
 
   const keyParam = { schema: { params: requestSchema(FeedKeyParamsSchema) } };
   // The subscriber's page: opened by the feed key like the feed itself, read-only.
   app.get<{ Params: z.infer<typeof FeedKeyParamsSchema> }>('/s/:key', keyParam, async (request, reply) => {
-    const page = await subscriberPage(request.params.key, options.ownTopicDays, depsFor(request));
+    const page = await subscriberPage(request.params.key, depsFor(request));
     if (page.status !== 200) return reply.code(404).type('text/plain; charset=utf-8').send(`${page.message}\n`);
+    const [calibration, stats] = await Promise.all([
+      options.deps.calibrations.current(),
+      options.deps.feedback.topicStats().catch(() => []),
+    ]);
+    const accuracy = Object.fromEntries(
+      stats.filter((t) => t.kind === 'own').map((t) => [t.topic, { examples: t.examples, accuracy: t.accuracy }]),
+    );
+    const ownThreshold = (words: string) =>
+      ownTopicThreshold(calibration, ownTopicId(words), page.sub.id, options.deps.ownTopicThreshold);
     return reply
       .header('cache-control', 'private, no-store')
       .type('text/html; charset=utf-8')
-      .send(renderSubscriberPage({ ...page, base }));
+      .send(renderSubscriberPage({ ...page, base, ownThreshold, accuracy }));
   });
   const unsubscribePage = (reply: FastifyReply, key: string, state: 'confirm' | 'done', result: UnsubscribeResult) =>
     reply

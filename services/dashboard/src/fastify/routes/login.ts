@@ -1,24 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import type { AttemptLimiter } from '../../api/attempt-limiter.js';
-import { FAILED_ATTEMPTS_PER_MINUTE } from '../../api/attempt-limiter.js';
 import { localPath } from '../../api/next-path.js';
-import { SESSION_TTL_SECONDS, type SessionStore } from '../../api/sessions.js';
-import { tokenMatches } from '../../api/token.js';
 import { renderLogin } from '../../render/page.js';
+import type { AttemptLimiter } from '../../sessions/attempt-limiter.js';
+import { FAILED_ATTEMPTS_PER_MINUTE } from '../../sessions/attempt-limiter.js';
+import { SESSION_TTL_SECONDS, type SessionStore } from '../../sessions/sessions.js';
+import { tokenMatches } from '../../sessions/token.js';
 import { SESSION_COOKIE } from '../guard.js';
 
 export interface LoginOptions {
   /** Unset: no token is configured and there is nothing to log in to. */
   auth: { token: string; sessions: SessionStore } | undefined;
   attempts: AttemptLimiter;
-  base: string;
-  /** DASHBOARD_PUBLIC_URL is https: the cookie is Secure even when the proxy speaks plain HTTP to us. */
-  publicHttps: boolean;
 }
 
 /** The login form (a token becomes a server-side session) and logging out (the session is deleted). */
 export async function loginRoutes(app: FastifyInstance, options: LoginOptions): Promise<void> {
-  const { auth, attempts, base } = options;
+  const { auth, attempts } = options;
+  const { base, publicUrl } = app.site;
+  // A public https address: the cookie is Secure even when the proxy speaks plain HTTP to us.
+  const publicHttps = publicUrl?.startsWith('https:') ?? false;
   const page = (next: string, problem?: string) => renderLogin({ next, problem, base });
 
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
@@ -41,7 +41,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
       reply.setCookie(SESSION_COOKIE, await auth.sessions.create(), {
         httpOnly: true,
         sameSite: 'strict',
-        secure: options.publicHttps || request.protocol === 'https',
+        secure: publicHttps || request.protocol === 'https',
         path: base || '/',
         maxAge: SESSION_TTL_SECONDS,
       });

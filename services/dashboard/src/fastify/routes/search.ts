@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { type ArticleSearch, searchArticles } from '../../api/search.js';
-import { SearchQuerySchema } from '../../api/search-query.js';
+import { type ArticleSearch, searchArticles } from '../../search/search.js';
+import { SearchQuerySchema } from '../../search/search-query.js';
 import { sendResult } from '../reply.js';
 import { requestFields } from '../request-schema.js';
 

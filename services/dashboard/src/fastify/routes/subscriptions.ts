@@ -13,8 +13,8 @@ import {
 } from '../../api/subscriptions-api.js';
 import { renderSubscribed } from '../../render/subscribe.js';
 import { sendResult } from '../reply.js';
-import { requestBaseUrl } from '../request-base-url.js';
 import { requestSchema } from '../request-schema.js';
+import { requestBaseUrl } from '../site.js';
 import type { SubscriptionLimit } from '../subscription-limit.js';
 
 const idParam = requestSchema(SubscriptionIdParamsSchema);
@@ -24,21 +24,18 @@ export async function subscriptionRoutes(
   app: FastifyInstance,
   options: {
     deps: Omit<SubscriptionsApiDeps, 'baseUrl' | 'client'>;
-    base: string;
-    publicUrl: string | undefined;
-    /** Whether DASHBOARD_TOKEN is set, i.e. whether every caller here has shown it. */
-    tokenSet: boolean;
     subscriptionLimit: SubscriptionLimit;
   },
 ): Promise<void> {
-  const { base, subscriptionLimit } = options;
+  const { subscriptionLimit } = options;
+  const { base, tokenSet } = app.site;
   const depsFor = (request: FastifyRequest): SubscriptionsApiDeps => ({
     ...options.deps,
-    baseUrl: requestBaseUrl(request, options.publicUrl, base),
+    baseUrl: requestBaseUrl(request),
     client: request.ip,
   });
   const needsToken = async (_request: FastifyRequest, reply: FastifyReply) =>
-    options.tokenSet ? undefined : sendResult(reply, subscriberDetailsNeedToken);
+    tokenSet ? undefined : sendResult(reply, subscriberDetailsNeedToken);
 
   app.get('/api/subscriptions', { onRequest: needsToken }, async (request, reply) =>
     sendResult(reply, await listSubscriptions(depsFor(request))),
@@ -48,7 +45,7 @@ export async function subscriptionRoutes(
   );
   const webhookNeedsToken = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body as { webhookUrl?: unknown } | undefined;
-    if (!options.tokenSet && body?.webhookUrl !== undefined) return sendResult(reply, webhookChangeNeedsToken);
+    if (!tokenSet && body?.webhookUrl !== undefined) return sendResult(reply, webhookChangeNeedsToken);
   };
   app.patch<{ Params: { id: string } }>(
     '/api/subscriptions/:id',
