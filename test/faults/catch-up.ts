@@ -71,6 +71,9 @@ async function startsOf(c: FaultStack, runId: string) {
   return { starters, written, stored };
 }
 
+/** Whether a service process has ended, by its own exit or by a signal (a stop that outlasts its grace is a SIGKILL). */
+const ended = (service: ServiceProcess) => service.child.exitCode !== null || service.child.signalCode !== null;
+
 const caughtUpBy = (loaders: ServiceProcess[]) =>
   loaders.filter((l) => l.output().includes('a scheduled run was missed')).length;
 
@@ -149,7 +152,7 @@ const stopped: Scenario = {
       await sleepUntil(due.getTime() + 2_000);
       const pendingAtStart = await (await c.runRequests.getJob(ownJobId(due)))?.getState();
       const problems: string[] = [];
-      if (!(stoppedBefore && first.child.exitCode !== null)) problems.push('no loader was down at the due time');
+      if (!(stoppedBefore && ended(first))) problems.push('no loader was down at the due time');
       if (pendingAtStart !== 'delayed' && pendingAtStart !== 'waiting')
         problems.push(`the scheduler's job was ${pendingAtStart} at start, not pending`);
       const loaders = FAULTS.inject ? [c.spawn('loader', env), c.spawn('loader', env)] : [first];
@@ -207,8 +210,7 @@ const both: Scenario = {
         restart = await restartRedis(c, due.getTime() + 2_000);
       } else await sleepUntil(due.getTime() + 2_000);
       const problems: string[] = [];
-      if (!restart.restarted || first.child.exitCode === null)
-        problems.push('the loader and Redis were not down across the due time');
+      if (!restart.restarted || !ended(first)) problems.push('the loader and Redis were not down across the due time');
       if (await cameBackWithJob(c, due, restart.stoppedAt))
         problems.push("Redis came back with the scheduler's job for the due time");
       const loaders = FAULTS.inject ? [c.spawn('loader', env), c.spawn('loader', env)] : [first];

@@ -344,7 +344,8 @@ async function run(): Promise<Row> {
     // Still working: a normal run reads the operator's feed and loses nothing.
     const runId = await c.trigger({ reclassify: true });
     const finished = await c.waitForRun(runId);
-    return c.measure(NAME, [finished], ARTICLES, {
+    // Awaited here, not returned: the finally below stops the stack, and measuring reads it.
+    return await c.measure(NAME, [finished], ARTICLES, {
       note: `${cases.length} hostile jobs (${cases.filter((h) => h.outcome === 'link-dropped').length} kept with "" for a script link, ${cases.filter((h) => h.outcome === 'poison').length} failed at once for an unreadable article, the rest refused); 0 files or private URLs read, 0 files outside DATA_DIR, 3/3 services up`,
     });
   } finally {

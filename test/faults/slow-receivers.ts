@@ -163,7 +163,7 @@ async function run(): Promise<Row> {
       slowest <= HEALTHY_BOUND_MS && hits === HEALTHY,
       `the healthy digests took up to ${slowest} ms from queued to delivered (bound ${HEALTHY_BOUND_MS} ms), ${hits} of ${HEALTHY} delivered`,
     );
-    return c.measure(NAME, [finished], ARTICLES, {
+    return await c.measure(NAME, [finished], ARTICLES, {
       problems,
       note: `${hits} of ${HEALTHY} healthy digests delivered, the slowest ${slowest} ms after it was queued; 4 trickling deliveries ${states.join('/')} over ${stats.reduce((n, s) => n + s.connections, 0)} connections, at most ${Math.max(...stats.map((s) => s.mostAtOnce))} per host at once`,
     });
