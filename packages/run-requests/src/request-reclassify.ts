@@ -5,28 +5,9 @@ import {
   QUEUE,
   ReclassifyRequestError,
   type ReclassifySelection,
-  redisKeys,
 } from '@tidings/shared';
 import { FlowProducer, type Queue } from 'bullmq';
-
-/**
- * Takes the one reclassify slot for `runId` unless a run holds it whose parent is still
- * waiting: KEYS[1] the slot; ARGV[1] the new run, ARGV[2] the run the caller found stale
- * ("" when the slot looked free). Returns the run that holds the slot afterwards.
- */
-const TAKE_SLOT = `
-local held = redis.call('GET', KEYS[1])
-if (not held) or held == ARGV[2] then
-  redis.call('SET', KEYS[1], ARGV[1])
-  return ARGV[1]
-end
-return held`;
-
-/** What taking the reclassify slot needs of a Redis client (ioredis's Redis and Cluster have it). */
-export interface SlotClient {
-  get(key: string): Promise<string | null>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
+import { ReclassifySlot, type SlotClient } from './reclassify-slot.js';
 
 /** Parent states in which a run is still going. */
 const RUNNING = new Set(['waiting-children', 'waiting', 'active', 'delayed', 'prioritized']);
@@ -45,10 +26,10 @@ export async function requestReclassify(
 ): Promise<string> {
   if (aggregateQueue.name !== QUEUE.aggregate)
     throw new Error(`requestReclassify needs the "${QUEUE.aggregate}" queue`);
-  const slot = redisKeys(space).reclassifyActive;
+  const slot = new ReclassifySlot(redis, space);
   const runId = newReclassifyRunId(now);
-  const held = await redis.get(slot);
-  let stale = '';
+  const held = await slot.holder();
+  let stale: string | null = null;
   if (held) {
     const state = await (await aggregateQueue.getJob(held))?.getState();
     if (state && RUNNING.has(state))
@@ -59,7 +40,7 @@ export async function requestReclassify(
       );
     stale = held;
   }
-  const holder = (await redis.eval(TAKE_SLOT, 1, slot, runId, stale)) as string;
+  const holder = await slot.take(runId, stale);
   if (holder !== runId)
     throw new ReclassifyRequestError(
       `reclassify run ${holder} started just now: one runs at a time`,
@@ -70,7 +51,7 @@ export async function requestReclassify(
   try {
     await flows.add(buildReclassifyFlow(runId, selection, now));
   } catch (err) {
-    await redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end", 1, slot, runId);
+    await slot.release(runId);
     throw err;
   } finally {
     await flows.close();

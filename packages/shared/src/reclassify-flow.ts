@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { FlowJob } from 'bullmq';
 import { ReclassifyRequestError } from './errors/reclassify-request-error.js';
 import { DEFAULT_JOB_OPTIONS, JOB, QUEUE } from './queues.js';
+import { compactIso } from './run-flow.js';
 import {
   type ReclassifySelection,
   ReclassifySelectionSchema,
@@ -74,13 +75,6 @@ export function reclassifySelection(
     ...(ask.topic === undefined ? {} : { topic: ask.topic }),
     dryRun: ask.dryRun,
   });
-}
-
-function compactIso(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function newReclassifyRunId(now = new Date()): string {

@@ -87,7 +87,8 @@ export function classifyChildren(
 
 const SCHEDULED_JOB_ID = /^repeat:.+:(\d+)$/;
 
-function compactIso(date: Date): string {
+/** An instant as run ids spell it: ISO 8601 without colons or milliseconds, e.g. 2026-12-07T051100Z. */
+export function compactIso(date: Date): string {
   return date
     .toISOString()
     .replace(/[:]/g, '')

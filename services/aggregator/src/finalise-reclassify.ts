@@ -1,3 +1,4 @@
+import { ReclassifySlot } from '@tidings/run-requests';
 import {
   ArticleSchema,
   articleIdOfChild,
@@ -116,12 +117,7 @@ export async function finaliseReclassifyRun(
     report = await applyReclassifyRun(runId, deps.store, deps.reports, { retentionMs: deps.retentionMs });
   // The run's working copies are done with, and the next reclassify may start.
   await deps.redis.del(keys.runArticles(runId), keys.runFeeds(runId), keys.reclassifyIds(runId));
-  await deps.redis.eval(
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-    1,
-    keys.reclassifyActive,
-    runId,
-  );
+  await new ReclassifySlot(deps.redis, deps.space).release(runId);
   deps.logger.info(
     { runId, counts: report.counts, dryRun: report.selection.dryRun, applied: report.applied },
     report.selection.dryRun
