@@ -25,7 +25,7 @@ import type { StoryClaims } from './story-claims.js';
 export const ENQUEUE_CHUNK = 500;
 
 /** A run's article and feed hashes outlive any run that could still be finalised. */
-const RUN_DATA_TTL_S = 7 * 86_400;
+export const RUN_DATA_TTL_S = 7 * 86_400;
 
 export interface ReadFeedJobDeps {
   redis: RedisConnection;

@@ -12,10 +12,7 @@ import {
 } from '@tidings/shared';
 import type { TopicStoreReader } from '@tidings/topic-store';
 import type { Queue } from 'bullmq';
-import { ENQUEUE_CHUNK } from './read-feed-job.js';
-
-/** A reclassify run's working copies outlive any run that could still be finalised, like a run's. */
-const RUN_DATA_TTL_S = 7 * 86_400;
+import { ENQUEUE_CHUNK, RUN_DATA_TTL_S } from './read-feed-job.js';
 
 export interface SelectStoredDeps {
   redis: RedisConnection;
